@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Proctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proctor",
+        abstract: "Tests webhook consumers by playing Talview, Testlify and Qualified.",
+        subcommands: []
+    )
+}

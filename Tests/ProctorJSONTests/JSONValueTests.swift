@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import ProctorJSON
+
+/// The vendors' reference examples, when ../shared is beside the checkout.
+func referenceExamples() -> [URL] {
+    let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let folder = root.deletingLastPathComponent().appendingPathComponent("shared/reference/examples")
+    let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+    return files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
+}
+
+/// Removes JSON whitespace outside string literals.
+func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    var inString = false
+    var escaped = false
+    for b in bytes {
+        if inString {
+            out.append(b)
+            if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+            continue
+        }
+        switch b {
+        case 0x20, 0x0A, 0x0D, 0x09: continue
+        case 0x22: inString = true; out.append(b)
+        default: out.append(b)
+        }
+    }
+    return out
+}
+
+@Suite struct JSONValueTests {
+    @Test func referenceExamplesRoundTripByteForByte() throws {
+        let files = referenceExamples()
+        try #require(files.count >= 45, "../shared/reference/examples not found beside the checkout")
+        for file in files {
+            let bytes = try [UInt8](Data(contentsOf: file))
+            let value = try JSONValue(parsing: bytes)
+            #expect(value.serializedBytes(style: .compact) == stripWhitespace(bytes), "\(file.lastPathComponent)")
+            let pretty = value.serializedBytes(style: .pretty)
+            #expect(try JSONValue(parsing: pretty) == value)
+        }
+    }
+
+    @Test func prettyMatchesTheExamplesLayout() throws {
+        let file = try #require(referenceExamples().first { $0.lastPathComponent == "talview__ae.test_instance.updated.json" })
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let value = try JSONValue(parsing: text)
+        #expect(value.serialized(style: .pretty) == text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test(arguments: [
+        ("1", "1"), ("1.0", "1.0"), ("-0", "-0"), ("1e5", "1e5"), ("57.49999999999999", "57.49999999999999"),
+        ("12345678901234567890123", "12345678901234567890123"), ("-3", "-3"), ("0.10", "0.10"),
+    ])
+    func numbersKeepTheirLiteral(input: String, output: String) throws {
+        let value = try JSONValue(parsing: input)
+        #expect(value.serialized() == output)
+    }
+
+    @Test func integersAndFloatsAreDistinctInTextButEqualInValue() throws {
+        let a = try JSONValue(parsing: "1")
+        let b = try JSONValue(parsing: "1.0")
+        #expect(a.serialized() == "1")
+        #expect(b.serialized() == "1.0")
+        #expect(a == b)
+        #expect(a.hashValue == b.hashValue)
+        #expect(a.typeName == "integer" && b.typeName == "integer")
+        #expect(try JSONValue(parsing: "1.5").typeName == "number")
+        #expect(JSONValue.int(1).serialized() == "1")
+    }
+
+    @Test func exactComparisonOfLargeNumbers() throws {
+        let big = try #require(JSONNumber(literal: "18446744073709551616"))
+        let bigger = try #require(JSONNumber(literal: "18446744073709551617"))
+        #expect(big < bigger)
+        #expect(big != bigger)
+        #expect(JSONNumber(literal: "1e2") == JSONNumber(100))
+        #expect(JSONNumber(literal: "-1.5")! < JSONNumber(-1))
+        #expect(JSONNumber(literal: "0.1")!.decimal == JSONNumber.Decimal(negative: false, digits: "1", exponent: -1))
+    }
+
+    @Test func keyOrderIsKept() throws {
+        let value = try JSONValue(parsing: #"{"z":1,"a":2,"m":{"y":true,"b":null}}"#)
+        #expect(value.serialized() == #"{"z":1,"a":2,"m":{"y":true,"b":null}}"#)
+        #expect(value.objectValue?.keys == ["z", "a", "m"])
+    }
+
+    @Test func stringsEscapeAndUnescape() throws {
+        let value = try JSONValue(parsing: #""a\"b\\c\n\u00e9\ud83d\ude00\/""#)
+        #expect(value.stringValue == "a\"b\\c\né😀/")
+        #expect(value.serialized() == #""a\"b\\c\né😀/""#)
+        #expect(JSONValue.string("\u{1}").serialized() == #""\u0001""#)
+    }
+
+    @Test(arguments: [
+        ("", 1, 1), ("{", 1, 2), ("[1,]", 1, 4), ("{\"a\" 1}", 1, 6), ("01", 1, 2), ("[1]\n x", 2, 2),
+        ("\"abc", 1, 1), ("nul", 1, 1), ("\"\\x\"", 1, 2), ("{\"a\":1,}", 1, 8), ("\"\\ud800\"", 1, 8),
+    ])
+    func malformedInputReportsPosition(input: String, line: Int, column: Int) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: input) }
+        do {
+            _ = try JSONValue(parsing: input)
+        } catch {
+            #expect(error.line == line, "\(input.debugDescription): \(error)")
+            #expect(error.column == column, "\(input.debugDescription): \(error)")
+        }
+    }
+
+    @Test func invalidUTF8IsRejected() {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: [0x22, 0xFF, 0xFE, 0x22]) }
+    }
+
+    @Test func deepNestingIsBounded() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep) }
+        let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect((try? JSONValue(parsing: ok)) != nil)
+    }
+
+    @Test func duplicateKeysCanBeRejected() throws {
+        let value = try JSONValue(parsing: #"{"a":1,"b":2,"a":3}"#)
+        #expect(value.serialized() == #"{"a":3,"b":2}"#)
+        #expect(throws: JSONParseError.self) {
+            try JSONParser(duplicateKeys: .reject).parse(#"{"a":1,"a":2}"#)
+        }
+    }
+
+    @Test func pointers() throws {
+        let value = try JSONValue(parsing: #"{"a/b":[10,{"~k":"v"}]}"#)
+        #expect(value.value(at: JSONPointer("/a~1b/1/~0k")!) == "v")
+        #expect(value.value(at: JSONPointer("/a~1b/2")!) == nil)
+        #expect(JSONPointer(tokens: ["a/b", "~"]).description == "/a~1b/~0")
+        #expect(JSONPointer("nope") == nil)
+    }
+}
