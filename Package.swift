@@ -29,6 +29,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProctorJSONTests", dependencies: ["ProctorJSON"]),
+        .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
     ]
 )
 
