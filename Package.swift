@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Ordered JSON value, parser and serializer. No dependency on the rest of Proctor.
@@ -21,15 +23,33 @@ let package = Package(
         ),
         // Diagnostics with source locations, seeded randomness, fake data, clocks.
         .target(name: "ProctorCore", dependencies: ["ProctorJSON"]),
+        // JSON Schema 2020-12 validator. Depends on the JSON value only.
+        .target(name: "ProctorSchema", dependencies: ["ProctorJSON"]),
+        // Scenario model, YAML loading with source positions, interpolation, `proctor check` rules.
+        .target(
+            name: "ProctorScenario",
+            dependencies: ["ProctorCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // Vendor catalog, payload builders, lifecycle state, signing schemes.
+        .target(
+            name: "ProctorVendors",
+            dependencies: ["ProctorCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "proctor",
             dependencies: [
                 "ProctorCore",
+                "ProctorSchema",
+                "ProctorScenario",
+                "ProctorVendors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ProctorJSONTests", dependencies: ["ProctorJSON"]),
         .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
+        .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),
+        .testTarget(name: "ProctorScenarioTests", dependencies: ["ProctorScenario"]),
+        .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors"]),
     ]
 )
 

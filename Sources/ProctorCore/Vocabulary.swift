@@ -1,0 +1,57 @@
+/// The vendor names Proctor knows.
+public enum VendorName {
+    public static let all = ["talview", "testlify", "testlify-v1", "qualified"]
+}
+
+/// Faults a step can inject (`fault:`) or a scenario can apply at seeded rates (`faults:`).
+public enum FaultKind: String, Sendable, Hashable, CaseIterable {
+    case duplicate
+    case reorder
+    case delay
+    case badSignature = "bad-signature"
+    case malformedSignature = "malformed-signature"
+    case staleTimestamp = "stale-timestamp"
+    case futureTimestamp = "future-timestamp"
+    case rotatedSecret = "rotated-secret"
+    case missingSignature = "missing-signature"
+    case webhookHeaders = "webhook-headers"
+    case vendorRetries = "vendor-retries"
+    case slowSend = "slow-send"
+    case truncatedBody = "truncated-body"
+
+    public static var names: [String] { allCases.map(\.rawValue) }
+}
+
+/// What the scenario checker needs to know about vendors' events, supplied by the vendor catalog.
+///
+/// `proctor check` validates event names, lifecycle stages, quirks and event order through this
+/// protocol, so the scenario loader does not depend on the catalog.
+public protocol EventVocabulary: Sendable {
+    /// Vendor names the catalog serves.
+    var vendorNames: [String] { get }
+    /// Canonical event names of a vendor (what `send:` accepts besides aliases); empty if unknown.
+    func eventNames(vendor: String) -> [String]
+    /// The canonical name for an accepted spelling (canonical, wire name or alias), or nil.
+    func resolveEvent(vendor: String, name: String) -> String?
+    /// Stage names `lifecycle:` accepts for a vendor, in their natural order.
+    func lifecycleStages(vendor: String) -> [String]
+    /// The canonical event a lifecycle stage stands for (`invited` -> `candidate.invited`).
+    func lifecycleEvent(vendor: String, stage: String) -> String?
+    /// Quirk names a step may select with `quirks:`.
+    func quirkNames(vendor: String) -> [String]
+    /// Checks one actor's sequence of canonical events against the vendor's state machine.
+    /// Returns the index of the first event that cannot follow the ones before it, and why.
+    func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)?
+}
+
+/// A vocabulary that knows the vendor names only: every event name is accepted.
+public struct VendorNamesOnlyVocabulary: EventVocabulary {
+    public init() {}
+    public var vendorNames: [String] { VendorName.all }
+    public func eventNames(vendor: String) -> [String] { [] }
+    public func resolveEvent(vendor: String, name: String) -> String? { name }
+    public func lifecycleStages(vendor: String) -> [String] { [] }
+    public func lifecycleEvent(vendor: String, stage: String) -> String? { nil }
+    public func quirkNames(vendor: String) -> [String] { [] }
+    public func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? { nil }
+}
