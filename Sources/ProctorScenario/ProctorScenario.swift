@@ -1,1 +1,0 @@
-// Scenario model and YAML loader with source positions.

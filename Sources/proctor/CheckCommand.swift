@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+import ProctorScenario
+
+/// The event vocabulary the commands check scenarios against.
+enum CatalogVocabulary {
+    /// Knows vendor names only until the vendor catalog provides the full vocabulary.
+    static var vocabulary: any EventVocabulary { VendorNamesOnlyVocabulary() }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validates scenario files without sending anything.",
+        discussion: """
+            Prints every problem as 'path:line:col: error: message', sorted, and a summary on \
+            stderr. Exits 0 when every file is clean and 2 when any file has a problem.
+            """
+    )
+
+    @Argument(help: "Scenario files to check.")
+    var files: [String]
+
+    func run() throws {
+        let loader = ScenarioLoader(
+            vocabulary: CatalogVocabulary.vocabulary, environment: ProcessInfo.processInfo.environment)
+        let outcome = ScenarioCheck(loader: loader).run(paths: files)
+        FileHandle.standardOutput.write(Data(outcome.output.utf8))
+        FileHandle.standardError.write(Data((outcome.summary + "\n").utf8))
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
