@@ -859,7 +859,7 @@ struct LoadSession {
                 sends.indices.contains(problem.index), case .send(let event) = sends[problem.index].action
             else { continue }
             guard reported.insert(event.location).inserted else { continue }
-            error("'\(event.value)' cannot come here: \(problem.reason)", at: event.location)
+            error("events out of order: \(problem.reason)", at: event.location)
         }
     }
 }

@@ -12,7 +12,7 @@ public struct YAMLReader: Sendable {
     /// Most nodes a document may expand to (aliases count every time they are used).
     public var maxNodes: Int
 
-    public init(maxFileSize: Int = 8 << 20, maxDepth: Int = 256, maxNodes: Int = 1_000_000) {
+    public init(maxFileSize: Int = 8 << 20, maxDepth: Int = 256, maxNodes: Int = 400_000) {
         self.maxFileSize = maxFileSize
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
@@ -373,6 +373,7 @@ enum NestingScanner {
                 // Compact nested sequences: `- - - x`.
                 while i + 1 < end, bytes[i] == UInt8(ascii: "-"), bytes[i + 1] == UInt8(ascii: " ") {
                     depth += 1
+                    if depth > limit { return (lineNumber, i - start + 1) }
                     i += 2
                     while i < end, bytes[i] == UInt8(ascii: " ") { i += 1 }
                 }

@@ -1,0 +1,101 @@
+import Foundation
+import ProctorCore
+import ProctorScenario
+
+/// A small catalog for tests: a few events per vendor, wire-name aliases, lifecycle stages,
+/// quirks for the legacy Testlify shape, and an order rule (a candidate's status never goes back;
+/// a Talview record is created before it is updated).
+struct TestVocabulary: EventVocabulary {
+    static let candidateStages = [
+        "invited", "enrolled", "in_progress", "completed", "score_updated", "disqualified", "rejected",
+    ]
+    static let testlifyEvents =
+        candidateStages.map { "candidate.\($0)" } + [
+            "candidate.invitation_expired", "candidate.invited_for_interview", "assessment.created",
+            "assessment.updated", "assessment.deleted", "assessment.archived",
+        ]
+    static let events: [String: [String]] = [
+        "talview": ["ae.test_instance.created", "ae.test_instance.updated"],
+        "testlify": testlifyEvents,
+        "testlify-v1": testlifyEvents,
+        "qualified": [
+            "assessment.created", "assessment.updated", "assessment_result.started", "assessment_result.submitted",
+            "assessment_result.state_changed", "solution.created", "solution.updated",
+            "team_candidate.state_changed", "team_candidate.label_added",
+        ],
+    ]
+
+    var vendorNames: [String] { VendorName.all }
+
+    func eventNames(vendor: String) -> [String] { Self.events[vendor] ?? [] }
+
+    func resolveEvent(vendor: String, name: String) -> String? {
+        let names = eventNames(vendor: vendor)
+        if names.contains(name) { return name }
+        // Wire names: `ae_test_instance_created`, `assessment_result_submitted`.
+        return names.first { $0.replacingOccurrences(of: ".", with: "_") == name }
+    }
+
+    func lifecycleStages(vendor: String) -> [String] {
+        switch vendor {
+        case "testlify", "testlify-v1": return Self.candidateStages
+        case "talview": return ["created", "updated"]
+        case "qualified": return ["started", "submitted"]
+        default: return []
+        }
+    }
+
+    func lifecycleEvent(vendor: String, stage: String) -> String? {
+        guard lifecycleStages(vendor: vendor).contains(stage) else { return nil }
+        switch vendor {
+        case "talview": return "ae.test_instance.\(stage)"
+        case "qualified": return "assessment_result.\(stage)"
+        default: return "candidate.\(stage)"
+        }
+    }
+
+    func quirkNames(vendor: String) -> [String] {
+        vendor == "testlify-v1" ? ["result-link-string-null", "missing-timestamp", "score-as-status-changed"] : []
+    }
+
+    func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? {
+        switch vendor {
+        case "talview":
+            guard let updated = events.firstIndex(of: "ae.test_instance.updated") else { return nil }
+            if let created = events.firstIndex(of: "ae.test_instance.created"), created < updated { return nil }
+            return (updated, "a test instance is created before it is updated")
+        case "testlify", "testlify-v1":
+            let rank = Dictionary(uniqueKeysWithValues: Self.candidateStages.prefix(4).enumerated().map {
+                ("candidate.\($0.element)", $0.offset)
+            })
+            var highest: (rank: Int, event: String)?
+            for (index, event) in events.enumerated() {
+                guard let r = rank[event] else { continue }
+                if let h = highest, r < h.rank { return (index, "'\(event)' cannot follow '\(h.event)'") }
+                if highest == nil || r > (highest?.rank ?? 0) { highest = (r, event) }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}
+
+enum Fixtures {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").path
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    static func files(in subdirectory: String, ext: String = "yaml") -> [String] {
+        let path = directory + "/" + subdirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.filter { $0.hasSuffix("." + ext) }.sorted()
+    }
+
+    static func loader(in directory: String, environment: [String: String] = ["PROCTOR_TEST_SET": "set"])
+        -> ScenarioLoader
+    {
+        ScenarioLoader(vocabulary: TestVocabulary(), environment: environment, currentDirectory: directory)
+    }
+}
