@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "ProctorJSONTests", dependencies: ["ProctorJSON"]),
         .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
         .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),
-        .testTarget(name: "ProctorScenarioTests", dependencies: ["ProctorScenario"]),
+        .testTarget(name: "ProctorScenarioTests", dependencies: ["ProctorScenario"], exclude: ["Fixtures"]),
         .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors"]),
     ]
 )

@@ -78,8 +78,11 @@ public struct EnvironmentInterpolation: Sendable {
     }
 
     /// Substitutes in every scalar value of a tree (mapping keys are left as written).
-    /// Errors are collected; a scalar with an error keeps its text.
-    public func interpolate(_ node: SourceNode, into diagnostics: inout Diagnostics) -> SourceNode {
+    /// Errors are collected; a scalar with an error keeps its text and its location is added to
+    /// `failed`, so later checks do not report the same value again.
+    public func interpolate(_ node: SourceNode, into diagnostics: inout Diagnostics, failed: inout Set<SourceLocation>)
+        -> SourceNode
+    {
         switch node.kind {
         case .scalar(let text, let style):
             guard text.contains("$") else { return node }
@@ -91,15 +94,16 @@ public struct EnvironmentInterpolation: Sendable {
                 return copy
             } catch {
                 diagnostics.append(error)
+                failed.insert(node.location)
                 return node
             }
         case .sequence(let elements):
             var copy = node
-            copy.kind = .sequence(elements.map { interpolate($0, into: &diagnostics) })
+            copy.kind = .sequence(elements.map { interpolate($0, into: &diagnostics, failed: &failed) })
             return copy
         case .mapping(let pairs):
             var copy = node
-            copy.kind = .mapping(pairs.map { SourceNode.Pair(key: $0.key, value: interpolate($0.value, into: &diagnostics)) })
+            copy.kind = .mapping(pairs.map { SourceNode.Pair(key: $0.key, value: interpolate($0.value, into: &diagnostics, failed: &failed)) })
             return copy
         }
     }

@@ -112,12 +112,15 @@ struct LoadSession {
     /// Absolute paths of the files being included, outermost first.
     var includeStack: [String] = []
     var defaultsExpect: Expectation?
+    /// Values whose environment interpolation failed (already reported).
+    var interpolationFailures = Set<SourceLocation>()
 
     init(loader: ScenarioLoader) { self.loader = loader }
 
     var vocabulary: any EventVocabulary { loader.vocabulary }
 
     mutating func error(_ message: String, at location: SourceLocation) {
+        guard !interpolationFailures.contains(location) else { return }
         diagnostics.error(message, at: location)
     }
 
@@ -130,7 +133,7 @@ struct LoadSession {
             return nil
         }
         let interpolation = EnvironmentInterpolation(environment: loader.environment)
-        let root = interpolation.interpolate(rawRoot, into: &diagnostics)
+        let root = interpolation.interpolate(rawRoot, into: &diagnostics, failed: &interpolationFailures)
         guard let fields = keyed(root, allowed: ScenarioKeys.topLevel, what: "a scenario") else {
             if root.pairs == nil {
                 error(
@@ -762,7 +765,7 @@ struct LoadSession {
             return []
         }
         let interpolation = EnvironmentInterpolation(environment: loader.environment)
-        var node = interpolation.interpolate(rawRoot, into: &diagnostics)
+        var node = interpolation.interpolate(rawRoot, into: &diagnostics, failed: &interpolationFailures)
         if let pairs = node.pairs {
             guard let fields = keyed(node, allowed: ["steps"], what: "an included file"), let steps = fields["steps"] else {
                 if node.pairs?.contains(where: { $0.key.scalarText == "steps" }) == false {

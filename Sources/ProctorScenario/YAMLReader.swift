@@ -147,6 +147,9 @@ public struct YAMLReader: Sendable {
             SourceLocation(file: displayPath, line: max(mark.line, 1), column: max(mark.column, 1))
         }
         func describe(_ problem: String, _ context: YamlError.Context?) -> String {
+            if problem == "mapping values are not allowed in this context" {
+                return "invalid YAML: a key is not allowed here (check the indentation, or quote a value that holds ': ')"
+            }
             guard let context else { return "invalid YAML: \(problem)" }
             return "invalid YAML: \(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
         }

@@ -109,7 +109,7 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         ])
         #expect(scenario.steps.allSatisfy { $0.actor?.value == "bob" && $0.after?.value == .seconds(1) })
         #expect(scenario.steps.map(\.lifecycleStage) == ["invited", "enrolled", "in_progress", "completed"])
-        #expect(scenario.steps[2].location == SourceLocation(file: "test.yaml", line: 5, column: 41))
+        #expect(scenario.steps[2].location == SourceLocation(file: "test.yaml", line: 5, column: 36))
         #expect(scenario.steps(for: "jane").isEmpty)
         #expect(scenario.steps(for: "bob").count == 4)
     }
@@ -152,7 +152,7 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
             messages("scenario: s\nvendor: testlify\nretries: always\nfaults: { duplicate: 10, dupe: 5% }\nconcurrency: 0\nsteps: []\n") == [
                 "test.yaml:3:10: error: 'retries' must be one of vendor, none; found 'always'",
                 "test.yaml:4:22: error: the rate of 'duplicate' must be a percentage from 0% to 100%, like 10%; found 10",
-                "test.yaml:4:26: error: unknown fault 'dupe'; did you mean 'delay'?",
+                "test.yaml:4:26: error: unknown fault 'dupe'; faults are duplicate, reorder, delay, bad-signature, malformed-signature, stale-timestamp, future-timestamp, rotated-secret, missing-signature, webhook-headers, vendor-retries, slow-send, truncated-body",
                 "test.yaml:5:14: error: 'concurrency' must be a whole number of at least 1; found 0",
             ])
     }
@@ -167,11 +167,12 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
                   - send: candidate.complted
                   - lifecycle: [invited, in_progres]
                   - send: candidate.invited
-                    quirks: [missing-timestamp, result-link-null]
+                    quirks: [missing-timestamp, result-l1nk-string-null, late]
                 """) == [
-                    "test.yaml:4:11: error: unknown testlify-v1 event 'candidate.complted'; did you mean 'candidate.completed'?",
-                    "test.yaml:5:27: error: unknown testlify-v1 lifecycle stage 'in_progres'; did you mean 'in_progress'?",
-                    "test.yaml:7:32: error: unknown testlify-v1 quirk 'result-link-null'; did you mean 'result-link-string-null'?",
+                    "test.yaml:4:11: error: unknown testlify-v1 event 'candidate.complted'; did you mean 'candidate.completed', 'candidate.enrolled' or 'candidate.invited'?",
+                    "test.yaml:5:26: error: unknown testlify-v1 lifecycle stage 'in_progres'; did you mean 'in_progress'?",
+                    "test.yaml:7:33: error: unknown testlify-v1 quirk 'result-l1nk-string-null'; did you mean 'result-link-string-null'?",
+                    "test.yaml:7:58: error: unknown testlify-v1 quirk 'late'; quirks are result-link-string-null, missing-timestamp, score-as-status-changed",
                 ])
     }
 
@@ -223,10 +224,10 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
                 id: invite
             """
         #expect(messages(yaml) == [
-            "test.yaml:7:27: error: '{{steps.invite.response.status}}' refers to its own step; a step can only use earlier steps",
-            "test.yaml:7:71: error: '{{steps.later.payload.id}}' refers to step 'later', which comes later (line 10)",
-            "test.yaml:8:14: error: '{{steps.invte.response.body.id}}' refers to an unknown step 'invte'; did you mean 'invite'?",
-            "test.yaml:8:14: error: unknown actor 'joan' in '{{joan.candidateId}}'; did you mean 'jane'?",
+            "test.yaml:7:21: error: '{{steps.invite.response.status}}' refers to its own step; a step can only use earlier steps",
+            "test.yaml:7:65: error: '{{steps.later.payload.id}}' refers to step 'later', which comes later (line 10)",
+            "test.yaml:8:12: error: '{{steps.invte.response.body.id}}' refers to an unknown step 'invte'; did you mean 'invite'?",
+            "test.yaml:8:12: error: unknown actor 'joan' in '{{joan.candidateId}}'; did you mean 'jane'?",
             "test.yaml:12:21: error: '{{steps.look.payload.x}}': step 'look' is a probe and sends no payload",
             "test.yaml:14:9: error: step id 'invite' is already used (line 6)",
         ])
