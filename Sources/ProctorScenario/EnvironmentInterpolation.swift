@@ -13,7 +13,7 @@ public struct EnvironmentInterpolation: Sendable {
     public func interpolate(_ text: String, at location: SourceLocation, columnOffset: Int = 0)
         throws(Diagnostic) -> String
     {
-        guard text.contains("$") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
         let scalars = Array(text.unicodeScalars)
         var output = String.UnicodeScalarView()
         var i = 0
@@ -21,7 +21,8 @@ public struct EnvironmentInterpolation: Sendable {
             // Columns are exact while the text stays on its first line.
             let before = scalars[..<index]
             guard !before.contains("\n") else { return location }
-            return SourceLocation(file: location.file, line: location.line, column: location.column + columnOffset + index)
+            return SourceLocation(
+                file: location.file, line: location.line, column: location.column + columnOffset + index)
         }
         while i < scalars.count {
             let c = scalars[i]
@@ -42,7 +43,8 @@ public struct EnvironmentInterpolation: Sendable {
                 continue
             }
             guard let close = scalars[(i + 2)...].firstIndex(of: "}") else {
-                throw .error("unterminated '${' (close it with '}', or write '$$' for a dollar sign)", at: place(i))
+                throw .error(
+                    "unterminated '${' (close it with '}', or write '$$' for a dollar sign)", at: place(i))
             }
             let body = String(String.UnicodeScalarView(scalars[(i + 2)..<close]))
             let name: String
@@ -55,7 +57,9 @@ public struct EnvironmentInterpolation: Sendable {
                 fallback = nil
             }
             guard Self.isVariableName(name) else {
-                throw .error("'${\(body)}' is not a variable reference; names are letters, digits and '_'", at: place(i))
+                throw .error(
+                    "'${\(body)}' is not a variable reference; names are letters, digits and '_'",
+                    at: place(i))
             }
             if let value = environment[name], !(value.isEmpty && fallback != nil) {
                 output.append(contentsOf: value.unicodeScalars)
@@ -72,20 +76,25 @@ public struct EnvironmentInterpolation: Sendable {
     }
 
     static func isVariableName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        guard let first = name.unicodeScalars.first,
+            first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+        return name.unicodeScalars.allSatisfy {
+            $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+        }
     }
 
     /// Substitutes in every scalar value of a tree (mapping keys are left as written).
     /// Errors are collected; a scalar with an error keeps its text and its location is added to
     /// `failed`, so later checks do not report the same value again.
-    public func interpolate(_ node: SourceNode, into diagnostics: inout Diagnostics, failed: inout Set<SourceLocation>)
+    public func interpolate(
+        _ node: SourceNode, into diagnostics: inout Diagnostics, failed: inout Set<SourceLocation>
+    )
         -> SourceNode
     {
         switch node.kind {
         case .scalar(let text, let style):
-            guard text.contains("$") else { return node }
+            guard text.utf8.contains(UInt8(ascii: "$")) else { return node }
             do {
                 let offset = style == .quoted ? 1 : 0
                 let result = try interpolate(text, at: node.location, columnOffset: offset)
@@ -103,7 +112,11 @@ public struct EnvironmentInterpolation: Sendable {
             return copy
         case .mapping(let pairs):
             var copy = node
-            copy.kind = .mapping(pairs.map { SourceNode.Pair(key: $0.key, value: interpolate($0.value, into: &diagnostics, failed: &failed)) })
+            copy.kind = .mapping(
+                pairs.map {
+                    SourceNode.Pair(
+                        key: $0.key, value: interpolate($0.value, into: &diagnostics, failed: &failed))
+                })
             return copy
         }
     }

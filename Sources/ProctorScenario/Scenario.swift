@@ -39,8 +39,10 @@ public struct Scenario: Sendable, Hashable {
 
     public init(
         name: Located<String>, vendor: Located<String>, target: Located<String>? = nil,
-        secret: Located<String>? = nil, seed: Located<UInt64>? = nil, defaults: ScenarioDefaults = ScenarioDefaults(),
-        actors: ActorSet = ActorSet(), steps: [Step] = [], retries: Located<RetryMode>? = nil, faults: [FaultRate] = [],
+        secret: Located<String>? = nil, seed: Located<UInt64>? = nil,
+        defaults: ScenarioDefaults = ScenarioDefaults(),
+        actors: ActorSet = ActorSet(), steps: [Step] = [], retries: Located<RetryMode>? = nil,
+        faults: [FaultRate] = [],
         concurrency: Located<Int>? = nil, timeout: Located<Duration>? = nil, file: String
     ) {
         self.name = name
@@ -138,7 +140,8 @@ public struct ActorSet: Sendable, Hashable {
     }
 
     static func generatedIndex(_ name: String) -> Int? {
-        guard name.hasPrefix(generatedPrefix), let n = Int(name.dropFirst(generatedPrefix.count)), n >= 1 else {
+        guard name.hasPrefix(generatedPrefix), let n = Int(name.dropFirst(generatedPrefix.count)), n >= 1
+        else {
             return nil
         }
         return n
@@ -186,7 +189,8 @@ public struct Step: Sendable, Hashable {
     public var lifecycleStage: String?
 
     public init(
-        action: Action, id: Located<String>? = nil, actor: Located<String>? = nil, after: Located<Duration>? = nil,
+        action: Action, id: Located<String>? = nil, actor: Located<String>? = nil,
+        after: Located<Duration>? = nil,
         overrides: [PayloadOverride] = [], fault: Located<FaultKind>? = nil, quirks: [Located<String>] = [],
         expect: Expectation? = nil, location: SourceLocation, lifecycleStage: String? = nil
     ) {
@@ -239,7 +243,8 @@ public struct PayloadOverride: Sendable, Hashable {
     public func apply(to payload: JSONValue, in context: TemplateContext) throws(Diagnostic) -> JSONValue {
         let value = try value.resolve(in: context)
         guard let updated = path.setting(value, in: payload) else {
-            throw .error("cannot set '\(path)': the payload has a value of another kind on the way", at: location)
+            throw .error(
+                "cannot set '\(path)': the payload has a value of another kind on the way", at: location)
         }
         return updated
     }

@@ -26,7 +26,8 @@ public struct ScenarioCheck: Sendable {
         let errors = sorted.filter { $0.severity == .error }.count
         let warnings = sorted.filter { $0.severity == .warning }.count
         let output = sorted.map { $0.description + "\n" }.joined()
-        var summary = "\(paths.count) \(paths.count == 1 ? "file" : "files") checked, \(errors) \(errors == 1 ? "error" : "errors")"
+        var summary =
+            "\(paths.count) \(paths.count == 1 ? "file" : "files") checked, \(errors) \(errors == 1 ? "error" : "errors")"
         if warnings > 0 { summary += ", \(warnings) \(warnings == 1 ? "warning" : "warnings")" }
         return Outcome(output: output, summary: summary, exitCode: errors > 0 ? 2 : 0, diagnostics: sorted)
     }

@@ -32,8 +32,10 @@ public struct ScenarioLoader: Sendable {
     public var maxIncludeDepth: Int
 
     public init(
-        vocabulary: any EventVocabulary, environment: [String: String] = [:], reader: YAMLReader = YAMLReader(),
-        currentDirectory: String = FileManager.default.currentDirectoryPath, maxGeneratedActors: Int = 100_000,
+        vocabulary: any EventVocabulary, environment: [String: String] = [:],
+        reader: YAMLReader = YAMLReader(),
+        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        maxGeneratedActors: Int = 100_000,
         maxIncludeDepth: Int = 16
     ) {
         self.vocabulary = vocabulary
@@ -114,6 +116,8 @@ struct LoadSession {
     var defaultsExpect: Expectation?
     /// Values whose environment interpolation failed (already reported).
     var interpolationFailures = Set<SourceLocation>()
+    /// Header patterns already compiled once.
+    var validPatterns = Set<String>()
 
     init(loader: ScenarioLoader) { self.loader = loader }
 
@@ -156,7 +160,8 @@ struct LoadSession {
                 let hint = Suggestions.didYouMean(v.value, in: vocabulary.vendorNames)
                 error(
                     "unknown vendor '\(v.value)'"
-                        + (hint.isEmpty ? "; vendors are \(vocabulary.vendorNames.joined(separator: ", "))" : hint),
+                        + (hint.isEmpty
+                            ? "; vendors are \(vocabulary.vendorNames.joined(separator: ", "))" : hint),
                     at: v.location)
             }
         }
@@ -184,7 +189,8 @@ struct LoadSession {
         let timeout = fields["timeout"].flatMap { duration($0.value, key: "timeout") }
         guard let name, let vendor, let vendorNode = fields["vendor"] else { return nil }
         return Scenario(
-            name: name, vendor: Located(vendor, at: vendorNode.value.location), target: target, secret: secret,
+            name: name, vendor: Located(vendor, at: vendorNode.value.location), target: target,
+            secret: secret,
             seed: seed, defaults: defaults, actors: actors, steps: steps, retries: retries, faults: faults,
             concurrency: concurrency, timeout: timeout, file: file)
     }
@@ -202,7 +208,9 @@ struct LoadSession {
                 continue
             }
             guard allowed.contains(key) else {
-                error("unknown key '\(key)' in \(what)\(Suggestions.didYouMean(key, in: allowed))", at: pair.key.location)
+                error(
+                    "unknown key '\(key)' in \(what)\(Suggestions.didYouMean(key, in: allowed))",
+                    at: pair.key.location)
                 continue
             }
             result[key] = pair
@@ -233,7 +241,9 @@ struct LoadSession {
 
     mutating func seedValue(_ node: SourceNode) -> Located<UInt64>? {
         guard case .number(let n) = node.jsonValue, n.isIntegerLiteral, let v = n.int64Value, v >= 0 else {
-            error("'seed' must be a whole number from 0 to \(Int64.max); found \(describe(node))", at: node.location)
+            error(
+                "'seed' must be a whole number from 0 to \(Int64.max); found \(describe(node))",
+                at: node.location)
             return nil
         }
         return Located(UInt64(v), at: node.location)
@@ -249,7 +259,9 @@ struct LoadSession {
 
     mutating func duration(_ node: SourceNode, key: String) -> Located<Duration>? {
         guard case .string(let text) = node.jsonValue, let d = DurationText.parse(text) else {
-            error("'\(key)' must be a duration, \(DurationText.acceptedForms); found \(describe(node))", at: node.location)
+            error(
+                "'\(key)' must be a duration, \(DurationText.acceptedForms); found \(describe(node))",
+                at: node.location)
             return nil
         }
         return Located(d, at: node.location)
@@ -308,7 +320,9 @@ struct LoadSession {
                 set.generatedCount = count
                 continue
             }
-            guard Template.isName(name), name != "actor", name != "steps", ActorSet.generatedIndex(name) == nil else {
+            guard Template.isName(name), name != "actor", name != "steps",
+                ActorSet.generatedIndex(name) == nil
+            else {
                 error(
                     "'\(name)' cannot name an actor (use letters, digits, '_' and '-'; 'actor', 'steps' and 'actor-N' are reserved)",
                     at: pair.key.location)
@@ -333,7 +347,9 @@ struct LoadSession {
     mutating func scenarioDefaults(_ node: SourceNode, file: String) -> ScenarioDefaults {
         var defaults = ScenarioDefaults()
         guard let fields = keyed(node, allowed: ScenarioKeys.defaults, what: "'defaults'") else {
-            error("'defaults' must be a mapping (timeout, expect, headers); found \(node.kindDescription)", at: node.location)
+            error(
+                "'defaults' must be a mapping (timeout, expect, headers); found \(node.kindDescription)",
+                at: node.location)
             return defaults
         }
         defaults.timeout = fields["timeout"].flatMap { duration($0.value, key: "timeout") }
@@ -349,7 +365,8 @@ struct LoadSession {
                         continue
                     }
                     if let template = template(text, at: pair.value.location) {
-                        defaults.headers.append(HeaderValue(name: name, value: template, location: pair.key.location))
+                        defaults.headers.append(
+                            HeaderValue(name: name, value: template, location: pair.key.location))
                     }
                 }
             } else {
@@ -380,7 +397,9 @@ struct LoadSession {
             case .string("assert"): expectation.assertFormat = true
             case .string("annotate"): expectation.assertFormat = false
             default:
-                error("'format' must be 'assert' or 'annotate'; found \(describe(format.value))", at: format.value.location)
+                error(
+                    "'format' must be 'assert' or 'annotate'; found \(describe(format.value))",
+                    at: format.value.location)
             }
         }
         return expectation
@@ -433,16 +452,24 @@ struct LoadSession {
                 if text.count >= 2, text.hasPrefix("/"), text.hasSuffix("/") {
                     let pattern = String(text.dropFirst().dropLast())
                     do {
-                        _ = try Regex(pattern)
-                        result.append(HeaderExpectation(name: name, matcher: .regex(pattern), location: pair.key.location))
+                        if !validPatterns.contains(pattern) {
+                            _ = try Regex(pattern)
+                            validPatterns.insert(pattern)
+                        }
+                        result.append(
+                            HeaderExpectation(
+                                name: name, matcher: .regex(pattern), location: pair.key.location))
                     } catch {
                         self.error("'\(text)' is not a valid regular expression", at: pair.value.location)
                     }
                 } else {
-                    result.append(HeaderExpectation(name: name, matcher: .exact(text), location: pair.key.location))
+                    result.append(
+                        HeaderExpectation(name: name, matcher: .exact(text), location: pair.key.location))
                 }
             case .number(let n):
-                result.append(HeaderExpectation(name: name, matcher: .exact(n.description), location: pair.key.location))
+                result.append(
+                    HeaderExpectation(name: name, matcher: .exact(n.description), location: pair.key.location)
+                )
             default:
                 error(
                     "header '\(name)' expects a string, a /regex/, true (present) or false (absent); found \(pair.value.kindDescription)",
@@ -457,11 +484,15 @@ struct LoadSession {
         switch schema {
         case .object(let object):
             if case .string(let ref)? = object["$ref"], !ref.hasPrefix("#"), !ref.contains("://") {
-                let filePart = ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ref
+                let filePart =
+                    ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(
+                        String.init) ?? ref
                 let directory = (file as NSString).deletingLastPathComponent
                 let target = filePart.hasPrefix("/") ? filePart : directory + "/" + filePart
                 var isDirectory: ObjCBool = false
-                if !FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) || isDirectory.boolValue {
+                if !FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory)
+                    || isDirectory.boolValue
+                {
                     let refNode = node.pairs?.first { $0.key.scalarText == "$ref" }?.value
                     error("schema file '\(filePart)' not found", at: refNode?.location ?? node.location)
                     return nil
@@ -469,7 +500,9 @@ struct LoadSession {
             }
         case .bool: break
         default:
-            error("'body' must be a JSON Schema (a mapping or true/false); found \(node.kindDescription)", at: node.location)
+            error(
+                "'body' must be a JSON Schema (a mapping or true/false); found \(node.kindDescription)",
+                at: node.location)
             return nil
         }
         return BodyExpectation(schema: schema, baseFile: file, location: node.location)
@@ -489,7 +522,7 @@ struct LoadSession {
     mutating func templatedValue(_ node: SourceNode) -> TemplatedValue {
         switch node.kind {
         case .scalar:
-            if case .string(let text) = node.jsonValue, text.contains("{{") {
+            if case .string(let text) = node.jsonValue, Template.containsReference(text) {
                 return template(text, at: node.location).map(TemplatedValue.template) ?? .value(.string(text))
             }
             return .value(node.jsonValue)
@@ -500,7 +533,9 @@ struct LoadSession {
             }
             return .array(values)
         case .mapping(let pairs):
-            let members = pairs.map { TemplatedValue.Member(key: $0.key.scalarText ?? "", value: templatedValue($0.value)) }
+            let members = pairs.map {
+                TemplatedValue.Member(key: $0.key.scalarText ?? "", value: templatedValue($0.value))
+            }
             if members.allSatisfy({ if case .value = $0.value { return true } else { return false } }) {
                 return .value(node.jsonValue)
             }
@@ -510,9 +545,13 @@ struct LoadSession {
 
     // MARK: - Steps
 
-    mutating func stepList(_ node: SourceNode, key: String, file: String, inheritedActor: Located<String>?) -> [Step] {
+    mutating func stepList(_ node: SourceNode, key: String, file: String, inheritedActor: Located<String>?)
+        -> [Step]
+    {
         guard let elements = node.elements else {
-            error("'\(key)' must be a list of steps (each starting with '- '); found \(node.kindDescription)", at: node.location)
+            error(
+                "'\(key)' must be a list of steps (each starting with '- '); found \(node.kindDescription)",
+                at: node.location)
             return []
         }
         var steps: [Step] = []
@@ -529,7 +568,8 @@ struct LoadSession {
                 at: node.location)
             return []
         }
-        let present = node.pairs?.compactMap { $0.key.scalarText }.filter { ScenarioKeys.actions.contains($0) } ?? []
+        let present =
+            node.pairs?.compactMap { $0.key.scalarText }.filter { ScenarioKeys.actions.contains($0) } ?? []
         guard let action = present.first else {
             if !fields.isEmpty || node.pairs?.isEmpty == true {
                 error("a step needs one of send, probe, lifecycle or include", at: node.location)
@@ -537,7 +577,8 @@ struct LoadSession {
             return []
         }
         if present.count > 1, let second = fields[present[1]] {
-            error("a step has one action; found both '\(action)' and '\(present[1])'", at: second.key.location)
+            error(
+                "a step has one action; found both '\(action)' and '\(present[1])'", at: second.key.location)
             return []
         }
         let allowed = ScenarioKeys.allowed[action] ?? []
@@ -549,15 +590,23 @@ struct LoadSession {
             if actors.contains(name.value) {
                 actor = name
             } else {
-                error("unknown actor '\(name.value)'\(Suggestions.didYouMean(name.value, in: actors.allNames))", at: name.location)
+                error(
+                    "unknown actor '\(name.value)'\(Suggestions.didYouMean(name.value, in: actors.allNames))",
+                    at: name.location)
             }
         }
         let after = fields["after"].flatMap { duration($0.value, key: "after") }
         var quirks: [Located<String>] = []
-        if let quirksNode = fields["quirks"], allowed.contains("quirks") { quirks = quirkList(quirksNode.value) }
+        if let quirksNode = fields["quirks"], allowed.contains("quirks") {
+            quirks = quirkList(quirksNode.value)
+        }
         var expect: Expectation?
         if let expectNode = fields["expect"] { expect = expectation(expectNode.value, file: file) }
-        let merged = (expect ?? defaultsExpect.map { var e = $0; e.location = nil; return e })
+        let merged =
+            (expect
+            ?? defaultsExpect.map {
+                var e = $0; e.location = nil; return e
+            })
             .map { $0.merged(over: defaultsExpect) }
         guard let actionNode = fields[action]?.value else { return [] }
 
@@ -575,7 +624,8 @@ struct LoadSession {
         case "probe":
             guard let text = string(actionNode, key: "probe") else { return [] }
             guard let probe = probe(text) else { return [] }
-            var step = Step(action: .probe(probe), actor: actor, after: after, expect: merged, location: node.location)
+            var step = Step(
+                action: .probe(probe), actor: actor, after: after, expect: merged, location: node.location)
             if let idNode = fields["id"], allowed.contains("id") { step.id = stepID(idNode.value) }
             return [step]
         case "lifecycle":
@@ -592,7 +642,8 @@ struct LoadSession {
                 steps.append(
                     Step(
                         action: .send(event: Located(event, at: stage.location)), actor: actor, after: after,
-                        quirks: quirks, expect: merged, location: stage.location, lifecycleStage: stage.value))
+                        quirks: quirks, expect: merged, location: stage.location, lifecycleStage: stage.value)
+                )
             }
             return steps
         default:
@@ -614,7 +665,10 @@ struct LoadSession {
         let stages = vocabulary.lifecycleStages(vendor: vendor)
         if let event = vocabulary.lifecycleEvent(vendor: vendor, stage: stage.value) { return event }
         let hint = Suggestions.didYouMean(stage.value, in: stages)
-        let list = stages.isEmpty ? "; \(vendor) has no lifecycle stages" : (hint.isEmpty ? "; stages are \(stages.joined(separator: ", "))" : hint)
+        let list =
+            stages.isEmpty
+            ? "; \(vendor) has no lifecycle stages"
+            : (hint.isEmpty ? "; stages are \(stages.joined(separator: ", "))" : hint)
         error("unknown \(vendor) lifecycle stage '\(stage.value)'\(list)", at: stage.location)
         return nil
     }
@@ -631,7 +685,10 @@ struct LoadSession {
                 let known = vocabulary.quirkNames(vendor: vendor)
                 guard known.contains(quirk.value) else {
                     let hint = Suggestions.didYouMean(quirk.value, in: known)
-                    let list = known.isEmpty ? "; \(vendor) has no quirks" : (hint.isEmpty ? "; quirks are \(known.joined(separator: ", "))" : hint)
+                    let list =
+                        known.isEmpty
+                        ? "; \(vendor) has no quirks"
+                        : (hint.isEmpty ? "; quirks are \(known.joined(separator: ", "))" : hint)
                     error("unknown \(vendor) quirk '\(quirk.value)'\(list)", at: quirk.location)
                     continue
                 }
@@ -644,7 +701,9 @@ struct LoadSession {
     mutating func stepID(_ node: SourceNode) -> Located<String>? {
         guard let id = string(node, key: "id") else { return nil }
         guard Template.isName(id.value) else {
-            error("step id '\(id.value)' must start with a letter and hold letters, digits, '_' or '-'", at: id.location)
+            error(
+                "step id '\(id.value)' must start with a letter and hold letters, digits, '_' or '-'",
+                at: id.location)
             return nil
         }
         return id
@@ -658,7 +717,8 @@ struct LoadSession {
         guard let kind = FaultKind(rawValue: name) else {
             let hint = Suggestions.didYouMean(name, in: FaultKind.names)
             error(
-                "unknown fault '\(name)'" + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
+                "unknown fault '\(name)'"
+                    + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
                 at: node.location)
             return nil
         }
@@ -680,7 +740,8 @@ struct LoadSession {
                     at: pair.key.location)
                 continue
             }
-            result.append(PayloadOverride(path: path, value: templatedValue(pair.value), location: pair.key.location))
+            result.append(
+                PayloadOverride(path: path, value: templatedValue(pair.value), location: pair.key.location))
         }
         return result
     }
@@ -704,7 +765,9 @@ struct LoadSession {
 
     mutating func faultRates(_ node: SourceNode) -> [FaultRate] {
         guard let pairs = node.pairs else {
-            error("'faults' must be a mapping of fault names to rates, like { duplicate: 10% }; found \(node.kindDescription)", at: node.location)
+            error(
+                "'faults' must be a mapping of fault names to rates, like { duplicate: 10% }; found \(node.kindDescription)",
+                at: node.location)
             return []
         }
         var rates: [FaultRate] = []
@@ -713,15 +776,19 @@ struct LoadSession {
             guard let kind = FaultKind(rawValue: name) else {
                 let hint = Suggestions.didYouMean(name, in: FaultKind.names)
                 error(
-                    "unknown fault '\(name)'" + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
+                    "unknown fault '\(name)'"
+                        + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
                     at: pair.key.location)
                 continue
             }
             guard case .string(let text) = pair.value.jsonValue, text.hasSuffix("%"),
-                let percent = Double(text.dropLast()), text.dropLast().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                let percent = Double(text.dropLast()),
+                text.dropLast().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
                 percent >= 0, percent <= 100
             else {
-                error("the rate of '\(name)' must be a percentage from 0% to 100%, like 10%; found \(describe(pair.value))", at: pair.value.location)
+                error(
+                    "the rate of '\(name)' must be a percentage from 0% to 100%, like 10%; found \(describe(pair.value))",
+                    at: pair.value.location)
                 continue
             }
             rates.append(FaultRate(fault: kind, percent: percent, location: pair.key.location))
@@ -731,16 +798,22 @@ struct LoadSession {
 
     // MARK: - Includes
 
-    mutating func include(_ path: Located<String>, from file: String, inheritedActor: Located<String>?) -> [Step] {
+    mutating func include(_ path: Located<String>, from file: String, inheritedActor: Located<String>?)
+        -> [Step]
+    {
         let directory = (file as NSString).deletingLastPathComponent
-        let absolute = URL(fileURLWithPath: path.value.hasPrefix("/") ? path.value : directory + "/" + path.value)
-            .standardizedFileURL.path
+        let absolute = URL(
+            fileURLWithPath: path.value.hasPrefix("/") ? path.value : directory + "/" + path.value
+        )
+        .standardizedFileURL.path
         let displayDirectory = (path.location.file as NSString).deletingLastPathComponent
         let display =
             path.value.hasPrefix("/")
-            ? path.value : Self.normalize(displayDirectory.isEmpty ? path.value : displayDirectory + "/" + path.value)
+            ? path.value
+            : Self.normalize(displayDirectory.isEmpty ? path.value : displayDirectory + "/" + path.value)
         if includeStack.contains(absolute) {
-            let chain = (includeStack + [absolute]).map { ($0 as NSString).lastPathComponent }.joined(separator: " -> ")
+            let chain = (includeStack + [absolute]).map { ($0 as NSString).lastPathComponent }.joined(
+                separator: " -> ")
             error("include cycle: \(chain)", at: path.location)
             return []
         }
@@ -749,7 +822,9 @@ struct LoadSession {
             return []
         }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        else {
             error("included file '\(path.value)' not found", at: path.location)
             return []
         }
@@ -767,9 +842,13 @@ struct LoadSession {
         let interpolation = EnvironmentInterpolation(environment: loader.environment)
         var node = interpolation.interpolate(rawRoot, into: &diagnostics, failed: &interpolationFailures)
         if let pairs = node.pairs {
-            guard let fields = keyed(node, allowed: ["steps"], what: "an included file"), let steps = fields["steps"] else {
+            guard let fields = keyed(node, allowed: ["steps"], what: "an included file"),
+                let steps = fields["steps"]
+            else {
                 if node.pairs?.contains(where: { $0.key.scalarText == "steps" }) == false {
-                    error("an included file holds a list of steps, or a mapping with 'steps'", at: node.location)
+                    error(
+                        "an included file holds a list of steps, or a mapping with 'steps'", at: node.location
+                    )
                 }
                 return []
             }
@@ -803,7 +882,8 @@ struct LoadSession {
         for (index, step) in steps.enumerated() {
             guard let id = step.id else { continue }
             if let previous = firstIndex[id.value], let previousID = previous.step.id {
-                let place = previousID.location.file == id.location.file
+                let place =
+                    previousID.location.file == id.location.file
                     ? "line \(previousID.location.line)" : "\(previousID.location)"
                 error("step id '\(id.value)' is already used (\(place))", at: id.location)
             } else {
@@ -828,18 +908,25 @@ struct LoadSession {
         firstIndex: [String: (index: Int, step: Step)], ids: [String]
     ) {
         if case .actor(let name?, _) = reference, !actors.contains(name) {
-            error("unknown actor '\(name)' in '{{\(reference)}}'\(Suggestions.didYouMean(name, in: actors.allNames))", at: location)
+            error(
+                "unknown actor '\(name)' in '{{\(reference)}}'\(Suggestions.didYouMean(name, in: actors.allNames))",
+                at: location)
             return
         }
         guard let id = reference.stepID else { return }
         guard let target = firstIndex[id] else {
-            error("'{{\(reference)}}' refers to an unknown step '\(id)'\(Suggestions.didYouMean(id, in: ids))", at: location)
+            error(
+                "'{{\(reference)}}' refers to an unknown step '\(id)'\(Suggestions.didYouMean(id, in: ids))",
+                at: location)
             return
         }
         if target.index == stepIndex {
-            error("'{{\(reference)}}' refers to its own step; a step can only use earlier steps", at: location)
+            error(
+                "'{{\(reference)}}' refers to its own step; a step can only use earlier steps", at: location)
         } else if target.index > stepIndex {
-            let place = target.step.location.file == location.file ? "line \(target.step.location.line)" : "\(target.step.location)"
+            let place =
+                target.step.location.file == location.file
+                ? "line \(target.step.location.line)" : "\(target.step.location)"
             error("'{{\(reference)}}' refers to step '\(id)', which comes later (\(place))", at: location)
         } else if case .stepPayload = reference, case .probe = target.step.action {
             error("'{{\(reference)}}': step '\(id)' is a probe and sends no payload", at: location)

@@ -77,7 +77,8 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
         Self.set(value, at: components[...], in: root)
     }
 
-    static func set(_ value: JSONValue, at path: ArraySlice<PathComponent>, in node: JSONValue) -> JSONValue? {
+    static func set(_ value: JSONValue, at path: ArraySlice<PathComponent>, in node: JSONValue) -> JSONValue?
+    {
         guard let first = path.first else { return value }
         switch first {
         case .key(let key):
@@ -133,7 +134,8 @@ public enum TemplateReference: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .actor(let name, let field): return "\(name ?? "actor").\(field)"
         case .stepPayload(let id, let path): return "steps.\(id).payload" + (path.map { ".\($0)" } ?? "")
-        case .stepResponseBody(let id, let path): return "steps.\(id).response.body" + (path.map { ".\($0)" } ?? "")
+        case .stepResponseBody(let id, let path):
+            return "steps.\(id).response.body" + (path.map { ".\($0)" } ?? "")
         case .stepResponseStatus(let id): return "steps.\(id).response.status"
         case .stepResponseHeader(let id, let name): return "steps.\(id).response.headers.\(name)"
         }
@@ -152,18 +154,23 @@ public enum TemplateReference: Sendable, Hashable, CustomStringConvertible {
             let tail = String(rest[rest.index(after: dot)...])
             if tail == "payload" { return .stepPayload(step: id, path: nil) }
             if tail.hasPrefix("payload.") {
-                guard let path = FieldPath(parsing: String(tail.dropFirst("payload.".count))) else { return nil }
+                guard let path = FieldPath(parsing: String(tail.dropFirst("payload.".count))) else {
+                    return nil
+                }
                 return .stepPayload(step: id, path: path)
             }
             if tail == "response.body" { return .stepResponseBody(step: id, path: nil) }
             if tail.hasPrefix("response.body.") {
-                guard let path = FieldPath(parsing: String(tail.dropFirst("response.body.".count))) else { return nil }
+                guard let path = FieldPath(parsing: String(tail.dropFirst("response.body.".count))) else {
+                    return nil
+                }
                 return .stepResponseBody(step: id, path: path)
             }
             if tail == "response.status" { return .stepResponseStatus(step: id) }
             if tail.hasPrefix("response.headers.") {
                 let name = String(tail.dropFirst("response.headers.".count))
-                guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+                guard !name.isEmpty,
+                    name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
                 else { return nil }
                 return .stepResponseHeader(step: id, name: name)
             }
@@ -171,7 +178,8 @@ public enum TemplateReference: Sendable, Hashable, CustomStringConvertible {
         }
         guard let dot = text.firstIndex(of: ".") else { return nil }
         let name = String(text[..<dot])
-        guard Template.isName(name), let field = FieldPath(parsing: String(text[text.index(after: dot)...])) else {
+        guard Template.isName(name), let field = FieldPath(parsing: String(text[text.index(after: dot)...]))
+        else {
             return nil
         }
         return .actor(name: name == "actor" ? nil : name, field: field)
@@ -204,21 +212,41 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String, at location: SourceLocation? = nil) throws(Diagnostic) {
         var segments: [Segment] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            if open.lowerBound > rest.startIndex { segments.append(.literal(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+        while let open = Self.find("{{", in: rest) {
+            if open > rest.startIndex { segments.append(.literal(String(rest[..<open]))) }
+            let innerStart = rest.utf8.index(open, offsetBy: 2)
+            guard let close = Self.find("}}", in: rest[innerStart...]) else {
                 throw .error("unclosed '{{' in '\(text)'", at: location)
             }
-            let inner = String(rest[open.upperBound..<close.lowerBound]).trimmingCharacters(in: " ")
+            let inner = String(rest[innerStart..<close]).trimmingCharacters(in: " ")
             guard let reference = TemplateReference.parse(inner) else {
                 throw .error("'{{\(inner)}}' is not a reference; write \(TemplateReference.forms)", at: location)
             }
             segments.append(.reference(reference))
-            rest = rest[close.upperBound...]
+            rest = rest[rest.utf8.index(close, offsetBy: 2)...]
         }
         if !rest.isEmpty { segments.append(.literal(String(rest))) }
         self.segments = segments
         self.location = location
+    }
+
+    /// True when `text` holds `{{`, i.e. would parse into a template with references.
+    public static func containsReference(_ text: String) -> Bool {
+        find("{{", in: Substring(text)) != nil
+    }
+
+    /// Start of the first occurrence of a two-byte ASCII marker (`{{` or `}}`).
+    static func find(_ marker: StaticString, in text: Substring) -> String.Index? {
+        let first = marker.utf8Start[0]
+        let second = marker.utf8Start[1]
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let next = utf8.index(after: index)
+            if utf8[index] == first, next < utf8.endIndex, utf8[next] == second { return index }
+            index = next
+        }
+        return nil
     }
 
     public var references: [TemplateReference] {
@@ -260,7 +288,8 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func isName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+        guard let first = text.unicodeScalars.first,
+            first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
         return text.unicodeScalars.allSatisfy {
             $0 == "_" || $0 == "-" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
@@ -276,7 +305,9 @@ public struct StepRecord: Sendable, Hashable {
     public var headers: [String: String]
     public var body: JSONValue?
 
-    public init(payload: JSONValue? = nil, status: Int? = nil, headers: [String: String] = [:], body: JSONValue? = nil) {
+    public init(
+        payload: JSONValue? = nil, status: Int? = nil, headers: [String: String] = [:], body: JSONValue? = nil
+    ) {
         self.payload = payload
         self.status = status
         self.headers = headers
@@ -293,19 +324,25 @@ public struct TemplateContext: Sendable {
     /// Records of the steps that ran, by step id.
     public var steps: [String: StepRecord]
 
-    public init(currentActor: String? = nil, actors: [String: JSONValue] = [:], steps: [String: StepRecord] = [:]) {
+    public init(
+        currentActor: String? = nil, actors: [String: JSONValue] = [:], steps: [String: StepRecord] = [:]
+    ) {
         self.currentActor = currentActor
         self.actors = actors
         self.steps = steps
     }
 
-    public func value(of reference: TemplateReference, at location: SourceLocation?) throws(Diagnostic) -> JSONValue {
+    public func value(of reference: TemplateReference, at location: SourceLocation?) throws(Diagnostic)
+        -> JSONValue
+    {
         switch reference {
         case .actor(let name, let field):
             guard let actorName = name ?? currentActor else {
                 throw .error("'{{\(reference)}}' has no current actor", at: location)
             }
-            guard let fields = actors[actorName] else { throw .error("no actor '\(actorName)'", at: location) }
+            guard let fields = actors[actorName] else {
+                throw .error("no actor '\(actorName)'", at: location)
+            }
             guard let value = field.value(in: fields) else {
                 throw .error("actor '\(actorName)' has no field '\(field)'", at: location)
             }
@@ -339,11 +376,15 @@ public struct TemplateContext: Sendable {
         return record
     }
 
-    func lookup(_ path: FieldPath?, in root: JSONValue, _ reference: TemplateReference, _ location: SourceLocation?)
+    func lookup(
+        _ path: FieldPath?, in root: JSONValue, _ reference: TemplateReference, _ location: SourceLocation?
+    )
         throws(Diagnostic) -> JSONValue
     {
         guard let path else { return root }
-        guard let value = path.value(in: root) else { throw .error("'{{\(reference)}}' is not there", at: location) }
+        guard let value = path.value(in: root) else {
+            throw .error("'{{\(reference)}}' is not there", at: location)
+        }
         return value
     }
 }

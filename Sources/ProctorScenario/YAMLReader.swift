@@ -28,11 +28,14 @@ public struct YAMLReader: Sendable {
             throw .error("no such file", at: start)
         }
         guard !isDirectory.boolValue else { throw .error("is a directory, not a scenario file", at: start) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let size =
+            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         guard size <= maxFileSize else {
             throw .error("file is too large (\(size) bytes; the limit is \(maxFileSize) bytes)", at: start)
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .error("cannot read the file", at: start) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .error("cannot read the file", at: start)
+        }
         defer { try? handle.close() }
         let data: Data
         do {
@@ -112,8 +115,11 @@ public struct YAMLReader: Sendable {
             }
             switch node {
             case .scalar(let scalar):
-                let style: SourceNode.ScalarStyle = scalar.style == .plain || scalar.style == .any ? .plain : .quoted
-                return SourceNode(.scalar(scalar.string, style), tag: Self.explicitTag(scalar.tag), at: location(scalar.mark))
+                let style: SourceNode.ScalarStyle =
+                    scalar.style == .plain || scalar.style == .any ? .plain : .quoted
+                return SourceNode(
+                    .scalar(scalar.string, style), tag: Self.explicitTag(scalar.tag),
+                    at: location(scalar.mark))
             case .sequence(let sequence):
                 var elements: [SourceNode] = []
                 elements.reserveCapacity(sequence.count)
@@ -142,16 +148,20 @@ public struct YAMLReader: Sendable {
 
     // MARK: - Errors from libyaml
 
-    static func diagnostic(for error: YamlError, text: String, bytes: [UInt8], displayPath: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, text: String, bytes: [UInt8], displayPath: String)
+        -> Diagnostic
+    {
         func at(_ mark: Mark) -> SourceLocation {
             SourceLocation(file: displayPath, line: max(mark.line, 1), column: max(mark.column, 1))
         }
         func describe(_ problem: String, _ context: YamlError.Context?) -> String {
             if problem == "mapping values are not allowed in this context" {
-                return "invalid YAML: a key is not allowed here (check the indentation, or quote a value that holds ': ')"
+                return
+                    "invalid YAML: a key is not allowed here (check the indentation, or quote a value that holds ': ')"
             }
             guard let context else { return "invalid YAML: \(problem)" }
-            return "invalid YAML: \(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            return
+                "invalid YAML: \(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
         }
         switch error {
         case .scanner(let context, let problem, let mark, _):
@@ -176,7 +186,8 @@ public struct YAMLReader: Sendable {
         case .reader(let problem, let offset, _, _):
             var location = SourceLocation(file: displayPath, line: 1, column: 1)
             if let offset {
-                let index = text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex) ?? text.endIndex
+                let index =
+                    text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex) ?? text.endIndex
                 let utf8Offset = text.utf8.distance(from: text.utf8.startIndex, to: index)
                 let (line, column) = position(ofByte: utf8Offset, in: bytes)
                 location = SourceLocation(file: displayPath, line: line, column: column)
@@ -226,7 +237,9 @@ public struct YAMLReader: Sendable {
     /// Finds the second key `key` in the mapping whose first such key is at `first`: the next line
     /// with the same indentation that starts with the key, or the next `key:` on the same line
     /// (flow mappings).
-    static func secondOccurrence(of key: String, after first: Mark, bytes: [UInt8]) -> (line: Int, column: Int)? {
+    static func secondOccurrence(of key: String, after first: Mark, bytes: [UInt8]) -> (
+        line: Int, column: Int
+    )? {
         let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         guard first.line >= 1, first.line <= lines.count else { return nil }
         let keyBytes = Array(key.utf8)
@@ -237,11 +250,17 @@ public struct YAMLReader: Sendable {
             var i = startByte
             while i + keyBytes.count <= firstLine.count {
                 if Array(firstLine[i..<(i + keyBytes.count)]) == keyBytes, i > 0,
-                    [UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "\"")].contains(firstLine[i - 1])
+                    [UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "\"")].contains(
+                        firstLine[i - 1])
                 {
-                    let rest = firstLine[(i + keyBytes.count)...].drop(while: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ") })
+                    let rest = firstLine[(i + keyBytes.count)...].drop(while: {
+                        $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: " ")
+                    })
                     if rest.first == UInt8(ascii: ":") {
-                        return (first.line, String(decoding: firstLine[..<i], as: UTF8.self).unicodeScalars.count + 1)
+                        return (
+                            first.line,
+                            String(decoding: firstLine[..<i], as: UTF8.self).unicodeScalars.count + 1
+                        )
                     }
                 }
                 i += 1
@@ -262,7 +281,9 @@ public struct YAMLReader: Sendable {
                 var body = Array(content)
                 if body.first == UInt8(ascii: "\"") || body.first == UInt8(ascii: "'") { body.removeFirst() }
                 if body.starts(with: keyBytes) {
-                    let rest = body[keyBytes.count...].drop(while: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: " ") })
+                    let rest = body[keyBytes.count...].drop(while: {
+                        $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: " ")
+                    })
                     if rest.first == UInt8(ascii: ":") { return (lineNumber, indent + 1) }
                 }
             }
@@ -400,7 +421,10 @@ enum NestingScanner {
                     case UInt8(ascii: "["), UInt8(ascii: "{"):
                         flowDepth += 1
                         if depth + flowDepth > limit {
-                            return (lineNumber, String(decoding: bytes[start..<j], as: UTF8.self).unicodeScalars.count + 1)
+                            return (
+                                lineNumber,
+                                String(decoding: bytes[start..<j], as: UTF8.self).unicodeScalars.count + 1
+                            )
                         }
                     case UInt8(ascii: "]"), UInt8(ascii: "}"):
                         flowDepth = max(0, flowDepth - 1)
@@ -416,10 +440,13 @@ enum NestingScanner {
             // A block scalar header (`key: |`, `- >-`) makes the following deeper lines opaque.
             if flowDepth == 0, quote == nil {
                 var k = end
-                while k > i, bytes[k - 1] == UInt8(ascii: " ") || bytes[k - 1] == UInt8(ascii: "\r") { k -= 1 }
+                while k > i, bytes[k - 1] == UInt8(ascii: " ") || bytes[k - 1] == UInt8(ascii: "\r") {
+                    k -= 1
+                }
                 var h = k
-                while h > i, [UInt8(ascii: "-"), UInt8(ascii: "+")].contains(bytes[h - 1])
-                    || (bytes[h - 1] >= UInt8(ascii: "1") && bytes[h - 1] <= UInt8(ascii: "9"))
+                while h > i,
+                    [UInt8(ascii: "-"), UInt8(ascii: "+")].contains(bytes[h - 1])
+                        || (bytes[h - 1] >= UInt8(ascii: "1") && bytes[h - 1] <= UInt8(ascii: "9"))
                 { h -= 1 }
                 if h > i, bytes[h - 1] == UInt8(ascii: "|") || bytes[h - 1] == UInt8(ascii: ">"),
                     h - 1 == i || bytes[h - 2] == UInt8(ascii: " ")

@@ -19,7 +19,8 @@ import Testing
         let outcome = ScenarioCheck(loader: Fixtures.loader(in: Self.brokenDirectory)).run(paths: [name])
         #expect(outcome.exitCode == 2)
         #expect(!outcome.output.isEmpty)
-        let expectedPath = Self.brokenDirectory + "/" + name.replacingOccurrences(of: ".yaml", with: ".expected")
+        let expectedPath =
+            Self.brokenDirectory + "/" + name.replacingOccurrences(of: ".yaml", with: ".expected")
         if Self.recording {
             try outcome.output.write(toFile: expectedPath, atomically: true, encoding: .utf8)
             return
@@ -35,7 +36,12 @@ import Testing
         for line in outcome.output.split(separator: "\n") {
             #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
         }
-        #expect(outcome.diagnostics.map(\.location) == outcome.diagnostics.map(\.location).sorted { ($0 ?? SourceLocation(file: "", line: 0, column: 0)) < ($1 ?? SourceLocation(file: "", line: 0, column: 0)) })
+        #expect(
+            outcome.diagnostics.map(\.location)
+                == outcome.diagnostics.map(\.location).sorted {
+                    ($0 ?? SourceLocation(file: "", line: 0, column: 0))
+                        < ($1 ?? SourceLocation(file: "", line: 0, column: 0))
+                })
         #expect(outcome.summary == "\(names.count) files checked, \(outcome.diagnostics.count) errors")
     }
 }
@@ -61,7 +67,9 @@ import Testing
         try handle.truncate(atOffset: 50 << 20)
         try handle.close()
         let outcome = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: ["huge.yaml"])
-        #expect(outcome.output == "huge.yaml:1:1: error: file is too large (52428800 bytes; the limit is 8388608 bytes)\n")
+        #expect(
+            outcome.output
+                == "huge.yaml:1:1: error: file is too large (52428800 bytes; the limit is 8388608 bytes)\n")
         #expect(outcome.exitCode == 2)
     }
 
@@ -76,11 +84,13 @@ import Testing
 
     @Test func controlCharactersAreLocated() throws {
         let outcome = try check("control.yaml", Array("scenario: x\nvendor: te\u{7}stlify\n".utf8))
-        #expect(outcome.output == "control.yaml:2:11: error: invalid YAML: control characters are not allowed\n")
+        #expect(
+            outcome.output == "control.yaml:2:11: error: invalid YAML: control characters are not allowed\n")
     }
 
     @Test func tenThousandDeepFlowNesting() throws {
-        let text = "steps: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"
+        let text =
+            "steps: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"
         let outcome = try check("deep.yaml", Array(text.utf8))
         #expect(outcome.output == "deep.yaml:1:263: error: nesting is deeper than 256 levels\n")
     }
@@ -107,22 +117,27 @@ import Testing
         var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
         for (previous, name) in zip(names, names.dropFirst()) {
-            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            text +=
+                "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",")
+                + "]\n"
         }
         let clock = ContinuousClock()
         let start = clock.now
         let outcome = try check("bomb.yaml", Array(text.utf8))
         #expect(clock.now - start < .seconds(10))
-        #expect(outcome.output.hasSuffix("error: document expands to more than 400000 nodes (aliases repeat what they refer to)\n"))
+        #expect(
+            outcome.output.hasSuffix(
+                "error: document expands to more than 400000 nodes (aliases repeat what they refer to)\n"))
     }
 
     @Test func directoryAndMissingFile() throws {
         let outcome = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: [".", "absent.yaml"])
-        #expect(outcome.output == """
-            .:1:1: error: is a directory, not a scenario file
-            absent.yaml:1:1: error: no such file
+        #expect(
+            outcome.output == """
+                .:1:1: error: is a directory, not a scenario file
+                absent.yaml:1:1: error: no such file
 
-            """)
+                """)
         #expect(outcome.summary == "2 files checked, 2 errors")
         #expect(outcome.exitCode == 2)
     }
@@ -156,7 +171,8 @@ import Testing
         let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
         #expect(text.hasPrefix("# yaml-language-server: $schema=../Schemas/scenario.schema.json\n"))
         let scenario = try #require(
-            ScenarioLoader(vocabulary: TestVocabulary(), currentDirectory: directory).load(path: name).scenario)
+            ScenarioLoader(vocabulary: TestVocabulary(), currentDirectory: directory).load(path: name)
+                .scenario)
         #expect(scenario.target == nil)
     }
 
@@ -165,22 +181,30 @@ import Testing
         let outcome = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: [
             "broken/unknown-event.yaml", "schema-samples/valid/minimal.yaml", "broken/bad-seed.yaml",
         ])
-        #expect(outcome.output == """
-            broken/bad-seed.yaml:3:7: error: 'seed' must be a whole number from 0 to 9223372036854775807; found -1
-            broken/unknown-event.yaml:4:11: error: unknown testlify event 'candidate.complete'; did you mean 'candidate.completed'?
-            broken/unknown-event.yaml:5:11: error: unknown testlify event 'candidate.finished'; did you mean 'candidate.invited', 'candidate.enrolled' or 'candidate.rejected'?
+        #expect(
+            outcome.output == """
+                broken/bad-seed.yaml:3:7: error: 'seed' must be a whole number from 0 to 9223372036854775807; found -1
+                broken/unknown-event.yaml:4:11: error: unknown testlify event 'candidate.complete'; did you mean 'candidate.completed'?
+                broken/unknown-event.yaml:5:11: error: unknown testlify event 'candidate.finished'; did you mean 'candidate.invited', 'candidate.enrolled' or 'candidate.rejected'?
 
-            """)
+                """)
         #expect(outcome.summary == "3 files checked, 3 errors")
         #expect(outcome.exitCode == 2)
-        let clean = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: ["schema-samples/valid/minimal.yaml"])
-        #expect(clean == ScenarioCheck.Outcome(output: "", summary: "1 file checked, 0 errors", exitCode: 0, diagnostics: []))
+        let clean = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: [
+            "schema-samples/valid/minimal.yaml"
+        ])
+        #expect(
+            clean
+                == ScenarioCheck.Outcome(
+                    output: "", summary: "1 file checked, 0 errors", exitCode: 0, diagnostics: []))
     }
 
     @Test func fiveThousandStepsLoadQuickly() throws {
-        var text = "scenario: big\nvendor: testlify\nactors: { count: 50, jane: { email: j@example.com } }\nsteps:\n"
+        var text =
+            "scenario: big\nvendor: testlify\nactors: { count: 50, jane: { email: j@example.com } }\nsteps:\n"
         for i in 0..<5_000 {
-            text += "  - send: candidate.\(i % 2 == 0 ? "invited" : "score_updated")\n    id: s\(i)\n    after: 10ms\n"
+            text +=
+                "  - send: candidate.\(i % 2 == 0 ? "invited" : "score_updated")\n    id: s\(i)\n    after: 10ms\n"
             let previous = i == 0 ? "x" : "{{steps.s\(i - 1).payload.data.n}}"
             text += "    with: { data.n: \(i), data.prev: \"\(previous)\" }\n"
             text += "    expect: { status: 2xx, within: 1s }\n"

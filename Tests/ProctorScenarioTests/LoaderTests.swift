@@ -6,8 +6,10 @@ import Testing
 @testable import ProctorScenario
 
 private func load(_ yaml: String, environment: [String: String] = [:]) -> ScenarioLoadResult {
-    ScenarioLoader(vocabulary: TestVocabulary(), environment: environment, currentDirectory: Fixtures.directory)
-        .load(yaml: yaml, path: "test.yaml")
+    ScenarioLoader(
+        vocabulary: TestVocabulary(), environment: environment, currentDirectory: Fixtures.directory
+    )
+    .load(yaml: yaml, path: "test.yaml")
 }
 
 private func messages(_ yaml: String, environment: [String: String] = [:]) -> [String] {
@@ -61,18 +63,26 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         #expect(scenario.secret?.value == "whsec_abc")
         #expect(scenario.seed?.value == 42)
         #expect(scenario.defaults.timeout?.value == .seconds(5))
-        #expect(scenario.defaults.headers.first?.value.references == [.actor(name: nil, field: FieldPath([.key("email")]))])
+        #expect(
+            scenario.defaults.headers.first?.value.references == [
+                .actor(name: nil, field: FieldPath([.key("email")]))
+            ])
         #expect(scenario.actors.named.map(\.name) == ["jane"])
         #expect(scenario.actors.generatedCount == 0)
         #expect(scenario.actors.named.first?.fields["email"] == "jane.doe@example.com")
         #expect(scenario.steps.count == 5)
-        #expect(scenario.steps.map(\.event) == [
-            "candidate.invited", "candidate.in_progress", "candidate.completed", "candidate.completed", nil,
-        ])
+        #expect(
+            scenario.steps.map(\.event) == [
+                "candidate.invited", "candidate.in_progress", "candidate.completed", "candidate.completed",
+                nil,
+            ])
         #expect(scenario.steps[1].after?.value == .milliseconds(500))
         let completed = scenario.steps[2]
         #expect(completed.id?.value == "done")
-        #expect(completed.overrides.map(\.path.description) == ["data.scores.totalScore", "data.customQuestions[0].score"])
+        #expect(
+            completed.overrides.map(\.path.description) == [
+                "data.scores.totalScore", "data.customQuestions[0].score",
+            ])
         let expect = try #require(completed.expect)
         #expect(expect.status == .exact(200))
         #expect(expect.within == .milliseconds(300))
@@ -104,9 +114,10 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
                 after: 1s
             """)
         let scenario = try #require(result.scenario)
-        #expect(scenario.steps.map(\.event) == [
-            "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
-        ])
+        #expect(
+            scenario.steps.map(\.event) == [
+                "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+            ])
         #expect(scenario.steps.allSatisfy { $0.actor?.value == "bob" && $0.after?.value == .seconds(1) })
         #expect(scenario.steps.map(\.lifecycleStage) == ["invited", "enrolled", "in_progress", "completed"])
         #expect(scenario.steps[2].location == SourceLocation(file: "test.yaml", line: 5, column: 36))
@@ -122,16 +133,22 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
 
     @Test func generatedActorsAlongsideNamedOnes() throws {
         let scenario = try #require(
-            load("scenario: s\nvendor: testlify\nactors: { count: 3, jane: { email: j@example.com } }\nsteps:\n  - send: candidate.invited\n    as: actor-2\n")
-                .scenario)
+            load(
+                "scenario: s\nvendor: testlify\nactors: { count: 3, jane: { email: j@example.com } }\nsteps:\n  - send: candidate.invited\n    as: actor-2\n"
+            )
+            .scenario)
         #expect(scenario.actors.allNames == ["jane", "actor-1", "actor-2", "actor-3"])
         #expect(scenario.steps.first?.actor?.value == "actor-2")
-        #expect(messages("scenario: s\nvendor: testlify\nactors: { count: 2 }\nsteps:\n  - send: candidate.invited\n    as: actor-3\n")
-            == ["test.yaml:6:9: error: unknown actor 'actor-3'; did you mean 'actor-1' or 'actor-2'?"])
+        #expect(
+            messages(
+                "scenario: s\nvendor: testlify\nactors: { count: 2 }\nsteps:\n  - send: candidate.invited\n    as: actor-3\n"
+            )
+                == ["test.yaml:6:9: error: unknown actor 'actor-3'; did you mean 'actor-1' or 'actor-2'?"])
     }
 
     @Test func noActorsMeansOneGeneratedActor() throws {
-        let scenario = try #require(load("scenario: s\nvendor: qualified\nsteps:\n  - send: assessment_result.started\n").scenario)
+        let scenario = try #require(
+            load("scenario: s\nvendor: qualified\nsteps:\n  - send: assessment_result.started\n").scenario)
         #expect(scenario.actors.allNames == ["actor-1"])
     }
 
@@ -149,7 +166,9 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
 
     @Test func rejectsBadDeliveryKeys() {
         #expect(
-            messages("scenario: s\nvendor: testlify\nretries: always\nfaults: { duplicate: 10, dupe: 5% }\nconcurrency: 0\nsteps: []\n") == [
+            messages(
+                "scenario: s\nvendor: testlify\nretries: always\nfaults: { duplicate: 10, dupe: 5% }\nconcurrency: 0\nsteps: []\n"
+            ) == [
                 "test.yaml:3:10: error: 'retries' must be one of vendor, none; found 'always'",
                 "test.yaml:4:22: error: the rate of 'duplicate' must be a percentage from 0% to 100%, like 10%; found 10",
                 "test.yaml:4:26: error: unknown fault 'dupe'; faults are duplicate, reorder, delay, bad-signature, malformed-signature, stale-timestamp, future-timestamp, rotated-secret, missing-signature, webhook-headers, vendor-retries, slow-send, truncated-body",
@@ -192,15 +211,17 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
                 as: jane
                 fault: reorder
             """
-        #expect(messages(yaml) == [
-            "test.yaml:9:11: error: events out of order: 'candidate.invited' cannot follow 'candidate.completed'"
-        ])
+        #expect(
+            messages(yaml) == [
+                "test.yaml:9:11: error: events out of order: 'candidate.invited' cannot follow 'candidate.completed'"
+            ])
     }
 
     @Test func namesOnlyVocabularyAcceptsAnyEvent() throws {
         let loader = ScenarioLoader(vocabulary: VendorNamesOnlyVocabulary(), currentDirectory: "/tmp")
         let result = loader.load(
-            yaml: "scenario: s\nvendor: testlify\nsteps:\n  - send: anything.at.all\n  - lifecycle: [invited]\n    quirks: [x]\n",
+            yaml:
+                "scenario: s\nvendor: testlify\nsteps:\n  - send: anything.at.all\n  - lifecycle: [invited]\n    quirks: [x]\n",
             path: "t.yaml")
         #expect(result.diagnostics.isEmpty)
         #expect(try #require(result.scenario).steps.map(\.event) == ["anything.at.all", "invited"])
@@ -223,14 +244,15 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
               - send: candidate.completed
                 id: invite
             """
-        #expect(messages(yaml) == [
-            "test.yaml:7:21: error: '{{steps.invite.response.status}}' refers to its own step; a step can only use earlier steps",
-            "test.yaml:7:65: error: '{{steps.later.payload.id}}' refers to step 'later', which comes later (line 10)",
-            "test.yaml:8:12: error: '{{steps.invte.response.body.id}}' refers to an unknown step 'invte'; did you mean 'invite'?",
-            "test.yaml:8:12: error: unknown actor 'joan' in '{{joan.candidateId}}'; did you mean 'jane'?",
-            "test.yaml:12:21: error: '{{steps.look.payload.x}}': step 'look' is a probe and sends no payload",
-            "test.yaml:14:9: error: step id 'invite' is already used (line 6)",
-        ])
+        #expect(
+            messages(yaml) == [
+                "test.yaml:7:21: error: '{{steps.invite.response.status}}' refers to its own step; a step can only use earlier steps",
+                "test.yaml:7:65: error: '{{steps.later.payload.id}}' refers to step 'later', which comes later (line 10)",
+                "test.yaml:8:12: error: '{{steps.invte.response.body.id}}' refers to an unknown step 'invte'; did you mean 'invite'?",
+                "test.yaml:8:12: error: unknown actor 'joan' in '{{joan.candidateId}}'; did you mean 'jane'?",
+                "test.yaml:12:21: error: '{{steps.look.payload.x}}': step 'look' is a probe and sends no payload",
+                "test.yaml:14:9: error: step id 'invite' is already used (line 6)",
+            ])
     }
 
     @Test func environmentInterpolation() throws {
@@ -242,32 +264,42 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         #expect(try env.interpolate("${MISSING:-}", at: at) == "")
         #expect(try env.interpolate("cost $$5 and $x", at: at) == "cost $5 and $x")
         #expect(try env.interpolate("$${HOST}", at: at) == "${HOST}")
-        #expect(throws: Diagnostic.error(
-            "environment variable 'NOPE' is not set (give a default with '${NOPE:-value}')",
-            at: SourceLocation(file: "f", line: 3, column: 13))) { try env.interpolate("ab ${NOPE}", at: at) }
+        #expect(
+            throws: Diagnostic.error(
+                "environment variable 'NOPE' is not set (give a default with '${NOPE:-value}')",
+                at: SourceLocation(file: "f", line: 3, column: 13))
+        ) { try env.interpolate("ab ${NOPE}", at: at) }
         #expect(throws: Diagnostic.self) { try env.interpolate("${HOST", at: at) }
         #expect(throws: Diagnostic.self) { try env.interpolate("${9X}", at: at) }
     }
 
     @Test func environmentTypesResolveAfterSubstitution() throws {
         let scenario = try #require(
-            load("scenario: s\nvendor: testlify\nseed: ${SEED:-7}\ntarget: ${T}\nsteps: []\n", environment: ["T": "http://127.0.0.1:9/h"])
-                .scenario)
+            load(
+                "scenario: s\nvendor: testlify\nseed: ${SEED:-7}\ntarget: ${T}\nsteps: []\n",
+                environment: ["T": "http://127.0.0.1:9/h"]
+            )
+            .scenario)
         #expect(scenario.seed?.value == 7)
         #expect(scenario.target?.value == "http://127.0.0.1:9/h")
-        #expect(messages("scenario: s\nvendor: testlify\nsecret: \"x-${SECRET}\"\nsteps: []\n") == [
-            "test.yaml:3:12: error: environment variable 'SECRET' is not set (give a default with '${SECRET:-value}')"
-        ])
+        #expect(
+            messages("scenario: s\nvendor: testlify\nsecret: \"x-${SECRET}\"\nsteps: []\n") == [
+                "test.yaml:3:12: error: environment variable 'SECRET' is not set (give a default with '${SECRET:-value}')"
+            ])
     }
 
     @Test func includesResolveRelativeToTheIncludingFile() throws {
         let loader = Fixtures.loader(in: Fixtures.directory)
         let result = loader.load(
-            yaml: "scenario: s\nvendor: testlify\nactors: { jane: {} }\nsteps:\n  - include: includes/invite-and-start.yaml\n    as: jane\n  - send: candidate.completed\n",
+            yaml:
+                "scenario: s\nvendor: testlify\nactors: { jane: {} }\nsteps:\n  - include: includes/invite-and-start.yaml\n    as: jane\n  - send: candidate.completed\n",
             path: "main.yaml")
         #expect(result.diagnostics.sorted.map(\.description) == [])
         let scenario = try #require(result.scenario)
-        #expect(scenario.steps.map(\.event) == ["candidate.invited", "candidate.in_progress", "candidate.completed"])
+        #expect(
+            scenario.steps.map(\.event) == [
+                "candidate.invited", "candidate.in_progress", "candidate.completed",
+            ])
         #expect(scenario.steps[0].actor?.value == "jane")
         #expect(scenario.steps[0].location.file == "includes/invite-and-start.yaml")
         #expect(scenario.steps[1].location.file == "includes/started.yaml")
@@ -278,7 +310,10 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
     @Test(arguments: [
         ("{{jane.email}}", TemplateReference.actor(name: "jane", field: FieldPath([.key("email")]))),
         ("{{ actor.profile.name }}", .actor(name: nil, field: FieldPath([.key("profile"), .key("name")]))),
-        ("{{steps.a.payload.data.items[2].id}}", .stepPayload(step: "a", path: FieldPath([.key("data"), .key("items"), .index(2), .key("id")]))),
+        (
+            "{{steps.a.payload.data.items[2].id}}",
+            .stepPayload(step: "a", path: FieldPath([.key("data"), .key("items"), .index(2), .key("id")]))
+        ),
         ("{{steps.a.payload}}", .stepPayload(step: "a", path: nil)),
         ("{{steps.a-1.response.body.id}}", .stepResponseBody(step: "a-1", path: FieldPath([.key("id")]))),
         ("{{steps.a.response.status}}", .stepResponseStatus(step: "a")),
@@ -290,7 +325,10 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         #expect(template.description == "{{\(reference)}}")
     }
 
-    @Test(arguments: ["{{jane}}", "{{steps.a}}", "{{steps.a.response}}", "{{steps.a.payload.}}", "{{x.y", "{{1x.y}}", "{{steps.a.response.cookies.x}}", "{{a.b[x]}}"])
+    @Test(arguments: [
+        "{{jane}}", "{{steps.a}}", "{{steps.a.response}}", "{{steps.a.payload.}}", "{{x.y", "{{1x.y}}",
+        "{{steps.a.response.cookies.x}}", "{{a.b[x]}}",
+    ])
     func rejectsMalformedReferences(text: String) {
         #expect(throws: Diagnostic.self) { try Template(parsing: text) }
     }
@@ -299,26 +337,47 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         let context = TemplateContext(
             currentActor: "jane",
             actors: ["jane": ["candidateId": "abc123", "age": 31]],
-            steps: ["s": StepRecord(payload: ["data": ["scores": [10, 37]]], status: 202, headers: ["X-Id": "r-1"], body: ["id": 9])])
-        #expect(try Template(parsing: "/c/{{actor.candidateId}}/{{steps.s.response.status}}").resolve(in: context) == "/c/abc123/202")
+            steps: [
+                "s": StepRecord(
+                    payload: ["data": ["scores": [10, 37]]], status: 202, headers: ["X-Id": "r-1"],
+                    body: ["id": 9])
+            ])
+        #expect(
+            try Template(parsing: "/c/{{actor.candidateId}}/{{steps.s.response.status}}").resolve(in: context)
+                == "/c/abc123/202")
         #expect(try Template(parsing: "{{steps.s.payload.data.scores[1]}}").resolve(in: context) == 37)
         #expect(try Template(parsing: "{{jane.age}}").resolve(in: context) == 31)
-        #expect(try Template(parsing: "id={{steps.s.response.body.id}} h={{steps.s.response.headers.x-id}}").render(in: context) == "id=9 h=r-1")
+        #expect(
+            try Template(parsing: "id={{steps.s.response.body.id}} h={{steps.s.response.headers.x-id}}")
+                .render(in: context) == "id=9 h=r-1")
         #expect(throws: Diagnostic.self) { try Template(parsing: "{{jane.missing}}").resolve(in: context) }
-        #expect(throws: Diagnostic.self) { try Template(parsing: "{{steps.other.response.status}}").resolve(in: context) }
+        #expect(throws: Diagnostic.self) {
+            try Template(parsing: "{{steps.other.response.status}}").resolve(in: context)
+        }
     }
 
     @Test func overridesSetNestedPaths() throws {
         let payload: JSONValue = ["data": ["scores": ["totalScore": 10], "customQuestions": [["score": 0]]]]
         let context = TemplateContext(actors: ["jane": ["id": "j1"]])
         var result = payload
-        for (path, value) in [("data.scores.totalScore", TemplatedValue.value(37)), ("data.customQuestions[0].score", .value(2)),
-                              ("data.owner", .template(try Template(parsing: "{{jane.id}}"))), ("data.new.list[1]", .value(true))] {
-            let override = PayloadOverride(path: try #require(FieldPath(parsing: path)), value: value, location: SourceLocation(file: "f", line: 1, column: 1))
+        for (path, value) in [
+            ("data.scores.totalScore", TemplatedValue.value(37)),
+            ("data.customQuestions[0].score", .value(2)),
+            ("data.owner", .template(try Template(parsing: "{{jane.id}}"))),
+            ("data.new.list[1]", .value(true)),
+        ] {
+            let override = PayloadOverride(
+                path: try #require(FieldPath(parsing: path)), value: value,
+                location: SourceLocation(file: "f", line: 1, column: 1))
             result = try override.apply(to: result, in: context)
         }
-        #expect(result.serialized() == #"{"data":{"scores":{"totalScore":37},"customQuestions":[{"score":2}],"owner":"j1","new":{"list":[null,true]}}}"#)
-        let bad = PayloadOverride(path: try #require(FieldPath(parsing: "data.scores.totalScore.x")), value: .value(1), location: SourceLocation(file: "f", line: 1, column: 1))
+        #expect(
+            result.serialized()
+                == #"{"data":{"scores":{"totalScore":37},"customQuestions":[{"score":2}],"owner":"j1","new":{"list":[null,true]}}}"#
+        )
+        let bad = PayloadOverride(
+            path: try #require(FieldPath(parsing: "data.scores.totalScore.x")), value: .value(1),
+            location: SourceLocation(file: "f", line: 1, column: 1))
         #expect(throws: Diagnostic.self) { try bad.apply(to: payload, in: context) }
     }
 }
@@ -347,13 +406,18 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
             n: 2024-01-01
             o:
             """)
-        #expect(value.serialized() == #"{"a":"yes","b":"no","c":"on","d":true,"e":12,"f":31,"g":1.50,"h":-3,"i":null,"j":"42","k":".inf","l":1e3,"m":"12","n":"2024-01-01","o":null}"#)
+        #expect(
+            value.serialized()
+                == #"{"a":"yes","b":"no","c":"on","d":true,"e":12,"f":31,"g":1.50,"h":-3,"i":null,"j":"42","k":".inf","l":1e3,"m":"12","n":"2024-01-01","o":null}"#
+        )
         #expect(value["e"]?.typeName == "integer")
         #expect(value["g"]?.typeName == "number")
     }
 
     @Test func keepsKeyOrderAndPositions() throws {
-        let node = try #require(try YAMLReader().read(bytes: Array("z: 1\na:\n  - x\n  - {q: r}\nm: 3\n".utf8), displayPath: "t.yaml"))
+        let node = try #require(
+            try YAMLReader().read(
+                bytes: Array("z: 1\na:\n  - x\n  - {q: r}\nm: 3\n".utf8), displayPath: "t.yaml"))
         #expect(node.jsonValue.objectValue?.keys == ["z", "a", "m"])
         let list = try #require(node.pairs?[1].value)
         #expect(list.location == SourceLocation(file: "t.yaml", line: 3, column: 3))
@@ -371,7 +435,11 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
 
     @Test func invalidUTF8IsLocated() {
         let bytes = Array("a: 1\nb: caf".utf8) + [0xC3, 0x28] + Array("\n".utf8)
-        #expect(throws: Diagnostic.error("file is not valid UTF-8 (byte 0xC3 at offset 11)", at: SourceLocation(file: "t.yaml", line: 2, column: 7))) {
+        #expect(
+            throws: Diagnostic.error(
+                "file is not valid UTF-8 (byte 0xC3 at offset 11)",
+                at: SourceLocation(file: "t.yaml", line: 2, column: 7))
+        ) {
             try YAMLReader().read(bytes: bytes, displayPath: "t.yaml")
         }
     }

@@ -31,9 +31,12 @@ import Testing
     }
 
     @Test func schemaNamesEveryKeyTheLoaderKnows() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Schemas/scenario.schema.json"))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Schemas/scenario.schema.json"))
         let text = String(decoding: data, as: UTF8.self)
-        for key in ScenarioKeys.topLevel + ScenarioKeys.step + ScenarioKeys.expect + FaultKind.names + VendorName.all {
+        for key in ScenarioKeys.topLevel + ScenarioKeys.step + ScenarioKeys.expect + FaultKind.names
+            + VendorName.all
+        {
             #expect(text.contains("\"\(key)\""), "schema does not mention '\(key)'")
         }
     }

@@ -19,7 +19,8 @@ struct TestVocabulary: EventVocabulary {
         "testlify": testlifyEvents,
         "testlify-v1": testlifyEvents,
         "qualified": [
-            "assessment.created", "assessment.updated", "assessment_result.started", "assessment_result.submitted",
+            "assessment.created", "assessment.updated", "assessment_result.started",
+            "assessment_result.submitted",
             "assessment_result.state_changed", "solution.created", "solution.updated",
             "team_candidate.state_changed", "team_candidate.label_added",
         ],
@@ -55,19 +56,23 @@ struct TestVocabulary: EventVocabulary {
     }
 
     func quirkNames(vendor: String) -> [String] {
-        vendor == "testlify-v1" ? ["result-link-string-null", "missing-timestamp", "score-as-status-changed"] : []
+        vendor == "testlify-v1"
+            ? ["result-link-string-null", "missing-timestamp", "score-as-status-changed"] : []
     }
 
     func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? {
         switch vendor {
         case "talview":
             guard let updated = events.firstIndex(of: "ae.test_instance.updated") else { return nil }
-            if let created = events.firstIndex(of: "ae.test_instance.created"), created < updated { return nil }
+            if let created = events.firstIndex(of: "ae.test_instance.created"), created < updated {
+                return nil
+            }
             return (updated, "a test instance is created before it is updated")
         case "testlify", "testlify-v1":
-            let rank = Dictionary(uniqueKeysWithValues: Self.candidateStages.prefix(4).enumerated().map {
-                ("candidate.\($0.element)", $0.offset)
-            })
+            let rank = Dictionary(
+                uniqueKeysWithValues: Self.candidateStages.prefix(4).enumerated().map {
+                    ("candidate.\($0.element)", $0.offset)
+                })
             var highest: (rank: Int, event: String)?
             for (index, event) in events.enumerated() {
                 guard let r = rank[event] else { continue }
