@@ -30,6 +30,9 @@ struct EmitCommand: ParsableCommand {
     @Option(name: .customLong("quirk"), help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
     var quirks: [String] = []
 
+    @Option(name: .customLong("after"), help: "Events the same actor went through first (comma-separated), so the payload shows that lifecycle state.")
+    var after: String?
+
     @Option(help: "Signing secret (whsec_... for Standard Webhooks). Repeat for key rotation.")
     var secret: [String] = []
 
@@ -58,9 +61,10 @@ struct EmitCommand: ParsableCommand {
                 actorFields[o.path.text] = o.value
             }
             let overrides = try VendorCatalog.overrides(assignments)
-            let generated = try VendorCatalog.standard.generate(
-                vendor: vendor, event: event, actorName: actor, fields: actorFields, seed: seed, clock: clock,
-                quirks: quirks, overrides: overrides)
+            let earlier = (after ?? "").split(separator: ",").map { String($0) }
+            let generated = try VendorCatalog.standard.generateLifecycle(
+                vendor: vendor, events: earlier + [event], actorName: actor, fields: actorFields, seed: seed,
+                clock: clock, quirks: quirks, overrides: overrides)
             var secrets = secret
             if secrets.isEmpty, case .standardWebhooks = generated.signing {
                 secrets = [VendorCatalog.demoSecret(seed: seed)]

@@ -14,8 +14,8 @@ struct QualifiedBuilder: PayloadBuilder {
 
     static let vocabulary: Set<String> = ["_type", "language", "ai_reviewed", "event"]
     static let labelVocabulary = ["Shortlisted", "Interview", "Strong Hire", "Follow Up", "Hold"]
-    static let colours = ["Lavender", "Teal", "Tan", "Aquamarine", "Crimson", "Amber", "Indigo", "Olive", "Coral", "Slate"]
-    static let animals = ["Woodpecker", "Heron", "Lobster", "Squid", "Otter", "Falcon", "Badger", "Gecko", "Marten", "Ibis"]
+    static let colours = ["Crimson", "Amber", "Indigo", "Olive", "Coral", "Slate", "Ochre", "Jade", "Saffron", "Cobalt"]
+    static let animals = ["Otter", "Falcon", "Badger", "Gecko", "Marten", "Ibis", "Puffin", "Lynx", "Newt", "Wren"]
 
     func body(
         for event: EventSpec, state: inout ActorState, time: Int64, quirks: Set<String>, overrides: [Override]
@@ -144,7 +144,7 @@ struct QualifiedBuilder: PayloadBuilder {
                     return .string("\(r.element(of: FakeData.skills) ?? "Algorithms") #\(r.int(in: 100...999))")
                 }
                 return .string(identity.jobRole)
-            case "topics":
+            case "topics" where template.stringValue != nil:
                 var r = identity.random("qualified:topic:" + path.text)
                 return .string(r.element(of: FakeData.skills) ?? "Algorithms")
             case "summary", "purpose", "feedback", "candidate_remarks":

@@ -187,21 +187,42 @@ struct TalviewBuilder: PayloadBuilder {
     }
 }
 
-/// Talview's `old`: the previous values of exactly the top-level fields that changed, after
-/// `id`, which the vendor always includes. A change anywhere inside a nested record (candidate,
-/// measurement) counts as a change of that top-level field, whose previous full value is sent:
-/// webhooks fire for root records only and carry the full snapshot.
+/// Talview's `old`: `id`, which the vendor always includes, then the previous values of exactly
+/// the root record's own fields (its columns: the scalar top-level fields) that changed.
+///
+/// Nested records (candidate, catalog_assessment, measurement) are related rows, not columns of
+/// the test instance: webhooks fire for root records only, so a change inside them arrives as an
+/// `updated` of the root with the full snapshot, and shows in `old` through the root's
+/// `updated_at` (touched in the same transaction), not as a nested entry. This is why the
+/// showcase types `old` as `Partial<{id, score, updated_at, updated_by}>`.
 public enum TalviewDiff {
     public static func old(previous: JSONValue, current: JSONValue) -> JSONObject {
         var old = JSONObject()
         let before = previous.objectValue ?? JSONObject()
         let after = current.objectValue ?? JSONObject()
         if let id = before["id"] ?? after["id"] { old["id"] = id }
-        for (key, value) in after where key != "id" && key != "old" {
-            if let was = before[key], !was.deepOrderedEquals(value) { old[key] = was }
+        for (key, value) in after where key != "id" && key != "old" && isColumn(value) {
+            if let was = before[key], isColumn(was), was != value { old[key] = was }
         }
-        for (key, was) in before where key != "old" && after[key] == nil { old[key] = was }
+        for (key, was) in before where key != "old" && after[key] == nil && isColumn(was) { old[key] = was }
         return old
+    }
+
+    /// The nested records whose values differ between the snapshots (they bubble up as an update).
+    public static func changedRecords(previous: JSONValue, current: JSONValue) -> [String] {
+        let before = previous.objectValue ?? JSONObject()
+        let after = current.objectValue ?? JSONObject()
+        return after.keys.filter { key in
+            guard let value = after[key], !isColumn(value) else { return false }
+            return !(before[key].map { $0.deepOrderedEquals(value) } ?? false)
+        }
+    }
+
+    static func isColumn(_ value: JSONValue) -> Bool {
+        switch value {
+        case .object, .array: return false
+        default: return true
+        }
     }
 }
 

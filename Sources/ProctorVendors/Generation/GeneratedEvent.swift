@@ -163,6 +163,19 @@ extension VendorCatalog {
         return try generate(vendor: vendor, event: event, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
     }
 
+    /// Generates `events` in order for one fresh actor and returns the last one; `quirks` and
+    /// `overrides` apply to the last event only.
+    public func generateLifecycle(
+        vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
+        seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        guard let last = events.last else { throw GenerationError("no event to generate") }
+        var actor = ActorState(vendor: vendor, name: actorName, seed: seed, fields: fields,
+            originMilliseconds: clock.nowMilliseconds())
+        for e in events.dropLast() { _ = try generate(vendor: vendor, event: e, actor: &actor, clock: clock) }
+        return try generate(vendor: vendor, event: last, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+    }
+
     static func base62(_ count: Int, _ random: inout SeededRandom) -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         return String((0..<count).map { _ in alphabet[random.int(in: 0..<62)] })
