@@ -51,7 +51,7 @@ public enum FakeData {
     ]
 
     public static let skills = [
-        "Problem Solving", "Communication", "Python", "JavaScript", "SQL", "Attention to Detail",
+        "Problem Solving", "Written Communication", "Python", "JavaScript", "SQL", "Attention to Detail",
         "Numerical Reasoning", "Verbal Reasoning", "Teamwork", "System Design", "Time Management",
         "Critical Thinking", "Negotiation", "Data Structures", "Cloud Fundamentals", "Excel",
     ]

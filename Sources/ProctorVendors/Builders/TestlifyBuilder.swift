@@ -181,7 +181,7 @@ struct TestlifyBuilder: PayloadBuilder {
                 return .string(r.element(of: FakeData.skills) ?? "Problem Solving")
             case "testLibraryTitle":
                 var r = stable(path)
-                return .string(r.element(of: FakeData.skills) ?? "Communication")
+                return .string(r.element(of: FakeData.skills) ?? "Teamwork")
             case "invitedAt": return iso(state.invitedAt ?? time)
             case "completedAt":
                 if let c = state.completedAt { return iso(c) }
