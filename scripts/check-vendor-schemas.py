@@ -96,7 +96,8 @@ VOCAB = {"label", "slug", "type", "visibility", "classification", "format", "lan
          "difficultyLevel", "targetAudience", "redirectMethod", "customQuestionTimerType", "color", "status",
          "testTypeName", "testLibraryTypeName", "input", "output", "assessmentStatus", "event", "database", "level",
          "_type", "ai_reviewed", "state", "prev_state", "candidateStatus", "candidateStage", "description",
-         "added_label", "removed_label", "topics", "labels", "remarks", "startIPAddress", "recentLongitude", "device"}
+         "added_label", "removed_label", "topics", "labels", "remarks", "startIPAddress", "recentLongitude", "device",
+         "browserName", "country", "state"}
 # Vendor constants: Talview's pending report URL and zero interval, Testlify v1's "null" string.
 CONSTANTS = {"00:00:00", "https://reports.talview.com/pending", "null"}
 checked = 0

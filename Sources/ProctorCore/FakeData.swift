@@ -44,8 +44,8 @@ public enum FakeData {
     ]
 
     public static let jobRoles = [
-        "Backend Engineer", "Frontend Developer", "Data Analyst", "Customer Success Manager",
-        "Account Executive", "Product Designer", "DevOps Engineer", "Financial Analyst",
+        "Platform Engineer", "Frontend Developer", "Data Analyst", "Customer Success Manager",
+        "Account Manager", "Product Designer", "DevOps Engineer", "Financial Analyst",
         "Marketing Coordinator", "HR Business Partner", "QA Engineer", "Sales Development Representative",
         "Mobile Developer", "Data Engineer", "Support Specialist", "Operations Manager",
     ]
@@ -84,7 +84,8 @@ public enum FakeData {
         "schedule", "client", "issue", "policy", "account", "review", "design", "result", "support",
     ]
 
-    static let sentences = [
+    /// Assessment questions.
+    public static let questions = [
         "Describe how you would prioritise three urgent requests that arrive at the same time.",
         "A client reports that last month's invoice is wrong. How do you respond?",
         "Which query returns the five most recent orders for each customer?",
@@ -97,10 +98,28 @@ public enum FakeData {
         "Choose the statement that best describes eventual consistency.",
         "How do you keep a long project on schedule when requirements keep changing?",
         "Identify the error in the spreadsheet formula shown below.",
+        "A supplier misses a delivery date that your customer depends on. What do you tell the customer?",
+        "Which chart best shows how monthly revenue is split across regions?",
+    ]
+
+    /// Reviewers' remarks and feedback.
+    public static let remarks = [
         "Handles the edge cases cleanly and explains the reasoning well.",
         "Good structure overall; error handling could be more thorough.",
         "Solid understanding of the fundamentals with room to grow on design.",
+        "Clear communication and a sensible, well-tested solution.",
+        "Correct result, but the approach would not scale to larger inputs.",
+        "Strong analytical answers; time management could improve.",
+    ]
+
+    /// Descriptions of tests, catalogs and skills.
+    public static let descriptions = [
         "Measures practical skill in the areas the role uses every day.",
+        "Evaluates how candidates reason through realistic workplace scenarios.",
+        "Covers the core concepts expected of a mid-level practitioner.",
+        "Assesses accuracy and speed on short, job-relevant tasks.",
+        "Screens for the fundamentals before the technical interview.",
+        "Combines multiple-choice questions with one practical exercise.",
     ]
 
     // MARK: People
@@ -188,8 +207,18 @@ public enum FakeData {
 
     // MARK: Text
 
+    /// A description sentence.
     public static func sentence(_ random: inout SeededRandom) -> String {
-        sentences[random.int(in: 0..<sentences.count)]
+        descriptions[random.int(in: 0..<descriptions.count)]
+    }
+
+    /// The `index`-th question of a set that starts at a seeded offset (distinct within a set).
+    public static func question(_ index: Int, _ random: inout SeededRandom) -> String {
+        questions[(random.int(in: 0..<questions.count) + index) % questions.count]
+    }
+
+    public static func remark(_ random: inout SeededRandom) -> String {
+        remarks[random.int(in: 0..<remarks.count)]
     }
 
     /// `count` lowercase words joined by spaces.

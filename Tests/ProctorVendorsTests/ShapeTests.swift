@@ -88,7 +88,7 @@ let eventsWithExamples: [String] = VendorCatalog.standard.profiles.flatMap { p i
         let example = try #require(ReferenceTemplates.parsed[spec.example])
         let vocabularyKeys = TestlifyBuilder.vocabulary.union(QualifiedBuilder.vocabulary).union(TalviewBuilder.vocabulary)
             .union(["state", "prev_state", "candidateStatus", "candidateStage", "description", "added_label",
-                "removed_label", "labels", "remarks", "startIPAddress", "recentLongitude", "device", "topics"])
+                "removed_label", "labels", "remarks", "startIPAddress", "recentLongitude", "device", "topics", "browserName", "country"])
         let constants: Set<String> = ["00:00:00", "https://reports.talview.com/pending", "null"]
         func strings(_ v: JSONValue, _ key: String, into out: inout [(String, String)]) {
             switch v {

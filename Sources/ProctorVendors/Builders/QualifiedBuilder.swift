@@ -147,10 +147,14 @@ struct QualifiedBuilder: PayloadBuilder {
             case "topics" where template.stringValue != nil:
                 var r = identity.random("qualified:topic:" + path.text)
                 return .string(r.element(of: FakeData.skills) ?? "Algorithms")
-            case "summary", "purpose", "feedback", "candidate_remarks":
+            case "summary", "purpose":
                 guard !template.isNull else { return template }
                 var r = identity.random("qualified:text:" + path.text)
                 return .string(FakeData.sentence(&r))
+            case "feedback", "candidate_remarks":
+                guard !template.isNull else { return template }
+                var r = identity.random("qualified:remark:" + path.text)
+                return .string(FakeData.remark(&r))
             case "labels":
                 if keys.count == 2 && model == .teamCandidate {
                     return state.labels.isEmpty ? .null : .array(state.labels.map { .string($0) })

@@ -143,7 +143,7 @@ struct TalviewBuilder: PayloadBuilder {
             case "remarks":
                 if !measured { return "N/A" }
                 var r = identity.random("talview:remarks:\(state.scoringRound)")
-                return .string(FakeData.sentence(&r))
+                return .string(FakeData.remark(&r))
             case "created_at":
                 if keys.contains("catalog_assessment") { return iso(identity.pastMilliseconds("talview:" + path.text, minDays: 30, maxDays: 400)) }
                 return iso(state.startedAt ?? time)

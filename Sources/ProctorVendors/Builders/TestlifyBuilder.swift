@@ -233,17 +233,23 @@ struct TestlifyBuilder: PayloadBuilder {
                 }
             case "totalScoreAchieved": return scoredOr(template) { .int(Int((Double(maxScore) * fraction).rounded())) }
             case "avgScorePercentage": return scoredOr(template) { .int(Int((fraction * 100).rounded())) }
+            case "isAnswered" where path.contains("customQuestions"): return .bool(scored)
             case "totalTestElapsedTime", "elapsedTime":
                 return scoredOr(template) {
                     var r = stable(path)
-                    let seconds = Double(r.int(in: 120_000...1_800_000)) / 1000
+                    var seconds = Double(r.int(in: 120_000...1_800_000)) / 1000
+                    if key == "totalTestElapsedTime", let start = state.startedAt, let end = state.completedAt, end > start {
+                        seconds = Double(end - start) / 1000
+                    }
                     return template.numberValue?.isIntegerLiteral == true ? .int(Int(seconds)) : .double(seconds)
                 }
             case "completed" where template.boolValue != nil: return .bool(scored)
             case "scoreAchieved", "score", "scoreV1", "weightedScore", "scorePercentage":
                 guard template.numberValue != nil else { return nil }
                 return scoredOr(template) {
-                    var r = identity.random("testlify:" + path.text + ":\(state.scoringRound)")
+                    // scoreV1 repeats score, as the vendor sends it.
+                    let label = path.text.hasSuffix("scoreV1") ? String(path.text.dropLast(2)) : path.text
+                    var r = identity.random("testlify:" + label + ":\(state.scoringRound)")
                     if key == "scorePercentage" { return .int(r.int(in: 0...100)) }
                     if template.numberValue?.isIntegerLiteral == false {
                         return .double(Double(r.int(in: 20_000...95_000)) / 1000)
@@ -251,8 +257,17 @@ struct TestlifyBuilder: PayloadBuilder {
                     return .int(r.int(in: 0...10))
                 }
             case "question":
-                var r = stable(path)
-                return .string(FakeData.sentence(&r))
+                // Distinct questions within one list: a seeded offset per list plus the item index.
+                var list = path.components
+                var index = 0
+                if let last = list.lastIndex(where: { if case .index = $0 { return true } else { return false } }),
+                    case .index(let i) = list[last]
+                {
+                    index = i
+                    list.removeSubrange(last...)
+                }
+                var r = identity.random("testlify:questions:" + FillPath(components: list).text)
+                return .string(FakeData.question(index, &r))
             case "description":
                 if let s = template.stringValue, TestlifyBuilder.vocabularyDescriptions.contains(s) || s.isEmpty {
                     return template
@@ -290,7 +305,11 @@ struct TestlifyBuilder: PayloadBuilder {
             case "download", "upload":
                 var r = identity.random("testlify:" + key)
                 return .string(String(Double(r.int(in: 5_000...300_000)) / 1000))
-            case "aiPrompt", "relevancy", "extendedDescription", "assessmentInstructions", "reviewRemark":
+            case "reviewRemark":
+                guard let s = template.stringValue, !s.isEmpty else { return template }
+                var r = stable(path)
+                return .string(FakeData.remark(&r))
+            case "aiPrompt", "relevancy", "extendedDescription", "assessmentInstructions":
                 guard let s = template.stringValue, !s.isEmpty else { return template }
                 var r = stable(path)
                 return .string(FakeData.sentence(&r))
