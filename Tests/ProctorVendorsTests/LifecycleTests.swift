@@ -175,6 +175,23 @@ func milliseconds(_ iso: String?) -> Int64? {
         }
     }
 
+    @Test func referencesMatchThePayloads() throws {
+        for vendor in ["testlify", "talview", "qualified"] {
+            var actor = ActorState(vendor: vendor, name: "jane", seed: 4, originMilliseconds: fixedClock.milliseconds)
+            let first = catalog.eventNames(vendor: vendor)
+                .first { $0.contains("invited") || $0.contains("created") || $0.contains("state_changed") } ?? ""
+            let e = try catalog.generate(vendor: vendor, event: first == "assessment_created" ? "team_candidate_state_changed" : first,
+                actor: &actor, clock: fixedClock)
+            let refs = actor.identity.references
+            switch vendor {
+            case "testlify": #expect(refs["candidateId"] == string(e.body, "data.candidateId"))
+            case "talview": #expect(refs["id"] == e.body["id"]?.intValue.map(String.init))
+            default: #expect(refs["team_candidate_id"] == string(e.body, "data.id"))
+            }
+            #expect(refs["email"] == actor.identity.email)
+        }
+    }
+
     @Test func actorFieldsOverrideGeneratedOnes() throws {
         let fields: JSONObject = ["first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com", "orgName": "acme"]
         let t = try lifecycle("testlify", ["candidate.invited"], seed: 1, fields: fields)[0].body

@@ -115,6 +115,32 @@ public struct ActorIdentity: Sendable {
             - Int64(r.int(in: 0...86_399_999))
     }
 
+    /// Values a scenario can refer to (`{{jane.candidateId}}`): the actor's ids as the vendor
+    /// names them, plus names and email under both spellings. The same values the payloads carry.
+    public var references: [String: String] {
+        var out = [
+            "first_name": firstName, "last_name": lastName, "firstName": firstName, "lastName": lastName,
+            "name": fullName, "email": email,
+        ]
+        switch vendor {
+        case "testlify", "testlify-v1":
+            out["candidateId"] = objectId("candidate")
+            out["assessmentId"] = objectId("assessment")
+            out["orgId"] = objectId("org")
+            out["workspaceUrl"] = workspaceSlug
+        case "talview":
+            out["id"] = String(integerId("test_instance", digits: 6))
+            out["test_instance_id"] = out["id"]
+            out["candidate_id"] = String(integerId("candidate", digits: 6))
+        case "qualified":
+            out["team_candidate_id"] = objectId("team-candidate")
+            out["assessment_result_id"] = objectId("assessment-result")
+            out["assessment_id"] = objectId("assessment")
+        default: break
+        }
+        return out
+    }
+
     /// A stable UUID for a named purpose.
     func uuid(_ label: String) -> String {
         var r = random("uuid:" + label)
