@@ -1,0 +1,176 @@
+import ProctorCore
+
+/// One event a vendor sends.
+public struct EventSpec: Sendable, Hashable {
+    public let vendor: String
+    /// The name scenarios use (`candidate.completed`, `ae.test_instance.updated`, `assessment_result_submitted`).
+    public let name: String
+    /// What identifies the event on the wire (body `event`, Talview event type, Svix event type).
+    public let wireName: String
+    /// Other accepted spellings (Qualified's dotted seed names, wire names).
+    public let aliases: [String]
+    /// The body's envelope, in words.
+    public let envelope: String
+    /// The reference example (`vendor__event`) whose shape the payload follows.
+    public let example: String
+    /// Set when the event has no example of its own: why the named example is the nearest one.
+    public let exampleNote: String?
+    /// Events one of which must come earlier for the same actor (empty: none needed).
+    public let requiresAny: [String]
+    /// Events after which this one can no longer happen for the same actor.
+    public let notAfter: [String]
+    /// True when the event is about an organisation's records rather than a candidate
+    /// (assessments, challenges): such events do not move the candidate's state.
+    public let organisational: Bool
+
+    init(
+        vendor: String, name: String, wireName: String, aliases: [String] = [], envelope: String,
+        example: String? = nil, exampleNote: String? = nil, requiresAny: [String] = [], notAfter: [String] = [],
+        organisational: Bool = false
+    ) {
+        self.vendor = vendor
+        self.name = name
+        self.wireName = wireName
+        self.aliases = aliases
+        self.envelope = envelope
+        self.example = example ?? "\(vendor)__\(name)"
+        self.exampleNote = exampleNote
+        self.requiresAny = requiresAny
+        self.notAfter = notAfter
+        self.organisational = organisational
+    }
+
+    /// Whether this event is modelled on its own reference example.
+    public var hasOwnExample: Bool { exampleNote == nil }
+}
+
+/// A vendor payload quirk. `always` quirks are how the vendor always sends; the others are
+/// selected per step (`quirks:` in a scenario, `--quirk` on the command line).
+public struct QuirkSpec: Sendable, Hashable {
+    public let name: String
+    public let summary: String
+    /// Events the quirk applies to.
+    public let events: [String]
+    /// Events on which the vendor shows it by default (as in its examples).
+    public let defaultOn: [String]
+    public let always: Bool
+    /// Quirks that cannot be combined with this one (alternative values of the same field).
+    public let group: String?
+
+    init(_ name: String, _ summary: String, events: [String], defaultOn: [String] = [], always: Bool = false, group: String? = nil) {
+        self.name = name
+        self.summary = summary
+        self.events = events
+        self.defaultOn = always ? events : defaultOn
+        self.always = always
+        self.group = group
+    }
+}
+
+/// Everything Proctor knows about one vendor.
+public struct VendorProfile: Sendable {
+    public let name: String
+    public let displayName: String
+    public let events: [EventSpec]
+    public let method: String
+    public let defaultHeaders: [HTTPHeader]
+    public let signing: SigningScheme
+    public let quirks: [QuirkSpec]
+    /// `lifecycle:` stage names and the events they stand for, in order.
+    public let lifecycle: [(stage: String, event: String)]
+    /// The vendor's retry behaviour, in words.
+    public let retries: String
+    let builder: PayloadBuilder
+
+    public func event(named name: String) -> EventSpec? {
+        events.first { $0.name == name } ?? events.first { $0.wireName == name || $0.aliases.contains(name) }
+    }
+
+    public func quirk(named name: String) -> QuirkSpec? { quirks.first { $0.name == name } }
+
+    /// All accepted event spellings.
+    public var acceptedEventNames: [String] {
+        var names: [String] = []
+        for e in events {
+            for n in [e.name, e.wireName] + e.aliases where !names.contains(n) { names.append(n) }
+        }
+        return names
+    }
+}
+
+/// A lookup failure with a suggestion, for a person to read.
+public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The four vendor profiles. Implements ``EventVocabulary`` so `proctor check` can validate
+/// event names, lifecycle stages, quirks and event order without depending on this module.
+public struct VendorCatalog: Sendable, EventVocabulary {
+    public let profiles: [VendorProfile]
+
+    public init(profiles: [VendorProfile]) { self.profiles = profiles }
+
+    /// Talview, Testlify (Svix), Testlify v1 (legacy) and Qualified.
+    public static let standard = VendorCatalog(profiles: [
+        VendorProfiles.talview, VendorProfiles.testlify, VendorProfiles.testlifyV1, VendorProfiles.qualified,
+    ])
+
+    public func profile(for vendor: String) -> VendorProfile? { profiles.first { $0.name == vendor } }
+
+    /// The profile, or an error naming the close vendor names.
+    public func requireProfile(_ vendor: String) throws(CatalogError) -> VendorProfile {
+        guard let p = profile(for: vendor) else {
+            throw CatalogError("unknown vendor \"\(vendor)\"" + Suggestions.didYouMean(vendor, in: vendorNames)
+                + "; vendors: " + vendorNames.joined(separator: ", "))
+        }
+        return p
+    }
+
+    /// The event, or an error naming the close event names.
+    public func requireEvent(vendor: String, event: String) throws(CatalogError) -> (VendorProfile, EventSpec) {
+        let p = try requireProfile(vendor)
+        guard let e = p.event(named: event) else {
+            throw CatalogError("unknown \(vendor) event \"\(event)\"" + Suggestions.didYouMean(event, in: p.acceptedEventNames)
+                + "; run `proctor events \(vendor)` for the list")
+        }
+        return (p, e)
+    }
+
+    // MARK: EventVocabulary
+
+    public var vendorNames: [String] { profiles.map(\.name) }
+
+    public func eventNames(vendor: String) -> [String] { profile(for: vendor)?.events.map(\.name) ?? [] }
+
+    public func resolveEvent(vendor: String, name: String) -> String? { profile(for: vendor)?.event(named: name)?.name }
+
+    public func lifecycleStages(vendor: String) -> [String] { profile(for: vendor)?.lifecycle.map(\.stage) ?? [] }
+
+    public func lifecycleEvent(vendor: String, stage: String) -> String? {
+        profile(for: vendor)?.lifecycle.first { $0.stage == stage }?.event
+    }
+
+    public func quirkNames(vendor: String) -> [String] {
+        profile(for: vendor)?.quirks.filter { !$0.always }.map(\.name) ?? []
+    }
+
+    public func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? {
+        guard let p = profile(for: vendor) else { return nil }
+        var seen: [String] = []
+        for (index, raw) in events.enumerated() {
+            guard let spec = p.event(named: raw) else { continue }
+            if !spec.requiresAny.isEmpty && !spec.requiresAny.contains(where: seen.contains) {
+                let needed = spec.requiresAny.count == 1
+                    ? spec.requiresAny[0] : "one of " + spec.requiresAny.joined(separator: ", ")
+                return (index, "\(spec.name) needs \(needed) earlier for the same actor")
+            }
+            if let blocker = seen.last(where: spec.notAfter.contains) {
+                return (index, "\(spec.name) cannot follow \(blocker)")
+            }
+            seen.append(spec.name)
+        }
+        return nil
+    }
+}

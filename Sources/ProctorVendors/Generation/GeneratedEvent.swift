@@ -1,0 +1,219 @@
+import Foundation
+import ProctorCore
+import ProctorJSON
+
+/// Builds one vendor's bodies from its templates and the actor's state.
+protocol PayloadBuilder: Sendable {
+    /// The body for `event`. The builder advances `state` (status, times, snapshots) and applies
+    /// `overrides` itself where they matter to what it computes (Talview's `old`).
+    func body(
+        for event: EventSpec, state: inout ActorState, time: Int64, quirks: Set<String>, overrides: [Override]
+    ) throws(GenerationError) -> JSONValue
+}
+
+/// A value set at a path of the generated body (`with:` in scenarios, `--set` on the command line).
+public struct Override: Sendable, Hashable {
+    public var path: JSONPath
+    public var value: JSONValue
+    public init(path: JSONPath, value: JSONValue) {
+        self.path = path
+        self.value = value
+    }
+
+    /// Parses `PATH=VALUE`; VALUE is JSON when it parses as JSON, else a string.
+    public init(assignment: String) throws(GenerationError) {
+        guard let eq = assignment.firstIndex(of: "=") else {
+            throw GenerationError("\"\(assignment)\" is not PATH=VALUE")
+        }
+        let pathText = String(assignment[..<eq])
+        let valueText = String(assignment[assignment.index(after: eq)...])
+        do {
+            path = try JSONPath(parsing: pathText)
+        } catch {
+            throw GenerationError(error.description)
+        }
+        value = (try? JSONValue(parsing: valueText)) ?? .string(valueText)
+    }
+}
+
+/// A generation problem for a person to read (bad override path, quirk not for this event).
+public struct GenerationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One generated vendor event: the exact body bytes and what is needed to sign any attempt.
+public struct GeneratedEvent: Sendable {
+    public let vendor: String
+    public let event: String
+    public let wireName: String
+    public let body: JSONValue
+    /// The exact bytes sent and signed.
+    public let bodyBytes: [UInt8]
+    /// The message id: the same on every attempt and on duplicates (Svix `svix-id`).
+    public let messageId: String
+    /// The event's time in milliseconds since the epoch.
+    public let timeMilliseconds: Int64
+    public let method: String
+    public let defaultHeaders: [HTTPHeader]
+    public let signing: SigningScheme
+    /// The quirks in effect, sorted.
+    public let quirks: [String]
+
+    /// The headers and body of one delivery attempt signed at `timestampSeconds`. Each attempt
+    /// (retry, duplicate) calls this again: same id and body, new timestamp and signature.
+    public func request(options: SigningOptions = SigningOptions(), timestampSeconds: Int64) throws(SigningError) -> SignedRequest {
+        var headers = defaultHeaders
+        switch options.scheme ?? signing {
+        case .standardWebhooks(let style):
+            guard !options.secrets.isEmpty else {
+                throw SigningError("\(vendor) signs with Standard Webhooks: a whsec_ secret is needed")
+            }
+            var signatures: [String] = []
+            for text in options.secrets {
+                guard let secret = StandardWebhooksSecret(text) else {
+                    throw SigningError("a secret is not whsec_ followed by base64 (\(Self.masked(text)))")
+                }
+                signatures.append(secret.sign(id: messageId, timestamp: timestampSeconds, body: bodyBytes))
+            }
+            headers.append(HTTPHeader(style.idHeader, messageId))
+            headers.append(HTTPHeader(style.timestampHeader, String(timestampSeconds)))
+            headers.append(HTTPHeader(style.signatureHeader, signatures.joined(separator: " ")))
+        case .hmac(let hmac):
+            guard let secret = options.secrets.first else {
+                throw SigningError("the \(hmac.header) signature needs a secret")
+            }
+            headers.append(HTTPHeader(hmac.header, hmac.signature(secret: secret, body: bodyBytes)))
+        case .none:
+            break
+        }
+        for extra in options.extraHeaders {
+            headers.removeAll { $0.name.lowercased() == extra.name.lowercased() }
+            headers.append(extra)
+        }
+        return SignedRequest(method: method, headers: headers, body: bodyBytes, secrets: options.secrets)
+    }
+
+    static func masked(_ secret: String) -> String { secret.hasPrefix("whsec_") ? "whsec_****" : "****" }
+}
+
+/// A request ready to send. Its description masks secrets and signatures.
+public struct SignedRequest: Sendable {
+    public let method: String
+    public let headers: [HTTPHeader]
+    public let body: [UInt8]
+    let secrets: [String]
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// Headers with signature values masked, unless `showSecrets`.
+    public func displayHeaders(showSecrets: Bool) -> [HTTPHeader] {
+        guard !showSecrets else { return headers }
+        let sensitive = ["svix-signature", "webhook-signature", "authorization"]
+        return headers.map { h in
+            var value = h.value
+            if sensitive.contains(h.name.lowercased()) || h.name.lowercased().contains("signature") {
+                value = value.split(separator: " ").map { entry in
+                    entry.hasPrefix("v1,") ? "v1,****" : "****"
+                }.joined(separator: " ")
+            }
+            for s in secrets where !s.isEmpty { value = value.replacingOccurrences(of: s, with: GeneratedEvent.masked(s)) }
+            return HTTPHeader(h.name, value)
+        }
+    }
+}
+
+/// Generation entry points.
+extension VendorCatalog {
+    /// Generates `event` for the actor, advancing its state. Same seed, clock and inputs give
+    /// the same bytes.
+    public func generate(
+        vendor: String, event: String, actor: inout ActorState, clock: some WallClock,
+        quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        let profile: VendorProfile
+        let spec: EventSpec
+        do {
+            (profile, spec) = try requireEvent(vendor: vendor, event: event)
+        } catch {
+            throw GenerationError(error.message)
+        }
+        let active = try profile.resolveQuirks(for: spec, selected: quirks)
+        let time = actor.advanceTime(clock: clock, event: spec.name)
+        let body = try profile.builder.body(for: spec, state: &actor, time: time, quirks: active, overrides: overrides)
+        actor.record(spec.name)
+        var idRandom = actor.identity.random("message:\(actor.history.count):\(spec.name)")
+        return GeneratedEvent(
+            vendor: profile.name, event: spec.name, wireName: spec.wireName, body: body,
+            bodyBytes: body.serializedBytes(style: .compact), messageId: "msg_" + Self.base62(27, &idRandom),
+            timeMilliseconds: time, method: profile.method, defaultHeaders: profile.defaultHeaders,
+            signing: profile.signing, quirks: active.sorted())
+    }
+
+    /// One event for a fresh actor (what `proctor emit` prints).
+    public func generate(
+        vendor: String, event: String, actorName: String = "candidate", fields: JSONObject = JSONObject(),
+        seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        var actor = ActorState(vendor: vendor, name: actorName, seed: seed, fields: fields,
+            originMilliseconds: clock.nowMilliseconds())
+        return try generate(vendor: vendor, event: event, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+    }
+
+    /// Generates `events` in order for one fresh actor and returns the last one; `quirks` and
+    /// `overrides` apply to the last event only.
+    public func generateLifecycle(
+        vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
+        seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        guard let last = events.last else { throw GenerationError("no event to generate") }
+        var actor = ActorState(vendor: vendor, name: actorName, seed: seed, fields: fields,
+            originMilliseconds: clock.nowMilliseconds())
+        for e in events.dropLast() { _ = try generate(vendor: vendor, event: e, actor: &actor, clock: clock) }
+        return try generate(vendor: vendor, event: last, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+    }
+
+    static func base62(_ count: Int, _ random: inout SeededRandom) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        return String((0..<count).map { _ in alphabet[random.int(in: 0..<62)] })
+    }
+}
+
+extension VendorProfile {
+    /// The quirks in effect for one step: the vendor's always-on quirks, the ones it shows on
+    /// this event by default, and the selected ones (a selected quirk replaces the default of
+    /// its group).
+    public func resolveQuirks(for event: EventSpec, selected: [String]) throws(GenerationError) -> Set<String> {
+        var active = Set(quirks.filter { $0.defaultOn.contains(event.name) }.map(\.name))
+        for name in selected {
+            guard let q = quirk(named: name) else {
+                throw GenerationError("unknown \(self.name) quirk \"\(name)\""
+                    + Suggestions.didYouMean(name, in: quirks.map(\.name))
+                    + "; run `proctor events \(self.name) --quirks` for the list")
+            }
+            guard q.events.contains(event.name) else {
+                throw GenerationError("quirk \"\(name)\" does not apply to \(event.name); it applies to "
+                    + q.events.joined(separator: ", "))
+            }
+            if let group = q.group {
+                for other in quirks where other.group == group { active.remove(other.name) }
+            }
+            active.insert(name)
+        }
+        return active
+    }
+}
+
+/// Applies overrides in order, turning path errors into generation errors.
+func applyOverrides(_ overrides: [Override], to body: inout JSONValue) throws(GenerationError) {
+    for o in overrides {
+        do {
+            try body.set(o.value, at: o.path)
+        } catch {
+            throw GenerationError(error.description)
+        }
+    }
+}

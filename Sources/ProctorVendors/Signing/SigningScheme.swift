@@ -1,0 +1,113 @@
+import Crypto
+import Foundation
+
+/// One HTTP header, kept in order (order and case matter to people reading `emit` output).
+public struct HTTPHeader: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Header names for Standard Webhooks signatures: Svix's `svix-*` or the white-labelled `webhook-*`.
+public enum StandardWebhooksHeaderStyle: String, Sendable, Hashable, CaseIterable {
+    case svix
+    case webhook
+
+    public var idHeader: String { rawValue + "-id" }
+    public var timestampHeader: String { rawValue + "-timestamp" }
+    public var signatureHeader: String { rawValue + "-signature" }
+}
+
+/// A generic HMAC signature header for vendors without a documented scheme, as a scenario
+/// writes it: `signing: { header: X-Signature, algorithm: hmac-sha256, encoding: hex, prefix: "sha256=" }`.
+/// The HMAC is computed over the exact body bytes with the UTF-8 bytes of the secret as key.
+public struct HMACSigning: Sendable, Hashable {
+    public enum Algorithm: String, Sendable, Hashable, CaseIterable {
+        case sha1 = "hmac-sha1"
+        case sha256 = "hmac-sha256"
+        case sha512 = "hmac-sha512"
+    }
+    public enum Encoding: String, Sendable, Hashable, CaseIterable {
+        case hex
+        case base64
+    }
+
+    public var header: String
+    public var algorithm: Algorithm
+    public var encoding: Encoding
+    public var prefix: String
+
+    public init(header: String = "X-Signature", algorithm: Algorithm = .sha256, encoding: Encoding = .hex, prefix: String = "") {
+        self.header = header
+        self.algorithm = algorithm
+        self.encoding = encoding
+        self.prefix = prefix
+    }
+
+    /// The header value for `body` signed with `secret`.
+    public func signature(secret: String, body: [UInt8]) -> String {
+        let key = SymmetricKey(data: Array(secret.utf8))
+        let mac: [UInt8]
+        switch algorithm {
+        case .sha1: mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: body, using: key))
+        case .sha256: mac = Array(HMAC<SHA256>.authenticationCode(for: body, using: key))
+        case .sha512: mac = Array(HMAC<SHA512>.authenticationCode(for: body, using: key))
+        }
+        switch encoding {
+        case .hex: return prefix + mac.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        case .base64: return prefix + Data(mac).base64EncodedString()
+        }
+    }
+}
+
+/// How a vendor signs its requests.
+public enum SigningScheme: Sendable, Hashable, CustomStringConvertible {
+    /// Standard Webhooks as delivered by Svix: id, timestamp (seconds) and `v1,` signatures.
+    case standardWebhooks(StandardWebhooksHeaderStyle)
+    /// A generic HMAC header configured by the scenario.
+    case hmac(HMACSigning)
+    /// No signature (the vendor documents none).
+    case none
+
+    public var description: String {
+        switch self {
+        case .standardWebhooks(let style):
+            return "standard-webhooks (\(style.idHeader), \(style.timestampHeader), \(style.signatureHeader))"
+        case .hmac(let h): return "\(h.algorithm.rawValue) \(h.encoding.rawValue) in \(h.header)"
+        case .none: return "none documented"
+        }
+    }
+}
+
+/// Everything about signing one delivery attempt that a scenario or the command line decides.
+public struct SigningOptions: Sendable, Hashable {
+    /// Overrides the vendor's scheme (e.g. a generic HMAC header for Talview). Nil: the vendor's own.
+    public var scheme: SigningScheme?
+    /// Secrets to sign with. Standard Webhooks signs with each (key rotation: several signatures,
+    /// space-separated); HMAC uses the first.
+    public var secrets: [String]
+    /// Headers added after the vendor's defaults (replacing any of the same name).
+    public var extraHeaders: [HTTPHeader]
+
+    public init(scheme: SigningScheme? = nil, secrets: [String] = [], extraHeaders: [HTTPHeader] = []) {
+        self.scheme = scheme
+        self.secrets = secrets
+        self.extraHeaders = extraHeaders
+    }
+}
+
+/// A signing problem a person can act on.
+public struct SigningError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
