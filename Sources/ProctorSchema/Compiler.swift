@@ -68,7 +68,7 @@ final class Compiler {
         "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "items", "contains", "propertyNames",
         "not", "if", "then", "else",
     ]
-    static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]
+    static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"]
     static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
 
     func register(document: JSONValue, uri: String) throws(SchemaError) {
@@ -266,6 +266,7 @@ final class Compiler {
         let validation = vocabulary.contains(.validation)
         let assertFormat = options.assertFormat || vocabulary.contains(.formatAssertion)
         var keywords: [Keyword] = []
+        var foldedRequired = false
         let here = location.key
 
         func bad(_ keyword: String, _ message: String) -> SchemaError {
@@ -346,6 +347,21 @@ final class Compiler {
                 _ = try single("else")
             }
             if let map = try schemaMap("dependentSchemas") { keywords.append(.dependentSchemas(map)) }
+            // Draft 2019-09 split `dependencies` into the two keywords above; still honoured.
+            if case .object(let map)? = object["dependencies"] {
+                var schemas: [(String, Node)] = []
+                var names: [(String, [String])] = []
+                for index in 0..<map.count {
+                    let key = map.key(at: index)
+                    if case .array(let list) = map.value(at: index) {
+                        names.append((key, list.compactMap(\.stringValue)))
+                    } else {
+                        schemas.append((key, try subschema(location, "dependencies", key)))
+                    }
+                }
+                if !schemas.isEmpty { keywords.append(.dependentSchemas(schemas)) }
+                if !names.isEmpty { keywords.append(.dependentRequired(names)) }
+            }
             var prefixCount = 0
             if let value = object["prefixItems"] {
                 guard case .array(let array) = value, !array.isEmpty else {
@@ -362,25 +378,24 @@ final class Compiler {
                 let maximum = validation ? try count("maxContains") : nil
                 keywords.append(.contains(contains, min: minimum, max: maximum))
             }
-            var known: Set<String> = []
-            var patterns: [ECMARegex] = []
-            if let map = try schemaMap("properties") {
-                known = Set(map.map(\.0))
-                var index: [String: Int] = [:]
-                for (i, entry) in map.enumerated() { index[entry.0] = i }
-                keywords.append(.properties(PropertyTable(names: map.map(\.0), nodes: map.map(\.1), index: index)))
+            let properties = try schemaMap("properties")
+            var patterns: [(ECMARegex, Node)] = []
+            for (pattern, node) in try schemaMap("patternProperties") ?? [] {
+                patterns.append((try regex(pattern, "patternProperties"), node))
             }
-            if let map = try schemaMap("patternProperties") {
-                var compiled: [(ECMARegex, Node)] = []
-                for (pattern, node) in map {
-                    let expression = try regex(pattern, "patternProperties")
-                    compiled.append((expression, node))
-                    patterns.append(expression)
+            let additional = try single("additionalProperties")
+            if properties != nil || !patterns.isEmpty || additional != nil {
+                let declared = Set((properties ?? []).map(\.0))
+                var folded: [String] = []
+                if validation, case .array(let names)? = object["required"] {
+                    let strings = names.compactMap(\.stringValue)
+                    if strings.count == names.count && strings.allSatisfy(declared.contains) {
+                        folded = strings
+                        foldedRequired = true
+                    }
                 }
-                keywords.append(.patternProperties(compiled))
-            }
-            if let additional = try single("additionalProperties") {
-                keywords.append(.additionalProperties(additional, known: known, patterns: patterns))
+                keywords.append(
+                    .members(ObjectPlan(properties: properties ?? [], patterns: patterns, additional: additional, required: folded)))
             }
             if let names = try single("propertyNames") { keywords.append(.propertyNames(names)) }
         }
@@ -444,7 +459,7 @@ final class Compiler {
                 guard case .array(let names) = value else { throw bad("required", "must be an array of strings") }
                 let strings = names.compactMap(\.stringValue)
                 guard strings.count == names.count else { throw bad("required", "must be an array of strings") }
-                if !strings.isEmpty { keywords.append(.required(strings)) }
+                if !strings.isEmpty && !foldedRequired { keywords.append(.required(strings)) }
             }
             if let value = object["dependentRequired"] {
                 guard case .object(let map) = value else { throw bad("dependentRequired", "must be an object") }

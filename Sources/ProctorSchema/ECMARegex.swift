@@ -10,6 +10,7 @@ public struct ECMARegex: @unchecked Sendable {
     // `Regex` holds no mutable state after construction; it is shared read-only between threads.
     private let regex: Regex<AnyRegexOutput>
     private let literal: LiteralMatcher?
+    private let simple: SimplePattern?
     public let source: String
 
     /// Compiles `pattern`; throws ``RegexSyntaxError`` when it is not a valid ECMA-262 pattern.
@@ -22,11 +23,13 @@ public struct ECMARegex: @unchecked Sendable {
             throw RegexSyntaxError(pattern: pattern, reason: "\(error)")
         }
         literal = LiteralMatcher(pattern)
+        simple = literal == nil ? SimplePattern(pattern) : nil
     }
 
     /// True when the pattern matches somewhere in `text`.
     public func matches(_ text: String) -> Bool {
         if let literal { return literal.matches(text) }
+        if let simple { return simple.matches(text) }
         return (try? regex.firstMatch(in: text)) != nil
     }
 
@@ -156,6 +159,14 @@ public struct ECMARegex: @unchecked Sendable {
                         i += 1
                     }
                 } else {
+                    if c == "(", i + 1 < scalars.count, scalars[i + 1] == "?" {
+                        // ECMA-262 groups: (?:  (?=  (?!  (?<=  (?<!  (?<name>; no inline flags or comments.
+                        let next = i + 2 < scalars.count ? scalars[i + 2] : " "
+                        let afterLess = i + 3 < scalars.count ? scalars[i + 3] : " "
+                        let valid = next == ":" || next == "=" || next == "!"
+                            || (next == "<" && (afterLess == "=" || afterLess == "!" || Character(afterLess).isLetter || afterLess == "_" || afterLess == "$"))
+                        if !valid { throw fail("unsupported group syntax") }
+                    }
                     out.unicodeScalars.append(c)
                 }
             }

@@ -12,7 +12,7 @@ enum PathToken {
 struct Evaluation {
     let program: Program
     var collect: Bool
-    var errors: [ValidationError] = []
+    var errors: [SchemaValidationError] = []
     var instancePath: [PathToken] = []
     var keywordPath: [String] = []
     var depth = 0
@@ -38,7 +38,7 @@ struct Evaluation {
             }
         }
         errors.append(
-            ValidationError(
+            SchemaValidationError(
                 instanceLocation: JSONPointer(tokens: tokens), keywordLocation: keywordLocation,
                 absoluteKeywordLocation: absolute, message: message))
     }
@@ -84,7 +84,7 @@ struct Evaluation {
                     }
                 }
                 errors.append(
-                    ValidationError(
+                    SchemaValidationError(
                         instanceLocation: JSONPointer(tokens: tokens), keywordLocation: keywordLocation,
                         absoluteKeywordLocation: node.absolute, message: "no value is allowed here (schema is false)"))
             }
@@ -261,62 +261,49 @@ struct Evaluation {
             }
             return valid
 
-        case .properties(let table):
+        case .members(let plan):
             guard case .object(let o) = instance else { return true }
             var valid = true
-            if o.count < table.names.count {
-                for index in 0..<o.count {
-                    let key = o.key(at: index)
-                    guard let position = table.index[key] else { continue }
-                    if !descend(table.nodes[position], o.value(at: index), scope, "properties", key, .key(key)) {
-                        valid = false
-                        if !collect { return false }
-                    }
-                }
-            } else {
-                for position in 0..<table.names.count {
-                    let key = table.names[position]
-                    guard let value = o[key] else { continue }
-                    if !descend(table.nodes[position], value, scope, "properties", key, .key(key)) {
-                        valid = false
-                        if !collect { return false }
-                    }
-                }
-            }
-            return valid
-
-        case .patternProperties(let entries):
-            guard case .object(let o) = instance else { return true }
-            var valid = true
+            var cursor = 0
+            var requiredSeen = 0
+            let declared = !plan.names.isEmpty
             for index in 0..<o.count {
                 let key = o.key(at: index)
-                for (regex, subschema) in entries where regex.matches(key) {
+                var matched = false
+                if declared, let position = plan.position(of: key, cursor: cursor) {
+                    cursor = position + 1
+                    matched = true
+                    if plan.requiredFlags[position] { requiredSeen += 1 }
+                    if !descend(plan.nodes[position], o.value(at: index), scope, "properties", key, .key(key)) {
+                        valid = false
+                        if !collect { return false }
+                    }
+                }
+                for (regex, subschema) in plan.patterns where regex.matches(key) {
+                    matched = true
                     if !descend(subschema, o.value(at: index), scope, "patternProperties", regex.source, .key(key)) {
                         valid = false
                         if !collect { return false }
                     }
                 }
-            }
-            return valid
-
-        case .additionalProperties(let subschema, let known, let patterns):
-            guard case .object(let o) = instance else { return true }
-            var valid = true
-            for index in 0..<o.count {
-                let key = o.key(at: index)
-                if known.contains(key) { continue }
-                if !patterns.isEmpty && patterns.contains(where: { $0.matches(key) }) { continue }
-                if subschema.boolean == false {
-                    valid = false
-                    if !collect { return false }
-                    instancePath.append(.key(key))
-                    fail(node, "additionalProperties", "property \"\(key)\" is not allowed")
-                    instancePath.removeLast()
-                    continue
+                if !matched, let additional = plan.additional {
+                    if additional.boolean == false {
+                        valid = false
+                        if !collect { return false }
+                        instancePath.append(.key(key))
+                        fail(node, "additionalProperties", "property \"\(key)\" is not allowed")
+                        instancePath.removeLast()
+                    } else if !descend(additional, o.value(at: index), scope, "additionalProperties", nil, .key(key)) {
+                        valid = false
+                        if !collect { return false }
+                    }
                 }
-                if !descend(subschema, o.value(at: index), scope, "additionalProperties", nil, .key(key)) {
-                    valid = false
-                    if !collect { return false }
+            }
+            if requiredSeen < plan.requiredNames.count {
+                if !collect { return false }
+                valid = false
+                for name in plan.requiredNames where !o.containsKey(name) {
+                    fail(node, "required", "missing required property \"\(name)\"")
                 }
             }
             return valid
@@ -537,16 +524,17 @@ struct Evaluation {
         _ items: inout [Bool]
     ) {
         switch keyword {
-        case .properties(let table):
+        case .members(let plan):
             guard case .object(let o) = instance else { return }
-            for index in 0..<o.count where table.index[o.key(at: index)] != nil { properties[index] = true }
-        case .patternProperties(let entries):
-            guard case .object(let o) = instance else { return }
+            if plan.additional != nil {
+                for index in properties.indices { properties[index] = true }
+                return
+            }
             for index in 0..<o.count where !properties[index] {
                 let key = o.key(at: index)
-                if entries.contains(where: { $0.0.matches(key) }) { properties[index] = true }
+                if plan.index[key] != nil || plan.patterns.contains(where: { $0.0.matches(key) }) { properties[index] = true }
             }
-        case .additionalProperties, .unevaluatedProperties:
+        case .unevaluatedProperties:
             for index in properties.indices { properties[index] = true }
         case .items, .unevaluatedItems:
             for index in items.indices { items[index] = true }

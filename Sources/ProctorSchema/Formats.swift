@@ -125,16 +125,18 @@ public enum Formats {
             datePart = chars[..<t]
             timePart = chars[chars.index(after: t)...]
         }
+        /// Units in order and without gaps (`P1Y2D` lacks the months between): nil when malformed.
         func units(_ part: Substring, _ allowed: [Character]) -> Bool? {
-            var remaining = allowed[...]
+            var next: Int?
             var number = ""
             var any = false
             for c in part {
                 if c.isASCII && c.isNumber {
                     number.append(c)
                 } else {
-                    guard !number.isEmpty, let position = remaining.firstIndex(of: c) else { return nil }
-                    remaining = remaining[(position + 1)...]
+                    guard !number.isEmpty, let position = allowed.firstIndex(of: c) else { return nil }
+                    if let next, position != next { return nil }
+                    next = position + 1
                     number = ""
                     any = true
                 }
@@ -380,7 +382,7 @@ enum URIGrammar {
             if host.hasPrefix("[") {
                 guard let close = host.firstIndex(of: "]") else { return false }
                 let literal = host[host.index(after: host.startIndex)..<close]
-                if !literal.hasPrefix("v") && !Formats.isIPv6(String(literal)) { return false }
+                if !literal.hasPrefix("v") && !literal.hasPrefix("V") && !Formats.isIPv6(String(literal)) { return false }
                 host = host[host.index(after: close)...]
                 if !host.isEmpty {
                     guard host.first == ":", host.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }

@@ -98,11 +98,42 @@ struct TypeSet: OptionSet, Sendable {
     }
 }
 
-/// `properties`: names to subschemas, with a hash index.
-struct PropertyTable {
+/// `properties`, `patternProperties`, `additionalProperties` and (when every name it lists is a
+/// declared property) `required`, checked in one pass over the instance's members.
+///
+/// Members are looked up by position first: payloads usually list keys in the schema's order, so
+/// a cursor over the declared names finds most of them with one string comparison and no hashing.
+final class ObjectPlan: @unchecked Sendable {
     let names: [String]
     let nodes: [Node]
     let index: [String: Int]
+    let patterns: [(ECMARegex, Node)]
+    let additional: Node?
+    /// Per declared property: whether `required` lists it (folded-in `required` only).
+    let requiredFlags: [Bool]
+    let requiredNames: [String]
+
+    init(
+        properties: [(String, Node)], patterns: [(ECMARegex, Node)], additional: Node?, required: [String]
+    ) {
+        names = properties.map(\.0)
+        nodes = properties.map(\.1)
+        var index: [String: Int] = [:]
+        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
+        self.index = index
+        self.patterns = patterns
+        self.additional = additional
+        let requiredSet = Set(required)
+        requiredFlags = names.map { requiredSet.contains($0) }
+        requiredNames = Array(requiredSet).sorted()
+    }
+
+    /// The declared property named `key`, trying `cursor` first.
+    @inline(__always)
+    func position(of key: String, cursor: Int) -> Int? {
+        if cursor < names.count && names[cursor] == key { return cursor }
+        return index[key]
+    }
 }
 
 /// `multipleOf`: exact for integers and decimals of any size.
@@ -171,9 +202,7 @@ enum Keyword {
     case maxProperties(Int)
     case required([String])
     case dependentRequired([(String, [String])])
-    case properties(PropertyTable)
-    case patternProperties([(ECMARegex, Node)])
-    case additionalProperties(Node, known: Set<String>, patterns: [ECMARegex])
+    case members(ObjectPlan)
     case propertyNames(Node)
     case prefixItems([Node])
     case items(Node, prefix: Int)
@@ -210,9 +239,7 @@ enum Keyword {
         case .maxProperties: return "maxProperties"
         case .required: return "required"
         case .dependentRequired: return "dependentRequired"
-        case .properties: return "properties"
-        case .patternProperties: return "patternProperties"
-        case .additionalProperties: return "additionalProperties"
+        case .members(let plan): return plan.names.isEmpty ? "patternProperties" : "properties"
         case .propertyNames: return "propertyNames"
         case .prefixItems: return "prefixItems"
         case .items: return "items"

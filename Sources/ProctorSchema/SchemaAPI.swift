@@ -91,7 +91,7 @@ public final class JSONSchema: Sendable {
         _ = context.validate(program.root, instance, program.rootScope)
         if context.errors.isEmpty {
             context.errors.append(
-                ValidationError(
+                SchemaValidationError(
                     instanceLocation: JSONPointer(), keywordLocation: "", absoluteKeywordLocation: program.root.absolute,
                     message: "value does not satisfy the schema"))
         }
@@ -107,9 +107,9 @@ public final class JSONSchema: Sendable {
 /// The outcome of validating one instance.
 public struct ValidationResult: Sendable, Equatable {
     /// Failed assertions, innermost first; empty when the instance is valid.
-    public var errors: [ValidationError]
+    public var errors: [SchemaValidationError]
 
-    public init(errors: [ValidationError]) { self.errors = errors }
+    public init(errors: [SchemaValidationError]) { self.errors = errors }
 
     public var isValid: Bool { errors.isEmpty }
 
@@ -127,7 +127,7 @@ public struct ValidationResult: Sendable, Equatable {
 }
 
 /// One failed assertion.
-public struct ValidationError: Sendable, Equatable, CustomStringConvertible {
+public struct SchemaValidationError: Sendable, Equatable, CustomStringConvertible {
     /// Where in the instance (`/data/scores/totalScore`).
     public var instanceLocation: JSONPointer
     /// The keyword's path through the schema as evaluated, references included (`/properties/a/$ref/type`).
