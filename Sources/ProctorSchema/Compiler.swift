@@ -437,10 +437,10 @@ final class Compiler {
                 }
                 keywords.append(.multipleOf(Divisor(n)))
             }
-            if let n = try number("minimum") { keywords.append(.minimum(n)) }
-            if let n = try number("maximum") { keywords.append(.maximum(n)) }
-            if let n = try number("exclusiveMinimum") { keywords.append(.exclusiveMinimum(n)) }
-            if let n = try number("exclusiveMaximum") { keywords.append(.exclusiveMaximum(n)) }
+            if let n = try number("minimum") { keywords.append(.minimum(Limit(n))) }
+            if let n = try number("maximum") { keywords.append(.maximum(Limit(n))) }
+            if let n = try number("exclusiveMinimum") { keywords.append(.exclusiveMinimum(Limit(n))) }
+            if let n = try number("exclusiveMaximum") { keywords.append(.exclusiveMaximum(Limit(n))) }
             if let n = try count("minLength") { keywords.append(.minLength(n)) }
             if let n = try count("maxLength") { keywords.append(.maxLength(n)) }
             if let value = object["pattern"] {

@@ -141,7 +141,7 @@ struct Evaluation {
             case .object: ok = types.contains(.object)
             case .array: ok = types.contains(.array)
             case .number(let n):
-                ok = types.contains(.number) || (types.contains(.integer) && n.isInteger)
+                ok = types.contains(.number) || (types.contains(.integer) && FastNumbers.isInteger(n))
             }
             if !ok && collect { fail(node, "type", "expected \(types.description), got \(Describe.value(instance))") }
             return ok
@@ -162,23 +162,23 @@ struct Evaluation {
             return false
 
         case .minimum(let limit):
-            guard case .number(let n) = instance, n < limit else { return true }
-            if collect { fail(node, "minimum", "\(n) is less than the minimum \(limit)") }
+            guard case .number(let n) = instance, FastNumbers.less(n, limit.number, limit.small) else { return true }
+            if collect { fail(node, "minimum", "\(n) is less than the minimum \(limit.number)") }
             return false
 
         case .maximum(let limit):
-            guard case .number(let n) = instance, limit < n else { return true }
-            if collect { fail(node, "maximum", "\(n) is greater than the maximum \(limit)") }
+            guard case .number(let n) = instance, FastNumbers.greater(n, limit.number, limit.small) else { return true }
+            if collect { fail(node, "maximum", "\(n) is greater than the maximum \(limit.number)") }
             return false
 
         case .exclusiveMinimum(let limit):
-            guard case .number(let n) = instance, !(limit < n) else { return true }
-            if collect { fail(node, "exclusiveMinimum", "\(n) is not greater than \(limit)") }
+            guard case .number(let n) = instance, !FastNumbers.greater(n, limit.number, limit.small) else { return true }
+            if collect { fail(node, "exclusiveMinimum", "\(n) is not greater than \(limit.number)") }
             return false
 
         case .exclusiveMaximum(let limit):
-            guard case .number(let n) = instance, !(n < limit) else { return true }
-            if collect { fail(node, "exclusiveMaximum", "\(n) is not less than \(limit)") }
+            guard case .number(let n) = instance, !FastNumbers.less(n, limit.number, limit.small) else { return true }
+            if collect { fail(node, "exclusiveMaximum", "\(n) is not less than \(limit.number)") }
             return false
 
         case .multipleOf(let divisor):

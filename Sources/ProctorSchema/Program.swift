@@ -136,16 +136,27 @@ final class ObjectPlan: @unchecked Sendable {
     }
 }
 
-/// `multipleOf`: exact for integers and decimals of any size.
-struct Divisor {
+/// A numeric bound, with its 64-bit decimal form when it has one.
+struct Limit {
     let number: JSONNumber
-    let int64: Int64?
-    let digits: BigUInt
-    let exponent: Int
+    let small: (significand: Int64, exponent: Int)?
 
     init(_ number: JSONNumber) {
         self.number = number
-        int64 = number.isIntegerLiteral ? number.int64Value : nil
+        small = number.smallDecimal
+    }
+}
+
+/// `multipleOf`: exact for integers and decimals of any size.
+struct Divisor {
+    let number: JSONNumber
+    let digits: BigUInt
+    let exponent: Int
+    let small: (significand: Int64, exponent: Int)?
+
+    init(_ number: JSONNumber) {
+        small = number.smallDecimal
+        self.number = number
         let decimal = number.decimal
         digits = BigUInt(decimal.digits) ?? 1
         exponent = decimal.exponent
@@ -154,9 +165,7 @@ struct Divisor {
     /// True when `value / divisor` is an integer. With `value = a·10^ea` and `divisor = b·10^eb`
     /// (digit strings without trailing zeros), that holds when `b / gcd(a, b)` divides `10^(ea-eb)`.
     func divides(_ value: JSONNumber) -> Bool {
-        if let int64, int64 != 0, value.isIntegerLiteral, let v = value.int64Value {
-            return v % int64 == 0
-        }
+        if let small, let fast = FastNumbers.divides(small, value) { return fast }
         let decimal = value.decimal
         if decimal.isZero { return true }
         let shift = decimal.exponent - exponent
@@ -186,10 +195,10 @@ enum Keyword {
     case const(JSONValue)
     case enumeration([JSONValue])
     case stringEnumeration([String: String], [JSONValue])
-    case minimum(JSONNumber)
-    case maximum(JSONNumber)
-    case exclusiveMinimum(JSONNumber)
-    case exclusiveMaximum(JSONNumber)
+    case minimum(Limit)
+    case maximum(Limit)
+    case exclusiveMinimum(Limit)
+    case exclusiveMaximum(Limit)
     case multipleOf(Divisor)
     case minLength(Int)
     case maxLength(Int)
