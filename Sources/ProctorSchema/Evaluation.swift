@@ -90,6 +90,7 @@ struct Evaluation {
             }
             return boolean
         }
+        if !collect, let types = node.typeOnly { return types.matches(instance) }
         var scope = scope
         if program.tracksDynamicScope, node.isResourceRoot, scope?.resource !== node.resource {
             scope = Scope(resource: node.resource, parent: scope)
@@ -133,16 +134,7 @@ struct Evaluation {
     private mutating func check(_ keyword: Keyword, _ node: Node, _ instance: JSONValue, _ scope: Scope?) -> Bool {
         switch keyword {
         case .type(let types):
-            let ok: Bool
-            switch instance {
-            case .null: ok = types.contains(.null)
-            case .bool: ok = types.contains(.boolean)
-            case .string: ok = types.contains(.string)
-            case .object: ok = types.contains(.object)
-            case .array: ok = types.contains(.array)
-            case .number(let n):
-                ok = types.contains(.number) || (types.contains(.integer) && FastNumbers.isInteger(n))
-            }
+            let ok = types.matches(instance)
             if !ok && collect { fail(node, "type", "expected \(types.description), got \(Describe.value(instance))") }
             return ok
 
@@ -152,7 +144,7 @@ struct Evaluation {
             return false
 
         case .stringEnumeration(let set, let values):
-            if case .string(let s) = instance, let stored = set[s], stored.utf8.elementsEqual(s.utf8) { return true }
+            if case .string(let s) = instance, let stored = set[s], sameCodePoints(stored, s) { return true }
             if collect { fail(node, "enum", Self.enumMessage(values, instance)) }
             return false
 
@@ -606,7 +598,7 @@ struct Evaluation {
 /// Unicode canonical equivalence, which Swift's `String ==` uses), objects regardless of order.
 func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
     switch (a, b) {
-    case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+    case (.string(let x), .string(let y)): return sameCodePoints(x, y)
     case (.array(let x), .array(let y)):
         guard x.count == y.count else { return false }
         for index in x.indices where !jsonEqual(x[index], y[index]) { return false }
@@ -621,4 +613,12 @@ func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
     default:
         return a == b
     }
+}
+
+/// Code-point equality of two strings (Swift's `==` also equates canonically equivalent ones).
+func sameCodePoints(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    var a = a
+    var b = b
+    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
 }

@@ -67,7 +67,13 @@ final class Node: @unchecked Sendable {
     let resource: Resource
     let isResourceRoot: Bool
     var boolean: Bool?
-    var keywords: [Keyword] = []
+    var keywords: [Keyword] = [] {
+        didSet {
+            if keywords.count == 1, case .type(let types) = keywords[0] { typeOnly = types } else { typeOnly = nil }
+        }
+    }
+    /// Set when the node's only keyword is `type` (most leaves of payload schemas): checked inline.
+    private(set) var typeOnly: TypeSet?
 
     init(location: SchemaLocation, resource: Resource) {
         self.location = location
@@ -92,6 +98,18 @@ struct TypeSet: OptionSet, Sendable {
         ("null", .null), ("boolean", .boolean), ("object", .object), ("array", .array), ("number", .number),
         ("string", .string), ("integer", .integer),
     ]
+
+    @inline(__always)
+    func matches(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .string: return contains(.string)
+        case .object: return contains(.object)
+        case .array: return contains(.array)
+        case .number(let n): return contains(.number) || (contains(.integer) && FastNumbers.isInteger(n))
+        }
+    }
 
     var description: String {
         TypeSet.names.filter { contains($0.1) }.map(\.0).joined(separator: " or ")
@@ -190,7 +208,7 @@ extension BigUInt {
 }
 
 /// One compiled keyword. Applicators hold their subschema nodes.
-enum Keyword {
+indirect enum Keyword {
     case type(TypeSet)
     case const(JSONValue)
     case enumeration([JSONValue])

@@ -99,8 +99,11 @@ public final class JSONSchema: Sendable {
     }
 
     /// Parses `bytes` as JSON and validates the value.
-    public func validate(bytes: some Sequence<UInt8>) throws(JSONParseError) -> ValidationResult {
-        validate(try JSONParser().parse(bytes))
+    public func validate(bytes: [UInt8]) throws(JSONParseError) -> ValidationResult {
+        let parsed = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in try JSONParser().parse(bytes: buffer) }
+        }
+        return validate(try parsed.get())
     }
 }
 
