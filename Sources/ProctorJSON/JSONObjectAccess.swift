@@ -15,3 +15,13 @@ extension JSONObject {
     @inlinable
     public func containsKey(_ key: String) -> Bool { storage.index(forKey: key) != nil }
 }
+
+extension JSONObject {
+    /// The keys in order, as one array (no copying of elements).
+    @inlinable
+    public var orderedKeys: [String] { storage.keys.elements }
+
+    /// The values in key order, as one array (no copying of elements).
+    @inlinable
+    public var orderedValues: [JSONValue] { storage.values.elements }
+}

@@ -259,21 +259,23 @@ struct Evaluation {
             var cursor = 0
             var requiredSeen = 0
             let declared = !plan.names.isEmpty
-            for index in 0..<o.count {
-                let key = o.key(at: index)
+            let keys = o.orderedKeys
+            let values = o.orderedValues
+            for index in keys.indices {
+                let key = keys[index]
                 var matched = false
                 if declared, let position = plan.position(of: key, cursor: cursor) {
                     cursor = position + 1
                     matched = true
                     if plan.requiredFlags[position] { requiredSeen += 1 }
-                    if !descend(plan.nodes[position], o.value(at: index), scope, "properties", key, .key(key)) {
+                    if !descend(plan.nodes[position], values[index], scope, "properties", key, .key(key)) {
                         valid = false
                         if !collect { return false }
                     }
                 }
                 for (regex, subschema) in plan.patterns where regex.matches(key) {
                     matched = true
-                    if !descend(subschema, o.value(at: index), scope, "patternProperties", regex.source, .key(key)) {
+                    if !descend(subschema, values[index], scope, "patternProperties", regex.source, .key(key)) {
                         valid = false
                         if !collect { return false }
                     }
@@ -285,7 +287,7 @@ struct Evaluation {
                         instancePath.append(.key(key))
                         fail(node, "additionalProperties", "property \"\(key)\" is not allowed")
                         instancePath.removeLast()
-                    } else if !descend(additional, o.value(at: index), scope, "additionalProperties", nil, .key(key)) {
+                    } else if !descend(additional, values[index], scope, "additionalProperties", nil, .key(key)) {
                         valid = false
                         if !collect { return false }
                     }

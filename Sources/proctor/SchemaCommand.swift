@@ -42,7 +42,8 @@ struct SchemaValidateCommand: ParsableCommand {
             throw ValidationError("--output must be 'text' or 'basic'")
         }
         if instances.isEmpty && !jsonl {
-            throw ValidationError("give instance files, '-' for standard input, or --jsonl")
+            FileHandle.standardError.write(Data("error: no instances: give files, '-' for standard input, or --jsonl\n".utf8))
+            throw ExitCode(SchemaValidation.exitUnusable)
         }
         let validation = SchemaValidation(schemaPath: schema, output: format, assertFormat: assertFormat)
         let code = validation.run(
