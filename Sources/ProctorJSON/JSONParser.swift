@@ -196,11 +196,17 @@ private struct Reader {
         let quote = position
         position += 1
         let start = position
+        var ascii = true
         // Fast path: no escapes.
         while position < bytes.count {
             let b = bytes[position]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                // ASCII needs no validation.
+                if ascii {
+                    position += 1
+                    return String(decoding: slice, as: UTF8.self)
+                }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw error("invalid UTF-8 in string", at: firstInvalidUTF8(from: start, to: position))
                 }
@@ -209,6 +215,7 @@ private struct Reader {
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw error("unescaped control character in string") }
+            if b >= 0x80 { ascii = false }
             position += 1
         }
         guard position < bytes.count else { throw error("unterminated string", at: quote) }

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Validations per second of the Proctor JSON Schema validator next to python-jsonschema and
+# jsonschema-rs, measured in the same run on the same instances.
+#
+#   benchmarks/schema-bench.sh [SECONDS_PER_MEASUREMENT]
+#
+# Cases: the Talview reference payloads (../shared/reference), any Schemas/*/*.schema.json with a
+# matching example, and a generated 50-property schema. Each case is measured from parsed values
+# and from raw bytes (parse + validate).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+shared=${PROCTOR_SHARED:-$repo/../shared}
+seconds=${1:-1}
+python=${PYTHON:-python3}
+
+python3_has() { "$python" -c "import $1" 2>/dev/null; }
+python3_has jsonschema || { echo "python jsonschema is required (pip install jsonschema)" >&2; exit 2; }
+python3_has jsonschema_rs || "$python" -m pip install --quiet jsonschema-rs
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$python" benchmarks/schema_bench_cases.py "$work/cases" "$repo" "$shared"
+cases=("$work"/cases/*)
+
+swift build -c release --product proctor-schema-bench >&2
+bench=$(swift build -c release --show-bin-path)/proctor-schema-bench
+
+"$bench" --seconds "$seconds" "${cases[@]}" > "$work/proctor.jsonl"
+"$python" benchmarks/schema_bench_python.py "$seconds" "${cases[@]}" > "$work/python.jsonl"
+
+"$python" - "$work/proctor.jsonl" "$work/python.jsonl" <<'PY'
+import json, sys
+ours = {r["case"]: r for r in map(json.loads, open(sys.argv[1]))}
+theirs = {}
+for r in map(json.loads, open(sys.argv[2])):
+    theirs.setdefault(r["case"], {})[r["validator"]] = r
+print("| case | input | proctor (val/s) | python-jsonschema (val/s) | jsonschema-rs (val/s) | vs python | vs rs |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for case, r in ours.items():
+    if "error" in r:
+        print("| %s | error: %s |" % (case, r["error"]))
+        continue
+    for mode, key in (("values", "values_per_sec"), ("bytes", "bytes_per_sec")):
+        py = theirs.get(case, {}).get("python-jsonschema", {}).get(key)
+        rs = theirs.get(case, {}).get("jsonschema-rs", {}).get(key)
+        print("| %s | %s | %s | %s | %s | %s | %s |" % (
+            case, mode, f"{r[key]:,}", f"{py:,}" if py else "-", f"{rs:,}" if rs else "-",
+            "%.1fx" % (r[key] / py) if py else "-", "%.2fx" % (r[key] / rs) if rs else "-"))
+    for label, other in theirs.get(case, {}).items():
+        if other["valid"] != r["valid"]:
+            print("| %s | note: %s finds %d valid, proctor %d |" % (case, label, other["valid"], r["valid"]))
+PY
