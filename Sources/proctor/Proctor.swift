@@ -5,6 +5,6 @@ struct Proctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proctor",
         abstract: "Tests webhook consumers by playing Talview, Testlify and Qualified.",
-        subcommands: []
+        subcommands: [ServeCommand.self, VerifyCommand.self]
     )
 }
