@@ -85,7 +85,7 @@ public enum CapturedRequestVerifier {
     ) -> VerificationReport {
         var problems: [String] = []
         var notes: [String] = []
-        let prefix = request.headers.keys.contains { $0.hasPrefix("svix-") } ? "svix" : "webhook"
+        let prefix = request.headers.keys.contains { $0.hasPrefix("webhook-") } && !request.headers.keys.contains { $0.hasPrefix("svix-") } ? "webhook" : "svix"
         let names = ["\(prefix)-id", "\(prefix)-timestamp", "\(prefix)-signature"]
         let missing = names.filter { request.headers[$0] == nil }
         if missing.count == 3 {

@@ -4,6 +4,7 @@ import NIOCore
 import ProctorCore
 import ProctorJSON
 import ProctorVendors
+import ServiceLifecycle
 
 /// Request context that keeps the channel, so a chaos answer can close the connection unanswered.
 struct ReceiverRequestContext: RequestContext {
@@ -37,15 +38,16 @@ public struct ReferenceReceiver: Sendable {
         public let host: String
         public let port: Int
         public let state: ReceiverState
+        let group: ServiceGroup
         let task: Task<Void, any Error>
 
         /// `http://127.0.0.1:PORT`.
         public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
         public func url(vendor: String) -> String { "\(baseURL)/webhooks/\(vendor)" }
 
-        /// Stops serving and waits until the socket is closed.
+        /// Stops serving (gracefully: requests in flight are answered) and waits until the socket is closed.
         public func stop() async {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             _ = try? await task.value
         }
     }
@@ -54,9 +56,10 @@ public struct ReferenceReceiver: Sendable {
     public func start() async throws -> Running {
         let (stream, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = makeApplication { port in continuation.yield(.success(port)) }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 continuation.yield(.failure(ReceiverError("the server stopped before it was running")))
             } catch {
                 continuation.yield(.failure(error))
@@ -65,8 +68,9 @@ public struct ReferenceReceiver: Sendable {
         }
         for await result in stream {
             switch result {
-            case .success(let port): return Running(host: configuration.host, port: port, state: state, task: task)
+            case .success(let port): return Running(host: configuration.host, port: port, state: state, group: group, task: task)
             case .failure(let error):
+                await group.triggerGracefulShutdown()
                 task.cancel()
                 throw ReceiverError("cannot serve on \(configuration.host):\(configuration.port): \(error)")
             }

@@ -92,9 +92,9 @@ struct WebhookHandler: Sendable {
     /// Nil when the request passes the vendor's check, else the reason.
     func verify(vendor: String, headers: [String: String], body: [UInt8], now: Int64) -> String? {
         if vendor == "testlify" {
-            let names = headers.keys.contains { $0.hasPrefix("svix-") }
-                ? ["svix-id", "svix-timestamp", "svix-signature"]
-                : ["webhook-id", "webhook-timestamp", "webhook-signature"]
+            let names = headers.keys.contains { $0.hasPrefix("webhook-") } && !headers.keys.contains { $0.hasPrefix("svix-") }
+                ? ["webhook-id", "webhook-timestamp", "webhook-signature"]
+                : ["svix-id", "svix-timestamp", "svix-signature"]
             let missing = names.filter { headers[$0] == nil }
             if !missing.isEmpty {
                 return StandardWebhooksVerifier.Failure.missingHeaders(missing).description

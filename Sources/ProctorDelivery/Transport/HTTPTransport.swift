@@ -209,6 +209,12 @@ enum TransportFailureClassifier {
             return TransportFailure(.other, "could not connect to \(error.host):\(error.port)")
         }
         if let failure = classifyIO(error, host: host) { return failure }
+        if let error = error as? HTTPParserError {
+            if case .invalidEOFState = error {
+                return TransportFailure(.connectionReset, "the server closed the connection in the middle of the response")
+            }
+            return TransportFailure(.other, "invalid HTTP response: \(error)")
+        }
         if error is NIOTooManyBytesError {
             return TransportFailure(.tooLarge, "the response is larger than the configured limit")
         }
