@@ -133,6 +133,7 @@ public enum CapturedRequestVerifier {
         }
         if let index = matches(request.body) {
             if candidates.count > 1 { notes.append("entry \(index + 1) of \(candidates.count) matches (key rotation)") }
+            if !problems.isEmpty { notes.append("the signature itself matches the body") }
         } else if !candidates.isEmpty {
             problems.append("no signature matches the body (\(candidates.count) v1 entr\(candidates.count == 1 ? "y" : "ies") checked)")
             if let variant = reserializationHint(request.body, matches: { matches($0) != nil }) {

@@ -30,6 +30,21 @@ public struct ChaosSettings: Sendable, Hashable {
     }
 
     public var isEnabled: Bool { failFirst > 0 || !statusSequence.isEmpty || latency > .zero || dropConnectionRate > 0 }
+
+    /// Parses `503,503,200`; nil unless every entry is a status 100...599.
+    public static func parseStatuses(_ text: String) -> [Int]? {
+        let codes = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingWhitespace) }
+        guard !codes.isEmpty, codes.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else { return nil }
+        return codes.compactMap { $0 }
+    }
+
+    /// Parses `5%` or `0.05` into a share in 0...1.
+    public static func parseRate(_ text: String) -> Double? {
+        let isPercent = text.hasSuffix("%")
+        guard let value = Double(isPercent ? String(text.dropLast()).trimmingWhitespace : text.trimmingWhitespace), value >= 0 else { return nil }
+        let rate = isPercent ? value / 100 : value
+        return rate <= 1 ? rate : nil
+    }
 }
 
 /// A plain HMAC-SHA256 over the raw body in one header (for vendors without Standard Webhooks).

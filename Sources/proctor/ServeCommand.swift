@@ -56,11 +56,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var chaos = ChaosSettings(failFirst: max(0, failFirst), seed: seed)
         if let status {
-            let codes = status.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !codes.isEmpty, codes.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else {
+            guard let codes = ChaosSettings.parseStatuses(status) else {
                 throw ValidationError("--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
             }
-            chaos.statusSequence = codes.compactMap { $0 }
+            chaos.statusSequence = codes
         }
         if let latency {
             guard let duration = DurationText.parse(latency) else {
@@ -69,12 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
             chaos.latency = duration
         }
         if let dropConnectionRate {
-            let text = dropConnectionRate.hasSuffix("%") ? String(dropConnectionRate.dropLast()) : dropConnectionRate
-            guard let value = Double(text), value >= 0 else {
-                throw ValidationError("--drop-connection-rate: expected a percentage such as 5% or a fraction such as 0.05")
+            guard let rate = ChaosSettings.parseRate(dropConnectionRate) else {
+                throw ValidationError("--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)")
             }
-            let rate = dropConnectionRate.hasSuffix("%") ? value / 100 : value
-            guard rate <= 1 else { throw ValidationError("--drop-connection-rate: at most 100%") }
             chaos.dropConnectionRate = rate
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0...65535") }

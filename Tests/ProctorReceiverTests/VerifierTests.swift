@@ -43,6 +43,7 @@ import Testing
     @Test func staleTimestampSaysByHowMuch() throws {
         let report = try verify(try raw(body: compact, timestamp: now - 420))
         #expect(report.problems == ["timestamp is 420s old: 120s beyond the 300s tolerance"])
+        #expect(report.notes.contains("the signature itself matches the body"))
     }
 
     @Test func reSerializedBodyIsExplained() throws {
@@ -74,5 +75,24 @@ import Testing
 
     @Test func unusableInput() {
         #expect(throws: CapturedRequestError.self) { try CapturedRequest.parse(raw: Array("POST / HTTP/1.1\r\nNo-Body-Separator: x".utf8)) }
+    }
+}
+
+@Suite struct ChaosOptionTests {
+    @Test func statuses() {
+        #expect(ChaosSettings.parseStatuses("503,503,200") == [503, 503, 200])
+        #expect(ChaosSettings.parseStatuses("503, 200") == [503, 200])
+        #expect(ChaosSettings.parseStatuses("503,,200") == nil)
+        #expect(ChaosSettings.parseStatuses("99") == nil)
+        #expect(ChaosSettings.parseStatuses("ok") == nil)
+    }
+
+    @Test func rates() {
+        #expect(ChaosSettings.parseRate("5%") == 0.05)
+        #expect(ChaosSettings.parseRate("0.25") == 0.25)
+        #expect(ChaosSettings.parseRate("100%") == 1)
+        #expect(ChaosSettings.parseRate("150%") == nil)
+        #expect(ChaosSettings.parseRate("-1") == nil)
+        #expect(ChaosSettings.parseRate("lots") == nil)
     }
 }
