@@ -42,6 +42,29 @@ import Testing
         #expect(exchange.failure?.reason.contains("connection refused") == true)
     }
 
+    @Test func dnsFailure() async throws {
+        let exchange = try await withHTTPTransport { transport in
+            await transport.send(OutgoingRequest(url: "http://proctor-test-host.invalid/hook", body: Array("{}".utf8), timeout: .seconds(5)))
+        }
+        #expect(exchange.failure?.kind == .dnsFailure, "\(String(describing: exchange.outcome))")
+    }
+
+    @Test func tlsFailureAgainstAPlainServer() async throws {
+        let server = try await RawTestServer.start(.greet("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+        let exchange = try await withHTTPTransport { transport in
+            await transport.send(OutgoingRequest(url: "https://127.0.0.1:\(server.port)/hook", body: Array("{}".utf8), timeout: .seconds(5)))
+        }
+        await server.stop()
+        #expect(exchange.failure?.kind == .tls, "\(String(describing: exchange.outcome))")
+    }
+
+    @Test func invalidURL() async throws {
+        let exchange = try await withHTTPTransport { transport in
+            await transport.send(OutgoingRequest(url: "ftp://127.0.0.1/x", body: [], timeout: .seconds(1)))
+        }
+        #expect(exchange.failure?.kind == .invalidRequest, "\(String(describing: exchange.outcome))")
+    }
+
     @Test func resetMidResponse() async throws {
         let server = try await RawTestServer.start(.closeAfter("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"))
         let exchange = try await withHTTPTransport { transport in

@@ -11,6 +11,8 @@ final class RawTestServer: Sendable {
         case closeAfter(String)
         /// Never answers; keeps the connection open.
         case silent
+        /// Writes these bytes as soon as the connection opens, without reading, then closes.
+        case greet(String)
     }
 
     let channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -48,6 +50,10 @@ final class RawTestServer: Sendable {
 
     private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ behaviour: Behaviour) async {
         try? await connection.executeThenClose { inbound, outbound in
+            if case .greet(let text) = behaviour {
+                try await outbound.write(ByteBuffer(string: text))
+                return
+            }
             var received: [UInt8] = []
             for try await buffer in inbound {
                 received += buffer.readableBytesView
@@ -58,6 +64,8 @@ final class RawTestServer: Sendable {
                 try await outbound.write(ByteBuffer(string: text))
             case .silent:
                 try await Task.sleep(for: .seconds(30))
+            case .greet:
+                break
             }
         }
     }
