@@ -161,3 +161,25 @@ actor LockedOrder {
     var items: [String] = []
     func add(_ item: String) { items.append(item) }
 }
+
+@Suite struct ExchangeTextTests {
+    @Test func masksSecretsUnlessAsked() {
+        let request = OutgoingRequest(url: "http://127.0.0.1:1/webhooks/testlify", headers: [("svix-signature", "v1,c2VjcmV0"), ("Content-Type", "application/json")], body: Array("{}".utf8))
+        let exchange = Exchange(request: request, startedAtMilliseconds: 0, duration: .milliseconds(12), outcome: .success(ResponseSummary(status: 200, body: Array(#"{"ok":true}"#.utf8))))
+        let text = ExchangeText.render(exchange)
+        #expect(text.contains("> svix-signature: ****"))
+        #expect(text.contains("< HTTP/1.1 200  (12ms)"))
+        #expect(ExchangeText.render(exchange, showSecrets: true).contains("v1,c2VjcmV0"))
+        let failed = Exchange(request: request, startedAtMilliseconds: 0, duration: .milliseconds(3), outcome: .failure(TransportFailure(.connectionRefused, "connection refused by 127.0.0.1")))
+        #expect(ExchangeText.render(failed).hasSuffix("! no response after 3ms: connection-refused: connection refused by 127.0.0.1"))
+    }
+
+    @Test func exitCodes() {
+        var run = RunResult(startedAtMilliseconds: 0)
+        #expect(run.exitCode == 0)
+        run.scenarios = [ScenarioResult(name: "s", vendor: "testlify", startedAtMilliseconds: 0, steps: [StepResult(name: "x", verdict: .failed(["f"]))])]
+        #expect(run.exitCode == 1)
+        run.interrupted = true
+        #expect(run.exitCode == 130)
+    }
+}

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ProctorCore
 import ProctorDelivery
 
@@ -6,6 +11,11 @@ public struct ConsoleReporter: Sendable {
     public var useColor: Bool
 
     public init(useColor: Bool) { self.useColor = useColor }
+
+    /// Colour when standard output is a terminal and `NO_COLOR` is not set.
+    public static func forStandardOutput(environment: [String: String]) -> ConsoleReporter {
+        ConsoleReporter(useColor: isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
+    }
 
     /// `✓ jane  send candidate.completed  200  12ms  1 attempt`.
     public func line(for step: StepResult, scenario: String? = nil) -> String {
