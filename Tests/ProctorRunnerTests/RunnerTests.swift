@@ -183,3 +183,20 @@ actor LockedOrder {
         #expect(run.exitCode == 130)
     }
 }
+
+@Suite(.serialized) struct InterruptTests {
+    @Test func sigintCancelsTheRunAndReportsIt() async {
+        let (value, interrupted) = await Interrupts.cancellingOnSignals { () -> String in
+            do {
+                try await Task.sleep(for: .milliseconds(200))
+                kill(getpid(), SIGINT)
+                try await Task.sleep(for: .seconds(20))
+                return "finished"
+            } catch {
+                return "cancelled"
+            }
+        }
+        #expect(value == "cancelled")
+        #expect(interrupted)
+    }
+}
