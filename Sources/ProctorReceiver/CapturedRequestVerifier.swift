@@ -27,10 +27,14 @@ public struct CapturedRequest: Sendable, Hashable {
     /// Parses `Name: value` lines; a leading request line (`POST /path HTTP/1.1`) is skipped.
     public static func parse(headerText: String) throws(CapturedRequestError) -> [String: String] {
         var headers: [String: String] = [:]
-        var lines = headerText.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        var lines = headerText.split(omittingEmptySubsequences: true) {
+            $0 == "\n" || $0 == "\r\n" || $0 == "\r"
+        }
         if let first = lines.first {
             let parts = first.split(separator: " ")
-            if parts.count == 3, parts[2].hasPrefix("HTTP/"), parts[0].allSatisfy(\.isUppercase) { lines.removeFirst() }
+            if parts.count == 3, parts[2].hasPrefix("HTTP/"), parts[0].allSatisfy(\.isUppercase) {
+                lines.removeFirst()
+            }
         }
         for line in lines {
             let trimmed = line.trimmingWhitespace
@@ -38,7 +42,8 @@ public struct CapturedRequest: Sendable, Hashable {
             guard let colon = trimmed.firstIndex(of: ":") else {
                 throw CapturedRequestError("not a header line: \"\(trimmed.prefix(80))\"")
             }
-            headers[String(trimmed[..<colon]).trimmingWhitespace.lowercased()] = String(trimmed[trimmed.index(after: colon)...]).trimmingWhitespace
+            headers[String(trimmed[..<colon]).trimmingWhitespace.lowercased()] =
+                String(trimmed[trimmed.index(after: colon)...]).trimmingWhitespace
         }
         return headers
     }
@@ -48,7 +53,11 @@ public struct CapturedRequest: Sendable, Hashable {
         while index < raw.count {
             if raw[index] == UInt8(ascii: "\n") {
                 if index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") { return (index, index + 2) }
-                if index + 2 < raw.count, raw[index + 1] == UInt8(ascii: "\r"), raw[index + 2] == UInt8(ascii: "\n") { return (index, index + 3) }
+                if index + 2 < raw.count, raw[index + 1] == UInt8(ascii: "\r"),
+                    raw[index + 2] == UInt8(ascii: "\n")
+                {
+                    return (index, index + 3)
+                }
             }
             index += 1
         }
@@ -71,7 +80,9 @@ public struct VerificationReport: Sendable, Hashable {
     public var notes: [String]
 
     public var rendered: String {
-        var lines = [valid ? "valid: the signature matches and the timestamp is within the tolerance" : "invalid"]
+        var lines = [
+            valid ? "valid: the signature matches and the timestamp is within the tolerance" : "invalid"
+        ]
         lines += problems.map { "  problem: \($0)" }
         lines += notes.map { "  note: \($0)" }
         return lines.joined(separator: "\n")
@@ -81,31 +92,47 @@ public struct VerificationReport: Sendable, Hashable {
 /// Checks a captured request the way a consumer should, and explains a failure.
 public enum CapturedRequestVerifier {
     public static func verify(
-        _ request: CapturedRequest, secret: StandardWebhooksSecret, nowSeconds: Int64, toleranceSeconds: Int64 = 300
+        _ request: CapturedRequest, secret: StandardWebhooksSecret, nowSeconds: Int64,
+        toleranceSeconds: Int64 = 300
     ) -> VerificationReport {
         var problems: [String] = []
         var notes: [String] = []
-        let prefix = request.headers.keys.contains { $0.hasPrefix("webhook-") } && !request.headers.keys.contains { $0.hasPrefix("svix-") } ? "webhook" : "svix"
+        let prefix =
+            request.headers.keys.contains { $0.hasPrefix("webhook-") }
+                && !request.headers.keys.contains { $0.hasPrefix("svix-") } ? "webhook" : "svix"
         let names = ["\(prefix)-id", "\(prefix)-timestamp", "\(prefix)-signature"]
         let missing = names.filter { request.headers[$0] == nil }
         if missing.count == 3 {
-            return VerificationReport(valid: false, problems: ["no signature headers (expected svix-id, svix-timestamp, svix-signature or the webhook-* equivalents)"], notes: [])
+            return VerificationReport(
+                valid: false,
+                problems: [
+                    "no signature headers (expected svix-id, svix-timestamp, svix-signature or the webhook-* equivalents)"
+                ], notes: [])
         }
         if !missing.isEmpty {
-            return VerificationReport(valid: false, problems: ["missing signature headers: " + missing.joined(separator: ", ")], notes: [])
+            return VerificationReport(
+                valid: false, problems: ["missing signature headers: " + missing.joined(separator: ", ")],
+                notes: [])
         }
         let id = request.headers[names[0]] ?? ""
         let timestampText = request.headers[names[1]] ?? ""
         let signatureHeader = request.headers[names[2]] ?? ""
         notes.append("headers: \(names.joined(separator: ", ")); body \(request.body.count) bytes")
         guard let timestamp = Int64(timestampText) else {
-            return VerificationReport(valid: false, problems: ["timestamp \"\(timestampText)\" is not an integer number of seconds"], notes: notes)
+            return VerificationReport(
+                valid: false,
+                problems: ["timestamp \"\(timestampText)\" is not an integer number of seconds"], notes: notes
+            )
         }
         let skew = nowSeconds - timestamp
         if skew > toleranceSeconds {
-            problems.append("timestamp is \(skew)s old: \(skew - toleranceSeconds)s beyond the \(toleranceSeconds)s tolerance")
+            problems.append(
+                "timestamp is \(skew)s old: \(skew - toleranceSeconds)s beyond the \(toleranceSeconds)s tolerance"
+            )
         } else if -skew > toleranceSeconds {
-            problems.append("timestamp is \(-skew)s in the future: \(-skew - toleranceSeconds)s beyond the \(toleranceSeconds)s tolerance")
+            problems.append(
+                "timestamp is \(-skew)s in the future: \(-skew - toleranceSeconds)s beyond the \(toleranceSeconds)s tolerance"
+            )
         }
 
         var malformed: [String] = []
@@ -113,7 +140,8 @@ public enum CapturedRequestVerifier {
         var otherVersions: [String] = []
         for entry in signatureHeader.split(separator: " ", omittingEmptySubsequences: true) {
             let parts = entry.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, let decoded = Base64Decoder.decode(String(parts[1])) else {
+            guard parts.count == 2, !parts[0].isEmpty, let decoded = Base64Decoder.decode(String(parts[1]))
+            else {
                 malformed.append(String(entry))
                 continue
             }
@@ -125,21 +153,29 @@ public enum CapturedRequestVerifier {
             let message = "malformed signature entries (not `v1,<base64>`): \(shown)"
             if candidates.isEmpty { problems.append(message) } else { notes.append(message) }
         }
-        if !otherVersions.isEmpty { notes.append("ignored entries of unknown versions: " + otherVersions.joined(separator: ", ")) }
+        if !otherVersions.isEmpty {
+            notes.append("ignored entries of unknown versions: " + otherVersions.joined(separator: ", "))
+        }
 
         func matches(_ body: [UInt8]) -> Int? {
             let expected = secret.signatureBytes(id: id, timestamp: timestamp, body: body)
             return candidates.firstIndex { StandardWebhooksVerifier.constantTimeEquals($0, expected) }
         }
         if let index = matches(request.body) {
-            if candidates.count > 1 { notes.append("entry \(index + 1) of \(candidates.count) matches (key rotation)") }
+            if candidates.count > 1 {
+                notes.append("entry \(index + 1) of \(candidates.count) matches (key rotation)")
+            }
             if !problems.isEmpty { notes.append("the signature itself matches the body") }
         } else if !candidates.isEmpty {
-            problems.append("no signature matches the body (\(candidates.count) v1 entr\(candidates.count == 1 ? "y" : "ies") checked)")
+            problems.append(
+                "no signature matches the body (\(candidates.count) v1 entr\(candidates.count == 1 ? "y" : "ies") checked)"
+            )
             if let variant = reserializationHint(request.body, matches: { matches($0) != nil }) {
                 notes.append(variant)
             } else {
-                notes.append("no re-serialization of the body matches either: the secret, the id or the timestamp differ from what was signed")
+                notes.append(
+                    "no re-serialization of the body matches either: the secret, the id or the timestamp differ from what was signed"
+                )
             }
         }
         return VerificationReport(valid: problems.isEmpty, problems: problems, notes: notes)
@@ -149,15 +185,35 @@ public enum CapturedRequestVerifier {
     static func reserializationHint(_ body: [UInt8], matches: ([UInt8]) -> Bool) -> String? {
         var variants: [(String, [UInt8])] = []
         if body.last == UInt8(ascii: "\n") {
-            variants.append(("the body without its trailing newline matches: a newline was added after signing", Array(body.dropLast())))
+            variants.append(
+                (
+                    "the body without its trailing newline matches: a newline was added after signing",
+                    Array(body.dropLast())
+                ))
         }
-        variants.append(("the body with a trailing newline matches: a newline was removed after signing", body + [UInt8(ascii: "\n")]))
+        variants.append(
+            (
+                "the body with a trailing newline matches: a newline was removed after signing",
+                body + [UInt8(ascii: "\n")]
+            ))
         if let value = try? JSONParser().parse(body) {
             variants += [
-                ("the compact serialization of the body matches: it differs from the signed bytes only in whitespace (it was re-serialized); verify the raw bytes as received", value.serializedBytes(style: .compact)),
-                ("the pretty-printed body matches: it differs from the signed bytes only in whitespace (it was re-serialized); verify the raw bytes as received", value.serializedBytes(style: .pretty)),
-                ("the body with sorted keys matches: it was parsed and re-serialized with sorted keys; verify the raw bytes as received", sortedKeys(value).serializedBytes(style: .compact)),
-                ("the pretty-printed body with sorted keys matches: it was parsed and re-serialized; verify the raw bytes as received", sortedKeys(value).serializedBytes(style: .pretty)),
+                (
+                    "the compact serialization of the body matches: it differs from the signed bytes only in whitespace (it was re-serialized); verify the raw bytes as received",
+                    value.serializedBytes(style: .compact)
+                ),
+                (
+                    "the pretty-printed body matches: it differs from the signed bytes only in whitespace (it was re-serialized); verify the raw bytes as received",
+                    value.serializedBytes(style: .pretty)
+                ),
+                (
+                    "the body with sorted keys matches: it was parsed and re-serialized with sorted keys; verify the raw bytes as received",
+                    sortedKeys(value).serializedBytes(style: .compact)
+                ),
+                (
+                    "the pretty-printed body with sorted keys matches: it was parsed and re-serialized; verify the raw bytes as received",
+                    sortedKeys(value).serializedBytes(style: .pretty)
+                ),
             ]
         }
         return variants.first { matches($0.1) }?.0
@@ -166,7 +222,9 @@ public enum CapturedRequestVerifier {
     static func sortedKeys(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let object):
-            let pairs = object.map { ($0.key, sortedKeys($0.value)) }.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            let pairs = object.map { ($0.key, sortedKeys($0.value)) }.sorted {
+                Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
+            }
             return .object(JSONObject(pairs))
         case .array(let items): return .array(items.map(sortedKeys))
         default: return value
@@ -218,7 +276,9 @@ enum Base64Decoder {
 extension StringProtocol {
     var trimmingWhitespace: String {
         var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" || first == "\r" { scalars.removeFirst() }
+        while let first = scalars.first, first == " " || first == "\t" || first == "\r" {
+            scalars.removeFirst()
+        }
         while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars.removeLast() }
         return String(scalars)
     }

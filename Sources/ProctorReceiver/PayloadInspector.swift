@@ -12,7 +12,10 @@ public struct PayloadFacts: Sendable, Hashable {
     /// A vendor id of the record, used to de-duplicate vendors without a message id header.
     public var recordId: String?
 
-    public init(event: String, candidateId: String? = nil, candidateEmail: String? = nil, status: String? = nil, stage: String? = nil, recordId: String? = nil) {
+    public init(
+        event: String, candidateId: String? = nil, candidateEmail: String? = nil, status: String? = nil,
+        stage: String? = nil, recordId: String? = nil
+    ) {
         self.event = event
         self.candidateId = candidateId
         self.candidateEmail = candidateEmail
@@ -39,7 +42,9 @@ public enum PayloadInspector {
     static func testlify(_ body: JSONValue) -> PayloadFacts {
         let data = body["data"]
         let statusObject = data?["status"]
-        let status = statusObject?["candidateStatus"]?.stringValue ?? data?["candidateStatus"]?.stringValue ?? statusObject?.stringValue
+        let status =
+            statusObject?["candidateStatus"]?.stringValue ?? data?["candidateStatus"]?.stringValue
+            ?? statusObject?.stringValue
         var event = body["event"]?.stringValue
         if event == nil, status == "INVITATION_EXPIRED" { event = "invitation_expired" }
         let type = body["type"]?.stringValue
@@ -50,7 +55,9 @@ public enum PayloadInspector {
             candidateId: isCandidate ? (text(data?["candidateId"]) ?? email) : nil,
             candidateEmail: isCandidate ? email : nil,
             status: isCandidate ? status : nil,
-            stage: isCandidate ? (statusObject?["candidateStage"]?.stringValue ?? data?["candidateStage"]?.stringValue) : nil,
+            stage: isCandidate
+                ? (statusObject?["candidateStage"]?.stringValue ?? data?["candidateStage"]?.stringValue)
+                : nil,
             recordId: text(data?["candidateId"]) ?? text(data?["_id"]) ?? text(data?["assessmentId"])
         )
     }
@@ -61,7 +68,8 @@ public enum PayloadInspector {
         let status = body["instance_status"]?.stringValue ?? body["measurement"]?["status"]?.stringValue
         return PayloadFacts(
             event: body["old"] == nil ? "ae_test_instance_created" : "ae_test_instance_updated",
-            candidateId: text(candidate?["id"]) ?? text(body["candidate_id"]) ?? candidate?["email"]?.stringValue,
+            candidateId: text(candidate?["id"]) ?? text(body["candidate_id"])
+                ?? candidate?["email"]?.stringValue,
             candidateEmail: candidate?["email"]?.stringValue,
             status: status,
             stage: body["catalog_assessment"]?["assessment"]?["status"]?.stringValue,
@@ -75,10 +83,14 @@ public enum PayloadInspector {
         let event = body["event"]?.stringValue ?? "unknown"
         let data = body["data"]
         let isTeamCandidate = event.hasPrefix("team_candidate_")
-        let candidateId = isTeamCandidate
+        let candidateId =
+            isTeamCandidate
             ? text(data?["id"])
             : (text(data?["team_candidate_id"]) ?? text(data?["team_candidate"]?["id"]))
-        let email = isTeamCandidate ? data?["email"]?.stringValue : (data?["candidate"]?["email"]?.stringValue ?? data?["team_candidate"]?["email"]?.stringValue)
+        let email =
+            isTeamCandidate
+            ? data?["email"]?.stringValue
+            : (data?["candidate"]?["email"]?.stringValue ?? data?["team_candidate"]?["email"]?.stringValue)
         return PayloadFacts(
             event: event,
             candidateId: candidateId ?? email,

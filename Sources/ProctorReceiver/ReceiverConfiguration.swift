@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ProctorCore
 import ProctorVendors
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Answers forced by `--fail-first`, `--status`, `--latency` and `--drop-connection-rate`, to
 /// exercise a sender's retries.
@@ -21,7 +22,10 @@ public struct ChaosSettings: Sendable, Hashable {
     /// Seed of the drop decisions.
     public var seed: UInt64
 
-    public init(failFirst: Int = 0, statusSequence: [Int] = [], latency: Duration = .zero, dropConnectionRate: Double = 0, seed: UInt64 = 1) {
+    public init(
+        failFirst: Int = 0, statusSequence: [Int] = [], latency: Duration = .zero,
+        dropConnectionRate: Double = 0, seed: UInt64 = 1
+    ) {
         self.failFirst = failFirst
         self.statusSequence = statusSequence
         self.latency = latency
@@ -29,19 +33,28 @@ public struct ChaosSettings: Sendable, Hashable {
         self.seed = seed
     }
 
-    public var isEnabled: Bool { failFirst > 0 || !statusSequence.isEmpty || latency > .zero || dropConnectionRate > 0 }
+    public var isEnabled: Bool {
+        failFirst > 0 || !statusSequence.isEmpty || latency > .zero || dropConnectionRate > 0
+    }
 
     /// Parses `503,503,200`; nil unless every entry is a status 100...599.
     public static func parseStatuses(_ text: String) -> [Int]? {
-        let codes = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingWhitespace) }
-        guard !codes.isEmpty, codes.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else { return nil }
+        let codes = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingWhitespace)
+        }
+        guard !codes.isEmpty, codes.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else {
+            return nil
+        }
         return codes.compactMap { $0 }
     }
 
     /// Parses `5%` or `0.05` into a share in 0...1.
     public static func parseRate(_ text: String) -> Double? {
         let isPercent = text.hasSuffix("%")
-        guard let value = Double(isPercent ? String(text.dropLast()).trimmingWhitespace : text.trimmingWhitespace), value >= 0 else { return nil }
+        guard
+            let value = Double(
+                isPercent ? String(text.dropLast()).trimmingWhitespace : text.trimmingWhitespace), value >= 0
+        else { return nil }
         let rate = isPercent ? value / 100 : value
         return rate <= 1 ? rate : nil
     }
@@ -79,13 +92,17 @@ public struct ReceiverConfiguration: Sendable {
     public static let defaultSecretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
     public init(
-        host: String = "127.0.0.1", port: Int = 0, secret: StandardWebhooksSecret? = nil, hmacChecks: [String: BodyHMACCheck] = [:],
-        toleranceSeconds: Int64 = 300, maxBodyBytes: Int = 1 << 20, maxEvents: Int = 10_000, chaos: ChaosSettings = ChaosSettings(),
+        host: String = "127.0.0.1", port: Int = 0, secret: StandardWebhooksSecret? = nil,
+        hmacChecks: [String: BodyHMACCheck] = [:],
+        toleranceSeconds: Int64 = 300, maxBodyBytes: Int = 1 << 20, maxEvents: Int = 10_000,
+        chaos: ChaosSettings = ChaosSettings(),
         clock: any WallClock = SystemClock()
     ) {
         self.host = host
         self.port = port
-        self.secret = secret ?? StandardWebhooksSecret(ReceiverConfiguration.defaultSecretText) ?? StandardWebhooksSecret(key: [0])
+        self.secret =
+            secret ?? StandardWebhooksSecret(ReceiverConfiguration.defaultSecretText)
+            ?? StandardWebhooksSecret(key: [0])
         self.hmacChecks = hmacChecks
         self.toleranceSeconds = toleranceSeconds
         self.maxBodyBytes = maxBodyBytes

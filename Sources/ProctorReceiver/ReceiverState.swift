@@ -59,14 +59,15 @@ public struct CandidateRecord: Sendable, Hashable {
         object["status"] = status.map(JSONValue.string) ?? .null
         object["stage"] = stage.map(JSONValue.string) ?? .null
         object["lastEvent"] = .string(lastEvent)
-        object["history"] = .array(history.map { entry in
-            var item = JSONObject()
-            item["event"] = .string(entry.event)
-            item["messageId"] = .string(entry.messageId)
-            item["status"] = entry.status.map(JSONValue.string) ?? .null
-            item["receivedAt"] = .string(Timestamps.iso8601(milliseconds: entry.receivedAtMilliseconds))
-            return .object(item)
-        })
+        object["history"] = .array(
+            history.map { entry in
+                var item = JSONObject()
+                item["event"] = .string(entry.event)
+                item["messageId"] = .string(entry.messageId)
+                item["status"] = entry.status.map(JSONValue.string) ?? .null
+                item["receivedAt"] = .string(Timestamps.iso8601(milliseconds: entry.receivedAtMilliseconds))
+                return .object(item)
+            })
         return .object(object)
     }
 }
@@ -122,12 +123,19 @@ public actor ReceiverState {
     func updateCandidate(vendor: String, facts: PayloadFacts, messageId: String, at milliseconds: Int64) {
         guard let id = facts.candidateId else { return }
         let key = aliases[id] ?? facts.candidateEmail.flatMap { aliases[$0] } ?? id
-        var record = candidates[key] ?? CandidateRecord(id: key, vendor: vendor, email: nil, status: nil, stage: nil, lastEvent: facts.event, history: [])
+        var record =
+            candidates[key]
+            ?? CandidateRecord(
+                id: key, vendor: vendor, email: nil, status: nil, stage: nil, lastEvent: facts.event,
+                history: [])
         record.email = facts.candidateEmail ?? record.email
         record.status = facts.status ?? record.status
         record.stage = facts.stage ?? record.stage
         record.lastEvent = facts.event
-        record.history.append(.init(event: facts.event, messageId: messageId, status: facts.status, receivedAtMilliseconds: milliseconds))
+        record.history.append(
+            .init(
+                event: facts.event, messageId: messageId, status: facts.status,
+                receivedAtMilliseconds: milliseconds))
         candidates[key] = record
         aliases[id] = key
         if let email = facts.candidateEmail { aliases[email] = key }
@@ -162,6 +170,7 @@ enum Timestamps {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+        return
+            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
     }
 }

@@ -56,7 +56,8 @@ public struct ReferenceReceiver: Sendable {
     public func start() async throws -> Running {
         let (stream, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = makeApplication { port in continuation.yield(.success(port)) }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             do {
                 try await group.run()
@@ -68,7 +69,8 @@ public struct ReferenceReceiver: Sendable {
         }
         for await result in stream {
             switch result {
-            case .success(let port): return Running(host: configuration.host, port: port, state: state, group: group, task: task)
+            case .success(let port):
+                return Running(host: configuration.host, port: port, state: state, group: group, task: task)
             case .failure(let error):
                 await group.triggerGracefulShutdown()
                 task.cancel()
@@ -81,7 +83,9 @@ public struct ReferenceReceiver: Sendable {
     /// Serves until SIGINT or SIGTERM; `onRunning` gets the bound base URL.
     public func run(onRunning: @escaping @Sendable (String) -> Void) async throws {
         let host = configuration.host
-        let app = makeApplication { port in onRunning("http://\(host.contains(":") ? "[\(host)]" : host):\(port)") }
+        let app = makeApplication { port in
+            onRunning("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+        }
         try await app.runService()
     }
 
@@ -111,7 +115,9 @@ public struct ReferenceReceiver: Sendable {
         }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "proctor-receiver"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "proctor-receiver"),
             onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -12,7 +12,13 @@ struct WebhookHandler: Sendable {
     func handle(request: Request, context: ReceiverRequestContext) async -> Response {
         let vendor = context.parameters.get("vendor") ?? ""
         guard ReceiverConfiguration.vendors.contains(vendor) else {
-            return ReferenceReceiver.json(404, Self.answer("unknown", reason: "no route for vendor \"\(vendor)\"; known: \(ReceiverConfiguration.vendors.joined(separator: ", "))"))
+            return ReferenceReceiver.json(
+                404,
+                Self.answer(
+                    "unknown",
+                    reason:
+                        "no route for vendor \"\(vendor)\"; known: \(ReceiverConfiguration.vendors.joined(separator: ", "))"
+                ))
         }
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
@@ -22,18 +28,23 @@ struct WebhookHandler: Sendable {
             for try await buffer in request.body {
                 body += buffer.readableBytesView
                 if body.count > configuration.maxBodyBytes {
-                    return ReferenceReceiver.json(413, Self.answer("rejected", reason: "body larger than \(configuration.maxBodyBytes) bytes"))
+                    return ReferenceReceiver.json(
+                        413,
+                        Self.answer(
+                            "rejected", reason: "body larger than \(configuration.maxBodyBytes) bytes"))
                 }
             }
         } catch {
-            return ReferenceReceiver.json(400, Self.answer("rejected", reason: "the body could not be read completely"))
+            return ReferenceReceiver.json(
+                400, Self.answer("rejected", reason: "the body could not be read completely"))
         }
 
         let headerId = headers["svix-id"] ?? headers["webhook-id"]
         let messageId = headerId ?? "body-" + Self.fnv1a(body)
         let now = configuration.clock.nowMilliseconds()
         var entry = ReceivedEvent(
-            sequence: 0, vendor: vendor, event: "unknown", messageId: messageId, receivedAtMilliseconds: now, verified: nil,
+            sequence: 0, vendor: vendor, event: "unknown", messageId: messageId, receivedAtMilliseconds: now,
+            verified: nil,
             duplicate: false, status: 200, reason: nil, candidateId: nil
         )
 
@@ -51,7 +62,8 @@ struct WebhookHandler: Sendable {
                 entry.status = status
                 entry.reason = "forced status (chaos)"
                 _ = await state.record(entry)
-                return ReferenceReceiver.json(status, Self.answer("unavailable", reason: "forced status \(status)"))
+                return ReferenceReceiver.json(
+                    status, Self.answer("unavailable", reason: "forced status \(status)"))
             case nil:
                 break
             }
@@ -73,7 +85,8 @@ struct WebhookHandler: Sendable {
             entry.status = 400
             entry.reason = "invalid JSON at \(error.description)"
             _ = await state.record(entry)
-            return ReferenceReceiver.json(400, Self.answer("invalid", reason: "invalid JSON at \(error.description)"))
+            return ReferenceReceiver.json(
+                400, Self.answer("invalid", reason: "invalid JSON at \(error.description)"))
         }
         let facts = PayloadInspector.facts(vendor: vendor, body: payload)
         entry.event = facts.event
@@ -82,17 +95,21 @@ struct WebhookHandler: Sendable {
         guard await state.markProcessed(vendor + ":" + messageId) else {
             entry.duplicate = true
             _ = await state.record(entry)
-            return ReferenceReceiver.json(200, .object(JSONObject([("status", .string("duplicate")), ("id", .string(messageId))])))
+            return ReferenceReceiver.json(
+                200, .object(JSONObject([("status", .string("duplicate")), ("id", .string(messageId))])))
         }
         _ = await state.record(entry)
         await state.updateCandidate(vendor: vendor, facts: facts, messageId: messageId, at: now)
-        return ReferenceReceiver.json(200, .object(JSONObject([("status", .string("accepted")), ("id", .string(messageId))])))
+        return ReferenceReceiver.json(
+            200, .object(JSONObject([("status", .string("accepted")), ("id", .string(messageId))])))
     }
 
     /// Nil when the request passes the vendor's check, else the reason.
     func verify(vendor: String, headers: [String: String], body: [UInt8], now: Int64) -> String? {
         if vendor == "testlify" {
-            let names = headers.keys.contains { $0.hasPrefix("webhook-") } && !headers.keys.contains { $0.hasPrefix("svix-") }
+            let names =
+                headers.keys.contains { $0.hasPrefix("webhook-") }
+                    && !headers.keys.contains { $0.hasPrefix("svix-") }
                 ? ["webhook-id", "webhook-timestamp", "webhook-signature"]
                 : ["svix-id", "svix-timestamp", "svix-signature"]
             let missing = names.filter { headers[$0] == nil }
@@ -101,14 +118,18 @@ struct WebhookHandler: Sendable {
             }
             let result = StandardWebhooksVerifier.verify(
                 secret: configuration.secret, id: headers[names[0]] ?? "", timestamp: headers[names[1]] ?? "",
-                signatureHeader: headers[names[2]] ?? "", body: body, now: now / 1000, toleranceSeconds: configuration.toleranceSeconds
+                signatureHeader: headers[names[2]] ?? "", body: body, now: now / 1000,
+                toleranceSeconds: configuration.toleranceSeconds
             )
             if case .failure(let failure) = result { return failure.description }
             return nil
         }
         if let check = configuration.hmacChecks[vendor] {
-            guard let value = headers[check.header.lowercased()] else { return "missing signature header: \(check.header)" }
-            return BodyHMAC.verify(headerValue: value, key: check.secret, body: body) ? nil : "no signature matches the body"
+            guard let value = headers[check.header.lowercased()] else {
+                return "missing signature header: \(check.header)"
+            }
+            return BodyHMAC.verify(headerValue: value, key: check.secret, body: body)
+                ? nil : "no signature matches the body"
         }
         return nil
     }

@@ -17,15 +17,23 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind; 0 picks a free one.") var port = 8787
-    @Option(help: "Signing secret (whsec_...) for /webhooks/testlify; also PROCTOR_SECRET. Default: the sketch secret of DESIGN.md.")
+    @Option(
+        help:
+            "Signing secret (whsec_...) for /webhooks/testlify; also PROCTOR_SECRET. Default: the sketch secret of DESIGN.md."
+    )
     var secret: String?
-    @Option(name: .customLong("hmac"), help: "VENDOR:HEADER:SECRET — check a hex/base64 HMAC-SHA256 of the body in HEADER for VENDOR. Repeatable.")
+    @Option(
+        name: .customLong("hmac"),
+        help:
+            "VENDOR:HEADER:SECRET — check a hex/base64 HMAC-SHA256 of the body in HEADER for VENDOR. Repeatable."
+    )
     var hmac: [String] = []
     @Option(help: "Largest accepted body, in bytes (larger: 413).") var maxBodyBytes = 1 << 20
     @Option(help: "Answer 503 to the first N deliveries of each message id.") var failFirst = 0
     @Option(help: "Statuses for successive deliveries, e.g. 503,503,200.") var status: String?
     @Option(help: "Delay before every webhook answer, e.g. 200ms.") var latency: String?
-    @Option(help: "Close this share of connections without answering, e.g. 5%.") var dropConnectionRate: String?
+    @Option(help: "Close this share of connections without answering, e.g. 5%.") var dropConnectionRate:
+        String?
     @Option(help: "Seed for --drop-connection-rate.") var seed: UInt64 = 1
 
     func run() async throws {
@@ -33,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         let receiver = ReferenceReceiver(configuration: configuration)
         do {
             try await receiver.run { url in
-                let line = "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{talview,testlify,testlify-v1,qualified})\n"
+                let line =
+                    "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{talview,testlify,testlify-v1,qualified})\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         } catch {
@@ -49,15 +58,20 @@ struct ServeCommand: AsyncParsableCommand {
         var checks: [String: BodyHMACCheck] = [:]
         for spec in hmac {
             let parts = spec.split(separator: ":", maxSplits: 2).map(String.init)
-            guard parts.count == 3, ReceiverConfiguration.vendors.contains(parts[0]), !parts[1].isEmpty, !parts[2].isEmpty else {
-                throw ValidationError("--hmac: expected VENDOR:HEADER:SECRET with VENDOR one of \(ReceiverConfiguration.vendors.joined(separator: ", "))")
+            guard parts.count == 3, ReceiverConfiguration.vendors.contains(parts[0]), !parts[1].isEmpty,
+                !parts[2].isEmpty
+            else {
+                throw ValidationError(
+                    "--hmac: expected VENDOR:HEADER:SECRET with VENDOR one of \(ReceiverConfiguration.vendors.joined(separator: ", "))"
+                )
             }
             checks[parts[0]] = BodyHMACCheck(header: parts[1], secret: Array(parts[2].utf8))
         }
         var chaos = ChaosSettings(failFirst: max(0, failFirst), seed: seed)
         if let status {
             guard let codes = ChaosSettings.parseStatuses(status) else {
-                throw ValidationError("--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
+                throw ValidationError(
+                    "--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
             }
             chaos.statusSequence = codes
         }
@@ -69,13 +83,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let dropConnectionRate {
             guard let rate = ChaosSettings.parseRate(dropConnectionRate) else {
-                throw ValidationError("--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)")
+                throw ValidationError(
+                    "--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)"
+                )
             }
             chaos.dropConnectionRate = rate
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0...65535") }
         return ReceiverConfiguration(
-            host: host, port: port, secret: parsedSecret, hmacChecks: checks, maxBodyBytes: max(1, maxBodyBytes), chaos: chaos
+            host: host, port: port, secret: parsedSecret, hmacChecks: checks,
+            maxBodyBytes: max(1, maxBodyBytes), chaos: chaos
         )
     }
 }

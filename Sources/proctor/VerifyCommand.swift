@@ -19,13 +19,16 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "File of header lines.") var headers: String?
     @Option(help: "File holding the raw body.") var body: String?
     @Option(help: "Timestamp tolerance in seconds.") var tolerance: Int64 = 300
-    @Option(help: "Check as of this Unix time (seconds) instead of now, for requests captured earlier.") var now: Int64?
+    @Option(help: "Check as of this Unix time (seconds) instead of now, for requests captured earlier.")
+    var now: Int64?
     @Argument(help: "A raw HTTP request file.") var request: String?
 
     func run() async throws {
         let secretText = secret ?? ProcessInfo.processInfo.environment["PROCTOR_SECRET"]
         guard let secretText else { throw fail("no secret: pass --secret or set PROCTOR_SECRET") }
-        guard let parsedSecret = StandardWebhooksSecret(secretText) else { throw fail("--secret: not a whsec_<base64> secret") }
+        guard let parsedSecret = StandardWebhooksSecret(secretText) else {
+            throw fail("--secret: not a whsec_<base64> secret")
+        }
         let captured: CapturedRequest
         do {
             switch (request, headers, body) {
@@ -33,7 +36,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 captured = try CapturedRequest.parse(raw: try read(path))
             case (nil, let headerPath?, let bodyPath?):
                 let headerText = String(decoding: try read(headerPath), as: UTF8.self)
-                captured = CapturedRequest(headers: try CapturedRequest.parse(headerText: headerText), body: try read(bodyPath))
+                captured = CapturedRequest(
+                    headers: try CapturedRequest.parse(headerText: headerText), body: try read(bodyPath))
             default:
                 throw fail("give either a REQUEST file or both --headers FILE and --body FILE")
             }
@@ -41,13 +45,16 @@ struct VerifyCommand: AsyncParsableCommand {
             throw fail(error.description)
         }
         let nowSeconds = now ?? Int64(Date().timeIntervalSince1970)
-        let report = CapturedRequestVerifier.verify(captured, secret: parsedSecret, nowSeconds: nowSeconds, toleranceSeconds: tolerance)
+        let report = CapturedRequestVerifier.verify(
+            captured, secret: parsedSecret, nowSeconds: nowSeconds, toleranceSeconds: tolerance)
         print(report.rendered)
         if !report.valid { throw ExitCode(1) }
     }
 
     func read(_ path: String) throws(CapturedRequestError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CapturedRequestError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CapturedRequestError("cannot read \(path)")
+        }
         return [UInt8](data)
     }
 

@@ -21,10 +21,13 @@ import Testing
     }
 
     /// Nil when the request verifies.
-    func verify(_ request: OutgoingRequest, names: SignatureHeaderNames = .svix) throws -> StandardWebhooksVerifier.Failure? {
+    func verify(_ request: OutgoingRequest, names: SignatureHeaderNames = .svix) throws
+        -> StandardWebhooksVerifier.Failure?
+    {
         let secret = try #require(Self.secret)
         let result = StandardWebhooksVerifier.verify(
-            secret: secret, id: request.headers[names.id] ?? "", timestamp: request.headers[names.timestamp] ?? "",
+            secret: secret, id: request.headers[names.id] ?? "",
+            timestamp: request.headers[names.timestamp] ?? "",
             signatureHeader: request.headers[names.signature] ?? "", body: request.body, now: now
         )
         if case .failure(let failure) = result { return failure }
@@ -58,8 +61,10 @@ import Testing
     }
 
     @Test func staleAndFutureTimestampsAreOutsideTolerance() throws {
-        #expect(try verify(try requests(.staleTimestamp)[0]) == (.timestampOutsideTolerance(skewSeconds: 600)))
-        #expect(try verify(try requests(.futureTimestamp)[0]) == (.timestampOutsideTolerance(skewSeconds: -600)))
+        #expect(
+            try verify(try requests(.staleTimestamp)[0]) == (.timestampOutsideTolerance(skewSeconds: 600)))
+        #expect(
+            try verify(try requests(.futureTimestamp)[0]) == (.timestampOutsideTolerance(skewSeconds: -600)))
     }
 
     @Test func rotatedSecretCarriesTwoSignaturesOneValid() throws {
@@ -105,7 +110,10 @@ import Testing
 
     @Test func reorderSwapsWithTheNextEvent() {
         let events = ["invited", "enrolled*", "in_progress", "completed", "scored*"]
-        #expect(Reordering.apply(events) { $0.hasSuffix("*") } == ["invited", "in_progress", "enrolled*", "completed", "scored*"])
+        #expect(
+            Reordering.apply(events) { $0.hasSuffix("*") } == [
+                "invited", "in_progress", "enrolled*", "completed", "scored*",
+            ])
         #expect(Reordering.apply(["a*", "b*", "c"]) { $0.hasSuffix("*") } == ["b*", "a*", "c"])
         #expect(Reordering.apply([String]()) { _ in true } == [])
     }
@@ -115,7 +123,9 @@ import Testing
     }
 
     @Test func secretBearingHeadersAreMasked() {
-        let headers: HeaderFields = [("svix-signature", "v1,abc"), ("Authorization", "Bearer x"), ("Content-Type", "application/json")]
+        let headers: HeaderFields = [
+            ("svix-signature", "v1,abc"), ("Authorization", "Bearer x"), ("Content-Type", "application/json"),
+        ]
         #expect(headers.masked["svix-signature"] == "****")
         #expect(headers.masked["authorization"] == "****")
         #expect(headers.masked["content-type"] == "application/json")

@@ -7,7 +7,9 @@ import Testing
 @Suite(.serialized) struct HTTPTransportTests {
     static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 
-    func signed(url: String, body: String, id: String = "msg_t1", fault: FaultKind? = nil) throws -> [PlannedSend] {
+    func signed(url: String, body: String, id: String = "msg_t1", fault: FaultKind? = nil) throws
+        -> [PlannedSend]
+    {
         let secret = try #require(Self.secret)
         let prepared = PreparedRequest(
             vendor: "testlify", event: "candidate.completed", url: url, body: Array(body.utf8), messageId: id,
@@ -20,7 +22,9 @@ import Testing
 
     @Test func deliversToTheReferenceReceiver() async throws {
         let receiver = try await ReferenceReceiver().start()
-        let send = try signed(url: receiver.url(vendor: "testlify"), body: #"{"data":{"candidateId":"c1"},"event":"completed","type":"candidate"}"#)[0]
+        let send = try signed(
+            url: receiver.url(vendor: "testlify"),
+            body: #"{"data":{"candidateId":"c1"},"event":"completed","type":"candidate"}"#)[0]
         let exchange = try await withHTTPTransport { transport in
             await transport.send(send.makeRequest(AttemptContext(attempt: 1, nowSeconds: now())))
         }
@@ -44,7 +48,10 @@ import Testing
 
     @Test func dnsFailure() async throws {
         let exchange = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: "http://proctor-test-host.invalid/hook", body: Array("{}".utf8), timeout: .seconds(5)))
+            await transport.send(
+                OutgoingRequest(
+                    url: "http://proctor-test-host.invalid/hook", body: Array("{}".utf8), timeout: .seconds(5)
+                ))
         }
         #expect(exchange.failure?.kind == .dnsFailure, "\(String(describing: exchange.outcome))")
     }
@@ -52,7 +59,10 @@ import Testing
     @Test func tlsFailureAgainstAPlainServer() async throws {
         let server = try await RawTestServer.start(.greet("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
         let exchange = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: "https://127.0.0.1:\(server.port)/hook", body: Array("{}".utf8), timeout: .seconds(5)))
+            await transport.send(
+                OutgoingRequest(
+                    url: "https://127.0.0.1:\(server.port)/hook", body: Array("{}".utf8), timeout: .seconds(5)
+                ))
         }
         await server.stop()
         #expect(exchange.failure?.kind == .tls, "\(String(describing: exchange.outcome))")
@@ -66,9 +76,11 @@ import Testing
     }
 
     @Test func resetMidResponse() async throws {
-        let server = try await RawTestServer.start(.closeAfter("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"))
+        let server = try await RawTestServer.start(
+            .closeAfter("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"))
         let exchange = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
+            await transport.send(
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
         }
         await server.stop()
         #expect(exchange.failure?.kind == .connectionReset, "\(String(describing: exchange.outcome))")
@@ -79,7 +91,8 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         let exchange = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .milliseconds(300)))
+            await transport.send(
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .milliseconds(300)))
         }
         await server.stop()
         #expect(exchange.failure?.kind == .timeout, "\(String(describing: exchange.outcome))")
@@ -87,19 +100,29 @@ import Testing
     }
 
     @Test func redirectsAreNotFollowed() async throws {
-        let server = try await RawTestServer.start(.respond("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nContent-Length: 0\r\n\r\n"))
+        let server = try await RawTestServer.start(
+            .respond(
+                "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nContent-Length: 0\r\n\r\n"))
         let exchange = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
+            await transport.send(
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
         }
         await server.stop()
         #expect(exchange.response?.status == 302)
-        if case .failed = RetryPolicy.svix.verdict(for: exchange) {} else { Issue.record("a 3xx is a failed delivery") }
+        if case .failed = RetryPolicy.svix.verdict(for: exchange) {
+        } else {
+            Issue.record("a 3xx is a failed delivery")
+        }
     }
 
     @Test func serverErrorAndNonJSONBody() async throws {
-        let server = try await RawTestServer.start(.respond("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 9\r\nContent-Type: text/plain\r\n\r\nnot json!"))
+        let server = try await RawTestServer.start(
+            .respond(
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 9\r\nContent-Type: text/plain\r\n\r\nnot json!"
+            ))
         let exchange = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
+            await transport.send(
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
         }
         await server.stop()
         #expect(exchange.response?.status == 503)
@@ -108,9 +131,13 @@ import Testing
 
     @Test func hugeResponseBodiesAreCapped() async throws {
         let big = String(repeating: "x", count: 200_000)
-        let server = try await RawTestServer.start(.respond("HTTP/1.1 200 OK\r\nContent-Length: \(big.count)\r\n\r\n\(big)"))
-        let exchange = try await withHTTPTransport(configuration: TransportConfiguration(maxResponseBytes: 1000)) { transport in
-            await transport.send(OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
+        let server = try await RawTestServer.start(
+            .respond("HTTP/1.1 200 OK\r\nContent-Length: \(big.count)\r\n\r\n\(big)"))
+        let exchange = try await withHTTPTransport(
+            configuration: TransportConfiguration(maxResponseBytes: 1000)
+        ) { transport in
+            await transport.send(
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
         }
         await server.stop()
         let response = try #require(exchange.response)
@@ -120,7 +147,10 @@ import Testing
 
     @Test func slowSendArrivesWhole() async throws {
         let receiver = try await ReferenceReceiver().start()
-        let send = try signed(url: receiver.url(vendor: "testlify"), body: #"{"event":"completed","type":"candidate","data":{"candidateId":"slow"}}"#, id: "msg_slow", fault: .slowSend)[0]
+        let send = try signed(
+            url: receiver.url(vendor: "testlify"),
+            body: #"{"event":"completed","type":"candidate","data":{"candidateId":"slow"}}"#, id: "msg_slow",
+            fault: .slowSend)[0]
         let request = send.makeRequest(AttemptContext(attempt: 1, nowSeconds: now()))
         #expect(request.mode != .normal)
         let exchange = try await withHTTPTransport { transport in await transport.send(request) }
@@ -131,7 +161,10 @@ import Testing
 
     @Test func truncatedBodyIsNotAccepted() async throws {
         let receiver = try await ReferenceReceiver().start()
-        let send = try signed(url: receiver.url(vendor: "testlify"), body: #"{"event":"completed","type":"candidate","data":{"candidateId":"cut"}}"#, id: "msg_cut", fault: .truncatedBody)[0]
+        let send = try signed(
+            url: receiver.url(vendor: "testlify"),
+            body: #"{"event":"completed","type":"candidate","data":{"candidateId":"cut"}}"#, id: "msg_cut",
+            fault: .truncatedBody)[0]
         let exchange = try await withHTTPTransport { transport in
             await transport.send(send.makeRequest(AttemptContext(attempt: 1, nowSeconds: now())))
         }
@@ -142,8 +175,13 @@ import Testing
     }
 
     @Test func retriesArriveOnTheScaledSchedule() async throws {
-        let receiver = try await ReferenceReceiver(configuration: ReceiverConfiguration(chaos: ChaosSettings(failFirst: 2))).start()
-        let send = try signed(url: receiver.url(vendor: "testlify"), body: #"{"event":"completed","type":"candidate","data":{"candidateId":"r1"}}"#, id: "msg_retry", fault: .vendorRetries)[0]
+        let receiver = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(chaos: ChaosSettings(failFirst: 2))
+        ).start()
+        let send = try signed(
+            url: receiver.url(vendor: "testlify"),
+            body: #"{"event":"completed","type":"candidate","data":{"candidateId":"r1"}}"#, id: "msg_retry",
+            fault: .vendorRetries)[0]
         let policy = try #require(send.retryPolicy)
         let result = try await withHTTPTransport { transport in
             await DeliveryLoop.deliver(policy: policy, transport: transport, makeRequest: send.makeRequest)
@@ -153,7 +191,9 @@ import Testing
         #expect(result.outcome == .delivered)
         #expect(result.attempts.map { $0.exchange.response?.status } == [503, 503, 200])
         #expect(result.attempts.map(\.waitedBefore) == [.zero, .milliseconds(5), .milliseconds(300)])
-        let gap = result.attempts[2].exchange.startedAtMilliseconds - result.attempts[1].exchange.startedAtMilliseconds
+        let gap =
+            result.attempts[2].exchange.startedAtMilliseconds
+            - result.attempts[1].exchange.startedAtMilliseconds
         #expect(gap >= 300)
         #expect(events.map(\.messageId) == ["msg_retry", "msg_retry", "msg_retry"])
     }

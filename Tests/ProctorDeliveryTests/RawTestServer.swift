@@ -19,7 +19,10 @@ final class RawTestServer: Sendable {
     let port: Int
     private let task: Task<Void, Never>
 
-    private init(channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, port: Int, task: Task<Void, Never>) {
+    private init(
+        channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, port: Int,
+        task: Task<Void, Never>
+    ) {
         self.channel = channel
         self.port = port
         self.task = task
@@ -48,7 +51,9 @@ final class RawTestServer: Sendable {
         return RawTestServer(channel: server, port: port, task: task)
     }
 
-    private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ behaviour: Behaviour) async {
+    private static func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ behaviour: Behaviour)
+        async
+    {
         try? await connection.executeThenClose { inbound, outbound in
             if case .greet(let text) = behaviour {
                 try await outbound.write(ByteBuffer(string: text))

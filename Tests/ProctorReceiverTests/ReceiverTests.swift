@@ -6,24 +6,28 @@ import Testing
 
 @Suite(.serialized) struct ReceiverTests {
     static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
-    static let completed = #"{"data":{"candidateId":"69145db6968cb883ddfc598b","candidate":{"email":"jane@example.com"},"status":{"candidateStatus":"COMPLETED","candidateStage":"ASSESSMENT_COMPLETED"}},"event":"completed","type":"candidate"}"#
+    static let completed =
+        #"{"data":{"candidateId":"69145db6968cb883ddfc598b","candidate":{"email":"jane@example.com"},"status":{"candidateStatus":"COMPLETED","candidateStage":"ASSESSMENT_COMPLETED"}},"event":"completed","type":"candidate"}"#
 
     func now() -> Int64 { SystemWallClock().nowMilliseconds() / 1000 }
 
     func send(
-        _ receiver: ReferenceReceiver.Running, vendor: String = "testlify", body: String = completed, id: String = "msg_1",
+        _ receiver: ReferenceReceiver.Running, vendor: String = "testlify", body: String = completed,
+        id: String = "msg_1",
         fault: FaultKind? = nil, signed: Bool = true
     ) async throws -> [Exchange] {
         let secret = try #require(Self.secret)
         let prepared = PreparedRequest(
-            vendor: vendor, event: "e", url: receiver.url(vendor: vendor), body: Array(body.utf8), messageId: id,
+            vendor: vendor, event: "e", url: receiver.url(vendor: vendor), body: Array(body.utf8),
+            messageId: id,
             signing: signed ? MessageSigning(secret: secret) : nil, timeout: .seconds(5)
         )
         let plan = try FaultInjector.plan(prepared, fault: fault)
         return try await withHTTPTransport { transport in
             var exchanges: [Exchange] = []
             for planned in plan {
-                exchanges.append(await transport.send(planned.makeRequest(AttemptContext(attempt: 1, nowSeconds: now()))))
+                exchanges.append(
+                    await transport.send(planned.makeRequest(AttemptContext(attempt: 1, nowSeconds: now()))))
             }
             return exchanges
         }
@@ -31,7 +35,8 @@ import Testing
 
     func get(_ url: String) async throws -> ResponseSummary? {
         try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(method: "GET", url: url, body: [], timeout: .seconds(5))).response
+            await transport.send(OutgoingRequest(method: "GET", url: url, body: [], timeout: .seconds(5)))
+                .response
         }
     }
 
@@ -41,11 +46,15 @@ import Testing
         #expect(exchange.response?.status == 200)
         #expect(exchange.response?.bodyText == #"{"status":"accepted","id":"msg_1"}"#)
         let events = try await get(receiver.baseURL + "/events")
-        #expect(events?.bodyText.contains(#""vendor":"testlify","event":"completed","messageId":"msg_1""#) == true)
+        #expect(
+            events?.bodyText.contains(#""vendor":"testlify","event":"completed","messageId":"msg_1""#) == true
+        )
         #expect(events?.bodyText.contains(#""verified":true,"duplicate":false"#) == true)
         let candidate = try await get(receiver.baseURL + "/candidates/69145db6968cb883ddfc598b")
         #expect(candidate?.status == 200)
-        #expect(candidate?.bodyText.contains(#""status":"COMPLETED","stage":"ASSESSMENT_COMPLETED","lastEvent":"completed""#) == true)
+        #expect(
+            candidate?.bodyText.contains(
+                #""status":"COMPLETED","stage":"ASSESSMENT_COMPLETED","lastEvent":"completed""#) == true)
         let byEmail = try await get(receiver.baseURL + "/candidates/jane@example.com")
         #expect(byEmail?.status == 200)
         #expect(try await get(receiver.baseURL + "/candidates/nobody")?.status == 404)
@@ -53,7 +62,9 @@ import Testing
         await receiver.stop()
     }
 
-    @Test(arguments: [FaultKind.badSignature, .staleTimestamp, .futureTimestamp, .missingSignature, .malformedSignature])
+    @Test(arguments: [
+        FaultKind.badSignature, .staleTimestamp, .futureTimestamp, .missingSignature, .malformedSignature,
+    ])
     func rejectsBadSignatures(fault: FaultKind) async throws {
         let receiver = try await ReferenceReceiver().start()
         let exchange = try await send(receiver, fault: fault)[0]
@@ -78,14 +89,18 @@ import Testing
         let events = await receiver.state.events
         let candidate = await receiver.state.candidate("69145db6968cb883ddfc598b")
         await receiver.stop()
-        #expect(exchanges.map { $0.response?.bodyText } == [#"{"status":"accepted","id":"msg_1"}"#, #"{"status":"duplicate","id":"msg_1"}"#])
+        #expect(
+            exchanges.map { $0.response?.bodyText } == [
+                #"{"status":"accepted","id":"msg_1"}"#, #"{"status":"duplicate","id":"msg_1"}"#,
+            ])
         #expect(events.map(\.duplicate) == [false, true])
         #expect(candidate?.history.count == 1)
     }
 
     @Test func deduplicatesUnsignedVendorsByBody() async throws {
         let receiver = try await ReferenceReceiver().start()
-        let body = #"{"event":"team_candidate_state_changed","data":{"email":"a@example.com","state":"invited","id":"q1"}}"#
+        let body =
+            #"{"event":"team_candidate_state_changed","data":{"email":"a@example.com","state":"invited","id":"q1"}}"#
         let first = try await send(receiver, vendor: "qualified", body: body, signed: false)[0]
         let second = try await send(receiver, vendor: "qualified", body: body, signed: false)[0]
         let candidate = await receiver.state.candidate("q1")
@@ -96,11 +111,15 @@ import Testing
     }
 
     @Test func invalidJSONAndOversizedBodies() async throws {
-        let receiver = try await ReferenceReceiver(configuration: ReceiverConfiguration(maxBodyBytes: 100)).start()
+        let receiver = try await ReferenceReceiver(configuration: ReceiverConfiguration(maxBodyBytes: 100))
+            .start()
         let invalid = try await send(receiver, body: "{not json", id: "msg_bad")[0]
-        let large = try await send(receiver, body: "{\"a\":\"" + String(repeating: "x", count: 200) + "\"}", id: "msg_big")[0]
+        let large = try await send(
+            receiver, body: "{\"a\":\"" + String(repeating: "x", count: 200) + "\"}", id: "msg_big")[0]
         let unknown = try await withHTTPTransport { transport in
-            await transport.send(OutgoingRequest(url: receiver.baseURL + "/webhooks/nobody", body: Array("{}".utf8), timeout: .seconds(5)))
+            await transport.send(
+                OutgoingRequest(
+                    url: receiver.baseURL + "/webhooks/nobody", body: Array("{}".utf8), timeout: .seconds(5)))
         }
         await receiver.stop()
         #expect(invalid.response?.status == 400)
@@ -109,27 +128,37 @@ import Testing
     }
 
     @Test func chaosFailFirstAndStatusSequence() async throws {
-        let failing = try await ReferenceReceiver(configuration: ReceiverConfiguration(chaos: ChaosSettings(failFirst: 1))).start()
+        let failing = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(chaos: ChaosSettings(failFirst: 1))
+        ).start()
         let a1 = try await send(failing, id: "m1")[0].response?.status
         let a2 = try await send(failing, id: "m1")[0].response?.status
         let b1 = try await send(failing, id: "m2")[0].response?.status
         await failing.stop()
         #expect([a1, a2, b1] == [503, 200, 503])
 
-        let scripted = try await ReferenceReceiver(configuration: ReceiverConfiguration(chaos: ChaosSettings(statusSequence: [500, 429, 200]))).start()
+        let scripted = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(chaos: ChaosSettings(statusSequence: [500, 429, 200]))
+        ).start()
         var statuses: [Int?] = []
-        for id in ["s1", "s2", "s3", "s4"] { statuses.append(try await send(scripted, id: id)[0].response?.status) }
+        for id in ["s1", "s2", "s3", "s4"] {
+            statuses.append(try await send(scripted, id: id)[0].response?.status)
+        }
         await scripted.stop()
         #expect(statuses == [500, 429, 200, 200])
     }
 
     @Test func chaosLatencyAndDroppedConnections() async throws {
-        let slow = try await ReferenceReceiver(configuration: ReceiverConfiguration(chaos: ChaosSettings(latency: .milliseconds(200)))).start()
+        let slow = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(chaos: ChaosSettings(latency: .milliseconds(200)))
+        ).start()
         let exchange = try await send(slow)[0]
         await slow.stop()
         #expect(exchange.duration >= .milliseconds(200))
 
-        let dropping = try await ReferenceReceiver(configuration: ReceiverConfiguration(chaos: ChaosSettings(dropConnectionRate: 1))).start()
+        let dropping = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(chaos: ChaosSettings(dropConnectionRate: 1))
+        ).start()
         let dropped = try await send(dropping)[0]
         await dropping.stop()
         #expect(dropped.response == nil)
@@ -138,11 +167,24 @@ import Testing
 
     @Test func genericHMACForOtherVendors() async throws {
         let key = Array("talview-secret".utf8)
-        let receiver = try await ReferenceReceiver(configuration: ReceiverConfiguration(hmacChecks: ["talview": BodyHMACCheck(header: "X-Signature", secret: key)])).start()
-        let body = Array(#"{"id":789,"candidate":{"id":101,"email":"c@example.com"},"measurement":{"status":"completed"}}"#.utf8)
+        let receiver = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(hmacChecks: [
+                "talview": BodyHMACCheck(header: "X-Signature", secret: key)
+            ])
+        ).start()
+        let body = Array(
+            #"{"id":789,"candidate":{"id":101,"email":"c@example.com"},"measurement":{"status":"completed"}}"#
+                .utf8)
         let (good, bad) = try await withHTTPTransport { transport in
-            let good = await transport.send(OutgoingRequest(url: receiver.url(vendor: "talview"), headers: [("X-Signature", BodyHMAC.headerValue(key: key, body: body))], body: body, timeout: .seconds(5)))
-            let bad = await transport.send(OutgoingRequest(url: receiver.url(vendor: "talview"), headers: [("X-Signature", "sha256=00")], body: body, timeout: .seconds(5)))
+            let good = await transport.send(
+                OutgoingRequest(
+                    url: receiver.url(vendor: "talview"),
+                    headers: [("X-Signature", BodyHMAC.headerValue(key: key, body: body))], body: body,
+                    timeout: .seconds(5)))
+            let bad = await transport.send(
+                OutgoingRequest(
+                    url: receiver.url(vendor: "talview"), headers: [("X-Signature", "sha256=00")], body: body,
+                    timeout: .seconds(5)))
             return (good, bad)
         }
         let candidate = await receiver.state.candidate("101")

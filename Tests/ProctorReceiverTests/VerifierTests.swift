@@ -11,15 +11,21 @@ import Testing
 
     func secret() throws -> StandardWebhooksSecret { try #require(StandardWebhooksSecret(Self.secretText)) }
 
-    func raw(body: String, signedBody: String? = nil, timestamp: Int64? = nil, signature: String? = nil, prefix: String = "svix") throws -> [UInt8] {
+    func raw(
+        body: String, signedBody: String? = nil, timestamp: Int64? = nil, signature: String? = nil,
+        prefix: String = "svix"
+    ) throws -> [UInt8] {
         let ts = timestamp ?? now
-        let sig = try signature ?? secret().sign(id: "msg_1", timestamp: ts, body: Array((signedBody ?? body).utf8))
-        let text = "POST /webhooks/testlify HTTP/1.1\r\nHost: example.com\r\nContent-Type: application/json\r\n\(prefix)-id: msg_1\r\n\(prefix)-timestamp: \(ts)\r\n\(prefix)-signature: \(sig)\r\n\r\n\(body)"
+        let sig =
+            try signature ?? secret().sign(id: "msg_1", timestamp: ts, body: Array((signedBody ?? body).utf8))
+        let text =
+            "POST /webhooks/testlify HTTP/1.1\r\nHost: example.com\r\nContent-Type: application/json\r\n\(prefix)-id: msg_1\r\n\(prefix)-timestamp: \(ts)\r\n\(prefix)-signature: \(sig)\r\n\r\n\(body)"
         return Array(text.utf8)
     }
 
     func verify(_ bytes: [UInt8]) throws -> VerificationReport {
-        CapturedRequestVerifier.verify(try CapturedRequest.parse(raw: bytes), secret: try secret(), nowSeconds: now)
+        CapturedRequestVerifier.verify(
+            try CapturedRequest.parse(raw: bytes), secret: try secret(), nowSeconds: now)
     }
 
     @Test func validRequest() throws {
@@ -30,7 +36,8 @@ import Testing
     }
 
     @Test func webhookHeaderNamesAndLFLineEndings() throws {
-        let text = String(decoding: try raw(body: compact, prefix: "webhook"), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        let text = String(decoding: try raw(body: compact, prefix: "webhook"), as: UTF8.self)
+            .replacingOccurrences(of: "\r\n", with: "\n")
         #expect(try verify(Array(text.utf8)).valid)
     }
 
@@ -52,7 +59,10 @@ import Testing
         let report = try verify(try raw(body: pretty, signedBody: compact))
         #expect(!report.valid)
         #expect(report.problems.first?.hasPrefix("no signature matches the body") == true)
-        #expect(report.notes.contains { $0.contains("compact serialization of the body matches") && $0.contains("only in whitespace") })
+        #expect(
+            report.notes.contains {
+                $0.contains("compact serialization of the body matches") && $0.contains("only in whitespace")
+            })
     }
 
     @Test func sortedKeysAreExplained() throws {
@@ -62,19 +72,25 @@ import Testing
     }
 
     @Test func wrongSecretFindsNoVariant() throws {
-        let report = try verify(try raw(body: compact, signature: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
+        let report = try verify(
+            try raw(body: compact, signature: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
         #expect(report.notes.contains { $0.contains("no re-serialization") })
     }
 
     @Test func malformedEntries() throws {
         let report = try verify(try raw(body: compact, signature: "v1,%%%notbase64"))
         #expect(report.problems.first?.hasPrefix("malformed signature entries") == true)
-        let rotated = try verify(try raw(body: compact, signature: "v1,%%% " + secret().sign(id: "msg_1", timestamp: now, body: Array(compact.utf8))))
+        let rotated = try verify(
+            try raw(
+                body: compact,
+                signature: "v1,%%% " + secret().sign(id: "msg_1", timestamp: now, body: Array(compact.utf8))))
         #expect(rotated.valid)
     }
 
     @Test func unusableInput() {
-        #expect(throws: CapturedRequestError.self) { try CapturedRequest.parse(raw: Array("POST / HTTP/1.1\r\nNo-Body-Separator: x".utf8)) }
+        #expect(throws: CapturedRequestError.self) {
+            try CapturedRequest.parse(raw: Array("POST / HTTP/1.1\r\nNo-Body-Separator: x".utf8))
+        }
     }
 }
 

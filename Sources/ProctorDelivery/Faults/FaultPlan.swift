@@ -71,18 +71,24 @@ public enum FaultInjector {
     public static func plan(
         _ prepared: PreparedRequest, fault: FaultKind?, options: FaultOptions = FaultOptions()
     ) throws(FaultError) -> [PlannedSend] {
-        func send(_ label: String, delay: Duration = .zero, variant: SignatureVariant = .valid, skew: Int64 = 0,
-                  names: SignatureHeaderNames? = nil, mode: SendMode = .normal, retry: RetryPolicy? = nil) -> PlannedSend {
+        func send(
+            _ label: String, delay: Duration = .zero, variant: SignatureVariant = .valid, skew: Int64 = 0,
+            names: SignatureHeaderNames? = nil, mode: SendMode = .normal, retry: RetryPolicy? = nil
+        ) -> PlannedSend {
             PlannedSend(label: label, delayBefore: delay, retryPolicy: retry) { context in
-                prepared.request(timestamp: context.nowSeconds + skew, variant: variant, names: names, mode: mode)
+                prepared.request(
+                    timestamp: context.nowSeconds + skew, variant: variant, names: names, mode: mode)
             }
         }
         guard let fault else { return [send("original")] }
         let signatureFaults: Set<FaultKind> = [
-            .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp, .rotatedSecret, .missingSignature, .webhookHeaders,
+            .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp, .rotatedSecret,
+            .missingSignature, .webhookHeaders,
         ]
         if signatureFaults.contains(fault) && prepared.signing == nil {
-            throw FaultError(fault: fault, message: "\(prepared.vendor) requests are not signed, so there is no signature to alter")
+            throw FaultError(
+                fault: fault,
+                message: "\(prepared.vendor) requests are not signed, so there is no signature to alter")
         }
         switch fault {
         case .duplicate: return [send("original"), send("duplicate")]
@@ -96,16 +102,23 @@ public enum FaultInjector {
         case .webhookHeaders: return [send("webhook-headers", names: .webhook)]
         case .vendorRetries:
             guard let policy = options.retryPolicy ?? RetryPolicy.vendor(prepared.vendor) else {
-                throw FaultError(fault: fault, message: "no retry schedule is known for vendor \(prepared.vendor)")
+                throw FaultError(
+                    fault: fault, message: "no retry schedule is known for vendor \(prepared.vendor)")
             }
             return [send("vendor-retries", retry: policy.scaled(by: options.timeScale))]
         case .slowSend:
-            return [send("slow-send", mode: .slow(chunkSize: max(1, options.slowChunkSize), interval: options.slowInterval))]
+            return [
+                send(
+                    "slow-send",
+                    mode: .slow(chunkSize: max(1, options.slowChunkSize), interval: options.slowInterval))
+            ]
         case .truncatedBody:
             guard prepared.body.count >= 2 else {
-                throw FaultError(fault: fault, message: "the body has \(prepared.body.count) bytes, too short to truncate")
+                throw FaultError(
+                    fault: fault, message: "the body has \(prepared.body.count) bytes, too short to truncate")
             }
-            let sent = min(prepared.body.count - 1, max(1, Int(Double(prepared.body.count) * options.truncatedFraction)))
+            let sent = min(
+                prepared.body.count - 1, max(1, Int(Double(prepared.body.count) * options.truncatedFraction)))
             return [send("truncated-body", mode: .truncated(sentBytes: sent))]
         case .reorder:
             // Reordering changes the schedule, not the request: see `Reordering.apply`.
@@ -142,12 +155,15 @@ extension FaultKind {
         case .delay: return "2xx, as for a prompt delivery"
         case .badSignature: return "401 (or 400/403), and ignores the body"
         case .malformedSignature: return "401 (or 400), without crashing on the undecodable entry"
-        case .staleTimestamp: return "401: the timestamp is outside the 5-minute tolerance (replay protection)"
+        case .staleTimestamp:
+            return "401: the timestamp is outside the 5-minute tolerance (replay protection)"
         case .futureTimestamp: return "401: the timestamp is too far in the future"
         case .rotatedSecret: return "2xx: one of the space-separated signatures is valid"
         case .missingSignature: return "401 (or 400): unsigned requests are rejected"
-        case .webhookHeaders: return "2xx: webhook-id/-timestamp/-signature are the Standard Webhooks names for the same values"
-        case .vendorRetries: return "eventually 2xx; each retry carries the same message id and is processed once"
+        case .webhookHeaders:
+            return "2xx: webhook-id/-timestamp/-signature are the Standard Webhooks names for the same values"
+        case .vendorRetries:
+            return "eventually 2xx; each retry carries the same message id and is processed once"
         case .slowSend: return "2xx once the whole body has arrived"
         case .truncatedBody: return "no processing: a 400 or a closed connection, never a half-parsed event"
         }

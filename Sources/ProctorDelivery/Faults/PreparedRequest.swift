@@ -14,9 +14,11 @@ public struct SignatureHeaderNames: Sendable, Hashable {
     }
 
     /// `svix-id`, `svix-timestamp`, `svix-signature` (what Testlify sends).
-    public static let svix = SignatureHeaderNames(id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature")
+    public static let svix = SignatureHeaderNames(
+        id: "svix-id", timestamp: "svix-timestamp", signature: "svix-signature")
     /// `webhook-id`, `webhook-timestamp`, `webhook-signature` (Standard Webhooks names).
-    public static let webhook = SignatureHeaderNames(id: "webhook-id", timestamp: "webhook-timestamp", signature: "webhook-signature")
+    public static let webhook = SignatureHeaderNames(
+        id: "webhook-id", timestamp: "webhook-timestamp", signature: "webhook-signature")
     public static let all = [svix, webhook]
 }
 
@@ -62,7 +64,8 @@ public struct PreparedRequest: Sendable, Hashable {
     public var timeout: Duration
 
     public init(
-        vendor: String, event: String, method: String = "POST", url: String, headers: HeaderFields = [("Content-Type", "application/json")],
+        vendor: String, event: String, method: String = "POST", url: String,
+        headers: HeaderFields = [("Content-Type", "application/json")],
         body: [UInt8], messageId: String, signing: MessageSigning? = nil, timeout: Duration = .seconds(15)
     ) {
         self.vendor = vendor
@@ -78,7 +81,8 @@ public struct PreparedRequest: Sendable, Hashable {
 
     /// The request for one attempt, signed at `timestamp` (seconds).
     public func request(
-        timestamp: Int64, variant: SignatureVariant = .valid, names: SignatureHeaderNames? = nil, mode: SendMode = .normal
+        timestamp: Int64, variant: SignatureVariant = .valid, names: SignatureHeaderNames? = nil,
+        mode: SendMode = .normal
     ) -> OutgoingRequest {
         var headers = self.headers
         if let signing {
@@ -95,10 +99,12 @@ public struct PreparedRequest: Sendable, Hashable {
             case .malformed: headers.set(names.signature, "v1,not*base64!")
             case .rotated:
                 let old = StandardWebhooksSecret(key: signing.secret.key.map { $0 ^ 0x5A })
-                headers.set(names.signature, old.sign(id: messageId, timestamp: timestamp, body: body) + " " + valid)
+                headers.set(
+                    names.signature, old.sign(id: messageId, timestamp: timestamp, body: body) + " " + valid)
             case .missing: headers.remove(names.signature)
             }
         }
-        return OutgoingRequest(method: method, url: url, headers: headers, body: body, mode: mode, timeout: timeout)
+        return OutgoingRequest(
+            method: method, url: url, headers: headers, body: body, mode: mode, timeout: timeout)
     }
 }

@@ -79,19 +79,30 @@ public enum DeliveryLoop {
         var number = 1
         while true {
             if wait > .zero {
-                do { try await sleep(wait) } catch { return DeliveryResult(attempts: attempts, outcome: .cancelled) }
+                do { try await sleep(wait) } catch {
+                    return DeliveryResult(attempts: attempts, outcome: .cancelled)
+                }
             }
             if Task.isCancelled { return DeliveryResult(attempts: attempts, outcome: .cancelled) }
             let context = AttemptContext(attempt: number, nowSeconds: clock.nowMilliseconds() / 1000)
             var request = makeRequest(context)
             request.timeout = min(request.timeout, policy.requestTimeout)
             let exchange = await transport.send(request)
-            attempts.append(AttemptRecord(number: number, waitedBefore: wait, exchange: exchange, verdict: policy.verdict(for: exchange)))
-            if exchange.failure?.kind == .cancelled { return DeliveryResult(attempts: attempts, outcome: .cancelled) }
+            attempts.append(
+                AttemptRecord(
+                    number: number, waitedBefore: wait, exchange: exchange,
+                    verdict: policy.verdict(for: exchange)))
+            if exchange.failure?.kind == .cancelled {
+                return DeliveryResult(attempts: attempts, outcome: .cancelled)
+            }
             switch policy.decide(afterAttempt: number, exchange: exchange) {
             case .delivered: return DeliveryResult(attempts: attempts, outcome: .delivered)
             case .giveUp(let reason):
-                return DeliveryResult(attempts: attempts, outcome: .failed(reason: attempts.count > 1 ? "failed after \(attempts.count) attempts: \(reason)" : reason))
+                return DeliveryResult(
+                    attempts: attempts,
+                    outcome: .failed(
+                        reason: attempts.count > 1
+                            ? "failed after \(attempts.count) attempts: \(reason)" : reason))
             case .retry(let after):
                 wait = after
                 number += 1

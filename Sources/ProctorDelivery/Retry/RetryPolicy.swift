@@ -26,7 +26,8 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public init(
         name: String, delays: [Duration], trigger: Trigger = .anyFailure, successWithin: Duration? = nil,
-        requestTimeout: Duration = .seconds(15), connectTimeout: Duration = .seconds(5), honoursAbortHeader: Bool = false
+        requestTimeout: Duration = .seconds(15), connectTimeout: Duration = .seconds(5),
+        honoursAbortHeader: Bool = false
     ) {
         self.name = name
         self.delays = delays
@@ -43,8 +44,12 @@ public struct RetryPolicy: Sendable, Hashable {
     /// within 15 s; `webhook-delivery: abort-message` stops the retries.
     public static let svix = RetryPolicy(
         name: "svix",
-        delays: [.seconds(5), .seconds(5 * 60), .seconds(30 * 60), .seconds(2 * 3600), .seconds(5 * 3600), .seconds(10 * 3600), .seconds(10 * 3600)],
-        trigger: .anyFailure, successWithin: .seconds(15), requestTimeout: .seconds(15), honoursAbortHeader: true
+        delays: [
+            .seconds(5), .seconds(5 * 60), .seconds(30 * 60), .seconds(2 * 3600), .seconds(5 * 3600),
+            .seconds(10 * 3600), .seconds(10 * 3600),
+        ],
+        trigger: .anyFailure, successWithin: .seconds(15), requestTimeout: .seconds(15),
+        honoursAbortHeader: true
     )
 
     /// The statuses after which Qualified retries.
@@ -53,7 +58,8 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Qualified: one retry after 60 s, only on connection failure, a 5 s connect timeout or a
     /// status in ``qualifiedRetryStatuses``.
     public static let qualified = RetryPolicy(
-        name: "qualified", delays: [.seconds(60)], trigger: .connectionFailureOr(statuses: qualifiedRetryStatuses),
+        name: "qualified", delays: [.seconds(60)],
+        trigger: .connectionFailureOr(statuses: qualifiedRetryStatuses),
         requestTimeout: .seconds(30), connectTimeout: .seconds(5)
     )
 
@@ -64,7 +70,8 @@ public struct RetryPolicy: Sendable, Hashable {
     )
 
     /// Legacy Testlify (v1) offers only manual "Force Retry": no automatic retries.
-    public static let testlifyLegacy = RetryPolicy(name: "testlify-v1", delays: [], requestTimeout: .seconds(15))
+    public static let testlifyLegacy = RetryPolicy(
+        name: "testlify-v1", delays: [], requestTimeout: .seconds(15))
 
     /// One attempt, no retries.
     public static let none = RetryPolicy(name: "none", delays: [])
@@ -112,7 +119,8 @@ public struct RetryPolicy: Sendable, Hashable {
             if response.isSuccess {
                 if let window = successWithin, exchange.duration > window {
                     return .failed(
-                        reason: "status \(response.status) after \(DurationText.format(exchange.duration)), later than the \(DurationText.format(window)) success window",
+                        reason:
+                            "status \(response.status) after \(DurationText.format(exchange.duration)), later than the \(DurationText.format(window)) success window",
                         retryable: trigger == .anyFailure
                     )
                 }
@@ -121,7 +129,8 @@ public struct RetryPolicy: Sendable, Hashable {
             let reason = "status \(response.status)"
             switch trigger {
             case .anyFailure: return .failed(reason: reason, retryable: true)
-            case .connectionFailureOr(let statuses): return .failed(reason: reason, retryable: statuses.contains(response.status))
+            case .connectionFailureOr(let statuses):
+                return .failed(reason: reason, retryable: statuses.contains(response.status))
             }
         }
     }
@@ -140,7 +149,8 @@ public struct RetryPolicy: Sendable, Hashable {
         case .failed(let reason, let retryable):
             guard retryable else { return .giveUp(reason: "\(reason); \(name) does not retry this") }
             guard attempt <= delays.count else {
-                return .giveUp(reason: "\(reason); no retries left after \(attempt) attempt\(attempt == 1 ? "" : "s")")
+                return .giveUp(
+                    reason: "\(reason); no retries left after \(attempt) attempt\(attempt == 1 ? "" : "s")")
             }
             return .retry(after: delays[attempt - 1])
         }

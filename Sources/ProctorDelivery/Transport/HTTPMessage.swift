@@ -16,7 +16,9 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByArrayLite
     public private(set) var fields: [HeaderField]
 
     public init(_ fields: [HeaderField] = []) { self.fields = fields }
-    public init(arrayLiteral elements: (String, String)...) { fields = elements.map { HeaderField($0.0, $0.1) } }
+    public init(arrayLiteral elements: (String, String)...) {
+        fields = elements.map { HeaderField($0.0, $0.1) }
+    }
 
     public func makeIterator() -> IndexingIterator<[HeaderField]> { fields.makeIterator() }
     public var count: Int { fields.count }
@@ -56,14 +58,16 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByArrayLite
 
     /// Header values with secrets and signatures replaced, for reports and logs.
     public var masked: HeaderFields {
-        HeaderFields(fields.map { HeaderField($0.name, HeaderFields.isSecretBearing($0.name) ? "****" : $0.value) })
+        HeaderFields(
+            fields.map { HeaderField($0.name, HeaderFields.isSecretBearing($0.name) ? "****" : $0.value) })
     }
 
     /// Names whose values are secrets or signatures.
     public static func isSecretBearing(_ name: String) -> Bool {
         let lower = name.lowercased()
         return lower.hasSuffix("-signature") || lower == "authorization" || lower == "proxy-authorization"
-            || lower == "cookie" || lower == "x-api-key" || lower.contains("secret") || lower.hasSuffix("-token")
+            || lower == "cookie" || lower == "x-api-key" || lower.contains("secret")
+            || lower.hasSuffix("-token")
     }
 }
 
@@ -113,7 +117,10 @@ public struct ResponseSummary: Sendable, Hashable {
     /// `HTTP/1.1` or `HTTP/2`.
     public var httpVersion: String
 
-    public init(status: Int, headers: HeaderFields = [], body: [UInt8] = [], bodyTruncated: Bool = false, httpVersion: String = "HTTP/1.1") {
+    public init(
+        status: Int, headers: HeaderFields = [], body: [UInt8] = [], bodyTruncated: Bool = false,
+        httpVersion: String = "HTTP/1.1"
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -178,8 +185,12 @@ public struct Exchange: Sendable, Hashable {
         self.outcome = outcome
     }
 
-    public var response: ResponseSummary? { if case .success(let r) = outcome { return r } else { return nil } }
-    public var failure: TransportFailure? { if case .failure(let f) = outcome { return f } else { return nil } }
+    public var response: ResponseSummary? {
+        if case .success(let r) = outcome { return r } else { return nil }
+    }
+    public var failure: TransportFailure? {
+        if case .failure(let f) = outcome { return f } else { return nil }
+    }
 }
 
 /// Sends requests. The AsyncHTTPClient implementation is ``HTTPTransport``; tests pass a
@@ -196,9 +207,13 @@ public struct ClosureTransport: Transport {
     public init(_ body: @escaping @Sendable (OutgoingRequest) async -> Exchange) { self.body = body }
 
     /// A transport that answers every request with `respond(request)`, taking no time.
-    public static func responding(_ respond: @escaping @Sendable (OutgoingRequest) -> Result<ResponseSummary, TransportFailure>) -> ClosureTransport {
+    public static func responding(
+        _ respond: @escaping @Sendable (OutgoingRequest) -> Result<ResponseSummary, TransportFailure>
+    ) -> ClosureTransport {
         ClosureTransport { request in
-            Exchange(request: request, startedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000), duration: .zero, outcome: respond(request))
+            Exchange(
+                request: request, startedAtMilliseconds: Int64(Date().timeIntervalSince1970 * 1000),
+                duration: .zero, outcome: respond(request))
         }
     }
 

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import ProctorCore
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import ProctorCore
 
 /// Settings shared by every request of one ``HTTPTransport``.
 public struct TransportConfiguration: Sendable, Hashable {
@@ -29,7 +29,8 @@ public struct TransportConfiguration: Sendable, Hashable {
 
     public init(
         connectTimeout: Duration = .seconds(5), maxResponseBytes: Int = 1 << 20, insecure: Bool = false,
-        caFile: String? = nil, httpVersion: HTTPVersionPreference = .automatic, idleTimeout: Duration = .seconds(30)
+        caFile: String? = nil, httpVersion: HTTPVersionPreference = .automatic,
+        idleTimeout: Duration = .seconds(30)
     ) {
         self.connectTimeout = connectTimeout
         self.maxResponseBytes = maxResponseBytes
@@ -66,7 +67,8 @@ public final class HTTPTransport: Transport {
         clientConfiguration.connectionPool.idleTimeout = .nanoseconds(configuration.idleTimeout.nanoseconds)
         // Each failure is reported as it happened instead of waiting for the deadline.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+        client = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
     }
 
     fileprivate func shutdown() async {
@@ -108,7 +110,8 @@ public final class HTTPTransport: Transport {
             }
         }
         do {
-            let response = try await client.execute(httpRequest, timeout: .nanoseconds(request.timeout.nanoseconds))
+            let response = try await client.execute(
+                httpRequest, timeout: .nanoseconds(request.timeout.nanoseconds))
             var headers = HeaderFields()
             for (name, value) in response.headers { headers.add(name, value) }
             var body: [UInt8] = []
@@ -122,12 +125,19 @@ public final class HTTPTransport: Transport {
                 }
                 body += buffer.readableBytesView
             }
-            let version = response.version.major == 2 ? "HTTP/2" : "HTTP/\(response.version.major).\(response.version.minor)"
+            let version =
+                response.version.major == 2
+                ? "HTTP/2" : "HTTP/\(response.version.major).\(response.version.minor)"
             return .success(
-                ResponseSummary(status: Int(response.status.code), headers: headers, body: body, bodyTruncated: truncated, httpVersion: version)
+                ResponseSummary(
+                    status: Int(response.status.code), headers: headers, body: body, bodyTruncated: truncated,
+                    httpVersion: version)
             )
         } catch {
-            return .failure(TransportFailureClassifier.classify(error, url: request.url, timeout: request.timeout, connectTimeout: configuration.connectTimeout))
+            return .failure(
+                TransportFailureClassifier.classify(
+                    error, url: request.url, timeout: request.timeout,
+                    connectTimeout: configuration.connectTimeout))
         }
     }
 }
@@ -173,19 +183,25 @@ struct TrickleBody: AsyncSequence, Sendable {
 
 /// Turns the errors of AsyncHTTPClient, NIO and the TLS stack into ``TransportFailure``s.
 enum TransportFailureClassifier {
-    static func classify(_ error: any Error, url: String, timeout: Duration, connectTimeout: Duration) -> TransportFailure {
+    static func classify(_ error: any Error, url: String, timeout: Duration, connectTimeout: Duration)
+        -> TransportFailure
+    {
         let host = URL(string: url)?.host ?? url
         if error is CancellationError { return TransportFailure(.cancelled, "the request was cancelled") }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout:
-                return TransportFailure(.connectTimeout, "no connection to \(host) within \(DurationText.formatShort(connectTimeout))")
+                return TransportFailure(
+                    .connectTimeout,
+                    "no connection to \(host) within \(DurationText.formatShort(connectTimeout))")
             case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return TransportFailure(.timeout, "no complete response within \(DurationText.formatShort(timeout))")
+                return TransportFailure(
+                    .timeout, "no complete response within \(DurationText.formatShort(timeout))")
             case .tlsHandshakeTimeout:
                 return TransportFailure(.tls, "TLS handshake with \(host) timed out")
             case .remoteConnectionClosed:
-                return TransportFailure(.connectionReset, "the server closed the connection before a complete response")
+                return TransportFailure(
+                    .connectionReset, "the server closed the connection before a complete response")
             case .invalidURL, .emptyHost, .emptyScheme:
                 return TransportFailure(.invalidRequest, "invalid URL \"\(url)\"")
             case .cancelled:
@@ -211,7 +227,8 @@ enum TransportFailureClassifier {
         if let failure = classifyIO(error, host: host) { return failure }
         if let error = error as? HTTPParserError {
             if case .invalidEOFState = error {
-                return TransportFailure(.connectionReset, "the server closed the connection in the middle of the response")
+                return TransportFailure(
+                    .connectionReset, "the server closed the connection in the middle of the response")
             }
             return TransportFailure(.other, "invalid HTTP response: \(error)")
         }
@@ -224,7 +241,9 @@ enum TransportFailureClassifier {
         if let error = error as? ChannelError {
             switch error {
             case .connectTimeout:
-                return TransportFailure(.connectTimeout, "no connection to \(host) within \(DurationText.formatShort(connectTimeout))")
+                return TransportFailure(
+                    .connectTimeout,
+                    "no connection to \(host) within \(DurationText.formatShort(connectTimeout))")
             case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
                 return TransportFailure(.connectionReset, "the connection closed before a complete response")
             default:
@@ -232,7 +251,9 @@ enum TransportFailureClassifier {
             }
         }
         let text = String(describing: error)
-        if text.localizedCaseInsensitiveContains("certificate") || text.localizedCaseInsensitiveContains("handshake") {
+        if text.localizedCaseInsensitiveContains("certificate")
+            || text.localizedCaseInsensitiveContains("handshake")
+        {
             return TransportFailure(.tls, "TLS failure with \(host): \(text)")
         }
         if text.contains("getaddrinfo") || text.localizedCaseInsensitiveContains("resolve") {
@@ -243,7 +264,9 @@ enum TransportFailureClassifier {
 
     static func classifyIO(_ error: any Error, host: String) -> TransportFailure? {
         guard let io = error as? IOError else {
-            if error is SocketAddressError { return TransportFailure(.dnsFailure, "could not resolve host \(host)") }
+            if error is SocketAddressError {
+                return TransportFailure(.dnsFailure, "could not resolve host \(host)")
+            }
             return nil
         }
         switch io.errnoCode {

@@ -16,7 +16,10 @@ enum RawHTTPSender {
             return .failure(TransportFailure(.invalidRequest, "invalid URL \"\(request.url)\""))
         }
         guard url.scheme?.lowercased() == "http" else {
-            return .failure(TransportFailure(.invalidRequest, "truncated-body needs an http:// target; \(url.scheme ?? "this") targets are sent whole"))
+            return .failure(
+                TransportFailure(
+                    .invalidRequest,
+                    "truncated-body needs an http:// target; \(url.scheme ?? "this") targets are sent whole"))
         }
         let port = url.port ?? 80
         var path = url.path.isEmpty ? "/" : url.path
@@ -44,7 +47,9 @@ enum RawHTTPSender {
                 // Close our side: the server sees end of stream before Content-Length bytes arrived.
                 outbound.finish()
                 let received = await readAvailable(inbound, limit: maxResponseBytes, window: answerWindow)
-                if let response = parseResponse(received, limit: maxResponseBytes) { return .success(response) }
+                if let response = parseResponse(received, limit: maxResponseBytes) {
+                    return .success(response)
+                }
                 return .failure(
                     TransportFailure(
                         .closedBySender,
@@ -53,7 +58,9 @@ enum RawHTTPSender {
                 )
             }
         } catch {
-            return .failure(TransportFailureClassifier.classify(error, url: request.url, timeout: request.timeout, connectTimeout: connectTimeout))
+            return .failure(
+                TransportFailureClassifier.classify(
+                    error, url: request.url, timeout: request.timeout, connectTimeout: connectTimeout))
         }
     }
 
@@ -93,11 +100,14 @@ enum RawHTTPSender {
         var headers = HeaderFields()
         for line in headLines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.add(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            headers.add(
+                String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            )
         }
         let body = Array(parts.dropFirst().joined(separator: "\r\n\r\n").utf8)
         return ResponseSummary(
-            status: status, headers: headers, body: Array(body.prefix(limit)), bodyTruncated: body.count > limit,
+            status: status, headers: headers, body: Array(body.prefix(limit)),
+            bodyTruncated: body.count > limit,
             httpVersion: String(statusParts[0])
         )
     }

@@ -19,7 +19,8 @@ public struct PreparedDelivery: Sendable {
     public var check: @Sendable (Exchange) async -> [String]
 
     public init(
-        name: String, actor: String, index: Int, request: PreparedRequest, fault: FaultKind? = nil, after: Duration = .zero,
+        name: String, actor: String, index: Int, request: PreparedRequest, fault: FaultKind? = nil,
+        after: Duration = .zero,
         retryPolicy: RetryPolicy? = nil, check: @escaping @Sendable (Exchange) async -> [String]
     ) {
         self.name = name
@@ -36,7 +37,8 @@ public struct PreparedDelivery: Sendable {
 /// Ready-made checks on an exchange.
 public enum ExchangeChecks {
     /// Status and `within` of an expectation (headers and body are the contract evaluator's).
-    public static func statusAndLatency(_ expectation: Expectation) -> @Sendable (Exchange) async -> [String] {
+    public static func statusAndLatency(_ expectation: Expectation) -> @Sendable (Exchange) async -> [String]
+    {
         { exchange in
             var failures: [String] = []
             switch exchange.outcome {
@@ -45,11 +47,15 @@ public enum ExchangeChecks {
                 failures.append("expected \(expected), got no response: \(failure)")
             case .success(let response):
                 if let status = expectation.status, !status.matches(response.status) {
-                    failures.append("expected status \(status), got \(response.status): \(String(response.bodyText.prefix(200)))")
+                    failures.append(
+                        "expected status \(status), got \(response.status): \(String(response.bodyText.prefix(200)))"
+                    )
                 }
             }
             if let within = expectation.within, exchange.duration > within {
-                failures.append("expected an answer within \(DurationText.format(within)), took \(DurationText.format(exchange.duration))")
+                failures.append(
+                    "expected an answer within \(DurationText.format(within)), took \(DurationText.format(exchange.duration))"
+                )
             }
             return failures
         }
@@ -66,7 +72,10 @@ public struct EngineOptions: Sendable {
     public var timeScale: Double
     public var faultOptions: FaultOptions
 
-    public init(maxConcurrentActors: Int = 8, failFast: Bool = false, timeScale: Double = 1, faultOptions: FaultOptions = FaultOptions()) {
+    public init(
+        maxConcurrentActors: Int = 8, failFast: Bool = false, timeScale: Double = 1,
+        faultOptions: FaultOptions = FaultOptions()
+    ) {
         self.maxConcurrentActors = max(1, maxConcurrentActors)
         self.failFast = failFast
         self.timeScale = timeScale
@@ -83,7 +92,11 @@ public struct DeliveryEngine: Sendable {
     public let clock: any WallClock
     let sleep: DeliveryLoop.Sleeper
 
-    public init(transport: any Transport, options: EngineOptions = EngineOptions(), clock: any WallClock = SystemWallClock(), sleep: @escaping DeliveryLoop.Sleeper = DeliveryLoop.taskSleeper) {
+    public init(
+        transport: any Transport, options: EngineOptions = EngineOptions(),
+        clock: any WallClock = SystemWallClock(),
+        sleep: @escaping DeliveryLoop.Sleeper = DeliveryLoop.taskSleeper
+    ) {
         self.transport = transport
         self.options = options
         self.clock = clock
@@ -93,7 +106,8 @@ public struct DeliveryEngine: Sendable {
     /// Runs one scenario. `actors` are (actor, that actor's deliveries in scenario order).
     /// `onStep` sees each step as it finishes (console lines).
     public func run(
-        scenario: String, vendor: String, file: String? = nil, actors: [(actor: String, deliveries: [PreparedDelivery])],
+        scenario: String, vendor: String, file: String? = nil,
+        actors: [(actor: String, deliveries: [PreparedDelivery])],
         onStep: @escaping @Sendable (StepResult) -> Void = { _ in }
     ) async -> ScenarioResult {
         let started = clock.nowMilliseconds()
@@ -116,10 +130,14 @@ public struct DeliveryEngine: Sendable {
             }
         }
         steps.sort { ($0.index, $0.actor ?? "") < ($1.index, $1.actor ?? "") }
-        return ScenarioResult(name: scenario, vendor: vendor, file: file, startedAtMilliseconds: started, duration: ContinuousClock.now - timer, steps: steps)
+        return ScenarioResult(
+            name: scenario, vendor: vendor, file: file, startedAtMilliseconds: started,
+            duration: ContinuousClock.now - timer, steps: steps)
     }
 
-    func runActor(_ deliveries: [PreparedDelivery], stop: StopFlag, onStep: @Sendable (StepResult) -> Void) async -> [StepResult] {
+    func runActor(_ deliveries: [PreparedDelivery], stop: StopFlag, onStep: @Sendable (StepResult) -> Void)
+        async -> [StepResult]
+    {
         let ordered = Reordering.apply(deliveries) { $0.fault == .reorder }
         var results: [StepResult] = []
         for delivery in ordered {
@@ -145,13 +163,16 @@ public struct DeliveryEngine: Sendable {
         let timer = ContinuousClock.now
         var faultOptions = options.faultOptions
         faultOptions.timeScale = options.timeScale
-        if delivery.fault == .vendorRetries, let policy = delivery.retryPolicy { faultOptions.retryPolicy = policy }
+        if delivery.fault == .vendorRetries, let policy = delivery.retryPolicy {
+            faultOptions.retryPolicy = policy
+        }
         let plan: [PlannedSend]
         do {
             plan = try FaultInjector.plan(delivery.request, fault: delivery.fault, options: faultOptions)
         } catch {
             return StepResult(
-                name: delivery.name, actor: delivery.actor, event: delivery.request.event, fault: delivery.fault?.rawValue,
+                name: delivery.name, actor: delivery.actor, event: delivery.request.event,
+                fault: delivery.fault?.rawValue,
                 index: delivery.index, verdict: .error(error.description), startedAtMilliseconds: started
             )
         }
@@ -164,7 +185,8 @@ public struct DeliveryEngine: Sendable {
         for planned in plan {
             let policy = planned.retryPolicy ?? delivery.retryPolicy?.scaled(by: options.timeScale) ?? .none
             let result = await DeliveryLoop.deliver(
-                policy: policy, transport: transport, initialDelay: planned.delayBefore, clock: clock, sleep: sleep,
+                policy: policy, transport: transport, initialDelay: planned.delayBefore, clock: clock,
+                sleep: sleep,
                 makeRequest: planned.makeRequest
             )
             sends.append(SendRecord(label: planned.label, result: result))
@@ -181,14 +203,17 @@ public struct DeliveryEngine: Sendable {
             verdict = failures.isEmpty ? .passed : .failed(failures)
         }
         return StepResult(
-            name: delivery.name, actor: delivery.actor, event: delivery.request.event, fault: delivery.fault?.rawValue,
-            index: delivery.index, verdict: verdict, sends: sends, startedAtMilliseconds: started, duration: ContinuousClock.now - timer
+            name: delivery.name, actor: delivery.actor, event: delivery.request.event,
+            fault: delivery.fault?.rawValue,
+            index: delivery.index, verdict: verdict, sends: sends, startedAtMilliseconds: started,
+            duration: ContinuousClock.now - timer
         )
     }
 
     func notSent(_ delivery: PreparedDelivery, _ reason: String) -> StepResult {
         StepResult(
-            name: delivery.name, actor: delivery.actor, event: delivery.request.event, fault: delivery.fault?.rawValue,
+            name: delivery.name, actor: delivery.actor, event: delivery.request.event,
+            fault: delivery.fault?.rawValue,
             index: delivery.index, verdict: .notSent(reason), startedAtMilliseconds: clock.nowMilliseconds()
         )
     }

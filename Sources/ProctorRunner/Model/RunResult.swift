@@ -40,7 +40,10 @@ public struct ScenarioResult: Sendable {
     public var duration: Duration
     public var steps: [StepResult]
 
-    public init(name: String, vendor: String, file: String? = nil, startedAtMilliseconds: Int64, duration: Duration = .zero, steps: [StepResult] = []) {
+    public init(
+        name: String, vendor: String, file: String? = nil, startedAtMilliseconds: Int64,
+        duration: Duration = .zero, steps: [StepResult] = []
+    ) {
         self.name = name
         self.vendor = vendor
         self.file = file
@@ -111,7 +114,8 @@ public struct StepResult: Sendable {
     public var duration: Duration
 
     public init(
-        name: String, actor: String? = nil, event: String? = nil, fault: String? = nil, index: Int = 0, verdict: Verdict,
+        name: String, actor: String? = nil, event: String? = nil, fault: String? = nil, index: Int = 0,
+        verdict: Verdict,
         sends: [SendRecord] = [], startedAtMilliseconds: Int64 = 0, duration: Duration = .zero
     ) {
         self.name = name
@@ -139,7 +143,8 @@ public struct StepResult: Sendable {
             let n = send.result.attempts.count
             switch send.result.outcome {
             case .delivered: return "\(send.label): delivered in \(n) attempt\(n == 1 ? "" : "s")"
-            case .failed(let reason): return "\(send.label): failed after \(n) attempt\(n == 1 ? "" : "s") (\(reason))"
+            case .failed(let reason):
+                return "\(send.label): failed after \(n) attempt\(n == 1 ? "" : "s") (\(reason))"
             case .cancelled: return "\(send.label): cancelled after \(n) attempt\(n == 1 ? "" : "s")"
             }
         }.joined(separator: "; ")

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ProctorCore
 import ProctorDelivery
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Live lines for the terminal: one per step, then a summary. Colour only when asked (on a TTY).
 public struct ConsoleReporter: Sendable {
@@ -14,17 +15,20 @@ public struct ConsoleReporter: Sendable {
 
     /// Colour when standard output is a terminal and `NO_COLOR` is not set.
     public static func forStandardOutput(environment: [String: String]) -> ConsoleReporter {
-        ConsoleReporter(useColor: isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb")
+        ConsoleReporter(
+            useColor: isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil
+                && environment["TERM"] != "dumb")
     }
 
     /// `✓ jane  send candidate.completed  200  12ms  1 attempt`.
     public func line(for step: StepResult, scenario: String? = nil) -> String {
-        let (mark, color): (String, String) = switch step.verdict {
-        case .passed: ("✓", "32")
-        case .failed: ("✗", "31")
-        case .error: ("!", "31")
-        case .notSent: ("-", "33")
-        }
+        let (mark, color): (String, String) =
+            switch step.verdict {
+            case .passed: ("✓", "32")
+            case .failed: ("✗", "31")
+            case .error: ("!", "31")
+            case .notSent: ("-", "33")
+            }
         var parts = [paint(mark, color)]
         if let scenario { parts.append(scenario) }
         parts.append(step.actor ?? "*")
@@ -53,8 +57,12 @@ public struct ConsoleReporter: Sendable {
         var parts = ["\(c.passed) passed", "\(c.failed) failed"]
         if c.errors > 0 { parts.append("\(c.errors) errors") }
         if c.notSent > 0 { parts.append("\(c.notSent) not sent") }
-        let line = "\(c.total) step\(c.total == 1 ? "" : "s"): " + parts.joined(separator: ", ") + " (\(DurationText.format(run.duration)))"
-        let verdict = run.interrupted ? paint("interrupted", "33") : run.passed ? paint("PASS", "32") : paint("FAIL", "31")
+        let line =
+            "\(c.total) step\(c.total == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+            + " (\(DurationText.format(run.duration)))"
+        let verdict =
+            run.interrupted
+            ? paint("interrupted", "33") : run.passed ? paint("PASS", "32") : paint("FAIL", "31")
         return verdict + "  " + line
     }
 

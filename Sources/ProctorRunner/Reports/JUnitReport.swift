@@ -7,25 +7,34 @@ public enum JUnitReport {
     public static func render(_ run: RunResult) -> String {
         let c = run.counts
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites name=\"proctor\" tests=\"\(c.total)\" failures=\"\(c.failed)\" errors=\"\(c.errors)\" skipped=\"\(c.notSent)\" time=\"\(seconds(run.duration))\">\n"
+        xml +=
+            "<testsuites name=\"proctor\" tests=\"\(c.total)\" failures=\"\(c.failed)\" errors=\"\(c.errors)\" skipped=\"\(c.notSent)\" time=\"\(seconds(run.duration))\">\n"
         for scenario in run.scenarios {
             let s = scenario.counts
-            xml += "  <testsuite name=\"\(escape(scenario.name))\" tests=\"\(s.total)\" failures=\"\(s.failed)\" errors=\"\(s.errors)\" skipped=\"\(s.notSent)\" time=\"\(seconds(scenario.duration))\" timestamp=\"\(iso8601(scenario.startedAtMilliseconds))\""
+            xml +=
+                "  <testsuite name=\"\(escape(scenario.name))\" tests=\"\(s.total)\" failures=\"\(s.failed)\" errors=\"\(s.errors)\" skipped=\"\(s.notSent)\" time=\"\(seconds(scenario.duration))\" timestamp=\"\(iso8601(scenario.startedAtMilliseconds))\""
             if let file = scenario.file { xml += " file=\"\(escape(file))\"" }
             xml += ">\n"
-            xml += "    <properties><property name=\"vendor\" value=\"\(escape(scenario.vendor))\"/></properties>\n"
+            xml +=
+                "    <properties><property name=\"vendor\" value=\"\(escape(scenario.vendor))\"/></properties>\n"
             for step in scenario.steps {
-                let name = (step.actor.map { "\($0): " } ?? "") + step.name + (step.fault.map { " [\($0)]" } ?? "")
-                xml += "    <testcase name=\"\(escape(name))\" classname=\"\(escape(scenario.vendor + "." + scenario.name))\" time=\"\(seconds(step.duration))\""
+                let name =
+                    (step.actor.map { "\($0): " } ?? "") + step.name + (step.fault.map { " [\($0)]" } ?? "")
+                xml +=
+                    "    <testcase name=\"\(escape(name))\" classname=\"\(escape(scenario.vendor + "." + scenario.name))\" time=\"\(seconds(step.duration))\""
                 switch step.verdict {
                 case .passed:
-                    xml += ">\n      <system-out>\(escape(step.deliverySummary))</system-out>\n    </testcase>\n"
+                    xml +=
+                        ">\n      <system-out>\(escape(step.deliverySummary))</system-out>\n    </testcase>\n"
                 case .failed(let failures):
-                    xml += ">\n      <failure message=\"\(escape(failures.first ?? "failed"))\" type=\"assertion\">\(escape((failures + [step.deliverySummary]).joined(separator: "\n")))</failure>\n    </testcase>\n"
+                    xml +=
+                        ">\n      <failure message=\"\(escape(failures.first ?? "failed"))\" type=\"assertion\">\(escape((failures + [step.deliverySummary]).joined(separator: "\n")))</failure>\n    </testcase>\n"
                 case .error(let reason):
-                    xml += ">\n      <error message=\"\(escape(reason))\" type=\"error\">\(escape(reason))</error>\n    </testcase>\n"
+                    xml +=
+                        ">\n      <error message=\"\(escape(reason))\" type=\"error\">\(escape(reason))</error>\n    </testcase>\n"
                 case .notSent(let reason):
-                    xml += ">\n      <skipped message=\"\(escape("not sent: " + reason))\"/>\n    </testcase>\n"
+                    xml +=
+                        ">\n      <skipped message=\"\(escape("not sent: " + reason))\"/>\n    </testcase>\n"
                 }
             }
             xml += "  </testsuite>\n"
@@ -85,6 +94,7 @@ enum RunTimestamps {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
+        return
+            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
     }
 }
