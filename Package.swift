@@ -17,6 +17,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Ordered JSON value, parser and serializer. No dependency on the rest of Proctor.
@@ -43,6 +49,39 @@ let package = Package(
             name: "ProctorVendors",
             dependencies: ["ProctorCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // HTTP transport (AsyncHTTPClient, plus a raw NIO path for malformed sends), retry
+        // policies and request-level fault injection.
+        .target(
+            name: "ProctorDelivery",
+            dependencies: [
+                "ProctorCore",
+                "ProctorJSON",
+                "ProctorVendors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The reference consumer (`proctor serve`), on Hummingbird.
+        .target(
+            name: "ProctorReceiver",
+            dependencies: [
+                "ProctorCore",
+                "ProctorJSON",
+                "ProctorVendors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The pipeline pieces: run-result model, delivery engine, console and file reports.
+        .target(
+            name: "ProctorRunner",
+            dependencies: ["ProctorCore", "ProctorJSON", "ProctorDelivery", "ProctorReceiver"]
+        ),
         .executableTarget(
             name: "proctor",
             dependencies: [
@@ -51,6 +90,9 @@ let package = Package(
                 "ProctorContracts",
                 "ProctorScenario",
                 "ProctorVendors",
+                "ProctorDelivery",
+                "ProctorReceiver",
+                "ProctorRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +104,18 @@ let package = Package(
         .testTarget(name: "ProctorContractsTests", dependencies: ["ProctorContracts"]),
         .testTarget(name: "ProctorScenarioTests", dependencies: ["ProctorScenario"], exclude: ["Fixtures"]),
         .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors"]),
+        .testTarget(
+            name: "ProctorDeliveryTests",
+            dependencies: [
+                "ProctorDelivery",
+                "ProctorReceiver",
+                "ProctorVendors",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "ProctorReceiverTests", dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors"]),
+        .testTarget(name: "ProctorRunnerTests", dependencies: ["ProctorRunner", "ProctorReceiver"]),
     ]
 )
 

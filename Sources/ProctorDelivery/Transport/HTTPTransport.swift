@@ -1,0 +1,285 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import ProctorCore
+
+/// Settings shared by every request of one ``HTTPTransport``.
+public struct TransportConfiguration: Sendable, Hashable {
+    public enum HTTPVersionPreference: String, Sendable, Hashable {
+        /// HTTP/2 over TLS when the server offers it, otherwise HTTP/1.1.
+        case automatic
+        case http1Only = "http1"
+    }
+
+    /// Time allowed to establish a connection (TCP and TLS).
+    public var connectTimeout: Duration
+    /// Response bodies are read up to this many bytes; the rest is discarded and the response is
+    /// marked truncated.
+    public var maxResponseBytes: Int
+    /// Skip TLS certificate verification (`--insecure`).
+    public var insecure: Bool
+    /// A PEM file of extra trusted CA certificates.
+    public var caFile: String?
+    public var httpVersion: HTTPVersionPreference
+    /// Idle pooled connections are closed after this long.
+    public var idleTimeout: Duration
+
+    public init(
+        connectTimeout: Duration = .seconds(5), maxResponseBytes: Int = 1 << 20, insecure: Bool = false,
+        caFile: String? = nil, httpVersion: HTTPVersionPreference = .automatic,
+        idleTimeout: Duration = .seconds(30)
+    ) {
+        self.connectTimeout = connectTimeout
+        self.maxResponseBytes = maxResponseBytes
+        self.insecure = insecure
+        self.caFile = caFile
+        self.httpVersion = httpVersion
+        self.idleTimeout = idleTimeout
+    }
+}
+
+/// The transport on AsyncHTTPClient: pooled connections, HTTP/1.1 and HTTP/2, TLS verified unless
+/// told otherwise, redirects never followed, a deadline on every request, response bodies capped.
+/// Truncated-body sends take a raw socket path (``RawHTTPSender``).
+///
+/// Create it with ``withHTTPTransport(configuration:_:)`` so the client is always shut down.
+public final class HTTPTransport: Transport {
+    public let configuration: TransportConfiguration
+    private let client: HTTPClient
+
+    fileprivate init(configuration: TransportConfiguration) {
+        self.configuration = configuration
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if configuration.insecure { tls.certificateVerification = .none }
+        if let caFile = configuration.caFile {
+            tls.additionalTrustRoots = [.file(caFile)]
+        }
+        var clientConfiguration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds)),
+            decompression: .disabled
+        )
+        clientConfiguration.httpVersion = configuration.httpVersion == .http1Only ? .http1Only : .automatic
+        clientConfiguration.connectionPool.idleTimeout = .nanoseconds(configuration.idleTimeout.nanoseconds)
+        // Each failure is reported as it happened instead of waiting for the deadline.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfiguration)
+    }
+
+    fileprivate func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    public func send(_ request: OutgoingRequest) async -> Exchange {
+        let started = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome: Result<ResponseSummary, TransportFailure>
+        if case .truncated(let sentBytes) = request.mode {
+            outcome = await RawHTTPSender.sendTruncated(
+                request, sentBytes: sentBytes, connectTimeout: configuration.connectTimeout,
+                maxResponseBytes: configuration.maxResponseBytes
+            )
+        } else {
+            outcome = await execute(request)
+        }
+        return Exchange(
+            request: request, startedAtMilliseconds: Int64(started.timeIntervalSince1970 * 1000),
+            duration: clock.now - start, outcome: outcome
+        )
+    }
+
+    private func execute(_ request: OutgoingRequest) async -> Result<ResponseSummary, TransportFailure> {
+        var httpRequest = HTTPClientRequest(url: request.url)
+        httpRequest.method = HTTPMethod(rawValue: request.method)
+        for field in request.headers { httpRequest.headers.add(name: field.name, value: field.value) }
+        switch request.mode {
+        case .slow(let chunkSize, let interval):
+            httpRequest.body = .stream(
+                TrickleBody(bytes: request.body, chunkSize: max(1, chunkSize), interval: interval),
+                length: .known(Int64(request.body.count))
+            )
+        default:
+            if !request.body.isEmpty || request.method != "GET" {
+                httpRequest.body = .bytes(ByteBuffer(bytes: request.body))
+            }
+        }
+        do {
+            let response = try await client.execute(
+                httpRequest, timeout: .nanoseconds(request.timeout.nanoseconds))
+            var headers = HeaderFields()
+            for (name, value) in response.headers { headers.add(name, value) }
+            var body: [UInt8] = []
+            var truncated = false
+            for try await buffer in response.body {
+                let room = configuration.maxResponseBytes - body.count
+                if buffer.readableBytes > room {
+                    body += buffer.readableBytesView.prefix(max(0, room))
+                    truncated = true
+                    break
+                }
+                body += buffer.readableBytesView
+            }
+            let version =
+                response.version.major == 2
+                ? "HTTP/2" : "HTTP/\(response.version.major).\(response.version.minor)"
+            return .success(
+                ResponseSummary(
+                    status: Int(response.status.code), headers: headers, body: body, bodyTruncated: truncated,
+                    httpVersion: version)
+            )
+        } catch {
+            return .failure(
+                TransportFailureClassifier.classify(
+                    error, url: request.url, timeout: request.timeout,
+                    connectTimeout: configuration.connectTimeout))
+        }
+    }
+}
+
+/// Runs `body` with a transport and shuts the transport down afterwards, also on errors.
+public func withHTTPTransport<Result: Sendable>(
+    configuration: TransportConfiguration = TransportConfiguration(),
+    _ body: (HTTPTransport) async throws -> Result
+) async throws -> Result {
+    let transport = HTTPTransport(configuration: configuration)
+    do {
+        let result = try await body(transport)
+        await transport.shutdown()
+        return result
+    } catch {
+        await transport.shutdown()
+        throw error
+    }
+}
+
+/// A request body written in chunks with a pause between them (`slow-send`).
+struct TrickleBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let bytes: [UInt8]
+    let chunkSize: Int
+    let interval: Duration
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let body: TrickleBody
+        var offset = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard offset < body.bytes.count else { return nil }
+            if offset > 0 { try await Task.sleep(for: body.interval) }
+            let end = Swift.min(offset + body.chunkSize, body.bytes.count)
+            defer { offset = end }
+            return ByteBuffer(bytes: body.bytes[offset..<end])
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: self) }
+}
+
+/// Turns the errors of AsyncHTTPClient, NIO and the TLS stack into ``TransportFailure``s.
+enum TransportFailureClassifier {
+    static func classify(_ error: any Error, url: String, timeout: Duration, connectTimeout: Duration)
+        -> TransportFailure
+    {
+        let host = URL(string: url)?.host ?? url
+        if error is CancellationError { return TransportFailure(.cancelled, "the request was cancelled") }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout:
+                return TransportFailure(
+                    .connectTimeout,
+                    "no connection to \(host) within \(DurationText.formatShort(connectTimeout))")
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return TransportFailure(
+                    .timeout, "no complete response within \(DurationText.formatShort(timeout))")
+            case .tlsHandshakeTimeout:
+                return TransportFailure(.tls, "TLS handshake with \(host) timed out")
+            case .remoteConnectionClosed:
+                return TransportFailure(
+                    .connectionReset, "the server closed the connection before a complete response")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return TransportFailure(.invalidRequest, "invalid URL \"\(url)\"")
+            case .cancelled:
+                return TransportFailure(.cancelled, "the request was cancelled")
+            case .bodyLengthMismatch:
+                return TransportFailure(.invalidRequest, "the body length does not match Content-Length")
+            default:
+                if String(describing: error).contains("unsupportedScheme") {
+                    return TransportFailure(.invalidRequest, "unsupported URL scheme in \"\(url)\"")
+                }
+                return TransportFailure(.other, String(describing: error))
+            }
+        }
+        if let error = error as? NIOConnectionError {
+            if error.connectionErrors.isEmpty {
+                return TransportFailure(.dnsFailure, "could not resolve host \(error.host)")
+            }
+            for attempt in error.connectionErrors {
+                if let failure = classifyIO(attempt.error, host: host) { return failure }
+            }
+            return TransportFailure(.other, "could not connect to \(error.host):\(error.port)")
+        }
+        if let failure = classifyIO(error, host: host) { return failure }
+        if let error = error as? HTTPParserError {
+            if case .invalidEOFState = error {
+                return TransportFailure(
+                    .connectionReset, "the server closed the connection in the middle of the response")
+            }
+            return TransportFailure(.other, "invalid HTTP response: \(error)")
+        }
+        if error is NIOTooManyBytesError {
+            return TransportFailure(.tooLarge, "the response is larger than the configured limit")
+        }
+        if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+            return TransportFailure(.tls, "TLS failure with \(host): \(error)")
+        }
+        if let error = error as? ChannelError {
+            switch error {
+            case .connectTimeout:
+                return TransportFailure(
+                    .connectTimeout,
+                    "no connection to \(host) within \(DurationText.formatShort(connectTimeout))")
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed:
+                return TransportFailure(.connectionReset, "the connection closed before a complete response")
+            default:
+                break
+            }
+        }
+        let text = String(describing: error)
+        if text.localizedCaseInsensitiveContains("certificate")
+            || text.localizedCaseInsensitiveContains("handshake")
+        {
+            return TransportFailure(.tls, "TLS failure with \(host): \(text)")
+        }
+        if text.contains("getaddrinfo") || text.localizedCaseInsensitiveContains("resolve") {
+            return TransportFailure(.dnsFailure, "could not resolve host \(host)")
+        }
+        return TransportFailure(.other, text)
+    }
+
+    static func classifyIO(_ error: any Error, host: String) -> TransportFailure? {
+        guard let io = error as? IOError else {
+            if error is SocketAddressError {
+                return TransportFailure(.dnsFailure, "could not resolve host \(host)")
+            }
+            return nil
+        }
+        switch io.errnoCode {
+        case ECONNREFUSED: return TransportFailure(.connectionRefused, "connection refused by \(host)")
+        case ECONNRESET, EPIPE: return TransportFailure(.connectionReset, "connection reset by \(host)")
+        case ETIMEDOUT: return TransportFailure(.connectTimeout, "connection to \(host) timed out")
+        case EHOSTUNREACH, ENETUNREACH: return TransportFailure(.connectionRefused, "\(host) is unreachable")
+        default: return TransportFailure(.other, "I/O error talking to \(host): \(io)")
+        }
+    }
+}
+
+extension DurationText {
+    /// `DurationText.format` for messages.
+    static func formatShort(_ duration: Duration) -> String { format(duration) }
+}

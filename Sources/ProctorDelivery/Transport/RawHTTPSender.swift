@@ -1,0 +1,114 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import ProctorCore
+
+/// Writes HTTP/1.1 requests byte by byte on a plain socket, for sends that a conforming client
+/// refuses to make (a body shorter than its `Content-Length`).
+enum RawHTTPSender {
+    /// How long to wait for an early answer after the short body was written.
+    static let answerWindow: Duration = .milliseconds(500)
+
+    static func sendTruncated(
+        _ request: OutgoingRequest, sentBytes: Int, connectTimeout: Duration, maxResponseBytes: Int
+    ) async -> Result<ResponseSummary, TransportFailure> {
+        guard let url = URL(string: request.url), let host = url.host, !host.isEmpty else {
+            return .failure(TransportFailure(.invalidRequest, "invalid URL \"\(request.url)\""))
+        }
+        guard url.scheme?.lowercased() == "http" else {
+            return .failure(
+                TransportFailure(
+                    .invalidRequest,
+                    "truncated-body needs an http:// target; \(url.scheme ?? "this") targets are sent whole"))
+        }
+        let port = url.port ?? 80
+        var path = url.path.isEmpty ? "/" : url.path
+        if let query = url.query { path += "?" + query }
+        var head = "\(request.method) \(path) HTTP/1.1\r\nHost: \(host)\(url.port.map { ":\($0)" } ?? "")\r\n"
+        var headers = request.headers
+        headers.set("Content-Length", String(request.body.count))
+        headers.set("Connection", "close")
+        for field in headers { head += "\(field.name): \(field.value)\r\n" }
+        head += "\r\n"
+        var bytes = Array(head.utf8)
+        let written = min(max(0, sentBytes), max(0, request.body.count - 1))
+        bytes += request.body.prefix(written)
+
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            return try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(bytes: bytes))
+                // Close our side: the server sees end of stream before Content-Length bytes arrived.
+                outbound.finish()
+                let received = await readAvailable(inbound, limit: maxResponseBytes, window: answerWindow)
+                if let response = parseResponse(received, limit: maxResponseBytes) {
+                    return .success(response)
+                }
+                return .failure(
+                    TransportFailure(
+                        .closedBySender,
+                        "sent \(written) of \(request.body.count) body bytes announced by Content-Length, then closed the connection"
+                    )
+                )
+            }
+        } catch {
+            return .failure(
+                TransportFailureClassifier.classify(
+                    error, url: request.url, timeout: request.timeout, connectTimeout: connectTimeout))
+        }
+    }
+
+    /// Reads what the server sends within `window`, at most `limit` bytes.
+    private static func readAvailable(
+        _ inbound: NIOAsyncChannelInboundStream<ByteBuffer>, limit: Int, window: Duration
+    ) async -> [UInt8] {
+        await withTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask {
+                var collected: [UInt8] = []
+                do {
+                    for try await buffer in inbound {
+                        collected += buffer.readableBytesView
+                        if collected.count >= limit { break }
+                    }
+                } catch {}
+                return collected
+            }
+            group.addTask {
+                try? await Task.sleep(for: window)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? []
+        }
+    }
+
+    /// Parses a status line and headers from raw bytes.
+    static func parseResponse(_ bytes: [UInt8], limit: Int) -> ResponseSummary? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.hasPrefix("HTTP/") else { return nil }
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let headLines = (parts.first ?? "").components(separatedBy: "\r\n")
+        let statusParts = (headLines.first ?? "").split(separator: " ")
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { return nil }
+        var headers = HeaderFields()
+        for line in headLines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers.add(
+                String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            )
+        }
+        let body = Array(parts.dropFirst().joined(separator: "\r\n\r\n").utf8)
+        return ResponseSummary(
+            status: status, headers: headers, body: Array(body.prefix(limit)),
+            bodyTruncated: body.count > limit,
+            httpVersion: String(statusParts[0])
+        )
+    }
+}

@@ -1,0 +1,112 @@
+import ProctorJSON
+
+/// What the receiver reads out of a vendor payload.
+public struct PayloadFacts: Sendable, Hashable {
+    /// The event name as the vendor sends it (`completed`, `assessment_result_submitted`, ...).
+    public var event: String
+    /// The candidate this event is about, when there is one.
+    public var candidateId: String?
+    public var candidateEmail: String?
+    public var status: String?
+    public var stage: String?
+    /// A vendor id of the record, used to de-duplicate vendors without a message id header.
+    public var recordId: String?
+
+    public init(
+        event: String, candidateId: String? = nil, candidateEmail: String? = nil, status: String? = nil,
+        stage: String? = nil, recordId: String? = nil
+    ) {
+        self.event = event
+        self.candidateId = candidateId
+        self.candidateEmail = candidateEmail
+        self.status = status
+        self.stage = stage
+        self.recordId = recordId
+    }
+}
+
+/// Extracts events, candidates and statuses from the vendors' payload shapes.
+public enum PayloadInspector {
+    public static func facts(vendor: String, body: JSONValue) -> PayloadFacts {
+        switch vendor {
+        case "testlify", "testlify-v1": return testlify(body)
+        case "talview": return talview(body)
+        case "qualified": return qualified(body)
+        default: return PayloadFacts(event: body["event"]?.stringValue ?? "unknown")
+        }
+    }
+
+    /// v2 `{data:{candidateId, candidate:{email}, status:{candidateStatus, candidateStage}}, event, type}`;
+    /// v1 `{data:{candidateId, email, status|candidateStatus, candidateStage}, event, type}`, and the
+    /// v1 invitation-expired envelope `{success, data}` without an event.
+    static func testlify(_ body: JSONValue) -> PayloadFacts {
+        let data = body["data"]
+        let statusObject = data?["status"]
+        let status =
+            statusObject?["candidateStatus"]?.stringValue ?? data?["candidateStatus"]?.stringValue
+            ?? statusObject?.stringValue
+        var event = body["event"]?.stringValue
+        if event == nil, status == "INVITATION_EXPIRED" { event = "invitation_expired" }
+        let type = body["type"]?.stringValue
+        let email = data?["candidate"]?["email"]?.stringValue ?? data?["email"]?.stringValue
+        let isCandidate = type == nil || type == "candidate"
+        return PayloadFacts(
+            event: event ?? "unknown",
+            candidateId: isCandidate ? (text(data?["candidateId"]) ?? email) : nil,
+            candidateEmail: isCandidate ? email : nil,
+            status: isCandidate ? status : nil,
+            stage: isCandidate
+                ? (statusObject?["candidateStage"]?.stringValue ?? data?["candidateStage"]?.stringValue)
+                : nil,
+            recordId: text(data?["candidateId"]) ?? text(data?["_id"]) ?? text(data?["assessmentId"])
+        )
+    }
+
+    /// The test-instance record itself; `old` marks an update.
+    static func talview(_ body: JSONValue) -> PayloadFacts {
+        let candidate = body["candidate"]
+        let status = body["instance_status"]?.stringValue ?? body["measurement"]?["status"]?.stringValue
+        return PayloadFacts(
+            event: body["old"] == nil ? "ae_test_instance_created" : "ae_test_instance_updated",
+            candidateId: text(candidate?["id"]) ?? text(body["candidate_id"])
+                ?? candidate?["email"]?.stringValue,
+            candidateEmail: candidate?["email"]?.stringValue,
+            status: status,
+            stage: body["catalog_assessment"]?["assessment"]?["status"]?.stringValue,
+            recordId: text(body["id"])
+        )
+    }
+
+    /// `{event, data}`: team-candidate events carry the candidate as `data`; results and reviews
+    /// point at it with `team_candidate_id` or an embedded `team_candidate`.
+    static func qualified(_ body: JSONValue) -> PayloadFacts {
+        let event = body["event"]?.stringValue ?? "unknown"
+        let data = body["data"]
+        let isTeamCandidate = event.hasPrefix("team_candidate_")
+        let candidateId =
+            isTeamCandidate
+            ? text(data?["id"])
+            : (text(data?["team_candidate_id"]) ?? text(data?["team_candidate"]?["id"]))
+        let email =
+            isTeamCandidate
+            ? data?["email"]?.stringValue
+            : (data?["candidate"]?["email"]?.stringValue ?? data?["team_candidate"]?["email"]?.stringValue)
+        return PayloadFacts(
+            event: event,
+            candidateId: candidateId ?? email,
+            candidateEmail: email,
+            status: data?["state"]?.stringValue ?? data?["team_candidate"]?["state"]?.stringValue,
+            stage: nil,
+            recordId: text(data?["id"])
+        )
+    }
+
+    static func text(_ value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        switch value {
+        case .string(let s): return s.isEmpty ? nil : s
+        case .number(let n): return n.description
+        default: return nil
+        }
+    }
+}

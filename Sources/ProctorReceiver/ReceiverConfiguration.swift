@@ -1,0 +1,126 @@
+import ProctorCore
+import ProctorVendors
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Answers forced by `--fail-first`, `--status`, `--latency` and `--drop-connection-rate`, to
+/// exercise a sender's retries.
+public struct ChaosSettings: Sendable, Hashable {
+    /// Answer 503 to the first N deliveries of each message id.
+    public var failFirst: Int
+    /// Statuses for successive deliveries (any message); once used up, deliveries are handled normally.
+    /// A 2xx in the sequence lets that delivery through to normal handling.
+    public var statusSequence: [Int]
+    /// Added before every webhook answer.
+    public var latency: Duration
+    /// The share (0...1) of deliveries whose connection is closed without an answer.
+    public var dropConnectionRate: Double
+    /// Seed of the drop decisions.
+    public var seed: UInt64
+
+    public init(
+        failFirst: Int = 0, statusSequence: [Int] = [], latency: Duration = .zero,
+        dropConnectionRate: Double = 0, seed: UInt64 = 1
+    ) {
+        self.failFirst = failFirst
+        self.statusSequence = statusSequence
+        self.latency = latency
+        self.dropConnectionRate = dropConnectionRate
+        self.seed = seed
+    }
+
+    public var isEnabled: Bool {
+        failFirst > 0 || !statusSequence.isEmpty || latency > .zero || dropConnectionRate > 0
+    }
+
+    /// Parses `503,503,200`; nil unless every entry is a status 100...599.
+    public static func parseStatuses(_ text: String) -> [Int]? {
+        let codes = text.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingWhitespace)
+        }
+        guard !codes.isEmpty, codes.allSatisfy({ $0.map { (100...599).contains($0) } ?? false }) else {
+            return nil
+        }
+        return codes.compactMap { $0 }
+    }
+
+    /// Parses `5%` or `0.05` into a share in 0...1.
+    public static func parseRate(_ text: String) -> Double? {
+        let isPercent = text.hasSuffix("%")
+        guard
+            let value = Double(
+                isPercent ? String(text.dropLast()).trimmingWhitespace : text.trimmingWhitespace), value >= 0
+        else { return nil }
+        let rate = isPercent ? value / 100 : value
+        return rate <= 1 ? rate : nil
+    }
+}
+
+/// A plain HMAC-SHA256 over the raw body in one header (for vendors without Standard Webhooks).
+public struct BodyHMACCheck: Sendable, Hashable {
+    public var header: String
+    public var secret: [UInt8]
+
+    public init(header: String, secret: [UInt8]) {
+        self.header = header
+        self.secret = secret
+    }
+}
+
+/// Settings of the reference consumer.
+public struct ReceiverConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port.
+    public var port: Int
+    /// Verifies `/webhooks/testlify` (Standard Webhooks / Svix).
+    public var secret: StandardWebhooksSecret
+    /// Optional body HMAC checks by vendor (`talview`, `testlify-v1`, `qualified`).
+    public var hmacChecks: [String: BodyHMACCheck]
+    public var toleranceSeconds: Int64
+    /// Larger bodies are answered 413.
+    public var maxBodyBytes: Int
+    /// The event log keeps this many entries (oldest dropped first).
+    public var maxEvents: Int
+    public var chaos: ChaosSettings
+    public var clock: any WallClock
+
+    /// The secret of the scenario sketch in DESIGN.md, used when none is given.
+    public static let defaultSecretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 0, secret: StandardWebhooksSecret? = nil,
+        hmacChecks: [String: BodyHMACCheck] = [:],
+        toleranceSeconds: Int64 = 300, maxBodyBytes: Int = 1 << 20, maxEvents: Int = 10_000,
+        chaos: ChaosSettings = ChaosSettings(),
+        clock: any WallClock = SystemClock()
+    ) {
+        self.host = host
+        self.port = port
+        self.secret =
+            secret ?? StandardWebhooksSecret(ReceiverConfiguration.defaultSecretText)
+            ?? StandardWebhooksSecret(key: [0])
+        self.hmacChecks = hmacChecks
+        self.toleranceSeconds = toleranceSeconds
+        self.maxBodyBytes = maxBodyBytes
+        self.maxEvents = maxEvents
+        self.chaos = chaos
+        self.clock = clock
+    }
+
+    /// The vendors the receiver has routes for.
+    public static let vendors = ["talview", "testlify", "testlify-v1", "qualified"]
+}
+
+/// The system wall clock.
+public struct SystemClock: WallClock {
+    public init() {}
+    public func nowMilliseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+    }
+}

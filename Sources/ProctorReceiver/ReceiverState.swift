@@ -1,0 +1,176 @@
+import ProctorCore
+import ProctorJSON
+
+/// One delivery the receiver answered.
+public struct ReceivedEvent: Sendable, Hashable {
+    public var sequence: Int
+    public var vendor: String
+    public var event: String
+    public var messageId: String
+    public var receivedAtMilliseconds: Int64
+    /// Nil when the vendor's requests are not checked.
+    public var verified: Bool?
+    public var duplicate: Bool
+    /// The status the receiver answered.
+    public var status: Int
+    /// Why the delivery was not accepted, if it was not.
+    public var reason: String?
+    public var candidateId: String?
+
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["sequence"] = .int(sequence)
+        object["vendor"] = .string(vendor)
+        object["event"] = .string(event)
+        object["messageId"] = .string(messageId)
+        object["receivedAt"] = .string(Timestamps.iso8601(milliseconds: receivedAtMilliseconds))
+        object["verified"] = verified.map(JSONValue.bool) ?? .null
+        object["duplicate"] = .bool(duplicate)
+        object["status"] = .int(status)
+        object["reason"] = reason.map(JSONValue.string) ?? .null
+        object["candidateId"] = candidateId.map(JSONValue.string) ?? .null
+        return .object(object)
+    }
+}
+
+/// What the receiver knows about one candidate, from the events about them.
+public struct CandidateRecord: Sendable, Hashable {
+    public var id: String
+    public var vendor: String
+    public var email: String?
+    public var status: String?
+    public var stage: String?
+    public var lastEvent: String
+    /// Event names in arrival order.
+    public var history: [HistoryEntry]
+
+    public struct HistoryEntry: Sendable, Hashable {
+        public var event: String
+        public var messageId: String
+        public var status: String?
+        public var receivedAtMilliseconds: Int64
+    }
+
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["id"] = .string(id)
+        object["vendor"] = .string(vendor)
+        object["email"] = email.map(JSONValue.string) ?? .null
+        object["status"] = status.map(JSONValue.string) ?? .null
+        object["stage"] = stage.map(JSONValue.string) ?? .null
+        object["lastEvent"] = .string(lastEvent)
+        object["history"] = .array(
+            history.map { entry in
+                var item = JSONObject()
+                item["event"] = .string(entry.event)
+                item["messageId"] = .string(entry.messageId)
+                item["status"] = entry.status.map(JSONValue.string) ?? .null
+                item["receivedAt"] = .string(Timestamps.iso8601(milliseconds: entry.receivedAtMilliseconds))
+                return .object(item)
+            })
+        return .object(object)
+    }
+}
+
+/// The receiver's memory: event log, seen message ids, candidates and the chaos counters.
+public actor ReceiverState {
+    public private(set) var events: [ReceivedEvent] = []
+    private var nextSequence = 1
+    private var seenMessageIds: Set<String> = []
+    private var deliveriesById: [String: Int] = [:]
+    private var statusSequenceIndex = 0
+    private var random: SeededRandom
+    private var candidates: [String: CandidateRecord] = [:]
+    private var aliases: [String: String] = [:]
+    private let maxEvents: Int
+
+    public init(maxEvents: Int = 10_000, seed: UInt64 = 1) {
+        self.maxEvents = maxEvents
+        random = SeededRandom(seed: seed)
+    }
+
+    /// The chaos answer for the next delivery of `messageId`, if any: `.drop`, or a forced status.
+    enum ChaosAnswer: Sendable, Equatable {
+        case drop
+        case status(Int)
+    }
+
+    func chaosAnswer(messageId: String, settings: ChaosSettings) -> ChaosAnswer? {
+        let count = (deliveriesById[messageId] ?? 0) + 1
+        deliveriesById[messageId] = count
+        if settings.dropConnectionRate > 0, random.chance(settings.dropConnectionRate) { return .drop }
+        if count <= settings.failFirst { return .status(503) }
+        if statusSequenceIndex < settings.statusSequence.count {
+            let status = settings.statusSequence[statusSequenceIndex]
+            statusSequenceIndex += 1
+            if !(200..<300).contains(status) { return .status(status) }
+        }
+        return nil
+    }
+
+    /// Records that `messageId` was processed; false when it had been already.
+    func markProcessed(_ key: String) -> Bool { seenMessageIds.insert(key).inserted }
+
+    func record(_ event: ReceivedEvent) -> ReceivedEvent {
+        var event = event
+        event.sequence = nextSequence
+        nextSequence += 1
+        events.append(event)
+        if events.count > maxEvents { events.removeFirst(events.count - maxEvents) }
+        return event
+    }
+
+    func updateCandidate(vendor: String, facts: PayloadFacts, messageId: String, at milliseconds: Int64) {
+        guard let id = facts.candidateId else { return }
+        let key = aliases[id] ?? facts.candidateEmail.flatMap { aliases[$0] } ?? id
+        var record =
+            candidates[key]
+            ?? CandidateRecord(
+                id: key, vendor: vendor, email: nil, status: nil, stage: nil, lastEvent: facts.event,
+                history: [])
+        record.email = facts.candidateEmail ?? record.email
+        record.status = facts.status ?? record.status
+        record.stage = facts.stage ?? record.stage
+        record.lastEvent = facts.event
+        record.history.append(
+            .init(
+                event: facts.event, messageId: messageId, status: facts.status,
+                receivedAtMilliseconds: milliseconds))
+        candidates[key] = record
+        aliases[id] = key
+        if let email = facts.candidateEmail { aliases[email] = key }
+    }
+
+    /// A candidate by id or email.
+    public func candidate(_ idOrEmail: String) -> CandidateRecord? {
+        candidates[aliases[idOrEmail] ?? idOrEmail]
+    }
+
+    public func allCandidates() -> [CandidateRecord] { candidates.values.sorted { $0.id < $1.id } }
+}
+
+enum Timestamps {
+    /// `2026-05-11T09:26:36.453Z`.
+    static func iso8601(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        let millis = Int(milliseconds % 1000)
+        let days = seconds / 86_400
+        let secondOfDay = Int(seconds % 86_400)
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return
+            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
+    }
+}

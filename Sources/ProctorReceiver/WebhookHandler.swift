@@ -1,0 +1,151 @@
+import Hummingbird
+import NIOCore
+import ProctorCore
+import ProctorJSON
+import ProctorVendors
+
+/// Handles `POST /webhooks/{vendor}` the way a careful consumer does.
+struct WebhookHandler: Sendable {
+    let configuration: ReceiverConfiguration
+    let state: ReceiverState
+
+    func handle(request: Request, context: ReceiverRequestContext) async -> Response {
+        let vendor = context.parameters.get("vendor") ?? ""
+        guard ReceiverConfiguration.vendors.contains(vendor) else {
+            return ReferenceReceiver.json(
+                404,
+                Self.answer(
+                    "unknown",
+                    reason:
+                        "no route for vendor \"\(vendor)\"; known: \(ReceiverConfiguration.vendors.joined(separator: ", "))"
+                ))
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+
+        var body: [UInt8] = []
+        do {
+            for try await buffer in request.body {
+                body += buffer.readableBytesView
+                if body.count > configuration.maxBodyBytes {
+                    return ReferenceReceiver.json(
+                        413,
+                        Self.answer(
+                            "rejected", reason: "body larger than \(configuration.maxBodyBytes) bytes"))
+                }
+            }
+        } catch {
+            return ReferenceReceiver.json(
+                400, Self.answer("rejected", reason: "the body could not be read completely"))
+        }
+
+        let headerId = headers["svix-id"] ?? headers["webhook-id"]
+        let messageId = headerId ?? "body-" + Self.fnv1a(body)
+        let now = configuration.clock.nowMilliseconds()
+        var entry = ReceivedEvent(
+            sequence: 0, vendor: vendor, event: "unknown", messageId: messageId, receivedAtMilliseconds: now,
+            verified: nil,
+            duplicate: false, status: 200, reason: nil, candidateId: nil
+        )
+
+        if configuration.chaos.isEnabled {
+            let chaos = await state.chaosAnswer(messageId: messageId, settings: configuration.chaos)
+            if configuration.chaos.latency > .zero { try? await Task.sleep(for: configuration.chaos.latency) }
+            switch chaos {
+            case .drop:
+                entry.status = 0
+                entry.reason = "connection closed without an answer (--drop-connection-rate)"
+                _ = await state.record(entry)
+                context.channel.close(promise: nil)
+                return ReferenceReceiver.json(500, Self.answer("dropped", reason: "dropped"))
+            case .status(let status):
+                entry.status = status
+                entry.reason = "forced status (chaos)"
+                _ = await state.record(entry)
+                return ReferenceReceiver.json(
+                    status, Self.answer("unavailable", reason: "forced status \(status)"))
+            case nil:
+                break
+            }
+        }
+
+        if let failure = verify(vendor: vendor, headers: headers, body: body, now: now) {
+            entry.verified = false
+            entry.status = 401
+            entry.reason = failure
+            _ = await state.record(entry)
+            return ReferenceReceiver.json(401, Self.answer("rejected", reason: failure))
+        }
+        if vendor == "testlify" || configuration.hmacChecks[vendor] != nil { entry.verified = true }
+
+        let payload: JSONValue
+        do {
+            payload = try JSONParser().parse(body)
+        } catch {
+            entry.status = 400
+            entry.reason = "invalid JSON at \(error.description)"
+            _ = await state.record(entry)
+            return ReferenceReceiver.json(
+                400, Self.answer("invalid", reason: "invalid JSON at \(error.description)"))
+        }
+        let facts = PayloadInspector.facts(vendor: vendor, body: payload)
+        entry.event = facts.event
+        entry.candidateId = facts.candidateId
+
+        guard await state.markProcessed(vendor + ":" + messageId) else {
+            entry.duplicate = true
+            _ = await state.record(entry)
+            return ReferenceReceiver.json(
+                200, .object(JSONObject([("status", .string("duplicate")), ("id", .string(messageId))])))
+        }
+        _ = await state.record(entry)
+        await state.updateCandidate(vendor: vendor, facts: facts, messageId: messageId, at: now)
+        return ReferenceReceiver.json(
+            200, .object(JSONObject([("status", .string("accepted")), ("id", .string(messageId))])))
+    }
+
+    /// Nil when the request passes the vendor's check, else the reason.
+    func verify(vendor: String, headers: [String: String], body: [UInt8], now: Int64) -> String? {
+        if vendor == "testlify" {
+            let names =
+                headers.keys.contains { $0.hasPrefix("webhook-") }
+                    && !headers.keys.contains { $0.hasPrefix("svix-") }
+                ? ["webhook-id", "webhook-timestamp", "webhook-signature"]
+                : ["svix-id", "svix-timestamp", "svix-signature"]
+            let missing = names.filter { headers[$0] == nil }
+            if !missing.isEmpty {
+                return StandardWebhooksVerifier.Failure.missingHeaders(missing).description
+            }
+            let result = StandardWebhooksVerifier.verify(
+                secret: configuration.secret, id: headers[names[0]] ?? "", timestamp: headers[names[1]] ?? "",
+                signatureHeader: headers[names[2]] ?? "", body: body, now: now / 1000,
+                toleranceSeconds: configuration.toleranceSeconds
+            )
+            if case .failure(let failure) = result { return failure.description }
+            return nil
+        }
+        if let check = configuration.hmacChecks[vendor] {
+            guard let value = headers[check.header.lowercased()] else {
+                return "missing signature header: \(check.header)"
+            }
+            return BodyHMAC.verify(headerValue: value, key: check.secret, body: body)
+                ? nil : "no signature matches the body"
+        }
+        return nil
+    }
+
+    static func answer(_ status: String, reason: String) -> JSONValue {
+        .object(JSONObject([("status", .string(status)), ("reason", .string(reason))]))
+    }
+
+    /// 64-bit FNV-1a of the body, in hex: the message id of vendors that send none.
+    static func fnv1a(_ bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,100 @@
+import ProctorCore
+
+/// `--report junit=PATH`: JUnit XML as GitHub Actions, GitLab and Jenkins read it. One testsuite
+/// per scenario, one testcase per step (and actor); failures carry the expectation and the actual
+/// answer; steps never sent are `skipped` with the reason.
+public enum JUnitReport {
+    public static func render(_ run: RunResult) -> String {
+        let c = run.counts
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml +=
+            "<testsuites name=\"proctor\" tests=\"\(c.total)\" failures=\"\(c.failed)\" errors=\"\(c.errors)\" skipped=\"\(c.notSent)\" time=\"\(seconds(run.duration))\">\n"
+        for scenario in run.scenarios {
+            let s = scenario.counts
+            xml +=
+                "  <testsuite name=\"\(escape(scenario.name))\" tests=\"\(s.total)\" failures=\"\(s.failed)\" errors=\"\(s.errors)\" skipped=\"\(s.notSent)\" time=\"\(seconds(scenario.duration))\" timestamp=\"\(iso8601(scenario.startedAtMilliseconds))\""
+            if let file = scenario.file { xml += " file=\"\(escape(file))\"" }
+            xml += ">\n"
+            xml +=
+                "    <properties><property name=\"vendor\" value=\"\(escape(scenario.vendor))\"/></properties>\n"
+            for step in scenario.steps {
+                let name =
+                    (step.actor.map { "\($0): " } ?? "") + step.name + (step.fault.map { " [\($0)]" } ?? "")
+                xml +=
+                    "    <testcase name=\"\(escape(name))\" classname=\"\(escape(scenario.vendor + "." + scenario.name))\" time=\"\(seconds(step.duration))\""
+                switch step.verdict {
+                case .passed:
+                    xml +=
+                        ">\n      <system-out>\(escape(step.deliverySummary))</system-out>\n    </testcase>\n"
+                case .failed(let failures):
+                    xml +=
+                        ">\n      <failure message=\"\(escape(failures.first ?? "failed"))\" type=\"assertion\">\(escape((failures + [step.deliverySummary]).joined(separator: "\n")))</failure>\n    </testcase>\n"
+                case .error(let reason):
+                    xml +=
+                        ">\n      <error message=\"\(escape(reason))\" type=\"error\">\(escape(reason))</error>\n    </testcase>\n"
+                case .notSent(let reason):
+                    xml +=
+                        ">\n      <skipped message=\"\(escape("not sent: " + reason))\"/>\n    </testcase>\n"
+                }
+            }
+            xml += "  </testsuite>\n"
+        }
+        xml += "</testsuites>\n"
+        return xml
+    }
+
+    /// XML text and attribute escaping; control characters XML 1.0 forbids are dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\t", "\r": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        let ms = d.nanoseconds / 1_000_000
+        let frac = String(ms % 1000)
+        return "\(ms / 1000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
+    }
+
+    static func iso8601(_ milliseconds: Int64) -> String {
+        // JUnit timestamps have no zone and no fraction.
+        String(RunTimestamps.iso8601(milliseconds: milliseconds).prefix(19))
+    }
+}
+
+enum RunTimestamps {
+    static func iso8601(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        let days = seconds / 86_400
+        let secondOfDay = Int(seconds % 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return
+            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
+    }
+}

@@ -1,0 +1,180 @@
+import ProctorCore
+import ProctorDelivery
+import Testing
+
+@Suite struct RetryPolicyTests {
+    func exchange(status: Int, headers: HeaderFields = [], duration: Duration = .milliseconds(10)) -> Exchange
+    {
+        Exchange(
+            request: OutgoingRequest(url: "http://127.0.0.1/x", body: []), startedAtMilliseconds: 0,
+            duration: duration,
+            outcome: .success(ResponseSummary(status: status, headers: headers)))
+    }
+
+    func failure(_ kind: TransportFailure.Kind) -> Exchange {
+        Exchange(
+            request: OutgoingRequest(url: "http://127.0.0.1/x", body: []), startedAtMilliseconds: 0,
+            duration: .zero,
+            outcome: .failure(TransportFailure(kind, "test")))
+    }
+
+    @Test func svixScheduleAndScaling() {
+        let policy = RetryPolicy.svix
+        #expect(
+            policy.delays == [
+                .seconds(5), .seconds(300), .seconds(1800), .seconds(7200), .seconds(18000), .seconds(36000),
+                .seconds(36000),
+            ])
+        #expect(policy.maxAttempts == 8)
+        let scaled = policy.scaled(by: 0.001)
+        #expect(scaled.delays.first == .milliseconds(5))
+        #expect(scaled.delays[1] == .milliseconds(300))
+        #expect(scaled.successWithin == .seconds(15))
+    }
+
+    @Test func svixRetriesEveryFailureUntilExhausted() {
+        let policy = RetryPolicy.svix
+        #expect(policy.decide(afterAttempt: 1, exchange: exchange(status: 200)) == .delivered)
+        #expect(policy.decide(afterAttempt: 1, exchange: exchange(status: 500)) == .retry(after: .seconds(5)))
+        #expect(
+            policy.decide(afterAttempt: 2, exchange: exchange(status: 302)) == .retry(after: .seconds(300)))
+        #expect(
+            policy.decide(afterAttempt: 3, exchange: failure(.connectionRefused))
+                == .retry(after: .seconds(1800)))
+        guard case .giveUp(let reason) = policy.decide(afterAttempt: 8, exchange: exchange(status: 500))
+        else {
+            Issue.record("expected give up")
+            return
+        }
+        #expect(reason.contains("no retries left after 8 attempts"))
+    }
+
+    @Test func svixSlowSuccessIsAFailure() {
+        let verdict = RetryPolicy.svix.verdict(for: exchange(status: 200, duration: .seconds(16)))
+        guard case .failed(let reason, let retryable) = verdict else {
+            Issue.record("expected failure")
+            return
+        }
+        #expect(retryable)
+        #expect(reason.contains("success window"))
+    }
+
+    @Test func abortHeaderStopsSvix() {
+        let decision = RetryPolicy.svix.decide(
+            afterAttempt: 1, exchange: exchange(status: 500, headers: [("Webhook-Delivery", "abort-message")])
+        )
+        guard case .giveUp(let reason) = decision else {
+            Issue.record("expected give up")
+            return
+        }
+        #expect(reason.contains("abort-message"))
+    }
+
+    @Test(arguments: [502, 503, 504, 520, 521, 523, 525, 526, 527, 530])
+    func qualifiedRetriesListedStatuses(status: Int) {
+        #expect(
+            RetryPolicy.qualified.decide(afterAttempt: 1, exchange: exchange(status: status))
+                == .retry(after: .seconds(60)))
+    }
+
+    @Test(arguments: [400, 401, 404, 500, 501, 522, 524, 301])
+    func qualifiedDoesNotRetryOtherStatuses(status: Int) {
+        guard
+            case .giveUp(let reason) = RetryPolicy.qualified.decide(
+                afterAttempt: 1, exchange: exchange(status: status))
+        else {
+            Issue.record("expected give up")
+            return
+        }
+        #expect(reason.contains("does not retry"))
+    }
+
+    @Test func qualifiedRetriesConnectionFailuresOnce() {
+        let policy = RetryPolicy.qualified
+        #expect(
+            policy.decide(afterAttempt: 1, exchange: failure(.connectionRefused))
+                == .retry(after: .seconds(60)))
+        #expect(
+            policy.decide(afterAttempt: 1, exchange: failure(.connectTimeout)) == .retry(after: .seconds(60)))
+        if case .retry = policy.decide(afterAttempt: 1, exchange: failure(.timeout)) {
+            Issue.record("a read timeout is not a connection failure")
+        }
+        if case .retry = policy.decide(afterAttempt: 2, exchange: failure(.connectionRefused)) {
+            Issue.record("only one retry")
+        }
+        #expect(policy.connectTimeout == .seconds(5))
+    }
+
+    @Test func vendorDefaults() {
+        #expect(RetryPolicy.vendor("testlify") == .svix)
+        #expect(RetryPolicy.vendor("qualified") == .qualified)
+        #expect(RetryPolicy.vendor("talview")?.delays == [.seconds(30), .seconds(300), .seconds(1800)])
+        #expect(RetryPolicy.vendor("testlify-v1")?.maxAttempts == 1)
+        #expect(RetryPolicy.vendor("nobody") == nil)
+    }
+}
+
+/// Records the delays the loop asks for instead of sleeping.
+actor SleepLog {
+    var delays: [Duration] = []
+    func add(_ d: Duration) { delays.append(d) }
+}
+
+@Suite struct DeliveryLoopTests {
+    @Test func resignsEveryAttemptAndFollowsTheSchedule() async {
+        let statuses = StatusScript([503, 503, 200])
+        let transport = ClosureTransport.responding { _ in .success(ResponseSummary(status: statuses.next()))
+        }
+        let log = SleepLog()
+        let clock = SteppingClock(start: 1_700_000_000_000, step: 1000)
+        let result = await DeliveryLoop.deliver(
+            policy: .svix.scaled(by: 0.001), transport: transport, clock: clock, sleep: { await log.add($0) }
+        ) { context in
+            OutgoingRequest(
+                url: "http://127.0.0.1/x",
+                headers: [
+                    ("svix-timestamp", String(context.nowSeconds)), ("attempt", String(context.attempt)),
+                ], body: [])
+        }
+        #expect(result.outcome == .delivered)
+        #expect(result.attempts.count == 3)
+        #expect(await log.delays == [.milliseconds(5), .milliseconds(300)])
+        let timestamps = result.attempts.map { $0.exchange.request.headers["svix-timestamp"] }
+        #expect(Set(timestamps).count == 3)
+        #expect(result.attempts.map(\.exchange.request.headers["attempt"]) == ["1", "2", "3"])
+    }
+
+    @Test func givesUpWithTheReason() async {
+        let transport = ClosureTransport.responding { _ in .success(ResponseSummary(status: 500)) }
+        let result = await DeliveryLoop.deliver(policy: .qualified, transport: transport, sleep: { _ in }) {
+            _ in
+            OutgoingRequest(url: "http://127.0.0.1/x", body: [])
+        }
+        #expect(result.attempts.count == 1)
+        #expect(result.outcome == .failed(reason: "status 500; qualified does not retry this"))
+    }
+}
+
+/// Hands out scripted statuses in order; the last repeats.
+final class StatusScript: Sendable {
+    private let state: LockedBox<[Int]>
+    init(_ statuses: [Int]) { state = LockedBox(statuses) }
+    func next() -> Int {
+        state.withValue { values in values.count > 1 ? values.removeFirst() : (values.first ?? 200) }
+    }
+}
+
+/// A clock that moves forward by `step` milliseconds each time it is read.
+final class SteppingClock: WallClock {
+    private let now: LockedBox<Int64>
+    let step: Int64
+    init(start: Int64, step: Int64) {
+        now = LockedBox(start)
+        self.step = step
+    }
+    func nowMilliseconds() -> Int64 {
+        now.withValue { value in
+            defer { value += step }; return value
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import ProctorJSON
+import ProctorReceiver
+import ProctorVendors
+import Testing
+
+@Suite struct CapturedRequestVerifierTests {
+    static let secretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    let now: Int64 = 1_700_000_000
+    let compact = #"{"type":"candidate","event":"completed","data":{"b":1,"a":[1,2]}}"#
+
+    func secret() throws -> StandardWebhooksSecret { try #require(StandardWebhooksSecret(Self.secretText)) }
+
+    func raw(
+        body: String, signedBody: String? = nil, timestamp: Int64? = nil, signature: String? = nil,
+        prefix: String = "svix"
+    ) throws -> [UInt8] {
+        let ts = timestamp ?? now
+        let sig =
+            try signature ?? secret().sign(id: "msg_1", timestamp: ts, body: Array((signedBody ?? body).utf8))
+        let text =
+            "POST /webhooks/testlify HTTP/1.1\r\nHost: example.com\r\nContent-Type: application/json\r\n\(prefix)-id: msg_1\r\n\(prefix)-timestamp: \(ts)\r\n\(prefix)-signature: \(sig)\r\n\r\n\(body)"
+        return Array(text.utf8)
+    }
+
+    func verify(_ bytes: [UInt8]) throws -> VerificationReport {
+        CapturedRequestVerifier.verify(
+            try CapturedRequest.parse(raw: bytes), secret: try secret(), nowSeconds: now)
+    }
+
+    @Test func validRequest() throws {
+        let report = try verify(try raw(body: compact))
+        #expect(report.valid)
+        #expect(report.problems.isEmpty)
+        #expect(!report.rendered.contains("whsec_"))
+    }
+
+    @Test func webhookHeaderNamesAndLFLineEndings() throws {
+        let text = String(decoding: try raw(body: compact, prefix: "webhook"), as: UTF8.self)
+            .replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(try verify(Array(text.utf8)).valid)
+    }
+
+    @Test func noSignatureHeaders() throws {
+        let report = try verify(Array("POST / HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{}".utf8))
+        #expect(!report.valid)
+        #expect(report.problems.first?.hasPrefix("no signature headers") == true)
+    }
+
+    @Test func staleTimestampSaysByHowMuch() throws {
+        let report = try verify(try raw(body: compact, timestamp: now - 420))
+        #expect(report.problems == ["timestamp is 420s old: 120s beyond the 300s tolerance"])
+        #expect(report.notes.contains("the signature itself matches the body"))
+    }
+
+    @Test func reSerializedBodyIsExplained() throws {
+        let value = try JSONParser().parse(compact)
+        let pretty = value.serialized(style: .pretty)
+        let report = try verify(try raw(body: pretty, signedBody: compact))
+        #expect(!report.valid)
+        #expect(report.problems.first?.hasPrefix("no signature matches the body") == true)
+        #expect(
+            report.notes.contains {
+                $0.contains("compact serialization of the body matches") && $0.contains("only in whitespace")
+            })
+    }
+
+    @Test func sortedKeysAreExplained() throws {
+        let sorted = #"{"data":{"a":[1,2],"b":1},"event":"completed","type":"candidate"}"#
+        let report = try verify(try raw(body: compact, signedBody: sorted))
+        #expect(report.notes.contains { $0.contains("sorted keys matches") })
+    }
+
+    @Test func wrongSecretFindsNoVariant() throws {
+        let report = try verify(
+            try raw(body: compact, signature: "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="))
+        #expect(report.notes.contains { $0.contains("no re-serialization") })
+    }
+
+    @Test func malformedEntries() throws {
+        let report = try verify(try raw(body: compact, signature: "v1,%%%notbase64"))
+        #expect(report.problems.first?.hasPrefix("malformed signature entries") == true)
+        let rotated = try verify(
+            try raw(
+                body: compact,
+                signature: "v1,%%% " + secret().sign(id: "msg_1", timestamp: now, body: Array(compact.utf8))))
+        #expect(rotated.valid)
+    }
+
+    @Test func unusableInput() {
+        #expect(throws: CapturedRequestError.self) {
+            try CapturedRequest.parse(raw: Array("POST / HTTP/1.1\r\nNo-Body-Separator: x".utf8))
+        }
+    }
+}
+
+@Suite struct ChaosOptionTests {
+    @Test func statuses() {
+        #expect(ChaosSettings.parseStatuses("503,503,200") == [503, 503, 200])
+        #expect(ChaosSettings.parseStatuses("503, 200") == [503, 200])
+        #expect(ChaosSettings.parseStatuses("503,,200") == nil)
+        #expect(ChaosSettings.parseStatuses("99") == nil)
+        #expect(ChaosSettings.parseStatuses("ok") == nil)
+    }
+
+    @Test func rates() {
+        #expect(ChaosSettings.parseRate("5%") == 0.05)
+        #expect(ChaosSettings.parseRate("0.25") == 0.25)
+        #expect(ChaosSettings.parseRate("100%") == 1)
+        #expect(ChaosSettings.parseRate("150%") == nil)
+        #expect(ChaosSettings.parseRate("-1") == nil)
+        #expect(ChaosSettings.parseRate("lots") == nil)
+    }
+}

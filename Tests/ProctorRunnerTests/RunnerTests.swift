@@ -1,0 +1,266 @@
+import Foundation
+import ProctorCore
+import ProctorDelivery
+import ProctorRunner
+import ProctorVendors
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Counts elements and reads attributes of a parsed XML document.
+final class XMLCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    var attributes: [String: [[String: String]]] = [:]
+
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        counts[name, default: 0] += 1
+        self.attributes[name, default: []].append(attributes)
+    }
+}
+
+@Suite struct RunnerTests {
+    static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+
+    func delivery(_ name: String, actor: String, index: Int, fault: FaultKind? = nil, expect: String = "2xx")
+        throws -> PreparedDelivery
+    {
+        let secret = try #require(Self.secret)
+        let request = PreparedRequest(
+            vendor: "testlify", event: name, url: "http://127.0.0.1:9/webhooks/testlify",
+            body: Array(#"{"event":"\#(name)"}"#.utf8),
+            messageId: "msg_\(actor)_\(index)", signing: MessageSigning(secret: secret)
+        )
+        return PreparedDelivery(
+            name: "send \(name)", actor: actor, index: index, request: request, fault: fault,
+            check: ExchangeChecks.statusAndLatency(Expectation(status: StatusPattern(expect)))
+        )
+    }
+
+    /// Answers 200 unless the body names an event containing "fail".
+    var transport: ClosureTransport {
+        ClosureTransport.responding { request in
+            String(decoding: request.body, as: UTF8.self).contains("fail")
+                ? .success(ResponseSummary(status: 500, body: Array("boom".utf8)))
+                : .success(ResponseSummary(status: 200))
+        }
+    }
+
+    func sampleRun() async throws -> RunResult {
+        let engine = DeliveryEngine(
+            transport: transport, options: EngineOptions(timeScale: 0.001), sleep: { _ in })
+        let first = await engine.run(
+            scenario: "lifecycle", vendor: "testlify",
+            actors: [
+                (
+                    "jane",
+                    [
+                        try delivery("invited", actor: "jane", index: 0),
+                        try delivery("fail <&>", actor: "jane", index: 1),
+                        try delivery("completed", actor: "jane", index: 2, fault: .duplicate),
+                    ]
+                ),
+                ("joe", [try delivery("invited", actor: "joe", index: 0)]),
+            ])
+        let second = await engine.run(
+            scenario: "faults", vendor: "testlify",
+            actors: [
+                (
+                    "ann",
+                    [try delivery("invited", actor: "ann", index: 0, fault: .badSignature, expect: "200")]
+                )
+            ])
+        return RunResult(
+            startedAtMilliseconds: 1_700_000_000_000, duration: .seconds(1), target: "http://127.0.0.1:9",
+            seed: 42, scenarios: [first, second])
+    }
+
+    @Test func engineAccountsForEveryStep() async throws {
+        let run = try await sampleRun()
+        #expect(run.counts.total == 5)
+        #expect(run.counts.passed == 4)
+        #expect(run.counts.failed == 1)
+        let duplicate = try #require(run.scenarios[0].steps.first { $0.fault == "duplicate" })
+        #expect(duplicate.sends.map(\.label) == ["original", "duplicate"])
+        #expect(
+            duplicate.deliverySummary == "original: delivered in 1 attempt; duplicate: delivered in 1 attempt"
+        )
+        #expect(!run.passed)
+    }
+
+    @Test func failFastMarksTheRestNotSent() async throws {
+        let engine = DeliveryEngine(
+            transport: transport, options: EngineOptions(maxConcurrentActors: 1, failFast: true),
+            sleep: { _ in })
+        let result = await engine.run(
+            scenario: "s", vendor: "testlify",
+            actors: [
+                (
+                    "jane",
+                    [
+                        try delivery("fail", actor: "jane", index: 0),
+                        try delivery("completed", actor: "jane", index: 1),
+                    ]
+                )
+            ])
+        #expect(result.counts.failed == 1)
+        #expect(result.counts.notSent == 1)
+        #expect(result.steps[1].verdict == .notSent("fail-fast: an earlier step failed"))
+    }
+
+    @Test func reorderAndInapplicableFaults() async throws {
+        let order = LockedOrder()
+        let recording = ClosureTransport { request in
+            await order.add(String(decoding: request.body, as: UTF8.self))
+            return Exchange(
+                request: request, startedAtMilliseconds: 0, duration: .zero,
+                outcome: .success(ResponseSummary(status: 200)))
+        }
+        let engine = DeliveryEngine(transport: recording, sleep: { _ in })
+        var unsigned = try delivery("completed", actor: "a", index: 2, fault: .badSignature)
+        unsigned.request.signing = nil
+        let result = await engine.run(
+            scenario: "s", vendor: "testlify",
+            actors: [
+                (
+                    "a",
+                    [
+                        try delivery("invited", actor: "a", index: 0, fault: .reorder),
+                        try delivery("enrolled", actor: "a", index: 1), unsigned,
+                    ]
+                )
+            ])
+        #expect(await order.items == [#"{"event":"enrolled"}"#, #"{"event":"invited"}"#])
+        guard case .error(let reason) = result.steps[2].verdict else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(reason.contains("not signed"))
+    }
+
+    @Test func cancellationLeavesAPartialResult() async throws {
+        let engine = DeliveryEngine(
+            transport: transport, sleep: { duration in try await Task.sleep(for: duration) })
+        var slow = try delivery("completed", actor: "a", index: 1)
+        slow.after = .seconds(30)
+        let deliveries = [try delivery("invited", actor: "a", index: 0), slow]
+        let task = Task { await engine.run(scenario: "s", vendor: "testlify", actors: [("a", deliveries)]) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        let result = await task.value
+        #expect(result.steps.count == 2)
+        #expect(result.steps[0].verdict == .passed)
+        #expect(result.steps[1].verdict == .notSent("interrupted"))
+    }
+
+    @Test func junitParsesWithTheRightCounts() async throws {
+        let run = try await sampleRun()
+        let xml = JUnitReport.render(run)
+        let parser = XMLParser(data: Data(xml.utf8))
+        let counter = XMLCounter()
+        parser.delegate = counter
+        #expect(parser.parse(), "\(String(describing: parser.parserError))")
+        #expect(counter.counts["testsuites"] == 1)
+        #expect(counter.counts["testsuite"] == 2)
+        #expect(counter.counts["testcase"] == 5)
+        #expect(counter.counts["failure"] == 1)
+        let root = try #require(counter.attributes["testsuites"]?.first)
+        #expect(root["tests"] == "5")
+        #expect(root["failures"] == "1")
+        let suites = try #require(counter.attributes["testsuite"])
+        #expect(suites.map { $0["name"] } == ["lifecycle", "faults"])
+        #expect(suites.map { $0["tests"] } == ["4", "1"])
+        let failure = try #require(counter.attributes["failure"]?.first)
+        #expect(failure["message"] == "expected status 2xx, got 500: boom")
+        #expect(xml.contains("jane: send fail &lt;&amp;&gt;"))
+    }
+
+    @Test func jsonReportMasksSignatures() async throws {
+        let run = try await sampleRun()
+        let text = String(decoding: JSONReport.render(run), as: UTF8.self)
+        #expect(text.contains(#""name": "svix-signature","#))
+        #expect(!text.contains("v1,"))
+        #expect(!text.contains("whsec_"))
+        #expect(text.contains(#""status": 500"#))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-report-\(UUID().uuidString)")
+        let spec = try #require(ReportSpec("json=\(directory.path)/nested/run.json"))
+        try spec.write(run)
+        #expect(FileManager.default.fileExists(atPath: directory.path + "/nested/run.json"))
+        try? FileManager.default.removeItem(at: directory)
+        #expect(ReportSpec("html=x") == nil)
+    }
+
+    @Test func consoleLines() async throws {
+        let run = try await sampleRun()
+        let plain = ConsoleReporter(useColor: false)
+        let failed = try #require(
+            run.scenarios[0].steps.first { if case .failed = $0.verdict { true } else { false } })
+        #expect(plain.line(for: failed).hasPrefix("✗  jane  send fail <&>  500"))
+        #expect(plain.line(for: failed).contains("\n    expected status 2xx, got 500"))
+        #expect(!plain.line(for: failed).contains("\u{1B}["))
+        #expect(ConsoleReporter(useColor: true).line(for: failed).contains("\u{1B}[31m"))
+        #expect(plain.summary(for: run).hasPrefix("FAIL  5 steps: 4 passed, 1 failed"))
+    }
+}
+
+actor LockedOrder {
+    var items: [String] = []
+    func add(_ item: String) { items.append(item) }
+}
+
+@Suite struct ExchangeTextTests {
+    @Test func masksSecretsUnlessAsked() {
+        let request = OutgoingRequest(
+            url: "http://127.0.0.1:1/webhooks/testlify",
+            headers: [("svix-signature", "v1,c2VjcmV0"), ("Content-Type", "application/json")],
+            body: Array("{}".utf8))
+        let exchange = Exchange(
+            request: request, startedAtMilliseconds: 0, duration: .milliseconds(12),
+            outcome: .success(ResponseSummary(status: 200, body: Array(#"{"ok":true}"#.utf8))))
+        let text = ExchangeText.render(exchange)
+        #expect(text.contains("> svix-signature: ****"))
+        #expect(text.contains("< HTTP/1.1 200  (12ms)"))
+        #expect(ExchangeText.render(exchange, showSecrets: true).contains("v1,c2VjcmV0"))
+        let failed = Exchange(
+            request: request, startedAtMilliseconds: 0, duration: .milliseconds(3),
+            outcome: .failure(TransportFailure(.connectionRefused, "connection refused by 127.0.0.1")))
+        #expect(
+            ExchangeText.render(failed).hasSuffix(
+                "! no response after 3ms: connection-refused: connection refused by 127.0.0.1"))
+    }
+
+    @Test func exitCodes() {
+        var run = RunResult(startedAtMilliseconds: 0)
+        #expect(run.exitCode == 0)
+        run.scenarios = [
+            ScenarioResult(
+                name: "s", vendor: "testlify", startedAtMilliseconds: 0,
+                steps: [StepResult(name: "x", verdict: .failed(["f"]))])
+        ]
+        #expect(run.exitCode == 1)
+        run.interrupted = true
+        #expect(run.exitCode == 130)
+    }
+}
+
+@Suite(.serialized) struct InterruptTests {
+    @Test func sigintCancelsTheRunAndReportsIt() async {
+        let (value, interrupted) = await Interrupts.cancellingOnSignals { () -> String in
+            do {
+                try await Task.sleep(for: .milliseconds(200))
+                kill(getpid(), SIGINT)
+                try await Task.sleep(for: .seconds(20))
+                return "finished"
+            } catch {
+                return "cancelled"
+            }
+        }
+        #expect(value == "cancelled")
+        #expect(interrupted)
+    }
+}
