@@ -28,8 +28,12 @@ public struct YAMLReader: Sendable {
             throw .error("no such file", at: start)
         }
         guard !isDirectory.boolValue else { throw .error("is a directory, not a scenario file", at: start) }
-        let size =
-            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        // Only regular files: a FIFO or a device could block or never end.
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw .error("not a regular file", at: start)
+        }
+        let size = Int(status.st_size)
         guard size <= maxFileSize else {
             throw .error("file is too large (\(size) bytes; the limit is \(maxFileSize) bytes)", at: start)
         }

@@ -141,6 +141,13 @@ import Testing
         #expect(outcome.summary == "2 files checked, 2 errors")
         #expect(outcome.exitCode == 2)
     }
+
+    @Test func namedPipeIsRefusedWithoutBlocking() throws {
+        let path = directory + "/pipe.yaml"
+        #expect(mkfifo(path, 0o600) == 0)
+        let outcome = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: ["pipe.yaml"])
+        #expect(outcome.output == "pipe.yaml:1:1: error: not a regular file\n")
+    }
 }
 
 /// The `check` command's logic end to end: every shipped scenario is clean, output and exit codes.
