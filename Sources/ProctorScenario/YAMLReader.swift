@@ -186,6 +186,10 @@ public struct YAMLReader: Sendable {
             if problem.contains("another document") {
                 return .error("a scenario file holds one YAML document; found a second one", at: at(mark))
             }
+            if problem == "found undefined alias", let name = aliasName(at: mark, bytes: bytes) {
+                return .error(
+                    "invalid YAML: alias '*\(name)' refers to no anchor '&\(name)' before it", at: at(mark))
+            }
             return .error("invalid YAML: \(problem)", at: at(mark))
         case .reader(let problem, let offset, _, _):
             var location = SourceLocation(file: displayPath, line: 1, column: 1)
@@ -208,6 +212,19 @@ public struct YAMLReader: Sendable {
         default:
             return .error("invalid YAML: \(error)", at: SourceLocation(file: displayPath, line: 1, column: 1))
         }
+    }
+
+    /// The name of the alias (`*name`) that starts at `mark`.
+    static func aliasName(at mark: Mark, bytes: [UInt8]) -> String? {
+        guard let range = lineRange(mark.line, in: bytes) else { return nil }
+        let line = Array(bytes[range])
+        let start = utf8Offset(ofColumn: mark.column, in: line)
+        guard start < line.count, line[start] == UInt8(ascii: "*") else { return nil }
+        let name = line[(start + 1)...].prefix {
+            ![UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\r")]
+                .contains($0)
+        }
+        return name.isEmpty ? nil : String(decoding: name, as: UTF8.self)
     }
 
     /// The 1-based column of a tab in the leading whitespace of `line`, if any.
