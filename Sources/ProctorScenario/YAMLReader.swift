@@ -426,9 +426,15 @@ enum NestingScanner {
             if depth > limit { return (lineNumber, i - start + 1) }
             var quote: UInt8?
             var last: UInt8 = UInt8(ascii: " ")
+            // The last character that was not a space; nil at the start of the content. Outside
+            // flow context a bracket opens a collection only where a value starts; elsewhere it is
+            // part of a plain scalar (`note: see [1`).
+            var lastNonSpace: UInt8?
             var j = i
             while j < end {
                 let c = bytes[j]
+                let previous = lastNonSpace
+                if c != UInt8(ascii: " ") { lastNonSpace = c }
                 if let q = quote {
                     if c == q { quote = nil }
                 } else {
@@ -440,6 +446,11 @@ enum NestingScanner {
                             quote = c
                         }
                     case UInt8(ascii: "["), UInt8(ascii: "{"):
+                        if flowDepth == 0, let previous,
+                            ![UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "?")].contains(previous)
+                        {
+                            break
+                        }
                         flowDepth += 1
                         if depth + flowDepth > limit {
                             return (
