@@ -583,7 +583,9 @@ struct LoadSession {
         }
         let allowed = ScenarioKeys.allowed[action] ?? []
         for (key, pair) in fields where key != action && !allowed.contains(key) {
-            error("'\(key)' does not apply to a '\(action)' step", at: pair.key.location)
+            error(
+                "'\(key)' does not apply to \(action == "include" ? "an" : "a") '\(action)' step",
+                at: pair.key.location)
         }
         var actor = inheritedActor
         if let asNode = fields["as"], let name = string(asNode.value, key: "as") {
@@ -841,18 +843,18 @@ struct LoadSession {
         }
         let interpolation = EnvironmentInterpolation(environment: loader.environment)
         var node = interpolation.interpolate(rawRoot, into: &diagnostics, failed: &interpolationFailures)
-        if let pairs = node.pairs {
-            guard let fields = keyed(node, allowed: ["steps"], what: "an included file"),
-                let steps = fields["steps"]
-            else {
-                if node.pairs?.contains(where: { $0.key.scalarText == "steps" }) == false {
+        if node.pairs != nil {
+            // A mapping form: `steps:` and nothing else (other keys are reported by `keyed`).
+            guard let fields = keyed(node, allowed: ["steps"], what: "an included file") else { return [] }
+            guard let steps = fields["steps"] else {
+                // Keys other than `steps` were reported as unknown; an empty mapping is not.
+                if fields.isEmpty && node.pairs?.isEmpty == true {
                     error(
                         "an included file holds a list of steps, or a mapping with 'steps'", at: node.location
                     )
                 }
                 return []
             }
-            _ = pairs
             node = steps.value
         }
         includeStack.append(absolute)

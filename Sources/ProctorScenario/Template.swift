@@ -22,25 +22,38 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `a.b[0].c`; nil when the text is not such a path (empty segments, bad indexes).
     public init?(parsing text: String) {
-        guard !text.isEmpty else { return nil }
+        let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        let bytes = Array(text.utf8)
+        let n = bytes.count
+        guard n > 0 else { return nil }
         var components: [PathComponent] = []
-        for segment in text.split(separator: ".", omittingEmptySubsequences: false) {
-            let bracket = segment.firstIndex(of: "[") ?? segment.endIndex
-            let key = segment[..<bracket]
-            guard !key.isEmpty, !key.contains("]") else { return nil }
-            components.append(.key(String(key)))
-            var rest = segment[bracket...]
-            while !rest.isEmpty {
-                guard rest.first == "[", let close = rest.firstIndex(of: "]") else { return nil }
-                let digits = rest[rest.index(after: rest.startIndex)..<close]
-                guard !digits.isEmpty, digits.count < 10, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-                    let index = Int(digits)
-                else { return nil }
-                components.append(.index(index))
-                rest = rest[rest.index(after: close)...]
+        var i = 0
+        while true {
+            let start = i
+            while i < n, bytes[i] != dot, bytes[i] != open {
+                if bytes[i] == close { return nil }
+                i += 1
             }
+            guard i > start else { return nil }
+            components.append(.key(String(decoding: bytes[start..<i], as: UTF8.self)))
+            while i < n, bytes[i] == open {
+                i += 1
+                var value = 0
+                var digits = 0
+                while i < n, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+                    value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+                    digits += 1
+                    i += 1
+                    if digits > 9 { return nil }
+                }
+                guard digits > 0, i < n, bytes[i] == close else { return nil }
+                i += 1
+                components.append(.index(value))
+            }
+            if i == n { break }
+            guard bytes[i] == dot, i + 1 < n else { return nil }
+            i += 1
         }
-        guard !components.isEmpty else { return nil }
         self.components = components
     }
 
@@ -220,7 +233,8 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
             }
             let inner = String(rest[innerStart..<close]).trimmingCharacters(in: " ")
             guard let reference = TemplateReference.parse(inner) else {
-                throw .error("'{{\(inner)}}' is not a reference; write \(TemplateReference.forms)", at: location)
+                throw .error(
+                    "'{{\(inner)}}' is not a reference; write \(TemplateReference.forms)", at: location)
             }
             segments.append(.reference(reference))
             rest = rest[rest.utf8.index(close, offsetBy: 2)...]

@@ -28,8 +28,12 @@ public struct YAMLReader: Sendable {
             throw .error("no such file", at: start)
         }
         guard !isDirectory.boolValue else { throw .error("is a directory, not a scenario file", at: start) }
-        let size =
-            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        // Only regular files: a FIFO or a device could block or never end.
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw .error("not a regular file", at: start)
+        }
+        let size = Int(status.st_size)
         guard size <= maxFileSize else {
             throw .error("file is too large (\(size) bytes; the limit is \(maxFileSize) bytes)", at: start)
         }
@@ -182,6 +186,10 @@ public struct YAMLReader: Sendable {
             if problem.contains("another document") {
                 return .error("a scenario file holds one YAML document; found a second one", at: at(mark))
             }
+            if problem == "found undefined alias", let name = aliasName(at: mark, bytes: bytes) {
+                return .error(
+                    "invalid YAML: alias '*\(name)' refers to no anchor '&\(name)' before it", at: at(mark))
+            }
             return .error("invalid YAML: \(problem)", at: at(mark))
         case .reader(let problem, let offset, _, _):
             var location = SourceLocation(file: displayPath, line: 1, column: 1)
@@ -204,6 +212,19 @@ public struct YAMLReader: Sendable {
         default:
             return .error("invalid YAML: \(error)", at: SourceLocation(file: displayPath, line: 1, column: 1))
         }
+    }
+
+    /// The name of the alias (`*name`) that starts at `mark`.
+    static func aliasName(at mark: Mark, bytes: [UInt8]) -> String? {
+        guard let range = lineRange(mark.line, in: bytes) else { return nil }
+        let line = Array(bytes[range])
+        let start = utf8Offset(ofColumn: mark.column, in: line)
+        guard start < line.count, line[start] == UInt8(ascii: "*") else { return nil }
+        let name = line[(start + 1)...].prefix {
+            ![UInt8(ascii: " "), UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\r")]
+                .contains($0)
+        }
+        return name.isEmpty ? nil : String(decoding: name, as: UTF8.self)
     }
 
     /// The 1-based column of a tab in the leading whitespace of `line`, if any.
@@ -405,9 +426,15 @@ enum NestingScanner {
             if depth > limit { return (lineNumber, i - start + 1) }
             var quote: UInt8?
             var last: UInt8 = UInt8(ascii: " ")
+            // The last character that was not a space; nil at the start of the content. Outside
+            // flow context a bracket opens a collection only where a value starts; elsewhere it is
+            // part of a plain scalar (`note: see [1`).
+            var lastNonSpace: UInt8?
             var j = i
             while j < end {
                 let c = bytes[j]
+                let previous = lastNonSpace
+                if c != UInt8(ascii: " ") { lastNonSpace = c }
                 if let q = quote {
                     if c == q { quote = nil }
                 } else {
@@ -419,6 +446,11 @@ enum NestingScanner {
                             quote = c
                         }
                     case UInt8(ascii: "["), UInt8(ascii: "{"):
+                        if flowDepth == 0, let previous,
+                            ![UInt8(ascii: ":"), UInt8(ascii: "-"), UInt8(ascii: "?")].contains(previous)
+                        {
+                            break
+                        }
                         flowDepth += 1
                         if depth + flowDepth > limit {
                             return (

@@ -105,6 +105,25 @@ import Testing
         #expect(second.output == "deep-indent.yaml:257:257: error: nesting is deeper than 256 levels\n")
     }
 
+    @Test func bracketsInsidePlainScalarsDoNotHideDeepNesting() throws {
+        var text = "scenario: a[b\nnote: " + String(repeating: "x[", count: 300) + "\nsteps:\n"
+        for level in 0..<300 { text += String(repeating: "  ", count: level + 1) + "- \n" }
+        let outcome = try check("hidden-depth.yaml", Array(text.utf8))
+        #expect(outcome.output == "hidden-depth.yaml:258:511: error: nesting is deeper than 256 levels\n")
+    }
+
+    @Test func bracketsInsidePlainScalarsAreText() throws {
+        let note = String(repeating: "x[", count: 300)
+        let text = "scenario: s\nvendor: testlify\nsecret: \(note)\nsteps: []\n"
+        let outcome = try check("brackets.yaml", Array(text.utf8))
+        #expect(outcome.output == "")
+        let scenario = ScenarioLoader(vocabulary: TestVocabulary(), currentDirectory: directory).load(
+            path: "brackets.yaml"
+        )
+        .scenario
+        #expect(scenario?.secret?.value == note)
+    }
+
     @Test func aliasChainsDeeperThanTheLimitAreRefused() throws {
         var text = "a0: &a0 [x]\n"
         for i in 1...2_000 { text += "a\(i): &a\(i) [*a\(i - 1)]\n" }
@@ -140,6 +159,13 @@ import Testing
                 """)
         #expect(outcome.summary == "2 files checked, 2 errors")
         #expect(outcome.exitCode == 2)
+    }
+
+    @Test func namedPipeIsRefusedWithoutBlocking() throws {
+        let path = directory + "/pipe.yaml"
+        #expect(mkfifo(path, 0o600) == 0)
+        let outcome = ScenarioCheck(loader: Fixtures.loader(in: directory)).run(paths: ["pipe.yaml"])
+        #expect(outcome.output == "pipe.yaml:1:1: error: not a regular file\n")
     }
 }
 

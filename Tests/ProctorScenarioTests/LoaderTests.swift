@@ -333,6 +333,20 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         #expect(throws: Diagnostic.self) { try Template(parsing: text) }
     }
 
+    @Test func parsesFieldPaths() {
+        #expect(
+            FieldPath(parsing: "data.customQuestions[0].score")?.components == [
+                .key("data"), .key("customQuestions"), .index(0), .key("score"),
+            ])
+        #expect(FieldPath(parsing: "a[1][2]")?.components == [.key("a"), .index(1), .index(2)])
+        #expect(FieldPath(parsing: "naïve.clé")?.components == [.key("naïve"), .key("clé")])
+        for bad in [
+            "", ".a", "a.", "a..b", "[0]", "a[]", "a[x]", "a[0", "a]", "a[0]b", "a.[0]", "a[12345678901]",
+        ] {
+            #expect(FieldPath(parsing: bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func resolvesAgainstAContext() throws {
         let context = TemplateContext(
             currentActor: "jane",
