@@ -188,10 +188,11 @@ struct TestlifyBuilder: PayloadBuilder {
                 if template.stringValue?.isEmpty == false { return legacy ? iso(time) : .null }
                 return template
             case "status" where keys.count == 2 && template.stringValue != nil:
-                return .string(state.status ?? "INVITED")
-            case "candidateStatus": return .string(state.status ?? "INVITED")
+                return .string(quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
+            case "candidateStatus":
+                return .string(quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
             case "candidateStage":
-                let prose = state.stage ?? "Invited For Assessment"
+                let prose = quirks.contains("score-update-rejected") ? "Rejected" : state.stage ?? "Invited For Assessment"
                 return .string(legacy ? prose : TestlifyBuilder.upperSnake(prose))
             case "isArchived" where event.organisational: return .bool(event.name == "assessment.archived")
             case "assessmentStatus" where event.organisational && !legacy:

@@ -174,6 +174,10 @@ enum VendorProfiles {
                 defaultOn: ["candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
                     "candidate.score_updated"], group: "timestamp"),
             QuirkSpec(
+                "score-update-rejected",
+                "a score update reports status REJECTED and stage Rejected, as the vendor's example does",
+                events: ["candidate.score_updated"]),
+            QuirkSpec(
                 "status-change-event", "invitations and score updates are sent with event \"candidateStatusChanged\"",
                 events: ["candidate.invited", "candidate.score_updated"], always: true),
             QuirkSpec(
