@@ -175,6 +175,8 @@ struct TestlifyBuilder: PayloadBuilder {
             case "assessment" where template.stringValue != nil: return .string(identity.jobRole)
             case "assessmentName", "assessmentTitle", "jobRoleName": return .string(identity.jobRole)
             case "title", "name":
+                // Grading bands and test types are the vendor's vocabulary.
+                if path.contains("grading") || path.parentKey == "testLibraryType" { return template }
                 if keys.count == 2 || path.parentKey == "assessment" { return .string(identity.jobRole) }
                 if path.contains("qualificationQuestions") { return nil }
                 var r = stable(path)
@@ -272,6 +274,10 @@ struct TestlifyBuilder: PayloadBuilder {
             case "description":
                 if let s = template.stringValue, TestlifyBuilder.vocabularyDescriptions.contains(s) || s.isEmpty {
                     return template
+                }
+                if path.parentKey == "skills" {
+                    var r = stable(path)
+                    return .string(r.element(of: FakeData.skills) ?? "Teamwork")
                 }
                 var r = stable(path)
                 return .string(FakeData.sentence(&r))
