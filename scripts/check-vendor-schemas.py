@@ -99,7 +99,9 @@ VOCAB = {"label", "slug", "type", "visibility", "classification", "format", "lan
          "added_label", "removed_label", "topics", "labels", "remarks", "startIPAddress", "recentLongitude", "device",
          "browserName", "country", "state"}
 # Vendor constants: Talview's pending report URL and zero interval, Testlify v1's "null" string.
-CONSTANTS = {"00:00:00", "https://reports.talview.com/pending", "null"}
+# Grading bands and test types are vocabulary found under the generic key `name`.
+CONSTANTS = {"00:00:00", "https://reports.talview.com/pending", "null", "NOT_SUITABLE", "BEGINNER", "INTERMEDIATE",
+             "EXPERIENCED", "EXPERT", "PROFICIENT", "Situational Judgement"}
 checked = 0
 for row in catalog:
     vendor, event = row["vendor"], row["event"]

@@ -36,6 +36,18 @@ struct EmitCommand: ParsableCommand {
     @Option(help: "Signing secret (whsec_... for Standard Webhooks). Repeat for key rotation.")
     var secret: [String] = []
 
+    @Option(name: .customLong("header"), help: "NAME: VALUE header added to the request. Repeatable.")
+    var headers: [String] = []
+
+    @Option(name: .customLong("hmac-header"), help: "Sign with a generic HMAC-SHA256 header of this name (first --secret is the key).")
+    var hmacHeader: String?
+
+    @Option(name: .customLong("hmac-encoding"), help: "hex or base64 (with --hmac-header).")
+    var hmacEncoding: String = "hex"
+
+    @Option(name: .customLong("hmac-prefix"), help: "Prefix of the HMAC header value, e.g. sha256= (with --hmac-header).")
+    var hmacPrefix: String = ""
+
     @Option(help: "json (body), http (full request) or curl.")
     var format: String = "json"
 
@@ -50,7 +62,7 @@ struct EmitCommand: ParsableCommand {
 
     func run() throws {
         guard let format = EmitRendering.Format(rawValue: format) else {
-            throw ValidationError("--format must be json, http or curl")
+            throw badInput("--format must be json, http or curl")
         }
         let now = time ?? Int64(Date().timeIntervalSince1970 * 1000)
         let clock = FixedClock(milliseconds: now)
@@ -69,8 +81,20 @@ struct EmitCommand: ParsableCommand {
             if secrets.isEmpty, case .standardWebhooks = generated.signing {
                 secrets = [VendorCatalog.demoSecret(seed: seed)]
             }
-            let request = try generated.request(
-                options: SigningOptions(secrets: secrets), timestampSeconds: now / 1000)
+            var options = SigningOptions(secrets: secrets)
+            if let name = hmacHeader {
+                guard let encoding = HMACSigning.Encoding(rawValue: hmacEncoding) else {
+                    throw badInput("--hmac-encoding must be hex or base64")
+                }
+                options.scheme = .hmac(HMACSigning(header: name, encoding: encoding, prefix: hmacPrefix))
+            }
+            for h in headers {
+                guard let colon = h.firstIndex(of: ":") else { throw badInput("--header must be NAME: VALUE") }
+                options.extraHeaders.append(HTTPHeader(
+                    String(h[..<colon]).trimmingCharacters(in: .whitespaces),
+                    String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+            }
+            let request = try generated.request(options: options, timestampSeconds: now / 1000)
             print(EmitRendering.render(request, event: generated, format: format, target: target, showSecrets: showSecrets),
                 terminator: "")
         } catch let error as GenerationError {

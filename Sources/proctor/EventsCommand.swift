@@ -18,7 +18,7 @@ struct EventsCommand: ParsableCommand {
 
     func run() throws {
         guard let format = CatalogListing.Format(rawValue: format) else {
-            throw ValidationError("--format must be table or json")
+            throw badInput("--format must be table or json")
         }
         do {
             print(try CatalogListing.render(.standard, vendor: vendor, format: format, quirks: quirks), terminator: "")
@@ -27,6 +27,12 @@ struct EventsCommand: ParsableCommand {
             throw ExitCode(2)
         }
     }
+}
+
+/// Prints `error: message` and returns the exit code for bad input (2).
+func badInput(_ message: String) -> ExitCode {
+    printError(message)
+    return ExitCode(2)
 }
 
 func printError(_ message: String) {

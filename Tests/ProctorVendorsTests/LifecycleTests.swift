@@ -211,3 +211,19 @@ func milliseconds(_ iso: String?) -> Int64? {
         #expect(string(derived, "data.name") == "Sofía Müller")
     }
 }
+
+@Suite struct QualifiedTimeTests {
+    @Test func solutionTimesFallWithinTheAttempt() throws {
+        for seed in UInt64(1)...50 {
+            let events = try lifecycle("qualified", ["assessment_result_started", "assessment_result_submitted"], seed: seed)
+            let body = events[1].body
+            let started = try #require(milliseconds(string(body, "data.started_at")))
+            let submitted = try #require(milliseconds(string(body, "data.submitted_at")))
+            for solution in body["data"]?["solutions"]?.arrayValue ?? [] {
+                let solved = try #require(milliseconds(solution["first_test_case_solved_at"]?.stringValue))
+                let completed = try #require(milliseconds(solution["completed_at"]?.stringValue))
+                #expect(started <= solved && solved <= completed && completed <= submitted, "seed \(seed)")
+            }
+        }
+    }
+}

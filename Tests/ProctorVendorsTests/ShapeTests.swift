@@ -89,7 +89,9 @@ let eventsWithExamples: [String] = VendorCatalog.standard.profiles.flatMap { p i
         let vocabularyKeys = TestlifyBuilder.vocabulary.union(QualifiedBuilder.vocabulary).union(TalviewBuilder.vocabulary)
             .union(["state", "prev_state", "candidateStatus", "candidateStage", "description", "added_label",
                 "removed_label", "labels", "remarks", "startIPAddress", "recentLongitude", "device", "topics", "browserName", "country"])
-        let constants: Set<String> = ["00:00:00", "https://reports.talview.com/pending", "null"]
+        // Vendor constants and vocabulary found under generic keys (grading bands, test types).
+        let constants: Set<String> = ["00:00:00", "https://reports.talview.com/pending", "null", "NOT_SUITABLE", "BEGINNER",
+            "INTERMEDIATE", "EXPERIENCED", "EXPERT", "PROFICIENT", "Situational Judgement"]
         func strings(_ v: JSONValue, _ key: String, into out: inout [(String, String)]) {
             switch v {
             case .string(let s): out.append((key, s))

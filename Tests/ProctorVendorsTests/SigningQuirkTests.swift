@@ -223,3 +223,20 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
         #expect(throws: GenerationError.self) { try Override(assignment: "novalue") }
     }
 }
+
+@Suite struct ActorFieldTests {
+    @Test func sharedKeysAreNotReplacedWholesale() throws {
+        let e = try catalog.generate(vendor: "talview", event: "ae.test_instance.created", fields: ["id": 5, "candidate_id": 77],
+            seed: 1, clock: fixedClock)
+        #expect(e.body["candidate"]?["id"] == 77)
+        #expect(e.body["measurement"]?["id"] != 5)
+    }
+
+    @Test func scoreUpdateCanReportRejected() throws {
+        let e = try catalog.generate(vendor: "testlify-v1", event: "candidate.score_updated", seed: 1, clock: fixedClock,
+            quirks: ["score-update-rejected"])
+        #expect(e.body["data"]?["candidateStatus"] == "REJECTED")
+        #expect(e.body["data"]?["status"] == "REJECTED")
+        #expect(e.body["data"]?["candidateStage"] == "Rejected")
+    }
+}

@@ -182,9 +182,14 @@ struct QualifiedBuilder: PayloadBuilder {
                 if let t = state.completedAt { return iso(t) }
                 return template.isNull ? template : iso(time)
             case "completed_at", "first_test_case_solved_at":
+                // Within the attempt: the first test passes in its first half, the solution
+                // completes in its second half.
                 guard !template.isNull else { return template }
+                let start = state.startedAt ?? time - 900_000
+                let span = max(2_000, time - start)
                 var r = identity.random("qualified:solved:" + path.text)
-                return iso(time - Int64(r.int(in: 5...900)) * 1000)
+                let percent = key == "completed_at" ? r.int(in: 50...99) : r.int(in: 5...49)
+                return iso(start + span * Int64(percent) / 100)
             case "accumulated_seconds": return .int(seconds(since: state.startedAt))
             case "score":
                 if keys.count == 2 { return .double(resultScore) }

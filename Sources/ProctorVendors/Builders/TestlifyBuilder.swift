@@ -175,6 +175,8 @@ struct TestlifyBuilder: PayloadBuilder {
             case "assessment" where template.stringValue != nil: return .string(identity.jobRole)
             case "assessmentName", "assessmentTitle", "jobRoleName": return .string(identity.jobRole)
             case "title", "name":
+                // Grading bands and test types are the vendor's vocabulary.
+                if path.contains("grading") || path.parentKey == "testLibraryType" { return template }
                 if keys.count == 2 || path.parentKey == "assessment" { return .string(identity.jobRole) }
                 if path.contains("qualificationQuestions") { return nil }
                 var r = stable(path)
@@ -188,10 +190,11 @@ struct TestlifyBuilder: PayloadBuilder {
                 if template.stringValue?.isEmpty == false { return legacy ? iso(time) : .null }
                 return template
             case "status" where keys.count == 2 && template.stringValue != nil:
-                return .string(state.status ?? "INVITED")
-            case "candidateStatus": return .string(state.status ?? "INVITED")
+                return .string(quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
+            case "candidateStatus":
+                return .string(quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
             case "candidateStage":
-                let prose = state.stage ?? "Invited For Assessment"
+                let prose = quirks.contains("score-update-rejected") ? "Rejected" : state.stage ?? "Invited For Assessment"
                 return .string(legacy ? prose : TestlifyBuilder.upperSnake(prose))
             case "isArchived" where event.organisational: return .bool(event.name == "assessment.archived")
             case "assessmentStatus" where event.organisational && !legacy:
@@ -271,6 +274,10 @@ struct TestlifyBuilder: PayloadBuilder {
             case "description":
                 if let s = template.stringValue, TestlifyBuilder.vocabularyDescriptions.contains(s) || s.isEmpty {
                     return template
+                }
+                if path.parentKey == "skills" {
+                    var r = stable(path)
+                    return .string(r.element(of: FakeData.skills) ?? "Teamwork")
                 }
                 var r = stable(path)
                 return .string(FakeData.sentence(&r))

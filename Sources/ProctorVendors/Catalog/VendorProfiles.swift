@@ -36,7 +36,7 @@ enum VendorProfiles {
                 events: ["ae.test_instance.updated"], always: true),
         ],
         lifecycle: [("created", "ae.test_instance.created"), ("updated", "ae.test_instance.updated")],
-        retries: "not documented",
+        retries: "not documented", retryPolicy: .none,
         builder: TalviewBuilder())
 
     // MARK: Testlify (Svix)
@@ -95,6 +95,7 @@ enum VendorProfiles {
         ],
         lifecycle: testlifyCandidateEvents.map { ($0, "candidate." + $0) },
         retries: "Svix: immediately, then 5s, 5m, 30m, 2h, 5h, 10h, 10h; success is a 2xx within 15s",
+        retryPolicy: .svix,
         builder: TestlifyBuilder(legacy: false))
 
     // MARK: Testlify v1 (legacy)
@@ -174,6 +175,10 @@ enum VendorProfiles {
                 defaultOn: ["candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
                     "candidate.score_updated"], group: "timestamp"),
             QuirkSpec(
+                "score-update-rejected",
+                "a score update reports status REJECTED and stage Rejected, as the vendor's example does",
+                events: ["candidate.score_updated"]),
+            QuirkSpec(
                 "status-change-event", "invitations and score updates are sent with event \"candidateStatusChanged\"",
                 events: ["candidate.invited", "candidate.score_updated"], always: true),
             QuirkSpec(
@@ -189,7 +194,7 @@ enum VendorProfiles {
                 "nullable-null", "companyId and resellerId are null", events: legacyCandidateNames, always: true),
         ],
         lifecycle: legacyCandidateEvents.map { ($0, "candidate." + $0) },
-        retries: "none automatic (manual \"Force Retry\" only)",
+        retries: "none automatic (manual \"Force Retry\" only)", retryPolicy: .none,
         builder: TestlifyBuilder(legacy: true))
 
     // MARK: Qualified
@@ -270,5 +275,6 @@ enum VendorProfiles {
             ("submitted", "assessment_result_submitted"), ("reviewed", "assessment_result_review_submitted"),
         ],
         retries: "one retry after at least 60s, only on connection failure, a 5s connect timeout or 502, 503, 504, 520, 521, 523, 525, 526, 527, 530",
+        retryPolicy: .qualified,
         builder: QualifiedBuilder())
 }

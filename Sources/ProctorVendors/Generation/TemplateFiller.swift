@@ -44,7 +44,7 @@ struct TemplateFiller {
     var vocabularyKeys: Set<String>
 
     func fill(_ template: JSONValue, at path: FillPath = FillPath()) -> JSONValue {
-        if let override = identity.fieldOverride(for: path.key), !path.key.isEmpty, isLeafLike(template) {
+        if !Self.sharedKeys.contains(path.key), let override = identity.fieldOverride(for: path.key), isLeafLike(template) {
             return override
         }
         switch template {
@@ -63,6 +63,10 @@ struct TemplateFiller {
             return generic(template, at: path)
         }
     }
+
+    /// Keys that name different things in different records; an actor field never replaces them
+    /// wholesale (ids are given as `candidate_id`, `candidateId` and the like instead).
+    static let sharedKeys: Set<String> = ["", "id", "_id", "name", "title", "status", "state", "type", "event", "description"]
 
     private func isLeafLike(_ value: JSONValue) -> Bool {
         switch value {
