@@ -100,6 +100,7 @@ let package = Package(
                 "ProctorVendors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(name: "ProctorReceiverTests", dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors"]),
