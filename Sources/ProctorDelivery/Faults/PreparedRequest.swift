@@ -23,7 +23,7 @@ public struct SignatureHeaderNames: Sendable, Hashable {
 }
 
 /// How a message is signed.
-public struct MessageSigning: Sendable, Hashable {
+public struct MessageSigning: Sendable, Hashable, CustomStringConvertible {
     public var secret: StandardWebhooksSecret
     public var names: SignatureHeaderNames
 
@@ -31,6 +31,9 @@ public struct MessageSigning: Sendable, Hashable {
         self.secret = secret
         self.names = names
     }
+
+    /// The secret stays masked.
+    public var description: String { "Standard Webhooks signing (\(names.signature), secret \(secret))" }
 }
 
 /// What a signature header should hold, for the signature faults.
