@@ -1,5 +1,7 @@
 import Foundation
 import NIOCore
+import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 import ProctorDelivery
@@ -77,6 +79,37 @@ enum TestCertificate {
         #expect(exchange.response?.bodyText == "tls ok")
     }
 
+    @Test func negotiatesHTTP2WhenOffered() async throws {
+        let certificate = try NIOSSLCertificate(
+            bytes: Array(TestCertificate.certificatePEM.utf8), format: .pem)
+        let key = try NIOSSLPrivateKey(bytes: Array(TestCertificate.keyPEM.utf8), format: .pem)
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
+        tls.applicationProtocols = ["h2"]
+        let context = try NIOSSLContext(configuration: tls)
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    _ = try child.pipeline.syncOperations.configureHTTP2Pipeline(
+                        mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
+                    ) { stream in
+                        stream.eventLoop.makeCompletedFuture {
+                            try stream.pipeline.syncOperations.addHandler(
+                                HTTP2FramePayloadToHTTP1ServerCodec())
+                            try stream.pipeline.syncOperations.addHandler(HTTP2AnswerHandler())
+                        }
+                    }
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let exchange = try await send(
+            port: channel.localAddress?.port ?? 0, configuration: TransportConfiguration(insecure: true))
+        try await channel.close()
+        #expect(exchange.response?.httpVersion == "HTTP/2", "\(String(describing: exchange.outcome))")
+        #expect(exchange.response?.bodyText == "h2 ok")
+    }
+
     @Test func insecureSkipsVerification() async throws {
         let server = try await startServer()
         let exchange = try await send(
@@ -99,5 +132,19 @@ final class FixedAnswerHandler: ChannelInboundHandler, Sendable {
         context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: answer))).whenComplete { _ in
             channel.close(promise: nil)
         }
+    }
+}
+
+/// Answers each HTTP/2 stream with 200 and `h2 ok`.
+final class HTTP2AnswerHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        let head = HTTPResponseHead(version: .http2, status: .ok, headers: ["content-length": "5"])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "h2 ok")))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 }
