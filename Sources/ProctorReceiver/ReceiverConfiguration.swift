@@ -61,7 +61,7 @@ public struct ChaosSettings: Sendable, Hashable {
 }
 
 /// A plain HMAC-SHA256 over the raw body in one header (for vendors without Standard Webhooks).
-public struct BodyHMACCheck: Sendable, Hashable {
+public struct BodyHMACCheck: Sendable, Hashable, CustomStringConvertible {
     public var header: String
     public var secret: [UInt8]
 
@@ -69,6 +69,9 @@ public struct BodyHMACCheck: Sendable, Hashable {
         self.header = header
         self.secret = secret
     }
+
+    /// The secret stays masked.
+    public var description: String { "HMAC-SHA256 in \(header) (secret ****)" }
 }
 
 /// Settings of the reference consumer.

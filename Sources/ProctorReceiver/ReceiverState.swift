@@ -76,8 +76,9 @@ public struct CandidateRecord: Sendable, Hashable {
 public actor ReceiverState {
     public private(set) var events: [ReceivedEvent] = []
     private var nextSequence = 1
-    private var seenMessageIds: Set<String> = []
+    private var seenMessageIds = BoundedSet(capacity: 100_000)
     private var deliveriesById: [String: Int] = [:]
+    private var deliveryOrder = BoundedSet(capacity: 100_000)
     private var statusSequenceIndex = 0
     private var random: SeededRandom
     private var candidates: [String: CandidateRecord] = [:]
@@ -97,6 +98,7 @@ public actor ReceiverState {
 
     func chaosAnswer(messageId: String, settings: ChaosSettings) -> ChaosAnswer? {
         let count = (deliveriesById[messageId] ?? 0) + 1
+        if let evicted = deliveryOrder.insert(messageId).evicted { deliveriesById[evicted] = nil }
         deliveriesById[messageId] = count
         if settings.dropConnectionRate > 0, random.chance(settings.dropConnectionRate) { return .drop }
         if count <= settings.failFirst { return .status(503) }
@@ -147,6 +149,37 @@ public actor ReceiverState {
     }
 
     public func allCandidates() -> [CandidateRecord] { candidates.values.sorted { $0.id < $1.id } }
+}
+
+/// A set that forgets its oldest members beyond `capacity`, so memory stays flat however many
+/// messages arrive.
+struct BoundedSet: Sendable {
+    let capacity: Int
+    private var members: Set<String> = []
+    private var order: [String] = []
+    private var head = 0
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Inserts `member`; returns whether it was new and which member was forgotten to make room.
+    mutating func insert(_ member: String) -> (inserted: Bool, evicted: String?) {
+        guard members.insert(member).inserted else { return (false, nil) }
+        var evicted: String?
+        if members.count > capacity {
+            let oldest = order[head]
+            head += 1
+            members.remove(oldest)
+            evicted = oldest
+            if head > capacity {
+                order.removeFirst(head)
+                head = 0
+            }
+        }
+        order.append(member)
+        return (true, evicted)
+    }
+
+    func contains(_ member: String) -> Bool { members.contains(member) }
 }
 
 enum Timestamps {

@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one.") var port = 8787
     @Option(
         help:
-            "Signing secret (whsec_...) for /webhooks/testlify; also PROCTOR_SECRET. Default: the sketch secret of DESIGN.md."
+            "Signing secret (whsec_...) for /webhooks/testlify; also PROCTOR_SECRET. Default: the example secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw."
     )
     var secret: String?
     @Option(
@@ -37,23 +37,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seed for --drop-connection-rate.") var seed: UInt64 = 1
 
     func run() async throws {
-        let configuration = try makeConfiguration(environment: ProcessInfo.processInfo.environment)
-        let receiver = ReferenceReceiver(configuration: configuration)
         do {
-            try await receiver.run { url in
-                let line =
-                    "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{talview,testlify,testlify-v1,qualified})\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+            let configuration = try makeConfiguration(environment: ProcessInfo.processInfo.environment)
+            let receiver = ReferenceReceiver(configuration: configuration)
+            do {
+                try await receiver.run { url in
+                    let line =
+                        "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{talview,testlify,testlify-v1,qualified})\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
+                }
+            } catch {
+                throw ServeOptionError("cannot serve on \(host):\(port): \(error)")
             }
-        } catch {
-            throw ValidationError("cannot serve on \(host):\(port): \(error)")
+        } catch let error as ServeOptionError {
+            // Bad input exits 2, as every proctor command does.
+            FileHandle.standardError.write(Data("proctor serve: error: \(error.message)\n".utf8))
+            throw ExitCode(2)
         }
     }
 
     func makeConfiguration(environment: [String: String]) throws -> ReceiverConfiguration {
         let secretText = secret ?? environment["PROCTOR_SECRET"] ?? ReceiverConfiguration.defaultSecretText
         guard let parsedSecret = StandardWebhooksSecret(secretText) else {
-            throw ValidationError("--secret: not a whsec_<base64> secret")
+            throw ServeOptionError("--secret: not a whsec_<base64> secret")
         }
         var checks: [String: BodyHMACCheck] = [:]
         for spec in hmac {
@@ -61,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard parts.count == 3, ReceiverConfiguration.vendors.contains(parts[0]), !parts[1].isEmpty,
                 !parts[2].isEmpty
             else {
-                throw ValidationError(
+                throw ServeOptionError(
                     "--hmac: expected VENDOR:HEADER:SECRET with VENDOR one of \(ReceiverConfiguration.vendors.joined(separator: ", "))"
                 )
             }
@@ -70,29 +76,35 @@ struct ServeCommand: AsyncParsableCommand {
         var chaos = ChaosSettings(failFirst: max(0, failFirst), seed: seed)
         if let status {
             guard let codes = ChaosSettings.parseStatuses(status) else {
-                throw ValidationError(
+                throw ServeOptionError(
                     "--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
             }
             chaos.statusSequence = codes
         }
         if let latency {
             guard let duration = DurationText.parse(latency) else {
-                throw ValidationError("--latency: expected \(DurationText.acceptedForms)")
+                throw ServeOptionError("--latency: expected \(DurationText.acceptedForms)")
             }
             chaos.latency = duration
         }
         if let dropConnectionRate {
             guard let rate = ChaosSettings.parseRate(dropConnectionRate) else {
-                throw ValidationError(
+                throw ServeOptionError(
                     "--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)"
                 )
             }
             chaos.dropConnectionRate = rate
         }
-        guard (0...65535).contains(port) else { throw ValidationError("--port: expected 0...65535") }
+        guard (0...65535).contains(port) else { throw ServeOptionError("--port: expected 0...65535") }
         return ReceiverConfiguration(
             host: host, port: port, secret: parsedSecret, hmacChecks: checks,
             maxBodyBytes: max(1, maxBodyBytes), chaos: chaos
         )
     }
+}
+
+/// A bad `serve` option or an address that cannot be bound.
+struct ServeOptionError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }

@@ -122,6 +122,12 @@ import Testing
         for fault in FaultKind.allCases { #expect(!fault.expectedConsumerAnswer.isEmpty) }
     }
 
+    @Test func secretsStayOutOfDescriptions() {
+        let text = String(describing: prepared) + String(reflecting: prepared)
+        #expect(!text.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        #expect(text.contains("whsec_****"))
+    }
+
     @Test func secretBearingHeadersAreMasked() {
         let headers: HeaderFields = [
             ("svix-signature", "v1,abc"), ("Authorization", "Bearer x"), ("Content-Type", "application/json"),

@@ -194,3 +194,29 @@ import Testing
         #expect(candidate?.status == "completed")
     }
 }
+
+@Suite(.serialized) struct BodyHMACDeliveryTests {
+    @Test(
+        arguments: [
+            (nil, 200), (FaultKind.badSignature, 401), (.missingSignature, 401), (.malformedSignature, 401),
+        ] as [(FaultKind?, Int)])
+    func talviewWithABodyHMAC(fault: FaultKind?, status: Int) async throws {
+        let key = Array("talview-secret".utf8)
+        let receiver = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(hmacChecks: [
+                "talview": BodyHMACCheck(header: "X-Signature", secret: key)
+            ])
+        ).start()
+        let prepared = PreparedRequest(
+            vendor: "talview", event: "ae.test_instance.created", url: receiver.url(vendor: "talview"),
+            body: Array(#"{"id":1,"candidate":{"id":7}}"#.utf8), messageId: "t1",
+            bodyHMAC: BodyHMACSigning(header: "X-Signature", key: key), timeout: .seconds(5))
+        let plan = try FaultInjector.plan(prepared, fault: fault)
+        let exchange = try await withHTTPTransport { transport in
+            await transport.send(plan[0].makeRequest(AttemptContext(attempt: 1, nowSeconds: 1_700_000_000)))
+        }
+        await receiver.stop()
+        #expect(exchange.response?.status == status)
+        #expect(throws: FaultError.self) { try FaultInjector.plan(prepared, fault: .staleTimestamp) }
+    }
+}

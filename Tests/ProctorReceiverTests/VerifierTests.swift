@@ -1,6 +1,6 @@
 import Foundation
 import ProctorJSON
-import ProctorReceiver
+@testable import ProctorReceiver
 import ProctorVendors
 import Testing
 
@@ -110,5 +110,20 @@ import Testing
         #expect(ChaosSettings.parseRate("150%") == nil)
         #expect(ChaosSettings.parseRate("-1") == nil)
         #expect(ChaosSettings.parseRate("lots") == nil)
+    }
+}
+
+@Suite struct BoundedSetTests {
+    @Test func forgetsTheOldest() {
+        var set = BoundedSet(capacity: 2)
+        #expect(set.insert("a") == (true, nil))
+        #expect(set.insert("a") == (false, nil))
+        #expect(set.insert("b") == (true, nil))
+        #expect(set.insert("c") == (true, "a"))
+        #expect(!set.contains("a"))
+        #expect(set.insert("d") == (true, "b"))
+        #expect(set.insert("e") == (true, "c"))
+        #expect(set.contains("d") && set.contains("e"))
+        #expect(set.insert("a") == (true, "d"))
     }
 }

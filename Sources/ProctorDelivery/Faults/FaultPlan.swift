@@ -86,9 +86,20 @@ public enum FaultInjector {
             .missingSignature, .webhookHeaders,
         ]
         if signatureFaults.contains(fault) && prepared.signing == nil {
-            throw FaultError(
-                fault: fault,
-                message: "\(prepared.vendor) requests are not signed, so there is no signature to alter")
+            let timestampFaults: Set<FaultKind> = [
+                .staleTimestamp, .futureTimestamp, .rotatedSecret, .webhookHeaders,
+            ]
+            if prepared.bodyHMAC == nil {
+                throw FaultError(
+                    fault: fault,
+                    message: "\(prepared.vendor) requests are not signed, so there is no signature to alter")
+            }
+            if timestampFaults.contains(fault) {
+                throw FaultError(
+                    fault: fault,
+                    message: "\(prepared.vendor) requests carry a body HMAC without timestamp or message id; "
+                        + "\(fault.rawValue) needs Standard Webhooks signing")
+            }
         }
         switch fault {
         case .duplicate: return [send("original"), send("duplicate")]

@@ -23,7 +23,7 @@ public struct SignatureHeaderNames: Sendable, Hashable {
 }
 
 /// How a message is signed.
-public struct MessageSigning: Sendable, Hashable {
+public struct MessageSigning: Sendable, Hashable, CustomStringConvertible {
     public var secret: StandardWebhooksSecret
     public var names: SignatureHeaderNames
 
@@ -31,6 +31,9 @@ public struct MessageSigning: Sendable, Hashable {
         self.secret = secret
         self.names = names
     }
+
+    /// The secret stays masked.
+    public var description: String { "Standard Webhooks signing (\(names.signature), secret \(secret))" }
 }
 
 /// What a signature header should hold, for the signature faults.
@@ -61,12 +64,16 @@ public struct PreparedRequest: Sendable, Hashable {
     public var messageId: String
     /// Nil for vendors that do not sign.
     public var signing: MessageSigning?
+    /// A plain HMAC of the body in one header, for vendors without Standard Webhooks (Talview
+    /// when configured). Applied after ``signing``.
+    public var bodyHMAC: BodyHMACSigning?
     public var timeout: Duration
 
     public init(
         vendor: String, event: String, method: String = "POST", url: String,
         headers: HeaderFields = [("Content-Type", "application/json")],
-        body: [UInt8], messageId: String, signing: MessageSigning? = nil, timeout: Duration = .seconds(15)
+        body: [UInt8], messageId: String, signing: MessageSigning? = nil, bodyHMAC: BodyHMACSigning? = nil,
+        timeout: Duration = .seconds(15)
     ) {
         self.vendor = vendor
         self.event = event
@@ -76,6 +83,7 @@ public struct PreparedRequest: Sendable, Hashable {
         self.body = body
         self.messageId = messageId
         self.signing = signing
+        self.bodyHMAC = bodyHMAC
         self.timeout = timeout
     }
 
@@ -104,7 +112,32 @@ public struct PreparedRequest: Sendable, Hashable {
             case .missing: headers.remove(names.signature)
             }
         }
+        if let bodyHMAC {
+            let valid = BodyHMAC.headerValue(key: bodyHMAC.key, body: body)
+            switch variant {
+            case .valid, .rotated: headers.set(bodyHMAC.header, valid)
+            case .wrong:
+                let wrong = BodyHMAC.headerValue(key: bodyHMAC.key.map { $0 ^ 0x5A }, body: body)
+                headers.set(bodyHMAC.header, wrong)
+            case .malformed: headers.set(bodyHMAC.header, "sha256=not-hex")
+            case .missing: headers.remove(bodyHMAC.header)
+            }
+        }
         return OutgoingRequest(
             method: method, url: url, headers: headers, body: body, mode: mode, timeout: timeout)
     }
+}
+
+/// `header: sha256=<hex HMAC-SHA256 of the body>`.
+public struct BodyHMACSigning: Sendable, Hashable, CustomStringConvertible {
+    public var header: String
+    public var key: [UInt8]
+
+    public init(header: String, key: [UInt8]) {
+        self.header = header
+        self.key = key
+    }
+
+    /// The key stays masked.
+    public var description: String { "HMAC-SHA256 in \(header) (secret ****)" }
 }

@@ -86,7 +86,7 @@ public enum DeliveryLoop {
             if Task.isCancelled { return DeliveryResult(attempts: attempts, outcome: .cancelled) }
             let context = AttemptContext(attempt: number, nowSeconds: clock.nowMilliseconds() / 1000)
             var request = makeRequest(context)
-            request.timeout = min(request.timeout, policy.requestTimeout)
+            if let limit = policy.requestTimeout { request.timeout = min(request.timeout, limit) }
             let exchange = await transport.send(request)
             attempts.append(
                 AttemptRecord(

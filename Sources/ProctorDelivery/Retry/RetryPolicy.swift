@@ -17,8 +17,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public var trigger: Trigger
     /// A 2xx that took longer than this counts as a failure.
     public var successWithin: Duration?
-    /// Time allowed for each attempt.
-    public var requestTimeout: Duration
+    /// Time allowed for each attempt; nil leaves the request's own timeout.
+    public var requestTimeout: Duration?
     /// The vendor's connect timeout, for the transport configuration.
     public var connectTimeout: Duration
     /// Stop when the response carries `webhook-delivery: abort-message`.
@@ -26,7 +26,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public init(
         name: String, delays: [Duration], trigger: Trigger = .anyFailure, successWithin: Duration? = nil,
-        requestTimeout: Duration = .seconds(15), connectTimeout: Duration = .seconds(5),
+        requestTimeout: Duration? = nil, connectTimeout: Duration = .seconds(5),
         honoursAbortHeader: Bool = false
     ) {
         self.name = name
@@ -60,18 +60,16 @@ public struct RetryPolicy: Sendable, Hashable {
     public static let qualified = RetryPolicy(
         name: "qualified", delays: [.seconds(60)],
         trigger: .connectionFailureOr(statuses: qualifiedRetryStatuses),
-        requestTimeout: .seconds(30), connectTimeout: .seconds(5)
+        connectTimeout: .seconds(5)
     )
 
     /// Talview documents no schedule; Proctor's default retries any failure after 30 s, 5 m and 30 m.
     public static let talview = RetryPolicy(
-        name: "talview", delays: [.seconds(30), .seconds(5 * 60), .seconds(30 * 60)], trigger: .anyFailure,
-        requestTimeout: .seconds(15)
+        name: "talview", delays: [.seconds(30), .seconds(5 * 60), .seconds(30 * 60)], trigger: .anyFailure
     )
 
     /// Legacy Testlify (v1) offers only manual "Force Retry": no automatic retries.
-    public static let testlifyLegacy = RetryPolicy(
-        name: "testlify-v1", delays: [], requestTimeout: .seconds(15))
+    public static let testlifyLegacy = RetryPolicy(name: "testlify-v1", delays: [])
 
     /// One attempt, no retries.
     public static let none = RetryPolicy(name: "none", delays: [])

@@ -141,12 +141,12 @@ public struct DeliveryEngine: Sendable {
         let ordered = Reordering.apply(deliveries) { $0.fault == .reorder }
         var results: [StepResult] = []
         for delivery in ordered {
-            if Task.isCancelled {
-                results.append(notSent(delivery, "interrupted"))
-                continue
-            }
-            if await stop.isSet {
-                results.append(notSent(delivery, "fail-fast: an earlier step failed"))
+            let stopped = await stop.isSet
+            if Task.isCancelled || stopped {
+                let skipped = notSent(
+                    delivery, Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed")
+                onStep(skipped)
+                results.append(skipped)
                 continue
             }
             let result = await runStep(delivery)
