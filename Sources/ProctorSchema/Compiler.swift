@@ -426,7 +426,7 @@ final class Compiler {
                 let strings = values.compactMap(\.stringValue)
                 let table = Dictionary(strings.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
                 if strings.count == values.count && table.count == strings.count {
-                    keywords.append(.stringEnumeration(table, values))
+                    keywords.append(.stringEnumeration(StringChoices(table: table, values: values)))
                 } else {
                     keywords.append(.enumeration(values))
                 }
@@ -480,7 +480,7 @@ final class Compiler {
         if let value = object["format"] {
             guard case .string(let name) = value else { throw bad("format", "must be a string") }
             if assertFormat, let checker = Formats.checker(named: name) {
-                keywords.append(.format(name, checker))
+                keywords.append(.format(FormatRule(name: name, checker: checker)))
             }
         }
         for key in ["$anchor", "$dynamicAnchor", "$id", "$schema", "$comment"] {

@@ -143,9 +143,9 @@ struct Evaluation {
             if collect { fail(node, "const", "expected \(Describe.excerpt(value.serialized())), got \(Describe.value(instance))") }
             return false
 
-        case .stringEnumeration(let set, let values):
-            if case .string(let s) = instance, let stored = set[s], sameCodePoints(stored, s) { return true }
-            if collect { fail(node, "enum", Self.enumMessage(values, instance)) }
+        case .stringEnumeration(let choices):
+            if case .string(let s) = instance, let stored = choices.table[s], sameCodePoints(stored, s) { return true }
+            if collect { fail(node, "enum", Self.enumMessage(choices.values, instance)) }
             return false
 
         case .enumeration(let values):
@@ -198,9 +198,9 @@ struct Evaluation {
             if collect { fail(node, "pattern", "\(Describe.value(instance)) does not match /\(regex.source)/") }
             return false
 
-        case .format(let name, let checker):
-            guard case .string(let s) = instance, !checker.check(s) else { return true }
-            if collect { fail(node, "format", "\(Describe.value(instance)) is not a valid \(name)") }
+        case .format(let rule):
+            guard case .string(let s) = instance, !rule.checker.check(s) else { return true }
+            if collect { fail(node, "format", "\(Describe.value(instance)) is not a valid \(rule.name)") }
             return false
 
         case .minItems(let limit):

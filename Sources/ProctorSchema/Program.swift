@@ -154,6 +154,28 @@ final class ObjectPlan: @unchecked Sendable {
     }
 }
 
+/// `enum` with only strings: a hash lookup, then a code-point comparison.
+final class StringChoices: @unchecked Sendable {
+    let table: [String: String]
+    let values: [JSONValue]
+
+    init(table: [String: String], values: [JSONValue]) {
+        self.table = table
+        self.values = values
+    }
+}
+
+/// An asserted `format`.
+final class FormatRule: @unchecked Sendable {
+    let name: String
+    let checker: FormatChecker
+
+    init(name: String, checker: FormatChecker) {
+        self.name = name
+        self.checker = checker
+    }
+}
+
 /// A numeric bound, with its 64-bit decimal form when it has one.
 struct Limit {
     let number: JSONNumber
@@ -166,7 +188,7 @@ struct Limit {
 }
 
 /// `multipleOf`: exact for integers and decimals of any size.
-struct Divisor {
+final class Divisor: @unchecked Sendable {
     let number: JSONNumber
     let digits: BigUInt
     let exponent: Int
@@ -212,7 +234,7 @@ indirect enum Keyword {
     case type(TypeSet)
     case const(JSONValue)
     case enumeration([JSONValue])
-    case stringEnumeration([String: String], [JSONValue])
+    case stringEnumeration(StringChoices)
     case minimum(Limit)
     case maximum(Limit)
     case exclusiveMinimum(Limit)
@@ -221,7 +243,7 @@ indirect enum Keyword {
     case minLength(Int)
     case maxLength(Int)
     case pattern(ECMARegex)
-    case format(String, FormatChecker)
+    case format(FormatRule)
     case minItems(Int)
     case maxItems(Int)
     case uniqueItems
