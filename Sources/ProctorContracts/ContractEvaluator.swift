@@ -100,8 +100,14 @@ public final class ContractEvaluator: Sendable {
         var assertFormat: Bool
     }
 
+    /// One cached schema: compiled by the first caller while later callers for the same key wait,
+    /// so each schema is compiled exactly once.
+    final class Entry: Sendable {
+        let result = Mutex<Result<JSONSchema, SchemaError>?>(nil)
+    }
+
     private let loader: any SchemaResourceLoader
-    private let cache = Mutex<[CacheKey: Result<JSONSchema, SchemaError>]>([:])
+    private let cache = Mutex<[CacheKey: Entry]>([:])
 
     public init(loader: any SchemaResourceLoader = FileSchemaLoader()) {
         self.loader = loader
@@ -110,16 +116,25 @@ public final class ContractEvaluator: Sendable {
     /// The compiled schema of a body expectation; relative `$ref`s resolve against its base file.
     public func schema(for body: BodyExpectation, assertFormat: Bool) throws(SchemaError) -> JSONSchema {
         let key = CacheKey(schema: body.schema, baseFile: body.baseFile, assertFormat: assertFormat)
-        if let cached = cache.withLock({ $0[key] }) { return try cached.get() }
-        let result: Result<JSONSchema, SchemaError>
-        do {
-            let base = body.baseFile.map(JSONSchema.fileURI(forPath:))
-            result = .success(
-                try JSONSchema(body.schema, baseURI: base, options: SchemaOptions(assertFormat: assertFormat, loader: loader)))
-        } catch {
-            result = .failure(error)
+        let entry = cache.withLock { table in
+            if let existing = table[key] { return existing }
+            let created = Entry()
+            table[key] = created
+            return created
         }
-        cache.withLock { $0[key] = result }
+        let result = entry.result.withLock { slot in
+            if let done = slot { return done }
+            let compiled: Result<JSONSchema, SchemaError>
+            do throws(SchemaError) {
+                let base = body.baseFile.map(JSONSchema.fileURI(forPath:))
+                compiled = .success(
+                    try JSONSchema(body.schema, baseURI: base, options: SchemaOptions(assertFormat: assertFormat, loader: loader)))
+            } catch {
+                compiled = .failure(error)
+            }
+            slot = compiled
+            return compiled
+        }
         return try result.get()
     }
 

@@ -69,9 +69,21 @@ final class Node: @unchecked Sendable {
     var boolean: Bool?
     var keywords: [Keyword] = [] {
         didSet {
-            if keywords.count == 1, case .type(let types) = keywords[0] { typeOnly = types } else { typeOnly = nil }
+            typeOnly = nil
+            membersOnly = nil
+            membersType = nil
+            if keywords.count == 1, case .type(let types) = keywords[0] { typeOnly = types }
+            if keywords.count == 1, case .members(let plan) = keywords[0] { membersOnly = plan }
+            if keywords.count == 2, case .type(let types) = keywords[0], case .members(let plan) = keywords[1] {
+                membersOnly = plan
+                membersType = types
+            }
         }
     }
+    /// Set when the node is `properties`/`additionalProperties`/`required`, optionally with `type`
+    /// (most objects of payload schemas): checked without going through the keyword list.
+    private(set) var membersOnly: ObjectPlan?
+    private(set) var membersType: TypeSet?
     /// Set when the node's only keyword is `type` (most leaves of payload schemas): checked inline.
     private(set) var typeOnly: TypeSet?
 
