@@ -61,7 +61,7 @@ public struct ECMARegex: Sendable {
     static func translate(_ pattern: String) throws(RegexSyntaxError) -> String {
         var out = ""
         var inClass = false
-        var scalars = Array(pattern.unicodeScalars)
+        let scalars = Array(pattern.unicodeScalars)
         var i = 0
         func fail(_ reason: String) -> RegexSyntaxError { RegexSyntaxError(pattern: pattern, reason: reason) }
         func hexValue(_ s: ArraySlice<Unicode.Scalar>) -> UInt32? {
@@ -185,7 +185,6 @@ public struct ECMARegex: Sendable {
             i += 1
         }
         if inClass { throw fail("unterminated character class") }
-        scalars.removeAll()
         return out
     }
 }
