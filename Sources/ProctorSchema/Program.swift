@@ -29,6 +29,9 @@ final class Program: @unchecked Sendable {
 }
 
 /// A schema resource: a document, or a subschema with its own `$id`.
+///
+/// `dynamicAnchors` is filled by the compiler before the program is published and only read
+/// afterwards, hence `@unchecked Sendable`.
 final class Resource: @unchecked Sendable {
     let base: String
     /// `$dynamicAnchor` name to its subschema, for `$dynamicRef` resolution.
@@ -60,6 +63,9 @@ struct SchemaLocation {
 }
 
 /// A compiled subschema: a boolean schema or an ordered list of keywords.
+///
+/// The compiler creates a node before its keywords (so that reference cycles can point at it) and
+/// sets them once; after the program is published nodes are only read, hence `@unchecked Sendable`.
 final class Node: @unchecked Sendable {
     let location: SchemaLocation
     /// `base#pointer`: the absolute location, to which keyword names are appended.
@@ -133,7 +139,7 @@ struct TypeSet: OptionSet, Sendable {
 ///
 /// Members are looked up by position first: payloads usually list keys in the schema's order, so
 /// a cursor over the declared names finds most of them with one string comparison and no hashing.
-final class ObjectPlan: @unchecked Sendable {
+final class ObjectPlan: Sendable {
     let names: [String]
     let nodes: [Node]
     let index: [String: Int]
@@ -167,7 +173,7 @@ final class ObjectPlan: @unchecked Sendable {
 }
 
 /// `enum` with only strings: a hash lookup, then a code-point comparison.
-final class StringChoices: @unchecked Sendable {
+final class StringChoices: Sendable {
     let table: [String: String]
     let values: [JSONValue]
 
@@ -178,7 +184,7 @@ final class StringChoices: @unchecked Sendable {
 }
 
 /// An asserted `format`.
-final class FormatRule: @unchecked Sendable {
+final class FormatRule: Sendable {
     let name: String
     let checker: FormatChecker
 
@@ -200,7 +206,7 @@ struct Limit {
 }
 
 /// `multipleOf`: exact for integers and decimals of any size.
-final class Divisor: @unchecked Sendable {
+final class Divisor: Sendable {
     let number: JSONNumber
     let digits: BigUInt
     let exponent: Int
