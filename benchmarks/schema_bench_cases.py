@@ -61,7 +61,7 @@ for path in sorted(glob.glob(os.path.join(repo, "Schemas/*/*.schema.json"))):
 
         collect(schema)
         if all(ref.startswith("#") for ref in refs):
-            write_case("%s__%s" % (vendor, stem), schema, [json.load(open(example))])
+            write_case("Schemas-%s__%s" % (vendor, stem), schema, [json.load(open(example))])
 
 # A generated 50-property schema.
 rng = random.Random(20261123)
