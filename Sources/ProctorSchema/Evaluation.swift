@@ -470,7 +470,9 @@ struct Evaluation {
                 cursor = position + 1
                 matched = true
                 if plan.requiredFlags[position] { requiredSeen += 1 }
-                if !descend(plan.nodes[position], values[index], scope, "properties", key, .key(key)) {
+                if !collect, let types = plan.leafTypes[position] {
+                    if !types.matches(values[index]) { return false }
+                } else if !descend(plan.nodes[position], values[index], scope, "properties", key, .key(key)) {
                     valid = false
                     if !collect { return false }
                 }

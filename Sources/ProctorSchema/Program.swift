@@ -148,12 +148,15 @@ final class ObjectPlan: Sendable {
     /// Per declared property: whether `required` lists it (folded-in `required` only).
     let requiredFlags: [Bool]
     let requiredNames: [String]
+    /// Per declared property: its `type` when that is the subschema's only keyword, checked inline.
+    let leafTypes: [TypeSet?]
 
     init(
         properties: [(String, Node)], patterns: [(ECMARegex, Node)], additional: Node?, required: [String]
     ) {
         names = properties.map(\.0)
         nodes = properties.map(\.1)
+        leafTypes = nodes.map(\.typeOnly)
         var index: [String: Int] = [:]
         for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
         self.index = index
