@@ -288,45 +288,6 @@ indirect enum Keyword {
     case unevaluatedProperties(Node)
     case unevaluatedItems(Node)
 
-    var name: String {
-        switch self {
-        case .type: return "type"
-        case .const: return "const"
-        case .enumeration, .stringEnumeration: return "enum"
-        case .minimum: return "minimum"
-        case .maximum: return "maximum"
-        case .exclusiveMinimum: return "exclusiveMinimum"
-        case .exclusiveMaximum: return "exclusiveMaximum"
-        case .multipleOf: return "multipleOf"
-        case .minLength: return "minLength"
-        case .maxLength: return "maxLength"
-        case .pattern: return "pattern"
-        case .format: return "format"
-        case .minItems: return "minItems"
-        case .maxItems: return "maxItems"
-        case .uniqueItems: return "uniqueItems"
-        case .minProperties: return "minProperties"
-        case .maxProperties: return "maxProperties"
-        case .required: return "required"
-        case .dependentRequired: return "dependentRequired"
-        case .members(let plan): return plan.names.isEmpty ? "patternProperties" : "properties"
-        case .propertyNames: return "propertyNames"
-        case .prefixItems: return "prefixItems"
-        case .items: return "items"
-        case .contains: return "contains"
-        case .allOf: return "allOf"
-        case .anyOf: return "anyOf"
-        case .oneOf: return "oneOf"
-        case .not: return "not"
-        case .conditional: return "if"
-        case .dependentSchemas: return "dependentSchemas"
-        case .ref: return "$ref"
-        case .dynamicRef: return "$dynamicRef"
-        case .unevaluatedProperties: return "unevaluatedProperties"
-        case .unevaluatedItems: return "unevaluatedItems"
-        }
-    }
-
     /// Evaluation order: cheap assertions first so that invalid instances fail fast; the
     /// unevaluated keywords last, after every annotation they depend on.
     var rank: Int {
