@@ -56,16 +56,22 @@ public struct ContractFailure: Sendable, Equatable, CustomStringConvertible {
     public var bodyExcerpt: String?
     /// Schema errors with their instance and keyword locations, for body failures.
     public var schemaErrors: [SchemaValidationError]
+    /// The response's status and headers (nil and empty after a transport error).
+    public var receivedStatus: Int?
+    public var receivedHeaders: [ReceivedResponse.Header]
 
     public init(
         aspect: Aspect, expected: String, actual: String, bodyExcerpt: String? = nil,
-        schemaErrors: [SchemaValidationError] = []
+        schemaErrors: [SchemaValidationError] = [], receivedStatus: Int? = nil,
+        receivedHeaders: [ReceivedResponse.Header] = []
     ) {
         self.aspect = aspect
         self.expected = expected
         self.actual = actual
         self.bodyExcerpt = bodyExcerpt
         self.schemaErrors = schemaErrors
+        self.receivedStatus = receivedStatus
+        self.receivedHeaders = receivedHeaders
     }
 
     public var description: String {
@@ -172,6 +178,10 @@ public final class ContractEvaluator: Sendable {
             if let failure = check(body, assertFormat: expectation.assertFormat, response: response, excerpt: excerpt) {
                 failures.append(failure)
             }
+        }
+        for index in failures.indices {
+            failures[index].receivedStatus = response.status
+            failures[index].receivedHeaders = response.headers
         }
         return failures.isEmpty ? .pass : .fail(failures)
     }
