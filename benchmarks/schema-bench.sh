@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 shared=${PROCTOR_SHARED:-$repo/../shared}
-seconds=${1:-1}
+seconds=${1:-3}
 python=${PYTHON:-python3}
 
 python3_has() { "$python" -c "import $1" 2>/dev/null; }

@@ -56,16 +56,22 @@ public struct ContractFailure: Sendable, Equatable, CustomStringConvertible {
     public var bodyExcerpt: String?
     /// Schema errors with their instance and keyword locations, for body failures.
     public var schemaErrors: [SchemaValidationError]
+    /// The response's status and headers (nil and empty after a transport error).
+    public var receivedStatus: Int?
+    public var receivedHeaders: [ReceivedResponse.Header]
 
     public init(
         aspect: Aspect, expected: String, actual: String, bodyExcerpt: String? = nil,
-        schemaErrors: [SchemaValidationError] = []
+        schemaErrors: [SchemaValidationError] = [], receivedStatus: Int? = nil,
+        receivedHeaders: [ReceivedResponse.Header] = []
     ) {
         self.aspect = aspect
         self.expected = expected
         self.actual = actual
         self.bodyExcerpt = bodyExcerpt
         self.schemaErrors = schemaErrors
+        self.receivedStatus = receivedStatus
+        self.receivedHeaders = receivedHeaders
     }
 
     public var description: String {
@@ -100,8 +106,14 @@ public final class ContractEvaluator: Sendable {
         var assertFormat: Bool
     }
 
+    /// One cached schema: compiled by the first caller while later callers for the same key wait,
+    /// so each schema is compiled exactly once.
+    final class Entry: Sendable {
+        let result = Mutex<Result<JSONSchema, SchemaError>?>(nil)
+    }
+
     private let loader: any SchemaResourceLoader
-    private let cache = Mutex<[CacheKey: Result<JSONSchema, SchemaError>]>([:])
+    private let cache = Mutex<[CacheKey: Entry]>([:])
 
     public init(loader: any SchemaResourceLoader = FileSchemaLoader()) {
         self.loader = loader
@@ -110,16 +122,25 @@ public final class ContractEvaluator: Sendable {
     /// The compiled schema of a body expectation; relative `$ref`s resolve against its base file.
     public func schema(for body: BodyExpectation, assertFormat: Bool) throws(SchemaError) -> JSONSchema {
         let key = CacheKey(schema: body.schema, baseFile: body.baseFile, assertFormat: assertFormat)
-        if let cached = cache.withLock({ $0[key] }) { return try cached.get() }
-        let result: Result<JSONSchema, SchemaError>
-        do {
-            let base = body.baseFile.map(JSONSchema.fileURI(forPath:))
-            result = .success(
-                try JSONSchema(body.schema, baseURI: base, options: SchemaOptions(assertFormat: assertFormat, loader: loader)))
-        } catch {
-            result = .failure(error)
+        let entry = cache.withLock { table in
+            if let existing = table[key] { return existing }
+            let created = Entry()
+            table[key] = created
+            return created
         }
-        cache.withLock { $0[key] = result }
+        let result = entry.result.withLock { slot in
+            if let done = slot { return done }
+            let compiled: Result<JSONSchema, SchemaError>
+            do throws(SchemaError) {
+                let base = body.baseFile.map(JSONSchema.fileURI(forPath:))
+                compiled = .success(
+                    try JSONSchema(body.schema, baseURI: base, options: SchemaOptions(assertFormat: assertFormat, loader: loader)))
+            } catch {
+                compiled = .failure(error)
+            }
+            slot = compiled
+            return compiled
+        }
         return try result.get()
     }
 
@@ -157,6 +178,10 @@ public final class ContractEvaluator: Sendable {
             if let failure = check(body, assertFormat: expectation.assertFormat, response: response, excerpt: excerpt) {
                 failures.append(failure)
             }
+        }
+        for index in failures.indices {
+            failures[index].receivedStatus = response.status
+            failures[index].receivedHeaders = response.headers
         }
         return failures.isEmpty ? .pass : .fail(failures)
     }

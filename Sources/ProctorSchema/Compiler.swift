@@ -7,6 +7,13 @@ struct Vocabularies: OptionSet, Sendable {
     static let unevaluated = Vocabularies(rawValue: 2)
     static let validation = Vocabularies(rawValue: 4)
     static let formatAssertion = Vocabularies(rawValue: 8)
+    /// Drafts before 2020-12: `items` may be an array (with `additionalItems`), no `prefixItems`.
+    static let legacyItems = Vocabularies(rawValue: 16)
+
+    static let historicMetaSchemas: Set<String> = [
+        "https://json-schema.org/draft/2019-09/schema", "http://json-schema.org/draft-07/schema",
+        "http://json-schema.org/draft-06/schema", "http://json-schema.org/draft-04/schema",
+    ]
 
     static let standard: Vocabularies = [.applicator, .unevaluated, .validation]
 
@@ -66,10 +73,10 @@ final class Compiler {
     /// Keywords whose value is one subschema, a map of subschemas, or an array of subschemas.
     static let singleSchemaKeywords: Set<String> = [
         "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "items", "contains", "propertyNames",
-        "not", "if", "then", "else",
+        "not", "if", "then", "else", "additionalItems",
     ]
     static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"]
-    static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
+    static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems", "items"]
 
     func register(document: JSONValue, uri: String) throws(SchemaError) {
         var base = uri
@@ -116,7 +123,7 @@ final class Compiler {
         for index in 0..<object.count {
             let key = object.key(at: index)
             let child = object.value(at: index)
-            if Self.singleSchemaKeywords.contains(key) {
+            if Self.singleSchemaKeywords.contains(key), !(key == "items" && child.arrayValue != nil) {
                 try walk(child, base: base, pointer: pointer + [key], parentVocabulary: vocabulary, isDocumentRoot: false)
             } else if Self.schemaMapKeywords.contains(key), case .object(let map) = child {
                 for i in 0..<map.count {
@@ -136,6 +143,7 @@ final class Compiler {
 
     private func vocabularies(ofMetaSchema uri: String) throws(SchemaError) -> Vocabularies {
         if uri == "https://json-schema.org/draft/2020-12/schema" { return .standard }
+        if Vocabularies.historicMetaSchemas.contains(uri) { return Vocabularies.standard.union(.legacyItems) }
         guard (try? ensureLoaded(uri)) != nil, let meta = registry[uri],
             case .object(let vocabularyMap)? = meta.value["$vocabulary"]
         else { return .standard }
@@ -363,7 +371,18 @@ final class Compiler {
                 if !names.isEmpty { keywords.append(.dependentRequired(names)) }
             }
             var prefixCount = 0
-            if let value = object["prefixItems"] {
+            if vocabulary.contains(.legacyItems) {
+                if case .array(let array)? = object["items"] {
+                    var nodes: [Node] = []
+                    for index in array.indices { nodes.append(try subschema(location, "items", String(index))) }
+                    if !nodes.isEmpty { keywords.append(.prefixItems(nodes)) }
+                    if let additional = try single("additionalItems") {
+                        keywords.append(.items(additional, prefix: nodes.count))
+                    }
+                } else if let items = try single("items") {
+                    keywords.append(.items(items, prefix: 0))
+                }
+            } else if let value = object["prefixItems"] {
                 guard case .array(let array) = value, !array.isEmpty else {
                     throw bad("prefixItems", "must be a non-empty array of schemas")
                 }
@@ -372,7 +391,9 @@ final class Compiler {
                 prefixCount = nodes.count
                 keywords.append(.prefixItems(nodes))
             }
-            if let items = try single("items") { keywords.append(.items(items, prefix: prefixCount)) }
+            if !vocabulary.contains(.legacyItems), let items = try single("items") {
+                keywords.append(.items(items, prefix: prefixCount))
+            }
             if let contains = try single("contains") {
                 let minimum = validation ? try count("minContains") ?? 1 : 1
                 let maximum = validation ? try count("maxContains") : nil
@@ -426,7 +447,7 @@ final class Compiler {
                 let strings = values.compactMap(\.stringValue)
                 let table = Dictionary(strings.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
                 if strings.count == values.count && table.count == strings.count {
-                    keywords.append(.stringEnumeration(table, values))
+                    keywords.append(.stringEnumeration(StringChoices(table: table, values: values)))
                 } else {
                     keywords.append(.enumeration(values))
                 }
@@ -480,7 +501,7 @@ final class Compiler {
         if let value = object["format"] {
             guard case .string(let name) = value else { throw bad("format", "must be a string") }
             if assertFormat, let checker = Formats.checker(named: name) {
-                keywords.append(.format(name, checker))
+                keywords.append(.format(FormatRule(name: name, checker: checker)))
             }
         }
         for key in ["$anchor", "$dynamicAnchor", "$id", "$schema", "$comment"] {

@@ -6,31 +6,43 @@ import Synchronization
 /// The pattern is translated to Swift's regex syntax: `\d`, `\w` and their negations are ASCII-only,
 /// `\s` includes U+FEFF, `\cX` control escapes become code points, and matching works on Unicode
 /// scalars rather than grapheme clusters. Matching is an unanchored search.
-public struct ECMARegex: @unchecked Sendable {
-    // `Regex` holds no mutable state after construction; it is shared read-only between threads.
-    private let regex: Regex<AnyRegexOutput>
-    private let literal: LiteralMatcher?
-    private let simple: SimplePattern?
+public struct ECMARegex: Sendable {
+    /// The compiled forms, behind one reference so that copies cost a single retain.
+    private final class Storage: @unchecked Sendable {
+        // `Regex` holds no mutable state after construction; it is shared read-only between threads.
+        let regex: Regex<AnyRegexOutput>
+        let literal: LiteralMatcher?
+        let simple: SimplePattern?
+
+        init(regex: Regex<AnyRegexOutput>, literal: LiteralMatcher?, simple: SimplePattern?) {
+            self.regex = regex
+            self.literal = literal
+            self.simple = simple
+        }
+    }
+
+    private let storage: Storage
     public let source: String
 
     /// Compiles `pattern`; throws ``RegexSyntaxError`` when it is not a valid ECMA-262 pattern.
     public init(_ pattern: String) throws(RegexSyntaxError) {
         source = pattern
         let translated = try ECMARegex.translate(pattern)
+        let regex: Regex<AnyRegexOutput>
         do {
             regex = try Regex(translated).matchingSemantics(.unicodeScalar)
         } catch {
             throw RegexSyntaxError(pattern: pattern, reason: "\(error)")
         }
-        literal = LiteralMatcher(pattern)
-        simple = literal == nil ? SimplePattern(pattern) : nil
+        let literal = LiteralMatcher(pattern)
+        storage = Storage(regex: regex, literal: literal, simple: literal == nil ? SimplePattern(pattern) : nil)
     }
 
     /// True when the pattern matches somewhere in `text`.
     public func matches(_ text: String) -> Bool {
-        if let literal { return literal.matches(text) }
-        if let simple { return simple.matches(text) }
-        return (try? regex.firstMatch(in: text)) != nil
+        if let literal = storage.literal { return literal.matches(text) }
+        if let simple = storage.simple { return simple.matches(text) }
+        return (try? storage.regex.firstMatch(in: text)) != nil
     }
 
     /// Process-wide cache of compiled patterns: schemas and header expectations reuse the same few.
@@ -49,7 +61,7 @@ public struct ECMARegex: @unchecked Sendable {
     static func translate(_ pattern: String) throws(RegexSyntaxError) -> String {
         var out = ""
         var inClass = false
-        var scalars = Array(pattern.unicodeScalars)
+        let scalars = Array(pattern.unicodeScalars)
         var i = 0
         func fail(_ reason: String) -> RegexSyntaxError { RegexSyntaxError(pattern: pattern, reason: reason) }
         func hexValue(_ s: ArraySlice<Unicode.Scalar>) -> UInt32? {
@@ -173,7 +185,6 @@ public struct ECMARegex: @unchecked Sendable {
             i += 1
         }
         if inClass { throw fail("unterminated character class") }
-        scalars.removeAll()
         return out
     }
 }

@@ -90,7 +90,14 @@ struct Evaluation {
             }
             return boolean
         }
-        if !collect, let types = node.typeOnly { return types.matches(instance) }
+        if !collect {
+            if let types = node.typeOnly { return types.matches(instance) }
+            if let plan = node.membersOnly, !(program.tracksDynamicScope && node.isResourceRoot) {
+                if let types = node.membersType, !types.matches(instance) { return false }
+                guard case .object(let o) = instance else { return true }
+                return checkMembers(plan, node, o, scope)
+            }
+        }
         var scope = scope
         if program.tracksDynamicScope, node.isResourceRoot, scope?.resource !== node.resource {
             scope = Scope(resource: node.resource, parent: scope)
@@ -143,9 +150,9 @@ struct Evaluation {
             if collect { fail(node, "const", "expected \(Describe.excerpt(value.serialized())), got \(Describe.value(instance))") }
             return false
 
-        case .stringEnumeration(let set, let values):
-            if case .string(let s) = instance, let stored = set[s], sameCodePoints(stored, s) { return true }
-            if collect { fail(node, "enum", Self.enumMessage(values, instance)) }
+        case .stringEnumeration(let choices):
+            if case .string(let s) = instance, let stored = choices.table[s], sameCodePoints(stored, s) { return true }
+            if collect { fail(node, "enum", Self.enumMessage(choices.values, instance)) }
             return false
 
         case .enumeration(let values):
@@ -198,9 +205,9 @@ struct Evaluation {
             if collect { fail(node, "pattern", "\(Describe.value(instance)) does not match /\(regex.source)/") }
             return false
 
-        case .format(let name, let checker):
-            guard case .string(let s) = instance, !checker.check(s) else { return true }
-            if collect { fail(node, "format", "\(Describe.value(instance)) is not a valid \(name)") }
+        case .format(let rule):
+            guard case .string(let s) = instance, !rule.checker.check(s) else { return true }
+            if collect { fail(node, "format", "\(Describe.value(instance)) is not a valid \(rule.name)") }
             return false
 
         case .minItems(let limit):
@@ -255,52 +262,7 @@ struct Evaluation {
 
         case .members(let plan):
             guard case .object(let o) = instance else { return true }
-            var valid = true
-            var cursor = 0
-            var requiredSeen = 0
-            let declared = !plan.names.isEmpty
-            let keys = o.orderedKeys
-            let values = o.orderedValues
-            for index in keys.indices {
-                let key = keys[index]
-                var matched = false
-                if declared, let position = plan.position(of: key, cursor: cursor) {
-                    cursor = position + 1
-                    matched = true
-                    if plan.requiredFlags[position] { requiredSeen += 1 }
-                    if !descend(plan.nodes[position], values[index], scope, "properties", key, .key(key)) {
-                        valid = false
-                        if !collect { return false }
-                    }
-                }
-                for (regex, subschema) in plan.patterns where regex.matches(key) {
-                    matched = true
-                    if !descend(subschema, values[index], scope, "patternProperties", regex.source, .key(key)) {
-                        valid = false
-                        if !collect { return false }
-                    }
-                }
-                if !matched, let additional = plan.additional {
-                    if additional.boolean == false {
-                        valid = false
-                        if !collect { return false }
-                        instancePath.append(.key(key))
-                        fail(node, "additionalProperties", "property \"\(key)\" is not allowed")
-                        instancePath.removeLast()
-                    } else if !descend(additional, values[index], scope, "additionalProperties", nil, .key(key)) {
-                        valid = false
-                        if !collect { return false }
-                    }
-                }
-            }
-            if requiredSeen < plan.requiredNames.count {
-                if !collect { return false }
-                valid = false
-                for name in plan.requiredNames where !o.containsKey(name) {
-                    fail(node, "required", "missing required property \"\(name)\"")
-                }
-            }
-            return valid
+            return checkMembers(plan, node, o, scope)
 
         case .propertyNames(let subschema):
             guard case .object(let o) = instance else { return true }
@@ -491,6 +453,58 @@ struct Evaluation {
             }
             return valid
         }
+    }
+
+    /// `properties`, `patternProperties`, `additionalProperties` and folded `required` in one pass.
+    private mutating func checkMembers(_ plan: ObjectPlan, _ node: Node, _ o: JSONObject, _ scope: Scope?) -> Bool {
+        var valid = true
+        var cursor = 0
+        var requiredSeen = 0
+        let declared = !plan.names.isEmpty
+        let keys = o.orderedKeys
+        let values = o.orderedValues
+        for index in keys.indices {
+            let key = keys[index]
+            var matched = false
+            if declared, let position = plan.position(of: key, cursor: cursor) {
+                cursor = position + 1
+                matched = true
+                if plan.requiredFlags[position] { requiredSeen += 1 }
+                if !collect, let types = plan.leafTypes[position] {
+                    if !types.matches(values[index]) { return false }
+                } else if !descend(plan.nodes[position], values[index], scope, "properties", key, .key(key)) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+            for (regex, subschema) in plan.patterns where regex.matches(key) {
+                matched = true
+                if !descend(subschema, values[index], scope, "patternProperties", regex.source, .key(key)) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+            if !matched, let additional = plan.additional {
+                if additional.boolean == false {
+                    valid = false
+                    if !collect { return false }
+                    instancePath.append(.key(key))
+                    fail(node, "additionalProperties", "property \"\(key)\" is not allowed")
+                    instancePath.removeLast()
+                } else if !descend(additional, values[index], scope, "additionalProperties", nil, .key(key)) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+        }
+        if requiredSeen < plan.requiredNames.count {
+            if !collect { return false }
+            valid = false
+            for name in plan.requiredNames where !o.containsKey(name) {
+                fail(node, "required", "missing required property \"\(name)\"")
+            }
+        }
+        return valid
     }
 
     // MARK: Annotations for unevaluatedProperties / unevaluatedItems

@@ -263,8 +263,7 @@ public enum Formats {
         if rest.hasPrefix("+") || rest.hasPrefix("-") {
             let index = rest.dropFirst()
             let indexDigits = index.prefix { $0.isASCII && $0.isNumber }
-            guard !indexDigits.isEmpty, !(indexDigits.count > 1 && indexDigits.hasPrefix("0")), indexDigits != "0" || true
-            else { return false }
+            guard !indexDigits.isEmpty, !(indexDigits.count > 1 && indexDigits.hasPrefix("0")) else { return false }
             let after = index.dropFirst(indexDigits.count)
             return after == "#" ? false : isJSONPointer(String(after))
         }

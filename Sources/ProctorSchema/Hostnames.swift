@@ -135,7 +135,7 @@ enum Bidi {
             || (0x10800...0x10FFF).contains(c.value) || (0x1E800...0x1EFFF).contains(c.value)
     }
     static func isArabicNumber(_ c: Unicode.Scalar) -> Bool {
-        (0x0660...0x0669).contains(c.value) || (0x06F0...0x06F9).contains(c.value) && false
+        (0x0660...0x0669).contains(c.value)
     }
     static func isEuropeanNumber(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" || (0x06F0...0x06F9).contains(c.value) }
 

@@ -29,6 +29,9 @@ final class Program: @unchecked Sendable {
 }
 
 /// A schema resource: a document, or a subschema with its own `$id`.
+///
+/// `dynamicAnchors` is filled by the compiler before the program is published and only read
+/// afterwards, hence `@unchecked Sendable`.
 final class Resource: @unchecked Sendable {
     let base: String
     /// `$dynamicAnchor` name to its subschema, for `$dynamicRef` resolution.
@@ -60,6 +63,9 @@ struct SchemaLocation {
 }
 
 /// A compiled subschema: a boolean schema or an ordered list of keywords.
+///
+/// The compiler creates a node before its keywords (so that reference cycles can point at it) and
+/// sets them once; after the program is published nodes are only read, hence `@unchecked Sendable`.
 final class Node: @unchecked Sendable {
     let location: SchemaLocation
     /// `base#pointer`: the absolute location, to which keyword names are appended.
@@ -69,9 +75,21 @@ final class Node: @unchecked Sendable {
     var boolean: Bool?
     var keywords: [Keyword] = [] {
         didSet {
-            if keywords.count == 1, case .type(let types) = keywords[0] { typeOnly = types } else { typeOnly = nil }
+            typeOnly = nil
+            membersOnly = nil
+            membersType = nil
+            if keywords.count == 1, case .type(let types) = keywords[0] { typeOnly = types }
+            if keywords.count == 1, case .members(let plan) = keywords[0] { membersOnly = plan }
+            if keywords.count == 2, case .type(let types) = keywords[0], case .members(let plan) = keywords[1] {
+                membersOnly = plan
+                membersType = types
+            }
         }
     }
+    /// Set when the node is `properties`/`additionalProperties`/`required`, optionally with `type`
+    /// (most objects of payload schemas): checked without going through the keyword list.
+    private(set) var membersOnly: ObjectPlan?
+    private(set) var membersType: TypeSet?
     /// Set when the node's only keyword is `type` (most leaves of payload schemas): checked inline.
     private(set) var typeOnly: TypeSet?
 
@@ -121,7 +139,7 @@ struct TypeSet: OptionSet, Sendable {
 ///
 /// Members are looked up by position first: payloads usually list keys in the schema's order, so
 /// a cursor over the declared names finds most of them with one string comparison and no hashing.
-final class ObjectPlan: @unchecked Sendable {
+final class ObjectPlan: Sendable {
     let names: [String]
     let nodes: [Node]
     let index: [String: Int]
@@ -130,12 +148,15 @@ final class ObjectPlan: @unchecked Sendable {
     /// Per declared property: whether `required` lists it (folded-in `required` only).
     let requiredFlags: [Bool]
     let requiredNames: [String]
+    /// Per declared property: its `type` when that is the subschema's only keyword, checked inline.
+    let leafTypes: [TypeSet?]
 
     init(
         properties: [(String, Node)], patterns: [(ECMARegex, Node)], additional: Node?, required: [String]
     ) {
         names = properties.map(\.0)
         nodes = properties.map(\.1)
+        leafTypes = nodes.map(\.typeOnly)
         var index: [String: Int] = [:]
         for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
         self.index = index
@@ -154,6 +175,28 @@ final class ObjectPlan: @unchecked Sendable {
     }
 }
 
+/// `enum` with only strings: a hash lookup, then a code-point comparison.
+final class StringChoices: Sendable {
+    let table: [String: String]
+    let values: [JSONValue]
+
+    init(table: [String: String], values: [JSONValue]) {
+        self.table = table
+        self.values = values
+    }
+}
+
+/// An asserted `format`.
+final class FormatRule: Sendable {
+    let name: String
+    let checker: FormatChecker
+
+    init(name: String, checker: FormatChecker) {
+        self.name = name
+        self.checker = checker
+    }
+}
+
 /// A numeric bound, with its 64-bit decimal form when it has one.
 struct Limit {
     let number: JSONNumber
@@ -166,7 +209,7 @@ struct Limit {
 }
 
 /// `multipleOf`: exact for integers and decimals of any size.
-struct Divisor {
+final class Divisor: Sendable {
     let number: JSONNumber
     let digits: BigUInt
     let exponent: Int
@@ -212,7 +255,7 @@ indirect enum Keyword {
     case type(TypeSet)
     case const(JSONValue)
     case enumeration([JSONValue])
-    case stringEnumeration([String: String], [JSONValue])
+    case stringEnumeration(StringChoices)
     case minimum(Limit)
     case maximum(Limit)
     case exclusiveMinimum(Limit)
@@ -221,7 +264,7 @@ indirect enum Keyword {
     case minLength(Int)
     case maxLength(Int)
     case pattern(ECMARegex)
-    case format(String, FormatChecker)
+    case format(FormatRule)
     case minItems(Int)
     case maxItems(Int)
     case uniqueItems
@@ -244,45 +287,6 @@ indirect enum Keyword {
     case dynamicRef(Node, anchor: String)
     case unevaluatedProperties(Node)
     case unevaluatedItems(Node)
-
-    var name: String {
-        switch self {
-        case .type: return "type"
-        case .const: return "const"
-        case .enumeration, .stringEnumeration: return "enum"
-        case .minimum: return "minimum"
-        case .maximum: return "maximum"
-        case .exclusiveMinimum: return "exclusiveMinimum"
-        case .exclusiveMaximum: return "exclusiveMaximum"
-        case .multipleOf: return "multipleOf"
-        case .minLength: return "minLength"
-        case .maxLength: return "maxLength"
-        case .pattern: return "pattern"
-        case .format: return "format"
-        case .minItems: return "minItems"
-        case .maxItems: return "maxItems"
-        case .uniqueItems: return "uniqueItems"
-        case .minProperties: return "minProperties"
-        case .maxProperties: return "maxProperties"
-        case .required: return "required"
-        case .dependentRequired: return "dependentRequired"
-        case .members(let plan): return plan.names.isEmpty ? "patternProperties" : "properties"
-        case .propertyNames: return "propertyNames"
-        case .prefixItems: return "prefixItems"
-        case .items: return "items"
-        case .contains: return "contains"
-        case .allOf: return "allOf"
-        case .anyOf: return "anyOf"
-        case .oneOf: return "oneOf"
-        case .not: return "not"
-        case .conditional: return "if"
-        case .dependentSchemas: return "dependentSchemas"
-        case .ref: return "$ref"
-        case .dynamicRef: return "$dynamicRef"
-        case .unevaluatedProperties: return "unevaluatedProperties"
-        case .unevaluatedItems: return "unevaluatedItems"
-        }
-    }
 
     /// Evaluation order: cheap assertions first so that invalid instances fail fast; the
     /// unevaluated keywords last, after every annotation they depend on.

@@ -39,7 +39,8 @@ struct SchemaValidateCommand: ParsableCommand {
 
     func run() throws {
         guard let format = SchemaValidation.OutputFormat(rawValue: output) else {
-            throw ValidationError("--output must be 'text' or 'basic'")
+            FileHandle.standardError.write(Data("error: --output must be 'text' or 'basic'\n".utf8))
+            throw ExitCode(SchemaValidation.exitUnusable)
         }
         if instances.isEmpty && !jsonl {
             FileHandle.standardError.write(Data("error: no instances: give files, '-' for standard input, or --jsonl\n".utf8))

@@ -53,6 +53,8 @@ struct ContractEvaluatorTests {
         #expect(failures[0].expected == "status 200")
         #expect(failures[0].actual == "status 500")
         #expect(failures[0].bodyExcerpt == #"{"received": "yes"}"#)
+        #expect(failures.allSatisfy { $0.receivedStatus == 500 })
+        #expect(failures[4].receivedHeaders == [ReceivedResponse.Header(name: "server", value: "nginx")])
         #expect(failures[1].actual == "no header X-Request-Id")
         #expect(failures[2].expected == #"header Server: "proctor""#)
         #expect(failures[2].actual == #"header Server: "nginx""#)

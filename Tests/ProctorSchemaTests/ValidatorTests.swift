@@ -132,6 +132,13 @@ struct ValidatorTests {
         #expect(result.errors.first?.keywordLocation == "/$ref/properties/received/$ref/$ref/type")
     }
 
+    @Test("a reference cycle that never reaches a value terminates with an error")
+    func referenceCycle() throws {
+        let s = try schema(##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
+        #expect(!s.isValid(1))
+        #expect(s.validate(1).errors.first?.message.contains("reference chain too deep") == true)
+    }
+
     @Test("the bundled meta-schema validates schemas without any network")
     func metaSchema() throws {
         let s = try schema(#"{"$ref": "https://json-schema.org/draft/2020-12/schema"}"#, loader: InMemorySchemaLoader(documents: [:]))
