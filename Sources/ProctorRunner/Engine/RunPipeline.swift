@@ -1,0 +1,160 @@
+import Foundation
+import ProctorContracts
+import ProctorCore
+import ProctorDelivery
+import ProctorReceiver
+import ProctorScenario
+import ProctorVendors
+
+/// `proctor run` as a library call: load -> (start the reference receiver when there is no
+/// target) -> generate, sign, deliver, assert -> report. Output goes through `print` so tests can
+/// capture it.
+public struct RunPipeline: Sendable {
+    public var settings: RunSettings
+    public var reports: [ReportSpec]
+    public var transport: TransportConfiguration
+    public var vocabulary: any EventVocabulary
+    public var environment: [String: String]
+    public var console: ConsoleReporter
+    public var clock: any WallClock
+
+    public init(
+        settings: RunSettings, reports: [ReportSpec] = [], transport: TransportConfiguration = TransportConfiguration(),
+        vocabulary: any EventVocabulary = VendorCatalog.standard, environment: [String: String] = [:],
+        console: ConsoleReporter = ConsoleReporter(useColor: false), clock: any WallClock = SystemWallClock()
+    ) {
+        self.settings = settings
+        self.reports = reports
+        self.transport = transport
+        self.vocabulary = vocabulary
+        self.environment = environment
+        self.console = console
+        self.clock = clock
+    }
+
+    /// What a run ended with.
+    public struct Outcome: Sendable {
+        /// Nil when the scenarios could not be loaded (or the receiver could not start).
+        public var result: RunResult?
+        public var exitCode: Int32
+    }
+
+    /// Loads every file first: any problem in any file stops the run before anything is sent
+    /// (exit 2). Then runs the scenarios and writes the reports, also after an interrupt.
+    public func run(
+        files: [String], print: @escaping @Sendable (String) -> Void, printError: @escaping @Sendable (String) -> Void
+    ) async -> Outcome {
+        let loader = ScenarioLoader(vocabulary: vocabulary, environment: environment)
+        var scenarios: [Scenario] = []
+        var problems = Diagnostics()
+        for file in files {
+            let loaded = loader.load(path: file)
+            problems.append(contentsOf: loaded.diagnostics)
+            if let scenario = loaded.scenario { scenarios.append(scenario) }
+        }
+        if problems.hasErrors || scenarios.isEmpty {
+            for diagnostic in problems.sorted { printError(diagnostic.description) }
+            if scenarios.isEmpty && !problems.hasErrors { printError("error: no scenario to run") }
+            return Outcome(result: nil, exitCode: 2)
+        }
+        for report in reports where report.isUnwritable {
+            printError("error: --report \(report.format.rawValue)=\(report.path): the folder cannot be written")
+            return Outcome(result: nil, exitCode: 2)
+        }
+
+        // Built-in reference receivers, one per signing secret, for scenarios without a target.
+        let needsReceiver = settings.target == nil && scenarios.contains { ($0.target?.value ?? "").isEmpty }
+        var receivers: [String: ReferenceReceiver.Running] = [:]
+        let started = clock.nowMilliseconds()
+        let timer = ContinuousClock.now
+        let engineOptions = EngineOptions(
+            maxConcurrentActors: settings.concurrency, failFast: settings.failFast, timeScale: settings.timeScale)
+        do {
+            return try await withHTTPTransport(configuration: transport) { transport in
+                let runner = ScenarioRunner(
+                    engine: DeliveryEngine(transport: transport, options: engineOptions, clock: clock),
+                    settings: settings)
+                var plan: [(Scenario, String)] = []
+                for scenario in scenarios {
+                    if let target = settings.target ?? scenario.target?.value, !target.isEmpty {
+                        plan.append((scenario, target))
+                        continue
+                    }
+                    let secret = runner.secret(for: scenario)
+                    if receivers[secret] == nil {
+                        guard let parsed = StandardWebhooksSecret(secret) else {
+                            printError(
+                                "\(scenario.secret?.location.description ?? scenario.file): error: the secret is not a whsec_<base64> secret"
+                            )
+                            throw PipelineStop(exitCode: 2)
+                        }
+                        let receiver = ReferenceReceiver(configuration: ReceiverConfiguration(secret: parsed))
+                        let running = try await receiver.start()
+                        receivers[secret] = running
+                        print("No target given: sending to the built-in reference receiver at \(running.baseURL)")
+                    }
+                    if let running = receivers[secret] {
+                        plan.append((scenario, running.url(vendor: scenario.vendor.value)))
+                    }
+                }
+                let console = self.console
+                let work = plan
+                let (results, interrupted) = await Interrupts.cancellingOnSignals {
+                    await withTaskGroup(of: (Int, ScenarioResult).self) { group in
+                        for (index, (scenario, target)) in work.enumerated() {
+                            group.addTask {
+                                let result = await runner.run(scenario, target: target) { step in
+                                    print(console.line(for: step, scenario: scenario.name.value))
+                                }
+                                return (index, result)
+                            }
+                        }
+                        var collected: [(Int, ScenarioResult)] = []
+                        for await item in group { collected.append(item) }
+                        return collected.sorted { $0.0 < $1.0 }.map(\.1)
+                    }
+                }
+                for running in receivers.values { await running.stop() }
+                let run = RunResult(
+                    startedAtMilliseconds: started, duration: ContinuousClock.now - timer,
+                    target: settings.target ?? (receivers.isEmpty ? nil : "built-in reference receiver"),
+                    seed: settings.seed, scenarios: results, interrupted: interrupted || Task.isCancelled)
+                print(console.summary(for: run))
+                var exitCode = run.exitCode
+                for report in reports {
+                    do {
+                        try report.write(run)
+                        print("Wrote \(report.format.rawValue) report to \(report.path)")
+                    } catch {
+                        printError("error: cannot write \(report.path): \(error.localizedDescription)")
+                        if exitCode == 0 { exitCode = 2 }
+                    }
+                }
+                return Outcome(result: run, exitCode: exitCode)
+            }
+        } catch let stop as PipelineStop {
+            for running in receivers.values { await running.stop() }
+            return Outcome(result: nil, exitCode: stop.exitCode)
+        } catch {
+            for running in receivers.values { await running.stop() }
+            printError("error: \(needsReceiver ? "cannot start the reference receiver: " : "")\(error)")
+            return Outcome(result: nil, exitCode: 2)
+        }
+    }
+}
+
+struct PipelineStop: Error {
+    var exitCode: Int32
+}
+
+extension ReportSpec {
+    /// True when the report's folder exists and is not writable, or a file is in the way.
+    var isUnwritable: Bool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            return !isDirectory.boolValue || !FileManager.default.isWritableFile(atPath: folder)
+        }
+        return false
+    }
+}

@@ -1,0 +1,380 @@
+import Foundation
+import ProctorContracts
+import ProctorCore
+import ProctorDelivery
+import ProctorJSON
+import ProctorScenario
+import ProctorVendors
+
+/// What a run of scenarios is told from the command line; each field overrides the scenario's own.
+public struct RunSettings: Sendable {
+    /// Where every scenario sends; nil uses each scenario's `target:`.
+    public var target: String?
+    /// Signing secret for every scenario; nil uses each scenario's `secret:` or the default.
+    public var secret: String?
+    /// Seed for every scenario; nil uses each scenario's `seed:` or ``fallbackSeed``.
+    public var seed: UInt64?
+    /// The seed of scenarios that name none.
+    public var fallbackSeed: UInt64
+    /// Multiplies every wait (`after:`, `delay`, retry schedules).
+    public var timeScale: Double
+    public var failFast: Bool
+    /// Actors delivering at once within a scenario; a scenario's `concurrency:` overrides it.
+    public var concurrency: Int
+    /// Per-request timeout when the scenario's `defaults.timeout` gives none.
+    public var requestTimeout: Duration
+
+    public init(
+        target: String? = nil, secret: String? = nil, seed: UInt64? = nil, fallbackSeed: UInt64 = 0,
+        timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8,
+        requestTimeout: Duration = .seconds(15)
+    ) {
+        self.target = target
+        self.secret = secret
+        self.seed = seed
+        self.fallbackSeed = fallbackSeed
+        self.timeScale = timeScale
+        self.failFast = failFast
+        self.concurrency = concurrency
+        self.requestTimeout = requestTimeout
+    }
+}
+
+/// Runs loaded scenarios: for each actor, step by step, it generates the vendor payload from the
+/// actor's lifecycle state, signs and sends it (with the step's fault and the retry policy),
+/// checks the answer against the step's expectation and records it for later steps' templates.
+/// Actors run concurrently; each actor's steps run in order.
+public struct ScenarioRunner: Sendable {
+    public let catalog: VendorCatalog
+    public let engine: DeliveryEngine
+    public let evaluator: ContractEvaluator
+    public let settings: RunSettings
+
+    /// The secret used when neither the flags nor the scenario give one: the one the reference
+    /// receiver expects by default.
+    public static let defaultSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+    public init(
+        catalog: VendorCatalog = .standard, engine: DeliveryEngine, evaluator: ContractEvaluator = ContractEvaluator(),
+        settings: RunSettings
+    ) {
+        self.catalog = catalog
+        self.engine = engine
+        self.evaluator = evaluator
+        self.settings = settings
+    }
+
+    /// The signing secret a scenario uses.
+    public func secret(for scenario: Scenario) -> String {
+        settings.secret ?? scenario.secret?.value ?? Self.defaultSecret
+    }
+
+    /// The seed a scenario uses.
+    public func seed(for scenario: Scenario) -> UInt64 {
+        settings.seed ?? scenario.seed?.value ?? settings.fallbackSeed
+    }
+
+    /// Runs one scenario against `target` (the URL events are posted to).
+    public func run(
+        _ scenario: Scenario, target: String, onStep: @escaping @Sendable (StepResult) -> Void = { _ in }
+    ) async -> ScenarioResult {
+        let started = engine.clock.nowMilliseconds()
+        let timer = ContinuousClock.now
+        let stop = StopFlag()
+        let seed = seed(for: scenario)
+        let vendor = scenario.vendor.value
+        let names = scenario.actors.allNames
+        var fields: [String: JSONObject] = [:]
+        for actor in scenario.actors.named { fields[actor.name] = actor.fields }
+        var states: [String: ActorState] = [:]
+        var actorValues: [String: JSONValue] = [:]
+        for name in names {
+            let given = fields[name] ?? JSONObject()
+            let state = ActorState(
+                vendor: vendor, name: name, seed: seed, fields: given,
+                originMilliseconds: engine.clock.nowMilliseconds())
+            var value = given
+            for (key, reference) in state.identity.references.sorted(by: { $0.key < $1.key }) where value[key] == nil {
+                value[key] = .string(reference)
+            }
+            value["name"] = value["name"] ?? .string(name)
+            states[name] = state
+            actorValues[name] = .object(value)
+        }
+        let limit = max(1, scenario.concurrency?.value ?? settings.concurrency)
+        let context = ScenarioContext(
+            scenario: scenario, target: target, secret: secret(for: scenario), seed: seed, actors: actorValues)
+        var steps: [StepResult] = []
+        await withTaskGroup(of: [StepResult].self) { group in
+            var pending = names[...]
+            var running = 0
+            func startNext() {
+                guard let name = pending.popFirst(), let state = states[name] else { return }
+                running += 1
+                group.addTask {
+                    await runActor(name, state: state, context: context, stop: stop, onStep: onStep)
+                }
+            }
+            while running < limit, !pending.isEmpty { startNext() }
+            while let finished = await group.next() {
+                running -= 1
+                steps += finished
+                startNext()
+            }
+        }
+        steps.sort { ($0.index, $0.actor ?? "") < ($1.index, $1.actor ?? "") }
+        return ScenarioResult(
+            name: scenario.name.value, vendor: vendor, file: scenario.file, startedAtMilliseconds: started,
+            duration: ContinuousClock.now - timer, steps: steps)
+    }
+
+    /// What every actor of one scenario shares.
+    struct ScenarioContext: Sendable {
+        var scenario: Scenario
+        var target: String
+        var secret: String
+        var seed: UInt64
+        var actors: [String: JSONValue]
+    }
+
+    /// One step, generated and ready to deliver (or the reason it cannot be).
+    enum Prepared {
+        case delivery(PreparedDelivery, payload: JSONValue?)
+        case failed(StepResult)
+    }
+
+    func runActor(
+        _ actor: String, state initial: ActorState, context: ScenarioContext, stop: StopFlag,
+        onStep: @Sendable (StepResult) -> Void
+    ) async -> [StepResult] {
+        var state = initial
+        var records: [String: StepRecord] = [:]
+        var results: [StepResult] = []
+        var faultRandom = SeededRandom(seed: context.seed).derived("faults:\(actor)")
+        let indexed = context.scenario.steps.enumerated().filter {
+            $0.element.actor == nil || $0.element.actor?.value == actor
+        }
+        var position = 0
+        while position < indexed.count {
+            // A `reorder` step trades places with the next send: both are generated in lifecycle
+            // order, then delivered the other way round.
+            var batch = [indexed[position]]
+            if indexed[position].element.fault?.value == .reorder, position + 1 < indexed.count,
+                indexed[position + 1].element.event != nil
+            {
+                batch.append(indexed[position + 1])
+            }
+            position += batch.count
+            var prepared: [(step: Step, id: String?, item: Prepared)] = []
+            for (index, step) in batch {
+                if Task.isCancelled || (await stop.isSet) {
+                    prepared.append((step, step.id?.value, .failed(notSent(step, index, actor, context, stop: true))))
+                    continue
+                }
+                let fault = step.fault?.value ?? scenarioFault(step, context.scenario, &faultRandom)
+                let templates = TemplateContext(currentActor: actor, actors: context.actors, steps: records)
+                let item = prepare(
+                    step, index: index, actor: actor, fault: fault, state: &state, templates: templates,
+                    context: context)
+                prepared.append((step, step.id?.value, item))
+            }
+            if prepared.count == 2 { prepared.reverse() }
+            for (step, id, item) in prepared {
+                let result: StepResult
+                var payload: JSONValue?
+                switch item {
+                case .failed(let failed):
+                    result = failed
+                case .delivery(let delivery, let body):
+                    payload = body
+                    if Task.isCancelled || (await stop.isSet) {
+                        result = engine.notSent(
+                            delivery, Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed")
+                    } else {
+                        result = await engine.runStep(delivery)
+                    }
+                }
+                switch result.verdict {
+                case .failed, .error: if settings.failFast { await stop.set() }
+                default: break
+                }
+                if let id {
+                    records[id] = Self.record(of: result, payload: payload)
+                }
+                _ = step
+                onStep(result)
+                results.append(result)
+            }
+        }
+        return results
+    }
+
+    /// A fault chosen at the scenario's seeded rates (`faults: { duplicate: 10% }`) for a send step
+    /// without its own fault.
+    func scenarioFault(_ step: Step, _ scenario: Scenario, _ random: inout SeededRandom) -> FaultKind? {
+        guard step.event != nil, !scenario.faults.isEmpty else { return nil }
+        for rate in scenario.faults where random.unit() * 100 < rate.percent {
+            return rate.fault
+        }
+        return nil
+    }
+
+    func prepare(
+        _ step: Step, index: Int, actor: String, fault: FaultKind?, state: inout ActorState,
+        templates: TemplateContext, context: ScenarioContext
+    ) -> Prepared {
+        let scenario = context.scenario
+        let vendor = scenario.vendor.value
+        var headers = HeaderFields()
+        do {
+            for header in scenario.defaults.headers {
+                headers.set(header.name, try header.value.render(in: templates))
+            }
+        } catch {
+            return .failed(errorResult(step, index, actor, fault, error.description))
+        }
+        let timeout = scenario.defaults.timeout?.value ?? settings.requestTimeout
+        switch step.action {
+        case .probe(let probe):
+            let path: String
+            do {
+                path = try probe.path.render(in: templates)
+            } catch {
+                return .failed(errorResult(step, index, actor, nil, error.description))
+            }
+            let url = Self.origin(of: context.target) + (path.hasPrefix("/") ? path : "/" + path)
+            let request = PreparedRequest(
+                vendor: vendor, event: "probe", method: probe.method, url: url, headers: headers, body: [],
+                messageId: "", timeout: timeout)
+            let expectation = step.expect ?? Expectation(status: .statusClass(2))
+            return .delivery(
+                PreparedDelivery(
+                    name: Self.name(of: step), actor: actor, index: index, request: request, fault: nil,
+                    after: step.after?.value ?? .zero, retryPolicy: nil,
+                    check: check(expectation, fault: nil)),
+                payload: nil)
+        case .send(let event):
+            var overrides: [Override] = []
+            do {
+                for override in step.overrides {
+                    let value = try override.value.resolve(in: templates)
+                    let path = try JSONPath(parsing: override.path.description)
+                    overrides.append(Override(path: path, value: value))
+                }
+            } catch let error as Diagnostic {
+                return .failed(errorResult(step, index, actor, fault, error.description))
+            } catch {
+                return .failed(errorResult(step, index, actor, fault, "\(error)"))
+            }
+            let generated: GeneratedEvent
+            do {
+                generated = try catalog.generate(
+                    vendor: vendor, event: event.value, actor: &state, clock: engine.clock,
+                    quirks: step.quirks.map(\.value), overrides: overrides)
+            } catch {
+                return .failed(errorResult(step, index, actor, fault, "\(step.location): \(error.description)"))
+            }
+            for header in generated.defaultHeaders where !headers.contains(header.name) {
+                headers.set(header.name, header.value)
+            }
+            var signing: MessageSigning?
+            if case .standardWebhooks(let style) = generated.signing {
+                guard let secret = StandardWebhooksSecret(context.secret) else {
+                    return .failed(
+                        errorResult(step, index, actor, fault, "the secret is not a valid whsec_ secret"))
+                }
+                signing = MessageSigning(secret: secret, names: style == .webhook ? .webhook : .svix)
+            }
+            let request = PreparedRequest(
+                vendor: vendor, event: generated.event, method: generated.method, url: context.target,
+                headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signing: signing,
+                timeout: timeout)
+            var policy: RetryPolicy?
+            if scenario.retries?.value == .vendor || fault == .vendorRetries {
+                policy = RetryPolicy.vendor(vendor)
+            }
+            let expectation = step.expect ?? Self.defaultExpectation(for: fault)
+            return .delivery(
+                PreparedDelivery(
+                    name: Self.name(of: step), actor: actor, index: index, request: request, fault: fault,
+                    after: step.after?.value ?? .zero, retryPolicy: policy,
+                    check: check(expectation, fault: step.expect == nil ? fault : nil)),
+                payload: generated.body)
+        }
+    }
+
+    /// What a correct consumer answers when the step says nothing: a 2xx, or a 4xx for a request
+    /// whose signature must be rejected.
+    static func defaultExpectation(for fault: FaultKind?) -> Expectation {
+        switch fault {
+        case .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp, .missingSignature,
+            .truncatedBody:
+            return Expectation(status: .statusClass(4))
+        default:
+            return Expectation(status: .statusClass(2))
+        }
+    }
+
+    /// The contract check of one exchange. A truncated body may also be answered by closing the
+    /// connection.
+    func check(_ expectation: Expectation, fault: FaultKind?) -> @Sendable (Exchange) async -> [String] {
+        let evaluator = self.evaluator
+        return { exchange in
+            let outcome: DeliveryOutcome
+            switch exchange.outcome {
+            case .success(let response):
+                outcome = .response(
+                    ReceivedResponse(
+                        status: response.status,
+                        headers: response.headers.map { ReceivedResponse.Header(name: $0.name, value: $0.value) },
+                        body: response.body, latency: exchange.duration))
+            case .failure(let failure):
+                if fault == .truncatedBody { return [] }
+                outcome = .transportError(failure.description)
+            }
+            return evaluator.evaluate(expectation, outcome).failures.map(\.description)
+        }
+    }
+
+    static func record(of result: StepResult, payload: JSONValue?) -> StepRecord {
+        guard let response = result.sends.last?.result.lastExchange?.response else {
+            return StepRecord(payload: payload)
+        }
+        var headers: [String: String] = [:]
+        for field in response.headers { headers[field.name] = field.value }
+        return StepRecord(
+            payload: payload, status: response.status, headers: headers,
+            body: try? JSONValue(parsing: response.body))
+    }
+
+    static func name(of step: Step) -> String {
+        switch step.action {
+        case .send(let event): return "send \(event.value)"
+        case .probe(let probe): return "probe \(probe.method) \(probe.path)"
+        }
+    }
+
+    /// `scheme://host[:port]` of a URL, for probes.
+    static func origin(of target: String) -> String {
+        guard let components = URLComponents(string: target), let scheme = components.scheme,
+            let host = components.host
+        else { return target }
+        let hostText = host.contains(":") ? "[\(host)]" : host
+        return "\(scheme)://\(hostText)" + (components.port.map { ":\($0)" } ?? "")
+    }
+
+    func errorResult(_ step: Step, _ index: Int, _ actor: String, _ fault: FaultKind?, _ message: String)
+        -> StepResult
+    {
+        StepResult(
+            name: Self.name(of: step), actor: actor, event: step.event, fault: fault?.rawValue, index: index,
+            verdict: .error(message), startedAtMilliseconds: engine.clock.nowMilliseconds())
+    }
+
+    func notSent(_ step: Step, _ index: Int, _ actor: String, _ context: ScenarioContext, stop: Bool) -> StepResult {
+        StepResult(
+            name: Self.name(of: step), actor: actor, event: step.event, fault: step.fault?.value.rawValue,
+            index: index, verdict: .notSent(Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed"),
+            startedAtMilliseconds: engine.clock.nowMilliseconds())
+    }
+}
