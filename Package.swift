@@ -81,7 +81,10 @@ let package = Package(
         // The pipeline pieces: run-result model, delivery engine, console and file reports.
         .target(
             name: "ProctorRunner",
-            dependencies: ["ProctorCore", "ProctorJSON", "ProctorDelivery", "ProctorReceiver"]
+            dependencies: [
+                "ProctorCore", "ProctorJSON", "ProctorScenario", "ProctorVendors", "ProctorContracts",
+                "ProctorDelivery", "ProctorReceiver",
+            ]
         ),
         .executableTarget(
             name: "proctor",

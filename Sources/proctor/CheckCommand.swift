@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import ProctorCore
 import ProctorScenario
+import ProctorVendors
 
-/// The event vocabulary the commands check scenarios against.
+/// The event vocabulary the commands check scenarios against: the vendor catalog.
 enum CatalogVocabulary {
-    /// Knows vendor names only until the vendor catalog provides the full vocabulary.
-    static var vocabulary: any EventVocabulary { VendorNamesOnlyVocabulary() }
+    static var vocabulary: any EventVocabulary { VendorCatalog.standard }
 }
 
 struct CheckCommand: ParsableCommand {

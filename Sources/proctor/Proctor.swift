@@ -5,6 +5,9 @@ struct Proctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proctor",
         abstract: "Tests webhook consumers by playing Talview, Testlify and Qualified.",
-        subcommands: [CheckCommand.self, EventsCommand.self, EmitCommand.self, SchemaCommand.self, ServeCommand.self, VerifyCommand.self]
+        subcommands: [
+            RunCommand.self, CheckCommand.self, SendCommand.self, EmitCommand.self, EventsCommand.self,
+            ServeCommand.self, VerifyCommand.self, SchemaCommand.self,
+        ]
     )
 }

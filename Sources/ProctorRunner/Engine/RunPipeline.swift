@@ -80,7 +80,11 @@ public struct RunPipeline: Sendable {
                         plan.append((scenario, target))
                         continue
                     }
-                    let secret = runner.secret(for: scenario)
+                    // Only Standard Webhooks vendors are verified with the scenario's secret.
+                    let signs = VendorCatalog.standard.profile(for: scenario.vendor.value).map {
+                        if case .standardWebhooks = $0.signing { return true } else { return false }
+                    } ?? false
+                    let secret = signs ? runner.secret(for: scenario) : ScenarioRunner.defaultSecret
                     if receivers[secret] == nil {
                         guard let parsed = StandardWebhooksSecret(secret) else {
                             printError(

@@ -167,7 +167,8 @@ public struct ScenarioRunner: Sendable {
             position += batch.count
             var prepared: [(step: Step, id: String?, item: Prepared)] = []
             for (index, step) in batch {
-                if Task.isCancelled || (await stop.isSet) {
+                let stopped = await stop.isSet
+                if Task.isCancelled || stopped {
                     prepared.append((step, step.id?.value, .failed(notSent(step, index, actor, context, stop: true))))
                     continue
                 }
@@ -179,7 +180,7 @@ public struct ScenarioRunner: Sendable {
                 prepared.append((step, step.id?.value, item))
             }
             if prepared.count == 2 { prepared.reverse() }
-            for (step, id, item) in prepared {
+            for (_, id, item) in prepared {
                 let result: StepResult
                 var payload: JSONValue?
                 switch item {
@@ -187,7 +188,8 @@ public struct ScenarioRunner: Sendable {
                     result = failed
                 case .delivery(let delivery, let body):
                     payload = body
-                    if Task.isCancelled || (await stop.isSet) {
+                    let stopped = await stop.isSet
+                    if Task.isCancelled || stopped {
                         result = engine.notSent(
                             delivery, Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed")
                     } else {
@@ -201,7 +203,6 @@ public struct ScenarioRunner: Sendable {
                 if let id {
                     records[id] = Self.record(of: result, payload: payload)
                 }
-                _ = step
                 onStep(result)
                 results.append(result)
             }
@@ -274,21 +275,13 @@ public struct ScenarioRunner: Sendable {
             } catch {
                 return .failed(errorResult(step, index, actor, fault, "\(step.location): \(error.description)"))
             }
-            for header in generated.defaultHeaders where !headers.contains(header.name) {
-                headers.set(header.name, header.value)
+            let request: PreparedRequest
+            do {
+                request = try Self.preparedRequest(
+                    for: generated, url: context.target, headers: headers, secret: context.secret, timeout: timeout)
+            } catch {
+                return .failed(errorResult(step, index, actor, fault, error.description))
             }
-            var signing: MessageSigning?
-            if case .standardWebhooks(let style) = generated.signing {
-                guard let secret = StandardWebhooksSecret(context.secret) else {
-                    return .failed(
-                        errorResult(step, index, actor, fault, "the secret is not a valid whsec_ secret"))
-                }
-                signing = MessageSigning(secret: secret, names: style == .webhook ? .webhook : .svix)
-            }
-            let request = PreparedRequest(
-                vendor: vendor, event: generated.event, method: generated.method, url: context.target,
-                headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signing: signing,
-                timeout: timeout)
             var policy: RetryPolicy?
             if scenario.retries?.value == .vendor || fault == .vendorRetries {
                 policy = RetryPolicy.vendor(vendor)
@@ -301,6 +294,29 @@ public struct ScenarioRunner: Sendable {
                     check: check(expectation, fault: step.expect == nil ? fault : nil)),
                 payload: generated.body)
         }
+    }
+
+    /// The request for a generated event: the vendor's default headers after `headers`, and a
+    /// Standard Webhooks signature (made anew per attempt) for vendors that sign.
+    public static func preparedRequest(
+        for generated: GeneratedEvent, url: String, headers: HeaderFields = HeaderFields(), secret: String,
+        timeout: Duration
+    ) throws(Diagnostic) -> PreparedRequest {
+        var headers = headers
+        for header in generated.defaultHeaders where !headers.contains(header.name) {
+            headers.set(header.name, header.value)
+        }
+        var signing: MessageSigning?
+        if case .standardWebhooks(let style) = generated.signing {
+            guard let key = StandardWebhooksSecret(secret) else {
+                throw .error("the secret is not a whsec_<base64> secret")
+            }
+            signing = MessageSigning(secret: key, names: style == .webhook ? .webhook : .svix)
+        }
+        return PreparedRequest(
+            vendor: generated.vendor, event: generated.event, method: generated.method, url: url,
+            headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signing: signing,
+            timeout: timeout)
     }
 
     /// What a correct consumer answers when the step says nothing: a 2xx, or a 4xx for a request

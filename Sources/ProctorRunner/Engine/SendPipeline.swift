@@ -1,0 +1,82 @@
+import ProctorCore
+import ProctorDelivery
+import ProctorJSON
+import ProctorVendors
+
+/// `proctor send` as a library call: one generated, signed event (with an optional fault) sent to
+/// a target, the exchange kept for printing.
+public struct SendPipeline: Sendable {
+    public var catalog: VendorCatalog
+    public var clock: any WallClock
+
+    public init(catalog: VendorCatalog = .standard, clock: any WallClock = SystemWallClock()) {
+        self.catalog = catalog
+        self.clock = clock
+    }
+
+    /// What to send.
+    public struct Request: Sendable {
+        public var vendor: String
+        public var event: String
+        public var target: String
+        public var seed: UInt64
+        public var actor: String
+        /// Events the actor went through first, so the payload shows that lifecycle state.
+        public var earlierEvents: [String]
+        public var quirks: [String]
+        public var overrides: [Override]
+        public var secret: String
+        public var fault: FaultKind?
+        public var timeout: Duration
+        public var timeScale: Double
+
+        public init(
+            vendor: String, event: String, target: String, seed: UInt64 = 42, actor: String = "candidate",
+            earlierEvents: [String] = [], quirks: [String] = [], overrides: [Override] = [],
+            secret: String = ScenarioRunner.defaultSecret, fault: FaultKind? = nil, timeout: Duration = .seconds(15),
+            timeScale: Double = 1
+        ) {
+            self.vendor = vendor
+            self.event = event
+            self.target = target
+            self.seed = seed
+            self.actor = actor
+            self.earlierEvents = earlierEvents
+            self.quirks = quirks
+            self.overrides = overrides
+            self.secret = secret
+            self.fault = fault
+            self.timeout = timeout
+            self.timeScale = timeScale
+        }
+    }
+
+    /// Generates and sends the event. Throws (bad input) for an unknown vendor, event, quirk or
+    /// override, or an unusable secret; delivery problems are in the returned step.
+    public func send(_ request: Request, transport: any Transport) async throws(Diagnostic) -> StepResult {
+        let generated: GeneratedEvent
+        do {
+            var actor = ActorState(
+                vendor: request.vendor, name: request.actor, seed: request.seed,
+                originMilliseconds: clock.nowMilliseconds())
+            for event in request.earlierEvents {
+                _ = try catalog.generate(vendor: request.vendor, event: event, actor: &actor, clock: clock)
+            }
+            generated = try catalog.generate(
+                vendor: request.vendor, event: request.event, actor: &actor, clock: clock, quirks: request.quirks,
+                overrides: request.overrides)
+        } catch {
+            throw .error(error.description)
+        }
+        let prepared = try ScenarioRunner.preparedRequest(
+            for: generated, url: request.target, secret: request.secret, timeout: request.timeout)
+        let engine = DeliveryEngine(
+            transport: transport, options: EngineOptions(maxConcurrentActors: 1, timeScale: request.timeScale),
+            clock: clock)
+        let delivery = PreparedDelivery(
+            name: "send \(generated.event)", actor: request.actor, index: 0, request: prepared, fault: request.fault,
+            retryPolicy: request.fault == .vendorRetries ? RetryPolicy.vendor(request.vendor) : nil,
+            check: ExchangeChecks.statusAndLatency(ScenarioRunner.defaultExpectation(for: request.fault)))
+        return await engine.runStep(delivery)
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+import ProctorDelivery
+import ProctorRunner
+import ProctorVendors
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs scenarios against a webhook consumer and checks its answers.",
+        discussion: """
+            With no --target and no `target:` in a scenario, starts the built-in reference receiver on \
+            127.0.0.1 and runs against it. Exit codes: 0 all steps passed, 1 a step failed, 2 bad input \
+            (a scenario with problems, a bad flag), 130 interrupted (reports are still written).
+            """
+    )
+
+    @Argument(help: "Scenario files.")
+    var scenarios: [String]
+
+    @Option(help: "URL every event is posted to (overrides the scenarios' target).")
+    var target: String?
+
+    @Option(help: "Signing secret (whsec_...) for every scenario (overrides the scenarios' secret).")
+    var secret: String?
+
+    @Option(help: "Seed for generated values (overrides the scenarios' seed).")
+    var seed: UInt64?
+
+    @Option(help: "Multiplies every wait: after:, delay and retry schedules (0.001 for CI).")
+    var timeScale: Double = 1
+
+    @Flag(help: "Stop sending after the first failed step.")
+    var failFast = false
+
+    @Option(help: "Actors delivering at once per scenario.")
+    var concurrency = 8
+
+    @Option(help: "FORMAT=PATH with FORMAT json or junit. Repeatable.")
+    var report: [String] = []
+
+    @OptionGroup var transport: TransportOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let reports: [ReportSpec]
+        let settings: RunSettings
+        let transportConfiguration: TransportConfiguration
+        do {
+            reports = try report.map { text in
+                guard let spec = ReportSpec(text) else {
+                    throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
+                }
+                return spec
+            }
+            guard timeScale > 0, timeScale.isFinite else {
+                throw CommandInputError("--time-scale: expected a positive number such as 0.001")
+            }
+            guard concurrency >= 1 else { throw CommandInputError("--concurrency: expected at least 1") }
+            if let target { try Self.checkTarget(target) }
+            transportConfiguration = try transport.configuration()
+            settings = RunSettings(
+                target: target, secret: secret, seed: seed, fallbackSeed: 0, timeScale: timeScale,
+                failFast: failFast, concurrency: concurrency,
+                requestTimeout: try transport.requestTimeout() ?? .seconds(15))
+        } catch let error as CommandInputError {
+            StandardStreams.error("proctor run: error: \(error)")
+            throw ExitCode(2)
+        }
+        let pipeline = RunPipeline(
+            settings: settings, reports: reports, transport: transportConfiguration,
+            vocabulary: CatalogVocabulary.vocabulary, environment: environment,
+            console: ConsoleReporter.forStandardOutput(environment: environment))
+        let outcome = await pipeline.run(
+            files: scenarios, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) })
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// An http(s) URL with a host.
+    static func checkTarget(_ target: String) throws {
+        guard let url = URLComponents(string: target), let scheme = url.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
+        else {
+            throw CommandInputError("--target \(target): expected an http:// or https:// URL")
+        }
+    }
+}
+
+/// Line output to stdout and stderr.
+enum StandardStreams {
+    static func output(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    static func error(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
+
+enum FileManagerProbe {
+    static func isReadableFile(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            && FileManager.default.isReadableFile(atPath: path)
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+import ProctorDelivery
+import ProctorRunner
+import ProctorVendors
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Sends one generated, signed vendor event and prints the exchange.",
+        discussion: """
+            Exit codes: 0 the consumer answered as a correct one should (2xx; 4xx for a signature \
+            fault), 1 it did not or could not be reached, 2 bad input.
+            """
+    )
+
+    @Argument(help: "talview, testlify, testlify-v1 or qualified.")
+    var vendor: String
+
+    @Argument(help: "The event (see `proctor events VENDOR`).")
+    var event: String
+
+    @Option(help: "URL to post the event to.")
+    var target: String
+
+    @Option(help: "Seed for generated values.")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("as"), help: "Actor name (different names give different people).")
+    var actor = "candidate"
+
+    @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
+    var assignments: [String] = []
+
+    @Option(name: .customLong("quirk"), help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
+    var quirks: [String] = []
+
+    @Option(help: "Events the same actor went through first (comma-separated).")
+    var after: String?
+
+    @Option(help: "Signing secret (whsec_...); also PROCTOR_SECRET.")
+    var secret: String?
+
+    @Option(help: "A fault to inject: \(FaultKind.names.joined(separator: ", ")).")
+    var fault: String?
+
+    @Option(help: "Multiplies the waits of --fault delay and vendor-retries.")
+    var timeScale: Double = 1
+
+    @Flag(help: "Show secrets and signatures instead of masking them.")
+    var showSecrets = false
+
+    @OptionGroup var transport: TransportOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let request: SendPipeline.Request
+        let configuration: TransportConfiguration
+        do {
+            try RunCommand.checkTarget(target)
+            var faultKind: FaultKind?
+            if let fault {
+                guard let kind = FaultKind(rawValue: fault) else {
+                    throw CommandInputError(
+                        "--fault \(fault): unknown fault" + Suggestions.didYouMean(fault, in: FaultKind.names))
+                }
+                faultKind = kind
+            }
+            guard timeScale > 0, timeScale.isFinite else {
+                throw CommandInputError("--time-scale: expected a positive number such as 0.001")
+            }
+            let overrides: [Override]
+            do { overrides = try VendorCatalog.overrides(assignments) } catch {
+                throw CommandInputError("--set: \(error.description)")
+            }
+            configuration = try transport.configuration()
+            request = SendPipeline.Request(
+                vendor: vendor, event: event, target: target, seed: seed, actor: actor,
+                earlierEvents: (after ?? "").split(separator: ",").map(String.init), quirks: quirks,
+                overrides: overrides, secret: secret ?? environment["PROCTOR_SECRET"] ?? ScenarioRunner.defaultSecret,
+                fault: faultKind, timeout: try transport.requestTimeout() ?? .seconds(15), timeScale: timeScale)
+        } catch let error as CommandInputError {
+            StandardStreams.error("proctor send: error: \(error)")
+            throw ExitCode(2)
+        }
+        let showSecrets = self.showSecrets
+        let outcome: Result<StepResult, Diagnostic> = try await withHTTPTransport(configuration: configuration) {
+            transport in
+            do {
+                return .success(try await SendPipeline().send(request, transport: transport))
+            } catch let error as Diagnostic {
+                return .failure(error)
+            } catch {
+                return .failure(Diagnostic.error("\(error)"))
+            }
+        }
+        switch outcome {
+        case .failure(let diagnostic):
+            StandardStreams.error("proctor send: error: \(diagnostic.message)")
+            throw ExitCode(2)
+        case .success(let step):
+            for send in step.sends {
+                for attempt in send.result.attempts {
+                    if step.sends.count > 1 { StandardStreams.output("# \(send.label)") }
+                    StandardStreams.output(ExchangeText.render(attempt.exchange, showSecrets: showSecrets))
+                }
+            }
+            switch step.verdict {
+            case .passed:
+                return
+            case .failed(let reasons):
+                for reason in reasons { StandardStreams.error("proctor send: \(reason)") }
+                throw ExitCode(1)
+            case .error(let reason), .notSent(let reason):
+                StandardStreams.error("proctor send: error: \(reason)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}

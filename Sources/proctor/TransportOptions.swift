@@ -1,0 +1,40 @@
+import ArgumentParser
+import ProctorCore
+import ProctorDelivery
+
+/// Flags of the commands that send over HTTP.
+struct TransportOptions: ParsableArguments {
+    @Flag(help: "Do not verify TLS certificates (self-signed development targets).")
+    var insecure = false
+
+    @Option(help: "PEM file of a private CA to trust, besides the system's.")
+    var caFile: String?
+
+    @Option(help: "Per-request timeout, e.g. 5s (default 15s, or the scenario's defaults.timeout).")
+    var timeout: String?
+
+    @Option(help: "Largest response body read, in bytes; the rest is discarded.")
+    var maxResponseBytes = 1 << 20
+
+    func configuration() throws -> TransportConfiguration {
+        if let caFile, !FileManagerProbe.isReadableFile(caFile) {
+            throw CommandInputError("--ca-file \(caFile): no readable file there")
+        }
+        return TransportConfiguration(
+            maxResponseBytes: max(1, maxResponseBytes), insecure: insecure, caFile: caFile)
+    }
+
+    func requestTimeout() throws -> Duration? {
+        guard let timeout else { return nil }
+        guard let duration = DurationText.parse(timeout), duration > .zero else {
+            throw CommandInputError("--timeout: expected \(DurationText.acceptedForms)")
+        }
+        return duration
+    }
+}
+
+/// A bad flag or argument: printed as one line, exit 2.
+struct CommandInputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
