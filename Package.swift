@@ -106,8 +106,9 @@ let package = Package(
         .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
         .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),
         .testTarget(name: "ProctorContractsTests", dependencies: ["ProctorContracts"]),
-        .testTarget(name: "ProctorScenarioTests", dependencies: ["ProctorScenario"], exclude: ["Fixtures"]),
-        .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors"]),
+        .testTarget(
+            name: "ProctorScenarioTests", dependencies: ["ProctorScenario", "ProctorSchema"], exclude: ["Fixtures"]),
+        .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors", "ProctorSchema"]),
         .testTarget(
             name: "ProctorDeliveryTests",
             dependencies: [
@@ -122,7 +123,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ProctorReceiverTests", dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors"]),
-        .testTarget(name: "ProctorRunnerTests", dependencies: ["ProctorRunner", "ProctorReceiver"]),
+        .testTarget(
+            name: "ProctorRunnerTests",
+            dependencies: ["ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON"]),
     ]
 )
 

@@ -1,0 +1,225 @@
+import Foundation
+import Synchronization
+import ProctorCore
+import ProctorDelivery
+import ProctorJSON
+import ProctorReceiver
+import ProctorRunner
+import ProctorVendors
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Collects printed lines from several tasks.
+final class Lines: Sendable {
+    private let storage = Mutex<[String]>([])
+    func append(_ line: String) { storage.withLock { $0.append(line) } }
+    var all: [String] { storage.withLock { $0 } }
+}
+
+/// `proctor run` end to end over loopback: scenario files, the vendor catalog, real HTTP, the
+/// reference receiver, contract checks and reports.
+@Suite(.serialized) struct RunPipelineTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    static var shippedScenarios: [String] {
+        let folder = root + "/Scenarios"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { folder + "/" + $0 }
+    }
+
+    func temporaryFolder() throws -> String {
+        let folder = NSTemporaryDirectory() + "proctor-run-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    func run(
+        _ files: [String], settings: RunSettings = RunSettings(timeScale: 0.001), reports: [ReportSpec] = []
+    ) async -> (RunPipeline.Outcome, out: [String], err: [String]) {
+        let out = Lines()
+        let err = Lines()
+        let outcome = await RunPipeline(settings: settings, reports: reports).run(
+            files: files, print: { out.append($0) }, printError: { err.append($0) })
+        return (outcome, out.all, err.all)
+    }
+
+    @Test(arguments: shippedScenarios)
+    func shippedScenarioPassesAgainstTheBuiltInReceiver(path: String) async throws {
+        let (outcome, out, err) = await run([path])
+        #expect(outcome.exitCode == 0, "\(out.joined(separator: "\n"))\n\(err.joined(separator: "\n"))")
+        let result = try #require(outcome.result)
+        #expect(result.counts.total > 0)
+        #expect(result.counts.passed == result.counts.total)
+        #expect(out.first?.hasPrefix("No target given: sending to the built-in reference receiver at http://127.0.0.1:") == true)
+    }
+
+    @Test func everyVendorIsDeliveredSignedAndDeduplicated() async throws {
+        let receiver = try await ReferenceReceiver(configuration: ReceiverConfiguration()).start()
+        defer { Task { await receiver.stop() } }
+        let folder = try temporaryFolder()
+        var files: [String] = []
+        for (vendor, events) in [
+            ("testlify", ["candidate.invited", "candidate.enrolled", "candidate.completed"]),
+            ("testlify-v1", ["candidate.invited", "candidate.enrolled", "candidate.completed"]),
+            ("talview", ["ae.test_instance.created", "ae.test_instance.updated"]),
+            ("qualified", ["assessment_result_started", "assessment_result_submitted"]),
+        ] {
+            var yaml = "scenario: e2e-\(vendor)\nvendor: \(vendor)\ntarget: \(receiver.url(vendor: vendor))\nseed: 9\n"
+            yaml += "actors: { jo: { first_name: Jo, last_name: March } }\nsteps:\n"
+            for event in events { yaml += "  - send: \(event)\n" }
+            yaml += "  - send: \(events[0])\n    fault: duplicate\n"
+            if vendor == "testlify" { yaml += "  - send: candidate.completed\n    fault: bad-signature\n" }
+            let path = folder + "/\(vendor).yaml"
+            try write(yaml, to: path)
+            files.append(path)
+        }
+        let (outcome, out, err) = await run(files)
+        #expect(outcome.exitCode == 0, "\(out.joined(separator: "\n"))\n\(err.joined(separator: "\n"))")
+        let result = try #require(outcome.result)
+
+        let received = await receiver.state.events
+        // Every sent attempt arrived; Testlify's were verified over the exact bytes sent.
+        let sentAttempts = result.scenarios.flatMap(\.steps).flatMap(\.sends).flatMap(\.result.attempts)
+        #expect(received.count == sentAttempts.count)
+        for event in received where event.vendor == "testlify" {
+            if event.status == 401 {
+                #expect(event.verified == false)
+            } else {
+                #expect(event.verified == true, "\(event.json)")
+            }
+        }
+        // Duplicates: the second delivery of a message id is recognised, for every vendor.
+        for vendor in ["testlify", "testlify-v1", "talview", "qualified"] {
+            #expect(received.contains { $0.vendor == vendor && $0.duplicate }, "\(vendor): no duplicate seen")
+        }
+        // The bytes sent are the generated payloads: valid JSON naming the vendor's wire event.
+        for attempt in sentAttempts {
+            let body = try JSONValue(parsing: attempt.exchange.request.body)
+            #expect(body.objectValue != nil)
+        }
+        #expect(received.contains { $0.vendor == "testlify" && $0.status == 401 })
+    }
+
+    @Test func failingExpectationsExitOneAndTheJUnitReportCountsThem() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/failing.yaml"
+        try write(
+            """
+            scenario: failing
+            vendor: testlify
+            seed: 3
+            actors: { ann: {} }
+            steps:
+              - send: candidate.invited
+                id: invite
+                expect: { status: 202 }
+              - send: candidate.enrolled
+                expect:
+                  status: 2xx
+                  body: { properties: { status: { const: accepted } }, required: [status] }
+              - probe: GET /events?id={{steps.invite.response.body.id}}
+                expect:
+                  status: 200
+                  body: { type: object }
+            """, to: path)
+        let junit = folder + "/out/junit.xml"
+        let json = folder + "/out/run.json"
+        let (outcome, out, _) = await run(
+            [path], reports: [ReportSpec(format: .junit, path: junit), ReportSpec(format: .json, path: json)])
+        #expect(outcome.exitCode == 1)
+        let result = try #require(outcome.result)
+        #expect(result.counts.total == 3)
+        #expect(result.counts.failed == 2)
+        let failures = result.scenarios[0].steps.compactMap { step -> [String]? in
+            if case .failed(let reasons) = step.verdict { return reasons }
+            return nil
+        }.flatMap { $0 }
+        #expect(failures.contains { $0.contains("status 202") && $0.contains("200") })
+        #expect(failures.contains { $0.contains("(root): expected object, got array") }, "\(failures)")
+        // The probe's path was resolved from the first step's response body (the message id).
+        let probeURL = result.scenarios[0].steps[2].sends.first?.result.lastExchange?.request.url ?? ""
+        #expect(probeURL.contains("/events?id=msg_"), "\(probeURL)")
+        #expect(out.last(where: { $0.hasPrefix("FAIL") || $0.contains("failed") }) != nil)
+
+        let counter = XMLCounter()
+        let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: junit)))
+        parser.delegate = counter
+        #expect(parser.parse())
+        #expect(counter.counts["testsuite"] == 1)
+        #expect(counter.counts["testcase"] == 3)
+        #expect(counter.counts["failure"] == 2)
+        #expect(counter.attributes["testsuite"]?.first?["failures"] == "2")
+        let report = try JSONValue(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: json))))
+        #expect(report.objectValue != nil)
+        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: json)), as: UTF8.self).contains("whsec_"))
+    }
+
+    @Test func vendorRetriesFollowTheScaledSchedule() async throws {
+        let receiver = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(chaos: ChaosSettings(failFirst: 2))
+        ).start()
+        defer { Task { await receiver.stop() } }
+        let folder = try temporaryFolder()
+        let path = folder + "/retries.yaml"
+        try write(
+            """
+            scenario: retries
+            vendor: testlify
+            target: \(receiver.url(vendor: "testlify"))
+            retries: vendor
+            actors: { kim: {} }
+            steps:
+              - send: candidate.invited
+            """, to: path)
+        let (outcome, out, _) = await run([path])
+        #expect(outcome.exitCode == 0, "\(out)")
+        let step = try #require(outcome.result?.scenarios.first?.steps.first)
+        let attempts = step.sends.first?.result.attempts ?? []
+        #expect(attempts.count == 3)
+        // Svix waits 5 s then 5 min; at --time-scale 0.001 that is 5 ms then 300 ms.
+        if attempts.count == 3 {
+            let second = attempts[1].exchange.startedAtMilliseconds - attempts[0].exchange.startedAtMilliseconds
+            let third = attempts[2].exchange.startedAtMilliseconds - attempts[1].exchange.startedAtMilliseconds
+            #expect(second >= 5 && second < 250, "\(second) ms")
+            #expect(third >= 300 && third < 1500, "\(third) ms")
+            // Same message id on every attempt, a fresh signature each time.
+            let ids = Set(attempts.map { $0.exchange.request.headers["svix-id"] ?? "" })
+            let signatures = Set(attempts.map { $0.exchange.request.headers["svix-signature"] ?? "" })
+            #expect(ids.count == 1)
+            #expect(signatures.count == 3 || attempts.map(\.exchange.request.headers["svix-timestamp"]).count == 3)
+        }
+    }
+
+    @Test func brokenScenarioStopsTheRunBeforeSending() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/broken.yaml"
+        try write("scenario: broken\nvendor: testlify\nsteps:\n  - send: candidate.finished\n", to: path)
+        let (outcome, out, err) = await run([path])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.result == nil)
+        #expect(out.isEmpty)
+        #expect(err.contains { $0.hasPrefix(path + ":4:11: error: unknown testlify event 'candidate.finished'") }, "\(err)")
+    }
+
+    @Test func unreachableTargetIsAFailedStepNotACrash() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/unreachable.yaml"
+        try write("scenario: unreachable\nvendor: testlify\nsteps:\n  - send: candidate.invited\n", to: path)
+        let (outcome, _, _) = await run(
+            [path], settings: RunSettings(target: "http://127.0.0.1:9/hooks", timeScale: 0.001))
+        #expect(outcome.exitCode == 1)
+        guard case .failed(let reasons)? = outcome.result?.scenarios.first?.steps.first?.verdict else {
+            Issue.record("expected a failed step")
+            return
+        }
+        #expect(reasons.joined().contains("no response"), "\(reasons)")
+    }
+}
