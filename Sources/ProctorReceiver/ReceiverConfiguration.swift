@@ -117,13 +117,3 @@ public struct ReceiverConfiguration: Sendable {
     /// The vendors the receiver has routes for.
     public static let vendors = ["talview", "testlify", "testlify-v1", "qualified"]
 }
-
-/// The system wall clock.
-public struct SystemClock: WallClock {
-    public init() {}
-    public func nowMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-}

@@ -18,7 +18,7 @@ import Testing
         return try FaultInjector.plan(prepared, fault: fault, options: FaultOptions(timeScale: 0.001))
     }
 
-    func now() -> Int64 { SystemWallClock().nowMilliseconds() / 1000 }
+    func now() -> Int64 { SystemClock().nowMilliseconds() / 1000 }
 
     @Test func deliversToTheReferenceReceiver() async throws {
         let receiver = try await ReferenceReceiver().start()

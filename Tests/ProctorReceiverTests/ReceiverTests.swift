@@ -9,7 +9,7 @@ import Testing
     static let completed =
         #"{"data":{"candidateId":"69145db6968cb883ddfc598b","candidate":{"email":"jane@example.com"},"status":{"candidateStatus":"COMPLETED","candidateStage":"ASSESSMENT_COMPLETED"}},"event":"completed","type":"candidate"}"#
 
-    func now() -> Int64 { SystemWallClock().nowMilliseconds() / 1000 }
+    func now() -> Int64 { SystemClock().nowMilliseconds() / 1000 }
 
     func send(
         _ receiver: ReferenceReceiver.Running, vendor: String = "testlify", body: String = completed,

@@ -46,7 +46,9 @@ final class Lines: Sendable {
     ) async -> (RunPipeline.Outcome, out: [String], err: [String]) {
         let out = Lines()
         let err = Lines()
-        let outcome = await RunPipeline(settings: settings, reports: reports).run(
+        var pipeline = RunPipeline(settings: settings, reports: reports)
+        pipeline.handlesSignals = false
+        let outcome = await pipeline.run(
             files: files, print: { out.append($0) }, printError: { err.append($0) })
         return (outcome, out.all, err.all)
     }

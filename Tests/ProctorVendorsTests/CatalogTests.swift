@@ -100,16 +100,3 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(quirks.contains("always"))
     }
 }
-
-@Suite struct RetryPolicyTests {
-    @Test func vendorsRetryAsDocumented() throws {
-        let testlify = try #require(catalog.profile(for: "testlify")).retryPolicy
-        #expect(testlify.delaysMilliseconds.count == 7)
-        #expect(testlify.delaysMilliseconds.first == 5_000)
-        #expect(testlify.retries(status: 500) && testlify.retries(status: 302) && !testlify.retries(status: 204))
-        let qualified = try #require(catalog.profile(for: "qualified")).retryPolicy
-        #expect(qualified.delaysMilliseconds == [60_000])
-        #expect(qualified.retries(status: 503) && !qualified.retries(status: 500))
-        #expect(!(try #require(catalog.profile(for: "testlify-v1")).retryPolicy.retries(status: 500)))
-    }
-}

@@ -50,12 +50,6 @@ public struct DeliveryResult: Sendable, Hashable {
     public var isDelivered: Bool { outcome == .delivered }
 }
 
-/// Wall-clock time from the system clock.
-public struct SystemWallClock: WallClock {
-    public init() {}
-    public func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
-}
-
 /// Sends one message and resends it as the policy says.
 public enum DeliveryLoop {
     /// Sleeps for a duration; throws when cancelled.
@@ -70,7 +64,7 @@ public enum DeliveryLoop {
         policy: RetryPolicy,
         transport: some Transport,
         initialDelay: Duration = .zero,
-        clock: some WallClock = SystemWallClock(),
+        clock: some WallClock = SystemClock(),
         sleep: Sleeper = taskSleeper,
         makeRequest: @Sendable (AttemptContext) -> OutgoingRequest
     ) async -> DeliveryResult {

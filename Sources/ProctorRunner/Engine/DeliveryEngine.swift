@@ -94,7 +94,7 @@ public struct DeliveryEngine: Sendable {
 
     public init(
         transport: any Transport, options: EngineOptions = EngineOptions(),
-        clock: any WallClock = SystemWallClock(),
+        clock: any WallClock = SystemClock(),
         sleep: @escaping DeliveryLoop.Sleeper = DeliveryLoop.taskSleeper
     ) {
         self.transport = transport

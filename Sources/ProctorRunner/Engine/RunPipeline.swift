@@ -17,11 +17,14 @@ public struct RunPipeline: Sendable {
     public var environment: [String: String]
     public var console: ConsoleReporter
     public var clock: any WallClock
+    /// Whether SIGINT and SIGTERM cancel the run (the command line); embedders and tests that
+    /// run several pipelines at once turn it off.
+    public var handlesSignals = true
 
     public init(
         settings: RunSettings, reports: [ReportSpec] = [], transport: TransportConfiguration = TransportConfiguration(),
         vocabulary: any EventVocabulary = VendorCatalog.standard, environment: [String: String] = [:],
-        console: ConsoleReporter = ConsoleReporter(useColor: false), clock: any WallClock = SystemWallClock()
+        console: ConsoleReporter = ConsoleReporter(useColor: false), clock: any WallClock = SystemClock()
     ) {
         self.settings = settings
         self.reports = reports
@@ -103,7 +106,7 @@ public struct RunPipeline: Sendable {
                 }
                 let console = self.console
                 let work = plan
-                let (results, interrupted) = await Interrupts.cancellingOnSignals {
+                let runAll: @Sendable () async -> [ScenarioResult] = {
                     await withTaskGroup(of: (Int, ScenarioResult).self) { group in
                         for (index, (scenario, target)) in work.enumerated() {
                             group.addTask {
@@ -118,6 +121,8 @@ public struct RunPipeline: Sendable {
                         return collected.sorted { $0.0 < $1.0 }.map(\.1)
                     }
                 }
+                let (results, interrupted) =
+                    handlesSignals ? await Interrupts.cancellingOnSignals(runAll) : (await runAll(), false)
                 for running in receivers.values { await running.stop() }
                 let run = RunResult(
                     startedAtMilliseconds: started, duration: ContinuousClock.now - timer,

@@ -9,7 +9,7 @@ public struct SendPipeline: Sendable {
     public var catalog: VendorCatalog
     public var clock: any WallClock
 
-    public init(catalog: VendorCatalog = .standard, clock: any WallClock = SystemWallClock()) {
+    public init(catalog: VendorCatalog = .standard, clock: any WallClock = SystemClock()) {
         self.catalog = catalog
         self.clock = clock
     }

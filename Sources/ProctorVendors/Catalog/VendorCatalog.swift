@@ -80,8 +80,6 @@ public struct VendorProfile: Sendable {
     public let lifecycle: [(stage: String, event: String)]
     /// The vendor's retry behaviour, in words.
     public let retries: String
-    /// The same, as values a delivery loop can follow.
-    public let retryPolicy: VendorRetryPolicy
     let builder: PayloadBuilder
 
     public func event(named name: String) -> EventSpec? {

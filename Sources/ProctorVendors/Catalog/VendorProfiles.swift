@@ -36,7 +36,7 @@ enum VendorProfiles {
                 events: ["ae.test_instance.updated"], always: true),
         ],
         lifecycle: [("created", "ae.test_instance.created"), ("updated", "ae.test_instance.updated")],
-        retries: "not documented", retryPolicy: .none,
+        retries: "not documented; Proctor retries any failure after 30s, 5m and 30m",
         builder: TalviewBuilder())
 
     // MARK: Testlify (Svix)
@@ -95,7 +95,6 @@ enum VendorProfiles {
         ],
         lifecycle: testlifyCandidateEvents.map { ($0, "candidate." + $0) },
         retries: "Svix: immediately, then 5s, 5m, 30m, 2h, 5h, 10h, 10h; success is a 2xx within 15s",
-        retryPolicy: .svix,
         builder: TestlifyBuilder(legacy: false))
 
     // MARK: Testlify v1 (legacy)
@@ -194,7 +193,7 @@ enum VendorProfiles {
                 "nullable-null", "companyId and resellerId are null", events: legacyCandidateNames, always: true),
         ],
         lifecycle: legacyCandidateEvents.map { ($0, "candidate." + $0) },
-        retries: "none automatic (manual \"Force Retry\" only)", retryPolicy: .none,
+        retries: "none automatic (manual \"Force Retry\" only)",
         builder: TestlifyBuilder(legacy: true))
 
     // MARK: Qualified
@@ -275,6 +274,5 @@ enum VendorProfiles {
             ("submitted", "assessment_result_submitted"), ("reviewed", "assessment_result_review_submitted"),
         ],
         retries: "one retry after at least 60s, only on connection failure, a 5s connect timeout or 502, 503, 504, 520, 521, 523, 525, 526, 527, 530",
-        retryPolicy: .qualified,
         builder: QualifiedBuilder())
 }

@@ -1,18 +1,17 @@
-import Crypto
 import Foundation
 
 /// A plain HMAC-SHA256 over the raw body, as many webhook senders without a documented scheme use:
 /// the header holds the digest in hex, optionally prefixed `sha256=`, or in base64.
 public enum BodyHMAC {
+    static let scheme = HMACSigning(algorithm: .sha256, encoding: .hex, prefix: "sha256=")
+
     public static func digest(key: [UInt8], body: some Collection<UInt8>) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: SymmetricKey(data: key))
-        hmac.update(data: Array(body))
-        return Array(hmac.finalize())
+        scheme.mac(key: key, body: body)
     }
 
     /// `sha256=<hex>`.
     public static func headerValue(key: [UInt8], body: some Collection<UInt8>) -> String {
-        "sha256=" + digest(key: key, body: body).map { String(format: "%02x", $0) }.joined()
+        scheme.signature(key: key, body: body)
     }
 
     /// Whether `headerValue` carries the body's digest (hex, `sha256=<hex>` or base64). Constant-time.

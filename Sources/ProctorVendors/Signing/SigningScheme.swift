@@ -49,16 +49,26 @@ public struct HMACSigning: Sendable, Hashable {
 
     /// The header value for `body` signed with `secret`.
     public func signature(secret: String, body: [UInt8]) -> String {
-        let key = SymmetricKey(data: Array(secret.utf8))
-        let mac: [UInt8]
-        switch algorithm {
-        case .sha1: mac = Array(HMAC<Insecure.SHA1>.authenticationCode(for: body, using: key))
-        case .sha256: mac = Array(HMAC<SHA256>.authenticationCode(for: body, using: key))
-        case .sha512: mac = Array(HMAC<SHA512>.authenticationCode(for: body, using: key))
-        }
+        signature(key: Array(secret.utf8), body: body)
+    }
+
+    /// The header value for `body` signed with a raw key.
+    public func signature(key: [UInt8], body: some Collection<UInt8>) -> String {
+        let mac = mac(key: key, body: body)
         switch encoding {
         case .hex: return prefix + mac.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
         case .base64: return prefix + Data(mac).base64EncodedString()
+        }
+    }
+
+    /// The raw authentication code.
+    public func mac(key: [UInt8], body: some Collection<UInt8>) -> [UInt8] {
+        let symmetric = SymmetricKey(data: key)
+        let bytes = Array(body)
+        switch algorithm {
+        case .sha1: return Array(HMAC<Insecure.SHA1>.authenticationCode(for: bytes, using: symmetric))
+        case .sha256: return Array(HMAC<SHA256>.authenticationCode(for: bytes, using: symmetric))
+        case .sha512: return Array(HMAC<SHA512>.authenticationCode(for: bytes, using: symmetric))
         }
     }
 }
