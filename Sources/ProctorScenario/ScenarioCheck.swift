@@ -14,13 +14,20 @@ public struct ScenarioCheck: Sendable {
     }
 
     public var loader: ScenarioLoader
+    /// Further checks of each scenario that loaded, such as compiling its body schemas.
+    public var scenarioChecks: @Sendable (Scenario) -> Diagnostics
 
-    public init(loader: ScenarioLoader) { self.loader = loader }
+    public init(loader: ScenarioLoader, scenarioChecks: @escaping @Sendable (Scenario) -> Diagnostics = { _ in Diagnostics() }) {
+        self.loader = loader
+        self.scenarioChecks = scenarioChecks
+    }
 
     public func run(paths: [String]) -> Outcome {
         var all = Diagnostics()
         for path in paths {
-            all.append(contentsOf: loader.load(path: path).diagnostics)
+            let loaded = loader.load(path: path)
+            all.append(contentsOf: loaded.diagnostics)
+            if let scenario = loaded.scenario { all.append(contentsOf: scenarioChecks(scenario)) }
         }
         let sorted = all.sorted
         let errors = sorted.filter { $0.severity == .error }.count

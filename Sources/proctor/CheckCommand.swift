@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import ProctorContracts
 import ProctorCore
+import ProctorRunner
 import ProctorScenario
 import ProctorVendors
 
@@ -25,7 +27,10 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let loader = ScenarioLoader(
             vocabulary: CatalogVocabulary.vocabulary, environment: ProcessInfo.processInfo.environment)
-        let outcome = ScenarioCheck(loader: loader).run(paths: files)
+        let evaluator = ContractEvaluator()
+        let outcome = ScenarioCheck(loader: loader) { scenario in
+            ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator)
+        }.run(paths: files)
         FileHandle.standardOutput.write(Data(outcome.output.utf8))
         FileHandle.standardError.write(Data((outcome.summary + "\n").utf8))
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
             settings = RunSettings(
                 target: target, secret: secret, seed: seed, fallbackSeed: 0, timeScale: timeScale,
                 failFast: failFast, concurrency: concurrency,
-                requestTimeout: try transport.requestTimeout() ?? .seconds(15))
+                requestTimeout: try transport.requestTimeout())
         } catch let error as CommandInputError {
             StandardStreams.error("proctor run: error: \(error)")
             throw ExitCode(2)

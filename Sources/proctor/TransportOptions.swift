@@ -10,7 +10,7 @@ struct TransportOptions: ParsableArguments {
     @Option(help: "PEM file of a private CA to trust, besides the system's.")
     var caFile: String?
 
-    @Option(help: "Per-request timeout, e.g. 5s (default 15s, or the scenario's defaults.timeout).")
+    @Option(help: "Per-request timeout, e.g. 5s (overrides the scenarios' defaults.timeout; default 15s).")
     var timeout: String?
 
     @Option(help: "Largest response body read, in bytes; the rest is discarded.")

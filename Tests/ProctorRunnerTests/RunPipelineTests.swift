@@ -211,6 +211,24 @@ final class Lines: Sendable {
         #expect(err.contains { $0.hasPrefix(path + ":4:11: error: unknown testlify event 'candidate.finished'") }, "\(err)")
     }
 
+    @Test func unusableBodySchemaIsBadInputWithItsPosition() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/schema.yaml"
+        try write(
+            """
+            scenario: schema
+            vendor: testlify
+            steps:
+              - send: candidate.invited
+                expect:
+                  body: { properties: { a: { $ref: "#/$defs/missing" } } }
+            """, to: path)
+        let (outcome, out, err) = await run([path])
+        #expect(outcome.exitCode == 2)
+        #expect(out.isEmpty)
+        #expect(err.contains { $0.hasPrefix(path + ":6:13: error: unusable body schema: unresolvable reference") }, "\(err)")
+    }
+
     @Test func unreachableTargetIsAFailedStepNotACrash() async throws {
         let folder = try temporaryFolder()
         let path = folder + "/unreachable.yaml"

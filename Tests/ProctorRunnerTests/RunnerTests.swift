@@ -148,8 +148,15 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         var slow = try delivery("completed", actor: "a", index: 1)
         slow.after = .seconds(30)
         let deliveries = [try delivery("invited", actor: "a", index: 0), slow]
-        let task = Task { await engine.run(scenario: "s", vendor: "testlify", actors: [("a", deliveries)]) }
-        try await Task.sleep(for: .milliseconds(200))
+        let finished = Lines()
+        let task = Task {
+            await engine.run(scenario: "s", vendor: "testlify", actors: [("a", deliveries)]) { _ in
+                finished.append("step")
+            }
+        }
+        // Cancel once the first step is done and the second is waiting out its 30 s.
+        for _ in 0..<1000 where finished.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(50))
         task.cancel()
         let result = await task.value
         #expect(result.steps.count == 2)

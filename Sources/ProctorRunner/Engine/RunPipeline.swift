@@ -48,12 +48,16 @@ public struct RunPipeline: Sendable {
         files: [String], print: @escaping @Sendable (String) -> Void, printError: @escaping @Sendable (String) -> Void
     ) async -> Outcome {
         let loader = ScenarioLoader(vocabulary: vocabulary, environment: environment)
+        let evaluator = ContractEvaluator()
         var scenarios: [Scenario] = []
         var problems = Diagnostics()
         for file in files {
             let loaded = loader.load(path: file)
             problems.append(contentsOf: loaded.diagnostics)
-            if let scenario = loaded.scenario { scenarios.append(scenario) }
+            if let scenario = loaded.scenario {
+                problems.append(contentsOf: ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator))
+                scenarios.append(scenario)
+            }
         }
         if problems.hasErrors || scenarios.isEmpty {
             for diagnostic in problems.sorted { printError(diagnostic.description) }
@@ -76,7 +80,7 @@ public struct RunPipeline: Sendable {
             return try await withHTTPTransport(configuration: transport) { transport in
                 let runner = ScenarioRunner(
                     engine: DeliveryEngine(transport: transport, options: engineOptions, clock: clock),
-                    settings: settings)
+                    evaluator: evaluator, settings: settings)
                 var plan: [(Scenario, String)] = []
                 for scenario in scenarios {
                     if let target = settings.target ?? scenario.target?.value, !target.isEmpty {

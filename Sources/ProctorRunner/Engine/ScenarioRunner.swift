@@ -21,13 +21,16 @@ public struct RunSettings: Sendable {
     public var failFast: Bool
     /// Actors delivering at once within a scenario; a scenario's `concurrency:` overrides it.
     public var concurrency: Int
-    /// Per-request timeout when the scenario's `defaults.timeout` gives none.
-    public var requestTimeout: Duration
+    /// Per-request timeout for every scenario; nil uses the scenario's `defaults.timeout` or
+    /// ``defaultRequestTimeout``.
+    public var requestTimeout: Duration?
+
+    public static let defaultRequestTimeout: Duration = .seconds(15)
 
     public init(
         target: String? = nil, secret: String? = nil, seed: UInt64? = nil, fallbackSeed: UInt64 = 0,
         timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8,
-        requestTimeout: Duration = .seconds(15)
+        requestTimeout: Duration? = nil
     ) {
         self.target = target
         self.secret = secret
@@ -234,7 +237,7 @@ public struct ScenarioRunner: Sendable {
         } catch {
             return .failed(errorResult(step, index, actor, fault, error.description))
         }
-        let timeout = scenario.defaults.timeout?.value ?? settings.requestTimeout
+        let timeout = settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
         switch step.action {
         case .probe(let probe):
             let path: String
@@ -319,6 +322,29 @@ public struct ScenarioRunner: Sendable {
             timeout: timeout)
     }
 
+    /// Compiles every body schema a scenario expects (inline or `$ref` to a file), so that an
+    /// unreadable or invalid schema is reported at the line that names it before anything is sent.
+    public static func schemaProblems(in scenario: Scenario, evaluator: ContractEvaluator) -> Diagnostics {
+        var problems = Diagnostics()
+        var expectations: [(Expectation, SourceLocation)] = []
+        if let defaults = scenario.defaults.expect {
+            expectations.append((defaults, defaults.location ?? SourceLocation(file: scenario.file, line: 1, column: 1)))
+        }
+        for step in scenario.steps {
+            if let expect = step.expect { expectations.append((expect, expect.location ?? step.location)) }
+        }
+        var seen = Set<BodyExpectation>()
+        for (expectation, location) in expectations {
+            guard let body = expectation.body, seen.insert(body).inserted else { continue }
+            do {
+                _ = try evaluator.schema(for: body, assertFormat: expectation.assertFormat)
+            } catch {
+                problems.error("unusable body schema: \(error.message) (\(error.location))", at: body.location ?? location)
+            }
+        }
+        return problems
+    }
+
     /// What a correct consumer answers when the step says nothing: a 2xx, or a 4xx for a request
     /// whose signature must be rejected.
     static func defaultExpectation(for fault: FaultKind?) -> Expectation {
@@ -334,8 +360,14 @@ public struct ScenarioRunner: Sendable {
     /// The contract check of one exchange. A truncated body may also be answered by closing the
     /// connection.
     func check(_ expectation: Expectation, fault: FaultKind?) -> @Sendable (Exchange) async -> [String] {
-        let evaluator = self.evaluator
-        return { exchange in
+        Self.contractCheck(expectation, fault: fault, evaluator: evaluator)
+    }
+
+    /// The contract check of one exchange with a given evaluator.
+    public static func contractCheck(
+        _ expectation: Expectation, fault: FaultKind?, evaluator: ContractEvaluator
+    ) -> @Sendable (Exchange) async -> [String] {
+        { exchange in
             let outcome: DeliveryOutcome
             switch exchange.outcome {
             case .success(let response):

@@ -1,3 +1,4 @@
+import ProctorContracts
 import ProctorCore
 import ProctorDelivery
 import ProctorJSON
@@ -76,7 +77,9 @@ public struct SendPipeline: Sendable {
         let delivery = PreparedDelivery(
             name: "send \(generated.event)", actor: request.actor, index: 0, request: prepared, fault: request.fault,
             retryPolicy: request.fault == .vendorRetries ? RetryPolicy.vendor(request.vendor) : nil,
-            check: ExchangeChecks.statusAndLatency(ScenarioRunner.defaultExpectation(for: request.fault)))
+            check: ScenarioRunner.contractCheck(
+                ScenarioRunner.defaultExpectation(for: request.fault), fault: request.fault,
+                evaluator: ContractEvaluator()))
         return await engine.runStep(delivery)
     }
 }
