@@ -96,7 +96,7 @@ struct EmitCommand: ParsableCommand {
             }
             let request = try generated.request(options: options, timestampSeconds: now / 1000)
             print(EmitRendering.render(request, event: generated, format: format, target: target, showSecrets: showSecrets),
-                terminator: "")
+                terminator: format == .http && isatty(STDOUT_FILENO) == 1 ? "\n" : "")
         } catch let error as GenerationError {
             printError(error.message)
             throw ExitCode(2)

@@ -110,7 +110,9 @@ public enum EmitRendering {
             var lines = ["\(request.method) \(path) HTTP/1.1", "Host: \(host)"]
             lines += headers.map { "\($0.name): \($0.value)" }
             lines.append("Content-Length: \(request.body.count)")
-            return lines.joined(separator: "\r\n") + "\r\n\r\n" + bodyText + "\n"
+            // The body exactly as signed: no newline after it, so the output can be replayed or
+            // checked with `proctor verify` as it is.
+            return lines.joined(separator: "\r\n") + "\r\n\r\n" + bodyText
         case .curl:
             var parts = ["curl -X \(request.method) \(shellQuote(target))"]
             parts += headers.map { "  -H \(shellQuote("\($0.name): \($0.value)"))" }
