@@ -110,7 +110,14 @@ public struct ReferenceReceiver: Sendable {
             }
             return Self.json(200, record.json)
         }
+        // Talview lets a subscription deliver with POST, PUT or PATCH.
         router.post("/webhooks/:vendor") { request, context in
+            await handler.handle(request: request, context: context)
+        }
+        router.put("/webhooks/:vendor") { request, context in
+            await handler.handle(request: request, context: context)
+        }
+        router.patch("/webhooks/:vendor") { request, context in
             await handler.handle(request: request, context: context)
         }
         return Application(

@@ -85,8 +85,9 @@ public struct ScenarioLoader: Sendable {
 public enum ScenarioKeys {
     public static let topLevel = [
         "scenario", "vendor", "target", "secret", "seed", "defaults", "actors", "steps", "retries", "faults",
-        "concurrency", "timeout",
+        "concurrency", "timeout", "method", "signing",
     ]
+    public static let signing = ["header", "algorithm", "encoding", "prefix"]
     public static let required = ["scenario", "vendor", "steps"]
     public static let defaults = ["timeout", "expect", "headers"]
     public static let step = [
@@ -187,12 +188,48 @@ struct LoadSession {
         let faults = fields["faults"].map { faultRates($0.value) } ?? []
         let concurrency = fields["concurrency"].flatMap { positiveInt($0.value, key: "concurrency") }
         let timeout = fields["timeout"].flatMap { duration($0.value, key: "timeout") }
+        let method = fields["method"].flatMap { enumValue($0.value, key: "method", RequestMethod.self) }
+        let signing = fields["signing"].flatMap { signingSpec($0.value) }
         guard let name, let vendor, let vendorNode = fields["vendor"] else { return nil }
-        return Scenario(
+        var scenario = Scenario(
             name: name, vendor: Located(vendor, at: vendorNode.value.location), target: target,
             secret: secret,
             seed: seed, defaults: defaults, actors: actors, steps: steps, retries: retries, faults: faults,
             concurrency: concurrency, timeout: timeout, file: file)
+        scenario.method = method
+        scenario.signing = signing
+        return scenario
+    }
+
+    /// `signing: { header: X-Signature, algorithm: hmac-sha256, encoding: hex, prefix: "sha256=" }`
+    mutating func signingSpec(_ node: SourceNode) -> SigningSpec? {
+        guard let fields = keyed(node, allowed: ScenarioKeys.signing, what: "'signing'") else {
+            error("'signing' must be a mapping with header, algorithm, encoding and prefix", at: node.location)
+            return nil
+        }
+        guard let headerNode = fields["header"] else {
+            error("'signing' needs a 'header' (the header that carries the HMAC)", at: node.location)
+            return nil
+        }
+        guard let header = string(headerNode.value, key: "header") else { return nil }
+        var spec = SigningSpec(header: header.value, location: node.location)
+        if let algorithm = fields["algorithm"] {
+            guard let value = enumValue(algorithm.value, key: "algorithm", SigningSpec.Algorithm.self) else {
+                return nil
+            }
+            spec.algorithm = value.value
+        }
+        if let encoding = fields["encoding"] {
+            guard let value = enumValue(encoding.value, key: "encoding", SigningSpec.Encoding.self) else {
+                return nil
+            }
+            spec.encoding = value.value
+        }
+        if let prefix = fields["prefix"] {
+            guard let value = string(prefix.value, key: "prefix") else { return nil }
+            spec.prefix = value.value
+        }
+        return spec
     }
 
     // MARK: - Mappings with known keys

@@ -229,6 +229,40 @@ final class Lines: Sendable {
         #expect(err.contains { $0.hasPrefix(path + ":6:13: error: unusable body schema: unresolvable reference") }, "\(err)")
     }
 
+    @Test func scenarioSigningAndMethodReachTheWire() async throws {
+        let receiver = try await ReferenceReceiver(
+            configuration: ReceiverConfiguration(
+                hmacChecks: ["qualified": BodyHMACCheck(header: "X-Signature", secret: Array("s3cret".utf8))])
+        ).start()
+        defer { Task { await receiver.stop() } }
+        let folder = try temporaryFolder()
+        let path = folder + "/signed.yaml"
+        try write(
+            """
+            scenario: signed
+            vendor: qualified
+            target: \(receiver.url(vendor: "qualified"))
+            secret: s3cret
+            method: PATCH
+            signing: { header: X-Signature, algorithm: hmac-sha256, encoding: hex, prefix: "sha256=" }
+            steps:
+              - send: assessment_result_started
+              - send: assessment_result_submitted
+                fault: bad-signature
+              - send: assessment_result_submitted
+                fault: malformed-signature
+            """, to: path)
+        let (outcome, out, _) = await run([path])
+        #expect(outcome.exitCode == 0, "\(out)")
+        let requests = outcome.result?.scenarios.first?.steps.compactMap { $0.sends.first?.result.lastExchange?.request } ?? []
+        #expect(requests.count == 3)
+        #expect(requests.allSatisfy { $0.method == "PATCH" })
+        #expect(requests.allSatisfy { ($0.headers["X-Signature"] ?? "").hasPrefix("sha256=") })
+        let received = await receiver.state.events
+        #expect(received.map(\.verified) == [true, false, false])
+        #expect(received.map(\.status) == [200, 401, 401])
+    }
+
     @Test func unreachableTargetIsAFailedStepNotACrash() async throws {
         let folder = try temporaryFolder()
         let path = folder + "/unreachable.yaml"

@@ -113,13 +113,13 @@ public struct PreparedRequest: Sendable, Hashable {
             }
         }
         if let bodyHMAC {
-            let valid = BodyHMAC.headerValue(key: bodyHMAC.key, body: body)
+            let valid = bodyHMAC.value(for: body)
             switch variant {
             case .valid, .rotated: headers.set(bodyHMAC.header, valid)
             case .wrong:
-                let wrong = BodyHMAC.headerValue(key: bodyHMAC.key.map { $0 ^ 0x5A }, body: body)
+                let wrong = bodyHMAC.value(for: body, key: bodyHMAC.key.map { $0 ^ 0x5A })
                 headers.set(bodyHMAC.header, wrong)
-            case .malformed: headers.set(bodyHMAC.header, "sha256=not-hex")
+            case .malformed: headers.set(bodyHMAC.header, bodyHMAC.scheme.prefix + "not*an*hmac!")
             case .missing: headers.remove(bodyHMAC.header)
             }
         }
@@ -128,16 +128,27 @@ public struct PreparedRequest: Sendable, Hashable {
     }
 }
 
-/// `header: sha256=<hex HMAC-SHA256 of the body>`.
+/// An HMAC of the body in one header: `sha256=<hex HMAC-SHA256>` by default, or any algorithm,
+/// encoding and prefix a scenario's `signing:` names.
 public struct BodyHMACSigning: Sendable, Hashable, CustomStringConvertible {
     public var header: String
     public var key: [UInt8]
+    public var scheme: HMACSigning
 
-    public init(header: String, key: [UInt8]) {
+    public init(
+        header: String, key: [UInt8],
+        scheme: HMACSigning = HMACSigning(algorithm: .sha256, encoding: .hex, prefix: "sha256=")
+    ) {
         self.header = header
         self.key = key
+        self.scheme = scheme
+    }
+
+    /// The header value for `body`.
+    public func value(for body: [UInt8], key: [UInt8]? = nil) -> String {
+        scheme.signature(key: key ?? self.key, body: body)
     }
 
     /// The key stays masked.
-    public var description: String { "HMAC-SHA256 in \(header) (secret ****)" }
+    public var description: String { "\(scheme.algorithm.rawValue) \(scheme.encoding.rawValue) in \(header) (secret ****)" }
 }

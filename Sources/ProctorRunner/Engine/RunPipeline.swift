@@ -92,19 +92,27 @@ public struct RunPipeline: Sendable {
                         if case .standardWebhooks = $0.signing { return true } else { return false }
                     } ?? false
                     let secret = signs ? runner.secret(for: scenario) : ScenarioRunner.defaultSecret
-                    if receivers[secret] == nil {
+                    // A scenario whose `signing:` is an HMAC-SHA256 gets a receiver that checks it.
+                    var checks: [String: BodyHMACCheck] = [:]
+                    if let spec = scenario.signing, spec.algorithm == .sha256 {
+                        checks[scenario.vendor.value] = BodyHMACCheck(
+                            header: spec.header, secret: Array(runner.secret(for: scenario).utf8))
+                    }
+                    let key = secret + checks.map { "|\($0.key):\($0.value.header):\($0.value.secret)" }.joined()
+                    if receivers[key] == nil {
                         guard let parsed = StandardWebhooksSecret(secret) else {
                             printError(
                                 "\(scenario.secret?.location.description ?? scenario.file): error: the secret is not a whsec_<base64> secret"
                             )
                             throw PipelineStop(exitCode: 2)
                         }
-                        let receiver = ReferenceReceiver(configuration: ReceiverConfiguration(secret: parsed))
+                        let receiver = ReferenceReceiver(
+                            configuration: ReceiverConfiguration(secret: parsed, hmacChecks: checks))
                         let running = try await receiver.start()
-                        receivers[secret] = running
+                        receivers[key] = running
                         print("No target given: sending to the built-in reference receiver at \(running.baseURL)")
                     }
-                    if let running = receivers[secret] {
+                    if let running = receivers[key] {
                         plan.append((scenario, running.url(vendor: scenario.vendor.value)))
                     }
                 }
