@@ -263,6 +263,29 @@ final class Lines: Sendable {
         #expect(received.map(\.status) == [200, 401, 401])
     }
 
+    @Test func scenarioTimeoutLeavesLaterStepsUnsent() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/timeout.yaml"
+        try write(
+            """
+            scenario: budget
+            vendor: testlify
+            timeout: 300ms
+            steps:
+              - send: candidate.invited
+              - send: candidate.enrolled
+                after: 1s
+              - send: candidate.in_progress
+            """, to: path)
+        let (outcome, _, _) = await run([path], settings: RunSettings(timeScale: 1))
+        #expect(outcome.exitCode == 1)
+        let verdicts = outcome.result?.scenarios.first?.steps.map(\.verdict) ?? []
+        #expect(verdicts.count == 3)
+        #expect(verdicts.first == .passed)
+        #expect(verdicts.last == .notSent("the scenario's timeout of 300ms ran out"))
+        #expect(outcome.result?.counts.notSent == 1)
+    }
+
     @Test func unreachableTargetIsAFailedStepNotACrash() async throws {
         let folder = try temporaryFolder()
         let path = folder + "/unreachable.yaml"

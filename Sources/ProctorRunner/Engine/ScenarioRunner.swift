@@ -106,7 +106,8 @@ public struct ScenarioRunner: Sendable {
         }
         let limit = max(1, scenario.concurrency?.value ?? settings.concurrency)
         let context = ScenarioContext(
-            scenario: scenario, target: target, secret: secret(for: scenario), seed: seed, actors: actorValues)
+            scenario: scenario, target: target, secret: secret(for: scenario), seed: seed, actors: actorValues,
+            deadline: scenario.timeout.map { ContinuousClock.now + $0.value })
         var steps: [StepResult] = []
         await withTaskGroup(of: [StepResult].self) { group in
             var pending = names[...]
@@ -138,6 +139,8 @@ public struct ScenarioRunner: Sendable {
         var secret: String
         var seed: UInt64
         var actors: [String: JSONValue]
+        /// When the scenario's `timeout:` runs out; steps not started by then are not sent.
+        var deadline: ContinuousClock.Instant?
     }
 
     /// One step, generated and ready to deliver (or the reason it cannot be).
@@ -173,6 +176,13 @@ public struct ScenarioRunner: Sendable {
                 let stopped = await stop.isSet
                 if Task.isCancelled || stopped {
                     prepared.append((step, step.id?.value, .failed(notSent(step, index, actor, context, stop: true))))
+                    continue
+                }
+                if let deadline = context.deadline, ContinuousClock.now >= deadline,
+                    let timeout = context.scenario.timeout
+                {
+                    let reason = "the scenario's timeout of \(DurationText.format(timeout.value)) ran out"
+                    prepared.append((step, step.id?.value, .failed(notSent(step, index, actor, reason: reason))))
                     continue
                 }
                 let fault = step.fault?.value ?? scenarioFault(step, context.scenario, &faultRandom)
@@ -438,9 +448,13 @@ public struct ScenarioRunner: Sendable {
     }
 
     func notSent(_ step: Step, _ index: Int, _ actor: String, _ context: ScenarioContext, stop: Bool) -> StepResult {
+        notSent(
+            step, index, actor, reason: Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed")
+    }
+
+    func notSent(_ step: Step, _ index: Int, _ actor: String, reason: String) -> StepResult {
         StepResult(
             name: Self.name(of: step), actor: actor, event: step.event, fault: step.fault?.value.rawValue,
-            index: index, verdict: .notSent(Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed"),
-            startedAtMilliseconds: engine.clock.nowMilliseconds())
+            index: index, verdict: .notSent(reason), startedAtMilliseconds: engine.clock.nowMilliseconds())
     }
 }
