@@ -23,7 +23,7 @@ public struct ReceivedEvent: Sendable, Hashable {
         object["vendor"] = .string(vendor)
         object["event"] = .string(event)
         object["messageId"] = .string(messageId)
-        object["receivedAt"] = .string(Timestamps.iso8601(milliseconds: receivedAtMilliseconds))
+        object["receivedAt"] = .string(FakeData.isoTimestamp(milliseconds: receivedAtMilliseconds))
         object["verified"] = verified.map(JSONValue.bool) ?? .null
         object["duplicate"] = .bool(duplicate)
         object["status"] = .int(status)
@@ -65,7 +65,7 @@ public struct CandidateRecord: Sendable, Hashable {
                 item["event"] = .string(entry.event)
                 item["messageId"] = .string(entry.messageId)
                 item["status"] = entry.status.map(JSONValue.string) ?? .null
-                item["receivedAt"] = .string(Timestamps.iso8601(milliseconds: entry.receivedAtMilliseconds))
+                item["receivedAt"] = .string(FakeData.isoTimestamp(milliseconds: entry.receivedAtMilliseconds))
                 return .object(item)
             })
         return .object(object)
@@ -182,28 +182,3 @@ struct BoundedSet: Sendable {
     func contains(_ member: String) -> Bool { members.contains(member) }
 }
 
-enum Timestamps {
-    /// `2026-05-11T09:26:36.453Z`.
-    static func iso8601(milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        let millis = Int(milliseconds % 1000)
-        let days = seconds / 86_400
-        let secondOfDay = Int(seconds % 86_400)
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return
-            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
-    }
-}

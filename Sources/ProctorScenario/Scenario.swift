@@ -39,7 +39,7 @@ public struct Scenario: Sendable, Hashable {
     /// HTTP method of every send (`method: PUT`); nil uses the vendor's default.
     public var method: Located<RequestMethod>?
     /// A body HMAC header for vendors without a documented signature scheme.
-    public var signing: SigningSpec?
+    public var signing: Located<HMACSigning>?
 
     public init(
         name: Located<String>, vendor: Located<String>, target: Located<String>? = nil,
@@ -75,38 +75,6 @@ public enum RequestMethod: String, Sendable, Hashable, CaseIterable {
     case post = "POST"
     case put = "PUT"
     case patch = "PATCH"
-}
-
-/// `signing: { header: X-Signature, algorithm: hmac-sha256, encoding: hex, prefix: "sha256=" }`:
-/// an HMAC of the raw body with the scenario's secret, for vendors that document no scheme.
-public struct SigningSpec: Sendable, Hashable {
-    public enum Algorithm: String, Sendable, Hashable, CaseIterable {
-        case sha1 = "hmac-sha1"
-        case sha256 = "hmac-sha256"
-        case sha512 = "hmac-sha512"
-    }
-
-    public enum Encoding: String, Sendable, Hashable, CaseIterable {
-        case hex
-        case base64
-    }
-
-    public var header: String
-    public var algorithm: Algorithm
-    public var encoding: Encoding
-    public var prefix: String
-    public var location: SourceLocation
-
-    public init(
-        header: String, algorithm: Algorithm = .sha256, encoding: Encoding = .hex, prefix: String = "",
-        location: SourceLocation
-    ) {
-        self.header = header
-        self.algorithm = algorithm
-        self.encoding = encoding
-        self.prefix = prefix
-        self.location = location
-    }
 }
 
 /// `retries:` at scenario level.

@@ -202,7 +202,7 @@ struct LoadSession {
     }
 
     /// `signing: { header: X-Signature, algorithm: hmac-sha256, encoding: hex, prefix: "sha256=" }`
-    mutating func signingSpec(_ node: SourceNode) -> SigningSpec? {
+    mutating func signingSpec(_ node: SourceNode) -> Located<HMACSigning>? {
         guard let fields = keyed(node, allowed: ScenarioKeys.signing, what: "'signing'") else {
             error("'signing' must be a mapping with header, algorithm, encoding and prefix", at: node.location)
             return nil
@@ -212,15 +212,15 @@ struct LoadSession {
             return nil
         }
         guard let header = string(headerNode.value, key: "header") else { return nil }
-        var spec = SigningSpec(header: header.value, location: node.location)
+        var spec = HMACSigning(header: header.value)
         if let algorithm = fields["algorithm"] {
-            guard let value = enumValue(algorithm.value, key: "algorithm", SigningSpec.Algorithm.self) else {
+            guard let value = enumValue(algorithm.value, key: "algorithm", HMACSigning.Algorithm.self) else {
                 return nil
             }
             spec.algorithm = value.value
         }
         if let encoding = fields["encoding"] {
-            guard let value = enumValue(encoding.value, key: "encoding", SigningSpec.Encoding.self) else {
+            guard let value = enumValue(encoding.value, key: "encoding", HMACSigning.Encoding.self) else {
                 return nil
             }
             spec.encoding = value.value
@@ -229,7 +229,7 @@ struct LoadSession {
             guard let value = string(prefix.value, key: "prefix") else { return nil }
             spec.prefix = value.value
         }
-        return spec
+        return Located(spec, at: node.location)
     }
 
     // MARK: - Mappings with known keys

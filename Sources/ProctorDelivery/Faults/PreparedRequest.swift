@@ -1,3 +1,4 @@
+import ProctorCore
 import Foundation
 import ProctorVendors
 

@@ -94,7 +94,7 @@ public struct RunPipeline: Sendable {
                     let secret = signs ? runner.secret(for: scenario) : ScenarioRunner.defaultSecret
                     // A scenario whose `signing:` is an HMAC-SHA256 gets a receiver that checks it.
                     var checks: [String: BodyHMACCheck] = [:]
-                    if let spec = scenario.signing, spec.algorithm == .sha256 {
+                    if let spec = scenario.signing?.value, spec.algorithm == .sha256 {
                         checks[scenario.vendor.value] = BodyHMACCheck(
                             header: spec.header, secret: Array(runner.secret(for: scenario).utf8))
                     }

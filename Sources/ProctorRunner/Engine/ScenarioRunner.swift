@@ -296,8 +296,9 @@ public struct ScenarioRunner: Sendable {
                 return .failed(errorResult(step, index, actor, fault, error.description))
             }
             if let method = scenario.method?.value { request.method = method.rawValue }
-            if let signing = scenario.signing {
-                request.bodyHMAC = Self.bodyHMAC(signing, secret: context.secret)
+            if let signing = scenario.signing?.value {
+                request.bodyHMAC = BodyHMACSigning(
+                    header: signing.header, key: Array(context.secret.utf8), scheme: signing)
             }
             var policy: RetryPolicy?
             if scenario.retries?.value == .vendor || fault == .vendorRetries {
@@ -357,20 +358,6 @@ public struct ScenarioRunner: Sendable {
             }
         }
         return problems
-    }
-
-    /// The body HMAC a scenario's `signing:` describes, keyed with the scenario's secret.
-    public static func bodyHMAC(_ spec: SigningSpec, secret: String) -> BodyHMACSigning {
-        let algorithm: HMACSigning.Algorithm =
-            switch spec.algorithm {
-            case .sha1: .sha1
-            case .sha256: .sha256
-            case .sha512: .sha512
-            }
-        let encoding: HMACSigning.Encoding = spec.encoding == .hex ? .hex : .base64
-        return BodyHMACSigning(
-            header: spec.header, key: Array(secret.utf8),
-            scheme: HMACSigning(header: spec.header, algorithm: algorithm, encoding: encoding, prefix: spec.prefix))
     }
 
     /// What a correct consumer answers when the step says nothing: a 2xx, or a 4xx for a request

@@ -72,29 +72,7 @@ public enum JUnitReport {
 
     static func iso8601(_ milliseconds: Int64) -> String {
         // JUnit timestamps have no zone and no fraction.
-        String(RunTimestamps.iso8601(milliseconds: milliseconds).prefix(19))
+        String(FakeData.isoTimestamp(milliseconds: milliseconds).prefix(19))
     }
 }
 
-enum RunTimestamps {
-    static func iso8601(milliseconds: Int64) -> String {
-        let seconds = milliseconds / 1000
-        let days = seconds / 86_400
-        let secondOfDay = Int(seconds % 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return
-            "\(pad(Int(year), 4))-\(pad(Int(month), 2))-\(pad(Int(day), 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(milliseconds % 1000), 3))Z"
-    }
-}

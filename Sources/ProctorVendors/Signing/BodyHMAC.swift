@@ -1,3 +1,4 @@
+import ProctorCore
 import Foundation
 
 /// A plain HMAC-SHA256 over the raw body, as many webhook senders without a documented scheme use:
