@@ -107,7 +107,8 @@ let package = Package(
         .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),
         .testTarget(name: "ProctorContractsTests", dependencies: ["ProctorContracts"]),
         .testTarget(
-            name: "ProctorScenarioTests", dependencies: ["ProctorScenario", "ProctorSchema"], exclude: ["Fixtures"]),
+            name: "ProctorScenarioTests", dependencies: ["ProctorScenario", "ProctorSchema"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors", "ProctorSchema"]),
         .testTarget(
             name: "ProctorDeliveryTests",
@@ -122,15 +123,19 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
             ]
         ),
-        .testTarget(name: "ProctorReceiverTests", dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors"]),
+        .testTarget(
+            name: "ProctorReceiverTests",
+            dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors"]),
         .testTarget(
             name: "ProctorRunnerTests",
-            dependencies: ["ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON"]),
+            dependencies: [
+                "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
+            ]),
     ]
 )
 
 let sharedSwiftSettings: [SwiftSetting] = [
-    .swiftLanguageMode(.v6),
+    .swiftLanguageMode(.v6)
 ]
 
 for target in package.targets {

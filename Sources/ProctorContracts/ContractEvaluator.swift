@@ -134,7 +134,9 @@ public final class ContractEvaluator: Sendable {
             do throws(SchemaError) {
                 let base = body.baseFile.map(JSONSchema.fileURI(forPath:))
                 compiled = .success(
-                    try JSONSchema(body.schema, baseURI: base, options: SchemaOptions(assertFormat: assertFormat, loader: loader)))
+                    try JSONSchema(
+                        body.schema, baseURI: base,
+                        options: SchemaOptions(assertFormat: assertFormat, loader: loader)))
             } catch {
                 compiled = .failure(error)
             }
@@ -152,7 +154,9 @@ public final class ContractEvaluator: Sendable {
         guard case .response(let response) = outcome else {
             if case .transportError(let message) = outcome {
                 return .fail([
-                    ContractFailure(aspect: .transport, expected: Self.summary(of: expectation), actual: "no response: \(message)")
+                    ContractFailure(
+                        aspect: .transport, expected: Self.summary(of: expectation),
+                        actual: "no response: \(message)")
                 ])
             }
             return .pass
@@ -175,7 +179,9 @@ public final class ContractEvaluator: Sendable {
                     actual: "response after \(Self.milliseconds(response.latency))"))
         }
         if let body = expectation.body {
-            if let failure = check(body, assertFormat: expectation.assertFormat, response: response, excerpt: excerpt) {
+            if let failure = check(
+                body, assertFormat: expectation.assertFormat, response: response, excerpt: excerpt)
+            {
                 failures.append(failure)
             }
         }
@@ -186,7 +192,9 @@ public final class ContractEvaluator: Sendable {
         return failures.isEmpty ? .pass : .fail(failures)
     }
 
-    private func check(_ body: BodyExpectation, assertFormat: Bool, response: ReceivedResponse, excerpt: String?)
+    private func check(
+        _ body: BodyExpectation, assertFormat: Bool, response: ReceivedResponse, excerpt: String?
+    )
         -> ContractFailure?
     {
         let expected = "body matching " + Self.schemaSummary(body)
@@ -205,7 +213,8 @@ public final class ContractEvaluator: Sendable {
         } catch {
             return ContractFailure(
                 aspect: .body, expected: expected,
-                actual: "a body that is not JSON (\(error.line):\(error.column): \(error.message))", bodyExcerpt: excerpt)
+                actual: "a body that is not JSON (\(error.line):\(error.column): \(error.message))",
+                bodyExcerpt: excerpt)
         }
         let result = schema.validate(value)
         if result.isValid { return nil }
@@ -227,14 +236,16 @@ public final class ContractEvaluator: Sendable {
             return ContractFailure(aspect: .header, expected: "no header \(header.name)", actual: shown)
         case .exact(let wanted):
             if value == wanted { return nil }
-            return ContractFailure(aspect: .header, expected: "header \(header.name): \(Self.quoted(wanted))", actual: shown)
+            return ContractFailure(
+                aspect: .header, expected: "header \(header.name): \(Self.quoted(wanted))", actual: shown)
         case .regex(let pattern):
             let expected = "header \(header.name) matching /\(pattern)/"
             let regex: ECMARegex
             do {
                 regex = try ECMARegex.cached(pattern)
             } catch {
-                return ContractFailure(aspect: .header, expected: expected, actual: "an unusable pattern: \(error.reason)")
+                return ContractFailure(
+                    aspect: .header, expected: expected, actual: "an unusable pattern: \(error.reason)")
             }
             if let value, regex.matches(value) { return nil }
             return ContractFailure(aspect: .header, expected: expected, actual: shown)

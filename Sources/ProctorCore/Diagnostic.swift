@@ -114,7 +114,9 @@ public enum Suggestions {
     }
 
     /// Candidates close to `name`, closest first (at most `limit`).
-    public static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+    public static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 3)
+        -> [String]
+    {
         let threshold = Swift.max(2, name.count / 3)
         var scored: [(name: String, distance: Int)] = []
         for candidate in candidates where candidate != name {

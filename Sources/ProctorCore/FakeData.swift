@@ -16,31 +16,71 @@ public enum FakeData {
 
     /// Given and family names grouped by culture.
     public static let namesByCulture: [(first: [String], last: [String])] = [
-        (["James", "Emily", "Oliver", "Grace", "Henry", "Chloe", "Samuel", "Hannah", "Lucas", "Megan"],
-         ["Walker", "Bennett", "Hughes", "Foster", "Morgan", "Carter", "Reynolds", "Parker", "Ellis", "Turner"]),
-        (["Aarav", "Priya", "Rohan", "Ananya", "Vikram", "Meera", "Arjun", "Kavya", "Siddharth", "Isha"],
-         ["Sharma", "Iyer", "Patel", "Reddy", "Nair", "Gupta", "Menon", "Kulkarni", "Bose", "Chatterjee"]),
-        (["Wei", "Mei", "Jun", "Lian", "Hao", "Xiu", "Chen", "Yan", "Bo", "Ling"],
-         ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou"]),
-        (["Mateo", "Lucía", "Santiago", "Valentina", "Diego", "Camila", "Javier", "Sofía", "Andrés", "Elena"],
-         ["García", "Martínez", "Rodríguez", "López", "Hernández", "Gómez", "Díaz", "Morales", "Ortiz", "Castro"]),
-        (["Chinedu", "Amara", "Oluwaseun", "Ngozi", "Kwame", "Ama", "Tunde", "Zainab", "Emeka", "Adaeze"],
-         ["Okafor", "Adeyemi", "Mensah", "Okonkwo", "Balogun", "Eze", "Asante", "Nwosu", "Owusu", "Bello"]),
-        (["Yuki", "Haruto", "Sakura", "Ren", "Aoi", "Sota", "Hina", "Kaito", "Mio", "Riku"],
-         ["Tanaka", "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Sato", "Kato"]),
-        (["Lukas", "Anna", "Jonas", "Lea", "Felix", "Marie", "Maximilian", "Sophie", "Paul", "Lena"],
-         ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann", "Koch", "Richter"]),
-        (["Omar", "Layla", "Youssef", "Noor", "Karim", "Salma", "Hassan", "Mariam", "Tariq", "Yasmin"],
-         ["Haddad", "Khalil", "Nasser", "Saleh", "Mansour", "Aziz", "Farouk", "Rahman", "Hamdan", "Sabbagh"]),
-        (["Mikael", "Ingrid", "Anders", "Astrid", "Erik", "Freja", "Nils", "Sigrid", "Lars", "Maja"],
-         ["Lindqvist", "Johansson", "Andersen", "Nilsson", "Berg", "Hansen", "Larsen", "Eriksson", "Dahl", "Holm"]),
+        (
+            ["James", "Emily", "Oliver", "Grace", "Henry", "Chloe", "Samuel", "Hannah", "Lucas", "Megan"],
+            [
+                "Walker", "Bennett", "Hughes", "Foster", "Morgan", "Carter", "Reynolds", "Parker", "Ellis",
+                "Turner",
+            ]
+        ),
+        (
+            ["Aarav", "Priya", "Rohan", "Ananya", "Vikram", "Meera", "Arjun", "Kavya", "Siddharth", "Isha"],
+            ["Sharma", "Iyer", "Patel", "Reddy", "Nair", "Gupta", "Menon", "Kulkarni", "Bose", "Chatterjee"]
+        ),
+        (
+            ["Wei", "Mei", "Jun", "Lian", "Hao", "Xiu", "Chen", "Yan", "Bo", "Ling"],
+            ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou"]
+        ),
+        (
+            [
+                "Mateo", "Lucía", "Santiago", "Valentina", "Diego", "Camila", "Javier", "Sofía", "Andrés",
+                "Elena",
+            ],
+            [
+                "García", "Martínez", "Rodríguez", "López", "Hernández", "Gómez", "Díaz", "Morales", "Ortiz",
+                "Castro",
+            ]
+        ),
+        (
+            ["Chinedu", "Amara", "Oluwaseun", "Ngozi", "Kwame", "Ama", "Tunde", "Zainab", "Emeka", "Adaeze"],
+            ["Okafor", "Adeyemi", "Mensah", "Okonkwo", "Balogun", "Eze", "Asante", "Nwosu", "Owusu", "Bello"]
+        ),
+        (
+            ["Yuki", "Haruto", "Sakura", "Ren", "Aoi", "Sota", "Hina", "Kaito", "Mio", "Riku"],
+            [
+                "Tanaka", "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi",
+                "Sato", "Kato",
+            ]
+        ),
+        (
+            ["Lukas", "Anna", "Jonas", "Lea", "Felix", "Marie", "Maximilian", "Sophie", "Paul", "Lena"],
+            [
+                "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann", "Koch",
+                "Richter",
+            ]
+        ),
+        (
+            ["Omar", "Layla", "Youssef", "Noor", "Karim", "Salma", "Hassan", "Mariam", "Tariq", "Yasmin"],
+            [
+                "Haddad", "Khalil", "Nasser", "Saleh", "Mansour", "Aziz", "Farouk", "Rahman", "Hamdan",
+                "Sabbagh",
+            ]
+        ),
+        (
+            ["Mikael", "Ingrid", "Anders", "Astrid", "Erik", "Freja", "Nils", "Sigrid", "Lars", "Maja"],
+            [
+                "Lindqvist", "Johansson", "Andersen", "Nilsson", "Berg", "Hansen", "Larsen", "Eriksson",
+                "Dahl", "Holm",
+            ]
+        ),
     ]
 
     public static let companies = [
         "Northwind Analytics", "Bluebird Logistics", "Cedar & Stone", "Helios Health", "Kestrel Robotics",
         "Lumen Retail", "Meridian Finance", "Orchid Media", "Pinecrest Energy", "Quantum Harbor",
         "Riverbend Foods", "Summit Legal", "Tidewater Insurance", "Umbra Security", "Vantage Mobility",
-        "Willow Education", "Zenith Aerospace", "Brightpath Software", "Coral Bay Hotels", "Ironclad Manufacturing",
+        "Willow Education", "Zenith Aerospace", "Brightpath Software", "Coral Bay Hotels",
+        "Ironclad Manufacturing",
     ]
 
     public static let jobRoles = [
@@ -57,24 +97,27 @@ public enum FakeData {
     ]
 
     /// City, region and ISO country code, and the country's name and dialling code.
-    public static let places: [(city: String, region: String, countryCode: String, country: String, dial: String,
-        latitude: Double, longitude: Double)] = [
-        ("Pune", "Maharashtra", "IN", "India", "+91", 18.5204, 73.8567),
-        ("Bengaluru", "Karnataka", "IN", "India", "+91", 12.9716, 77.5946),
-        ("Austin", "Texas", "US", "United States", "+1", 30.2672, -97.7431),
-        ("Seattle", "Washington", "US", "United States", "+1", 47.6062, -122.3321),
-        ("Manchester", "England", "GB", "United Kingdom", "+44", 53.4808, -2.2426),
-        ("Toronto", "Ontario", "CA", "Canada", "+1", 43.6532, -79.3832),
-        ("Berlin", "Berlin", "DE", "Germany", "+49", 52.5200, 13.4050),
-        ("Lagos", "Lagos", "NG", "Nigeria", "+234", 6.5244, 3.3792),
-        ("Nairobi", "Nairobi County", "KE", "Kenya", "+254", -1.2921, 36.8219),
-        ("São Paulo", "São Paulo", "BR", "Brazil", "+55", -23.5505, -46.6333),
-        ("Madrid", "Madrid", "ES", "Spain", "+34", 40.4168, -3.7038),
-        ("Osaka", "Osaka", "JP", "Japan", "+81", 34.6937, 135.5023),
-        ("Singapore", "Singapore", "SG", "Singapore", "+65", 1.3521, 103.8198),
-        ("Dubai", "Dubai", "AE", "United Arab Emirates", "+971", 25.2048, 55.2708),
-        ("Sydney", "New South Wales", "AU", "Australia", "+61", -33.8688, 151.2093),
-    ]
+    public static let places:
+        [(
+            city: String, region: String, countryCode: String, country: String, dial: String,
+            latitude: Double, longitude: Double
+        )] = [
+            ("Pune", "Maharashtra", "IN", "India", "+91", 18.5204, 73.8567),
+            ("Bengaluru", "Karnataka", "IN", "India", "+91", 12.9716, 77.5946),
+            ("Austin", "Texas", "US", "United States", "+1", 30.2672, -97.7431),
+            ("Seattle", "Washington", "US", "United States", "+1", 47.6062, -122.3321),
+            ("Manchester", "England", "GB", "United Kingdom", "+44", 53.4808, -2.2426),
+            ("Toronto", "Ontario", "CA", "Canada", "+1", 43.6532, -79.3832),
+            ("Berlin", "Berlin", "DE", "Germany", "+49", 52.5200, 13.4050),
+            ("Lagos", "Lagos", "NG", "Nigeria", "+234", 6.5244, 3.3792),
+            ("Nairobi", "Nairobi County", "KE", "Kenya", "+254", -1.2921, 36.8219),
+            ("São Paulo", "São Paulo", "BR", "Brazil", "+55", -23.5505, -46.6333),
+            ("Madrid", "Madrid", "ES", "Spain", "+34", 40.4168, -3.7038),
+            ("Osaka", "Osaka", "JP", "Japan", "+81", 34.6937, 135.5023),
+            ("Singapore", "Singapore", "SG", "Singapore", "+65", 1.3521, 103.8198),
+            ("Dubai", "Dubai", "AE", "United Arab Emirates", "+971", 25.2048, 55.2708),
+            ("Sydney", "New South Wales", "AU", "Australia", "+61", -33.8688, 151.2093),
+        ]
 
     public static let emailDomains = ["example.com", "example.org", "example.net", "mail.example.com"]
 
@@ -134,8 +177,9 @@ public enum FakeData {
     /// An ASCII, lowercase local part for an email address: "Sofía" -> "sofia".
     public static func emailLocalPart(_ text: String) -> String {
         let folded = text.applyingASCIIFolding().lowercased()
-        return String(folded.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
-            .map(Character.init))
+        return String(
+            folded.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+                .map(Character.init))
     }
 
     /// An email derived from the name: `first.last@domain`, `flast12@domain` or `first_last@domain`.
@@ -157,9 +201,10 @@ public enum FakeData {
     /// A company's workspace slug: "Cedar & Stone" -> "cedarstone".
     public static func slug(_ text: String) -> String { emailLocalPart(text) }
 
-    public static func place(_ random: inout SeededRandom) -> (city: String, region: String, countryCode: String,
-        country: String, dial: String, latitude: Double, longitude: Double)
-    {
+    public static func place(_ random: inout SeededRandom) -> (
+        city: String, region: String, countryCode: String,
+        country: String, dial: String, latitude: Double, longitude: Double
+    ) {
         places[random.int(in: 0..<places.count)]
     }
 
@@ -297,7 +342,8 @@ struct ISOTime {
             let s = String(n)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        var out = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+        var out =
+            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
         if fractionDigits > 0 { out += "." + pad(millisecond, 3) }
         return out + "Z"
     }
@@ -307,8 +353,10 @@ extension String {
     /// Latin letters with diacritics folded to ASCII ("Müller" -> "Muller"); others dropped later.
     func applyingASCIIFolding() -> String {
         let table: [Character: String] = [
-            "á": "a", "à": "a", "â": "a", "ä": "a", "ã": "a", "å": "a", "é": "e", "è": "e", "ê": "e", "ë": "e",
-            "í": "i", "ì": "i", "î": "i", "ï": "i", "ó": "o", "ò": "o", "ô": "o", "ö": "o", "õ": "o", "ø": "o",
+            "á": "a", "à": "a", "â": "a", "ä": "a", "ã": "a", "å": "a", "é": "e", "è": "e", "ê": "e",
+            "ë": "e",
+            "í": "i", "ì": "i", "î": "i", "ï": "i", "ó": "o", "ò": "o", "ô": "o", "ö": "o", "õ": "o",
+            "ø": "o",
             "ú": "u", "ù": "u", "û": "u", "ü": "u", "ñ": "n", "ç": "c", "ß": "ss",
             "Á": "A", "É": "E", "Í": "I", "Ó": "O", "Ú": "U", "Ü": "U", "Ö": "O", "Ä": "A", "Ñ": "N",
         ]

@@ -17,7 +17,10 @@ public struct HMACSigning: Sendable, Hashable {
     public var encoding: Encoding
     public var prefix: String
 
-    public init(header: String = "X-Signature", algorithm: Algorithm = .sha256, encoding: Encoding = .hex, prefix: String = "") {
+    public init(
+        header: String = "X-Signature", algorithm: Algorithm = .sha256, encoding: Encoding = .hex,
+        prefix: String = ""
+    ) {
         self.header = header
         self.algorithm = algorithm
         self.encoding = encoding

@@ -55,7 +55,9 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return range.lowerBound &+ Int(truncatingIfNeeded: value % bound)
     }
 
-    public mutating func int(in range: Range<Int>) -> Int { int(in: range.lowerBound...(range.upperBound - 1)) }
+    public mutating func int(in range: Range<Int>) -> Int {
+        int(in: range.lowerBound...(range.upperBound - 1))
+    }
 
     /// A uniform double in [0, 1) from the top 53 bits.
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }

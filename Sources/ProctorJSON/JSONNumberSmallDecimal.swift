@@ -12,7 +12,9 @@ extension JSONNumber {
         }
     }
 
-    static func smallDecimal(literal bytes: UnsafeBufferPointer<UInt8>) -> (significand: Int64, exponent: Int)? {
+    static func smallDecimal(literal bytes: UnsafeBufferPointer<UInt8>) -> (
+        significand: Int64, exponent: Int
+    )? {
         var i = 0
         var negative = false
         if i < bytes.count && bytes[i] == 0x2D {

@@ -28,11 +28,14 @@ public struct JSONParser: Sendable {
 
     public func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var copy = text
-        let result = copy.withUTF8 { buffer in Result { () throws(JSONParseError) in try parse(bytes: buffer) } }
+        let result = copy.withUTF8 { buffer in
+            Result { () throws(JSONParseError) in try parse(bytes: buffer) }
+        }
         return try result.get()
     }
 
-    public func parse<Bytes: Sequence>(_ bytes: Bytes) throws(JSONParseError) -> JSONValue where Bytes.Element == UInt8 {
+    public func parse<Bytes: Sequence>(_ bytes: Bytes) throws(JSONParseError) -> JSONValue
+    where Bytes.Element == UInt8 {
         let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONParseError) in try parse(bytes: buffer) }
         }
@@ -150,7 +153,9 @@ private struct Reader {
         let start = position
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number: expected a digit") }
+        guard position < bytes.count, isDigit(bytes[position]) else {
+            throw error("invalid number: expected a digit")
+        }
         if bytes[position] == UInt8(ascii: "0") {
             position += 1
             if position < bytes.count, isDigit(bytes[position]) {
@@ -166,9 +171,13 @@ private struct Reader {
             }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
-        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+        if position < bytes.count,
+            bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E")
+        {
             position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+            if position < bytes.count,
+                bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
+            {
                 position += 1
             }
             guard position < bytes.count, isDigit(bytes[position]) else {
@@ -226,7 +235,8 @@ private struct Reader {
             if b == UInt8(ascii: "\"") {
                 position += 1
                 guard let string = String(validating: buffer, as: UTF8.self) else {
-                    throw error("invalid UTF-8 in string", at: firstInvalidUTF8(from: start, to: position - 1))
+                    throw error(
+                        "invalid UTF-8 in string", at: firstInvalidUTF8(from: start, to: position - 1))
                 }
                 return string
             }
@@ -258,7 +268,9 @@ private struct Reader {
                     else { throw error("unpaired surrogate in \\u escape") }
                     position += 2
                     let low = try parseHex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                    guard (0xDC00...0xDFFF).contains(low) else {
+                        throw error("unpaired surrogate in \\u escape")
+                    }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00...0xDFFF).contains(scalar) {
                     throw error("unpaired surrogate in \\u escape")
@@ -266,7 +278,8 @@ private struct Reader {
                 guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
                 buffer.append(contentsOf: UTF8.encode(unicode).map { Array($0) } ?? [])
             default:
-                throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))' in string", at: position - 2)
+                throw error(
+                    "invalid escape '\\\(Character(Unicode.Scalar(escape)))' in string", at: position - 2)
             }
         }
         throw error("unterminated string", at: quote)

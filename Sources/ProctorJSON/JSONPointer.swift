@@ -60,7 +60,9 @@ extension JSONValue {
                 guard let next = object[token] else { return nil }
                 current = next
             case .array(let array):
-                guard let index = Int(token), token == String(index), array.indices.contains(index) else { return nil }
+                guard let index = Int(token), token == String(index), array.indices.contains(index) else {
+                    return nil
+                }
                 current = array[index]
             default:
                 return nil

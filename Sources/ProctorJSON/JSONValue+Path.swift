@@ -35,13 +35,17 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 key = ""
                 expectKey = true
             case "[":
-                if !key.isEmpty { components.append(.key(key)) } else if components.isEmpty {
+                if !key.isEmpty {
+                    components.append(.key(key))
+                } else if components.isEmpty {
                     throw fail("a path starts with a key")
                 }
                 key = ""
                 var digits = ""
                 while let d = chars.popFirst(), d != "]" { digits.append(d) }
-                guard let index = Int(digits), index >= 0 else { throw fail("\"[\(digits)]\" is not an array index") }
+                guard let index = Int(digits), index >= 0 else {
+                    throw fail("\"[\(digits)]\" is not an array index")
+                }
                 components.append(.index(index))
                 expectKey = false
                 if let next = chars.first, next != "." && next != "[" {
@@ -102,7 +106,8 @@ extension JSONValue {
     }
 
     private mutating func set(
-        _ value: JSONValue, at rest: ArraySlice<JSONPath.Component>, path: JSONPath, walked: [JSONPath.Component]
+        _ value: JSONValue, at rest: ArraySlice<JSONPath.Component>, path: JSONPath,
+        walked: [JSONPath.Component]
     ) throws(JSONPathError) {
         guard let first = rest.first else {
             self = value
@@ -129,7 +134,8 @@ extension JSONValue {
             }
             guard index <= array.count else {
                 throw JSONPathError(
-                    path: path.text, message: "index \(index) is out of range: \(here) has \(array.count) elements")
+                    path: path.text,
+                    message: "index \(index) is out of range: \(here) has \(array.count) elements")
             }
             var child = index < array.count ? array[index] : .null
             try child.set(value, at: remaining, path: path, walked: walked + [first])

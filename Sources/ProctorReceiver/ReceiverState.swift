@@ -65,7 +65,8 @@ public struct CandidateRecord: Sendable, Hashable {
                 item["event"] = .string(entry.event)
                 item["messageId"] = .string(entry.messageId)
                 item["status"] = entry.status.map(JSONValue.string) ?? .null
-                item["receivedAt"] = .string(FakeData.isoTimestamp(milliseconds: entry.receivedAtMilliseconds))
+                item["receivedAt"] = .string(
+                    FakeData.isoTimestamp(milliseconds: entry.receivedAtMilliseconds))
                 return .object(item)
             })
         return .object(object)
@@ -181,4 +182,3 @@ struct BoundedSet: Sendable {
 
     func contains(_ member: String) -> Bool { members.contains(member) }
 }
-

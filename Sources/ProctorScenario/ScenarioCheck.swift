@@ -17,7 +17,10 @@ public struct ScenarioCheck: Sendable {
     /// Further checks of each scenario that loaded, such as compiling its body schemas.
     public var scenarioChecks: @Sendable (Scenario) -> Diagnostics
 
-    public init(loader: ScenarioLoader, scenarioChecks: @escaping @Sendable (Scenario) -> Diagnostics = { _ in Diagnostics() }) {
+    public init(
+        loader: ScenarioLoader,
+        scenarioChecks: @escaping @Sendable (Scenario) -> Diagnostics = { _ in Diagnostics() }
+    ) {
         self.loader = loader
         self.scenarioChecks = scenarioChecks
     }

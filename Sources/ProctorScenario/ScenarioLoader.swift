@@ -204,7 +204,8 @@ struct LoadSession {
     /// `signing: { header: X-Signature, algorithm: hmac-sha256, encoding: hex, prefix: "sha256=" }`
     mutating func signingSpec(_ node: SourceNode) -> Located<HMACSigning>? {
         guard let fields = keyed(node, allowed: ScenarioKeys.signing, what: "'signing'") else {
-            error("'signing' must be a mapping with header, algorithm, encoding and prefix", at: node.location)
+            error(
+                "'signing' must be a mapping with header, algorithm, encoding and prefix", at: node.location)
             return nil
         }
         guard let headerNode = fields["header"] else {

@@ -72,16 +72,20 @@ final class Compiler {
 
     /// Keywords whose value is one subschema, a map of subschemas, or an array of subschemas.
     static let singleSchemaKeywords: Set<String> = [
-        "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "items", "contains", "propertyNames",
+        "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "items", "contains",
+        "propertyNames",
         "not", "if", "then", "else", "additionalItems",
     ]
-    static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"]
+    static let schemaMapKeywords: Set<String> = [
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies",
+    ]
     static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems", "items"]
 
     func register(document: JSONValue, uri: String) throws(SchemaError) {
         var base = uri
         if case .object(let object) = document, case .string(let id)? = object["$id"] {
-            base = Self.stripEmptyFragment(URIReference.splitFragment(URIReference.resolve(id, against: uri)).0)
+            base = Self.stripEmptyFragment(
+                URIReference.splitFragment(URIReference.resolve(id, against: uri)).0)
         }
         let location = SchemaLocation(base: base, pointer: [], value: document)
         registry[uri] = location
@@ -89,7 +93,8 @@ final class Compiler {
     }
 
     private func walk(
-        _ value: JSONValue, base: String, pointer: [String], parentVocabulary: Vocabularies, isDocumentRoot: Bool
+        _ value: JSONValue, base: String, pointer: [String], parentVocabulary: Vocabularies,
+        isDocumentRoot: Bool
     ) throws(SchemaError) {
         guard case .object(let object) = value else { return }
         var base = base
@@ -124,7 +129,9 @@ final class Compiler {
             let key = object.key(at: index)
             let child = object.value(at: index)
             if Self.singleSchemaKeywords.contains(key), !(key == "items" && child.arrayValue != nil) {
-                try walk(child, base: base, pointer: pointer + [key], parentVocabulary: vocabulary, isDocumentRoot: false)
+                try walk(
+                    child, base: base, pointer: pointer + [key], parentVocabulary: vocabulary,
+                    isDocumentRoot: false)
             } else if Self.schemaMapKeywords.contains(key), case .object(let map) = child {
                 for i in 0..<map.count {
                     try walk(
@@ -134,7 +141,8 @@ final class Compiler {
             } else if Self.schemaArrayKeywords.contains(key), case .array(let array) = child {
                 for (i, element) in array.enumerated() {
                     try walk(
-                        element, base: base, pointer: pointer + [key, String(i)], parentVocabulary: vocabulary,
+                        element, base: base, pointer: pointer + [key, String(i)],
+                        parentVocabulary: vocabulary,
                         isDocumentRoot: false)
                 }
             }
@@ -182,7 +190,9 @@ final class Compiler {
     // MARK: References
 
     /// The subschema a reference names, resolved against the base in effect where it is written.
-    func resolve(reference: String, from location: SchemaLocation, keyword: String) throws(SchemaError) -> SchemaLocation {
+    func resolve(reference: String, from location: SchemaLocation, keyword: String) throws(SchemaError)
+        -> SchemaLocation
+    {
         let absolute = URIReference.resolve(reference, against: location.base)
         let (uri, rawFragment) = URIReference.splitFragment(absolute)
         let fragment = URIReference.percentDecoded(rawFragment ?? "")
@@ -202,13 +212,16 @@ final class Compiler {
             var current = resource
             for token in pointer.tokens {
                 guard let next = Self.child(current, token) else {
-                    throw unresolvable("nothing at /\(pointer.tokens.map(JSONPointer.escape).joined(separator: "/"))")
+                    throw unresolvable(
+                        "nothing at /\(pointer.tokens.map(JSONPointer.escape).joined(separator: "/"))")
                 }
                 current = next
             }
             return current
         }
-        guard let anchored = registry[uri + "#" + fragment] else { throw unresolvable("no anchor \"\(fragment)\"") }
+        guard let anchored = registry[uri + "#" + fragment] else {
+            throw unresolvable("no anchor \"\(fragment)\"")
+        }
         return anchored
     }
 
@@ -218,7 +231,11 @@ final class Compiler {
         switch location.value {
         case .object(let object): value = object[token]
         case .array(let array):
-            if let index = Int(token), array.indices.contains(index) { value = array[index] } else { value = nil }
+            if let index = Int(token), array.indices.contains(index) {
+                value = array[index]
+            } else {
+                value = nil
+            }
         default: value = nil
         }
         guard let value else { return nil }
@@ -252,7 +269,8 @@ final class Compiler {
             try fill(node, object, location)
         default:
             throw SchemaError(
-                location: key, message: "a schema must be an object or a boolean, got \(Describe.value(location.value))")
+                location: key,
+                message: "a schema must be an object or a boolean, got \(Describe.value(location.value))")
         }
         return node
     }
@@ -261,7 +279,8 @@ final class Compiler {
         var current = location
         for token in tokens {
             guard let next = Self.child(current, token) else {
-                throw SchemaError(location: location.key, message: "missing subschema at \(tokens.joined(separator: "/"))")
+                throw SchemaError(
+                    location: location.key, message: "missing subschema at \(tokens.joined(separator: "/"))")
             }
             current = next
         }
@@ -289,7 +308,9 @@ final class Compiler {
         }
         func number(_ keyword: String) throws(SchemaError) -> JSONNumber? {
             guard let value = object[keyword] else { return nil }
-            guard case .number(let n) = value else { throw bad(keyword, "must be a number, got \(Describe.value(value))") }
+            guard case .number(let n) = value else {
+                throw bad(keyword, "must be a number, got \(Describe.value(value))")
+            }
             return n
         }
         func schemaArray(_ keyword: String) throws(SchemaError) -> [Node]? {
@@ -334,7 +355,9 @@ final class Compiler {
             let targetNode = try self.node(for: target)
             let absolute = URIReference.resolve(reference, against: location.base)
             let (uri, fragment) = URIReference.splitFragment(absolute)
-            if let fragment, !fragment.isEmpty, !fragment.hasPrefix("/"), dynamicAnchorKeys.contains(uri + "#" + fragment) {
+            if let fragment, !fragment.isEmpty, !fragment.hasPrefix("/"),
+                dynamicAnchorKeys.contains(uri + "#" + fragment)
+            {
                 keywords.append(.dynamicRef(targetNode, anchor: fragment))
                 tracksDynamicScope = true
             } else {
@@ -349,7 +372,8 @@ final class Compiler {
             if let nodes = try schemaArray("oneOf") { keywords.append(.oneOf(nodes)) }
             if let not = try single("not") { keywords.append(.not(not)) }
             if let condition = try single("if") {
-                keywords.append(.conditional(if: condition, then: try single("then"), else: try single("else")))
+                keywords.append(
+                    .conditional(if: condition, then: try single("then"), else: try single("else")))
             } else {
                 _ = try single("then")
                 _ = try single("else")
@@ -374,7 +398,9 @@ final class Compiler {
             if vocabulary.contains(.legacyItems) {
                 if case .array(let array)? = object["items"] {
                     var nodes: [Node] = []
-                    for index in array.indices { nodes.append(try subschema(location, "items", String(index))) }
+                    for index in array.indices {
+                        nodes.append(try subschema(location, "items", String(index)))
+                    }
                     if !nodes.isEmpty { keywords.append(.prefixItems(nodes)) }
                     if let additional = try single("additionalItems") {
                         keywords.append(.items(additional, prefix: nodes.count))
@@ -387,7 +413,9 @@ final class Compiler {
                     throw bad("prefixItems", "must be a non-empty array of schemas")
                 }
                 var nodes: [Node] = []
-                for index in array.indices { nodes.append(try subschema(location, "prefixItems", String(index))) }
+                for index in array.indices {
+                    nodes.append(try subschema(location, "prefixItems", String(index)))
+                }
                 prefixCount = nodes.count
                 keywords.append(.prefixItems(nodes))
             }
@@ -416,12 +444,17 @@ final class Compiler {
                     }
                 }
                 keywords.append(
-                    .members(ObjectPlan(properties: properties ?? [], patterns: patterns, additional: additional, required: folded)))
+                    .members(
+                        ObjectPlan(
+                            properties: properties ?? [], patterns: patterns, additional: additional,
+                            required: folded)))
             }
             if let names = try single("propertyNames") { keywords.append(.propertyNames(names)) }
         }
         if vocabulary.contains(.unevaluated) {
-            if let node = try single("unevaluatedProperties") { keywords.append(.unevaluatedProperties(node)) }
+            if let node = try single("unevaluatedProperties") {
+                keywords.append(.unevaluatedProperties(node))
+            }
             if let node = try single("unevaluatedItems") { keywords.append(.unevaluatedItems(node)) }
         }
         if validation {
@@ -431,10 +464,14 @@ final class Compiler {
                 switch value {
                 case .string: names = [value]
                 case .array(let array) where !array.isEmpty: names = array
-                default: throw bad("type", "must be a type name or an array of type names, got \(Describe.value(value))")
+                default:
+                    throw bad(
+                        "type", "must be a type name or an array of type names, got \(Describe.value(value))")
                 }
                 for name in names {
-                    guard case .string(let text) = name, let type = TypeSet.names.first(where: { $0.0 == text })?.1 else {
+                    guard case .string(let text) = name,
+                        let type = TypeSet.names.first(where: { $0.0 == text })?.1
+                    else {
                         throw bad("type", "has an unknown type \(Describe.value(name))")
                     }
                     set.insert(type)
@@ -477,13 +514,19 @@ final class Compiler {
             if let n = try count("minProperties") { keywords.append(.minProperties(n)) }
             if let n = try count("maxProperties") { keywords.append(.maxProperties(n)) }
             if let value = object["required"] {
-                guard case .array(let names) = value else { throw bad("required", "must be an array of strings") }
+                guard case .array(let names) = value else {
+                    throw bad("required", "must be an array of strings")
+                }
                 let strings = names.compactMap(\.stringValue)
-                guard strings.count == names.count else { throw bad("required", "must be an array of strings") }
+                guard strings.count == names.count else {
+                    throw bad("required", "must be an array of strings")
+                }
                 if !strings.isEmpty && !foldedRequired { keywords.append(.required(strings)) }
             }
             if let value = object["dependentRequired"] {
-                guard case .object(let map) = value else { throw bad("dependentRequired", "must be an object") }
+                guard case .object(let map) = value else {
+                    throw bad("dependentRequired", "must be an object")
+                }
                 var entries: [(String, [String])] = []
                 for index in 0..<map.count {
                     guard case .array(let names) = map.value(at: index) else {

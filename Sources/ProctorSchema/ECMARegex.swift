@@ -35,7 +35,8 @@ public struct ECMARegex: Sendable {
             throw RegexSyntaxError(pattern: pattern, reason: "\(error)")
         }
         let literal = LiteralMatcher(pattern)
-        storage = Storage(regex: regex, literal: literal, simple: literal == nil ? SimplePattern(pattern) : nil)
+        storage = Storage(
+            regex: regex, literal: literal, simple: literal == nil ? SimplePattern(pattern) : nil)
     }
 
     /// True when the pattern matches somewhere in `text`.
@@ -97,7 +98,8 @@ public struct ECMARegex: Sendable {
                     i += 1
                 case "u":
                     if i < scalars.count, scalars[i] == "{" {
-                        guard let close = scalars[i...].firstIndex(of: "}"), let v = hexValue(scalars[(i + 1)..<close]),
+                        guard let close = scalars[i...].firstIndex(of: "}"),
+                            let v = hexValue(scalars[(i + 1)..<close]),
                             Unicode.Scalar(v) != nil
                         else { throw fail("invalid \\u{...} escape") }
                         emitScalar(v)
@@ -108,7 +110,8 @@ public struct ECMARegex: Sendable {
                         }
                         i += 4
                         // A surrogate pair written as two escapes is one code point.
-                        if (0xD800...0xDBFF).contains(v), i + 6 <= scalars.count, scalars[i] == "\\", scalars[i + 1] == "u",
+                        if (0xD800...0xDBFF).contains(v), i + 6 <= scalars.count, scalars[i] == "\\",
+                            scalars[i + 1] == "u",
                             let low = hexValue(scalars[(i + 2)..<(i + 6)]), (0xDC00...0xDFFF).contains(low)
                         {
                             v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
@@ -123,7 +126,8 @@ public struct ECMARegex: Sendable {
                     emitScalar(v)
                     i += 2
                 case "p", "P":
-                    guard i < scalars.count, scalars[i] == "{", let close = scalars[i...].firstIndex(of: "}") else {
+                    guard i < scalars.count, scalars[i] == "{", let close = scalars[i...].firstIndex(of: "}")
+                    else {
                         throw fail("invalid property escape")
                     }
                     out += "\\" + String(n) + String(String.UnicodeScalarView(scalars[i...close]))
@@ -175,8 +179,11 @@ public struct ECMARegex: Sendable {
                         // ECMA-262 groups: (?:  (?=  (?!  (?<=  (?<!  (?<name>; no inline flags or comments.
                         let next = i + 2 < scalars.count ? scalars[i + 2] : " "
                         let afterLess = i + 3 < scalars.count ? scalars[i + 3] : " "
-                        let valid = next == ":" || next == "=" || next == "!"
-                            || (next == "<" && (afterLess == "=" || afterLess == "!" || Character(afterLess).isLetter || afterLess == "_" || afterLess == "$"))
+                        let valid =
+                            next == ":" || next == "=" || next == "!"
+                            || (next == "<"
+                                && (afterLess == "=" || afterLess == "!" || Character(afterLess).isLetter
+                                    || afterLess == "_" || afterLess == "$"))
                         if !valid { throw fail("unsupported group syntax") }
                     }
                     out.unicodeScalars.append(c)
@@ -216,13 +223,15 @@ struct LiteralMatcher: Sendable {
         switch (anchoredStart, anchoredEnd) {
         case (true, true): return candidate.unicodeScalars.elementsEqual(text.unicodeScalars)
         case (true, false): return candidate.unicodeScalars.starts(with: text.unicodeScalars)
-        case (false, true): return candidate.unicodeScalars.reversed().starts(with: text.unicodeScalars.reversed())
+        case (false, true):
+            return candidate.unicodeScalars.reversed().starts(with: text.unicodeScalars.reversed())
         case (false, false):
             if text.isEmpty { return true }
             let hay = Array(candidate.unicodeScalars)
             let needle = Array(text.unicodeScalars)
             guard hay.count >= needle.count else { return false }
-            for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) {
+            for start in 0...(hay.count - needle.count)
+            where hay[start..<(start + needle.count)].elementsEqual(needle) {
                 return true
             }
             return false

@@ -86,7 +86,8 @@ struct Evaluation {
                 errors.append(
                     SchemaValidationError(
                         instanceLocation: JSONPointer(tokens: tokens), keywordLocation: keywordLocation,
-                        absoluteKeywordLocation: node.absolute, message: "no value is allowed here (schema is false)"))
+                        absoluteKeywordLocation: node.absolute,
+                        message: "no value is allowed here (schema is false)"))
             }
             return boolean
         }
@@ -110,13 +111,17 @@ struct Evaluation {
         return valid
     }
 
-    private mutating func follow(_ target: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String, _ node: Node)
+    private mutating func follow(
+        _ target: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String, _ node: Node
+    )
         -> Bool
     {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maximumDepth {
-            if collect { fail(node, keyword, "reference chain too deep (a reference cycle that never reaches a value)") }
+            if collect {
+                fail(node, keyword, "reference chain too deep (a reference cycle that never reaches a value)")
+            }
             return false
         }
         var scope = scope
@@ -138,20 +143,30 @@ struct Evaluation {
 
     // MARK: Keywords
 
-    private mutating func check(_ keyword: Keyword, _ node: Node, _ instance: JSONValue, _ scope: Scope?) -> Bool {
+    private mutating func check(_ keyword: Keyword, _ node: Node, _ instance: JSONValue, _ scope: Scope?)
+        -> Bool
+    {
         switch keyword {
         case .type(let types):
             let ok = types.matches(instance)
-            if !ok && collect { fail(node, "type", "expected \(types.description), got \(Describe.value(instance))") }
+            if !ok && collect {
+                fail(node, "type", "expected \(types.description), got \(Describe.value(instance))")
+            }
             return ok
 
         case .const(let value):
             if jsonEqual(instance, value) { return true }
-            if collect { fail(node, "const", "expected \(Describe.excerpt(value.serialized())), got \(Describe.value(instance))") }
+            if collect {
+                fail(
+                    node, "const",
+                    "expected \(Describe.excerpt(value.serialized())), got \(Describe.value(instance))")
+            }
             return false
 
         case .stringEnumeration(let choices):
-            if case .string(let s) = instance, let stored = choices.table[s], sameCodePoints(stored, s) { return true }
+            if case .string(let s) = instance, let stored = choices.table[s], sameCodePoints(stored, s) {
+                return true
+            }
             if collect { fail(node, "enum", Self.enumMessage(choices.values, instance)) }
             return false
 
@@ -161,22 +176,30 @@ struct Evaluation {
             return false
 
         case .minimum(let limit):
-            guard case .number(let n) = instance, FastNumbers.less(n, limit.number, limit.small) else { return true }
+            guard case .number(let n) = instance, FastNumbers.less(n, limit.number, limit.small) else {
+                return true
+            }
             if collect { fail(node, "minimum", "\(n) is less than the minimum \(limit.number)") }
             return false
 
         case .maximum(let limit):
-            guard case .number(let n) = instance, FastNumbers.greater(n, limit.number, limit.small) else { return true }
+            guard case .number(let n) = instance, FastNumbers.greater(n, limit.number, limit.small) else {
+                return true
+            }
             if collect { fail(node, "maximum", "\(n) is greater than the maximum \(limit.number)") }
             return false
 
         case .exclusiveMinimum(let limit):
-            guard case .number(let n) = instance, !FastNumbers.greater(n, limit.number, limit.small) else { return true }
+            guard case .number(let n) = instance, !FastNumbers.greater(n, limit.number, limit.small) else {
+                return true
+            }
             if collect { fail(node, "exclusiveMinimum", "\(n) is not greater than \(limit.number)") }
             return false
 
         case .exclusiveMaximum(let limit):
-            guard case .number(let n) = instance, !FastNumbers.less(n, limit.number, limit.small) else { return true }
+            guard case .number(let n) = instance, !FastNumbers.less(n, limit.number, limit.small) else {
+                return true
+            }
             if collect { fail(node, "exclusiveMaximum", "\(n) is not less than \(limit.number)") }
             return false
 
@@ -190,19 +213,27 @@ struct Evaluation {
             guard case .string(let s) = instance, limit > 0, s.utf8.count < limit &* 4 else { return true }
             let length = s.unicodeScalars.count
             if length >= limit { return true }
-            if collect { fail(node, "minLength", "string of \(length) characters is shorter than the minimum \(limit)") }
+            if collect {
+                fail(node, "minLength", "string of \(length) characters is shorter than the minimum \(limit)")
+            }
             return false
 
         case .maxLength(let limit):
-            guard case .string(let s) = instance, s.utf8.count > limit, s.unicodeScalars.count > limit else { return true }
+            guard case .string(let s) = instance, s.utf8.count > limit, s.unicodeScalars.count > limit else {
+                return true
+            }
             if collect {
-                fail(node, "maxLength", "string of \(s.unicodeScalars.count) characters is longer than the maximum \(limit)")
+                fail(
+                    node, "maxLength",
+                    "string of \(s.unicodeScalars.count) characters is longer than the maximum \(limit)")
             }
             return false
 
         case .pattern(let regex):
             guard case .string(let s) = instance, !regex.matches(s) else { return true }
-            if collect { fail(node, "pattern", "\(Describe.value(instance)) does not match /\(regex.source)/") }
+            if collect {
+                fail(node, "pattern", "\(Describe.value(instance)) does not match /\(regex.source)/")
+            }
             return false
 
         case .format(let rule):
@@ -212,12 +243,16 @@ struct Evaluation {
 
         case .minItems(let limit):
             guard case .array(let a) = instance, a.count < limit else { return true }
-            if collect { fail(node, "minItems", "array has \(a.count) items, fewer than the minimum \(limit)") }
+            if collect {
+                fail(node, "minItems", "array has \(a.count) items, fewer than the minimum \(limit)")
+            }
             return false
 
         case .maxItems(let limit):
             guard case .array(let a) = instance, a.count > limit else { return true }
-            if collect { fail(node, "maxItems", "array has \(a.count) items, more than the maximum \(limit)") }
+            if collect {
+                fail(node, "maxItems", "array has \(a.count) items, more than the maximum \(limit)")
+            }
             return false
 
         case .uniqueItems:
@@ -230,12 +265,19 @@ struct Evaluation {
 
         case .minProperties(let limit):
             guard case .object(let o) = instance, o.count < limit else { return true }
-            if collect { fail(node, "minProperties", "object has \(o.count) properties, fewer than the minimum \(limit)") }
+            if collect {
+                fail(
+                    node, "minProperties", "object has \(o.count) properties, fewer than the minimum \(limit)"
+                )
+            }
             return false
 
         case .maxProperties(let limit):
             guard case .object(let o) = instance, o.count > limit else { return true }
-            if collect { fail(node, "maxProperties", "object has \(o.count) properties, more than the maximum \(limit)") }
+            if collect {
+                fail(
+                    node, "maxProperties", "object has \(o.count) properties, more than the maximum \(limit)")
+            }
             return false
 
         case .required(let names):
@@ -255,7 +297,9 @@ struct Evaluation {
                 for name in names where !o.containsKey(name) {
                     valid = false
                     if !collect { return false }
-                    fail(node, "dependentRequired", "property \"\(name)\" is required when \"\(trigger)\" is present")
+                    fail(
+                        node, "dependentRequired",
+                        "property \"\(name)\" is required when \"\(trigger)\" is present")
                 }
             }
             return valid
@@ -320,14 +364,19 @@ struct Evaluation {
                 return false
             }
             if let maximum, matches > maximum {
-                if collect { fail(node, "maxContains", "\(matches) items match the \"contains\" schema, more than \(maximum)") }
+                if collect {
+                    fail(
+                        node, "maxContains",
+                        "\(matches) items match the \"contains\" schema, more than \(maximum)")
+                }
                 return false
             }
             return true
 
         case .allOf(let nodes):
             var valid = true
-            for (index, subschema) in nodes.enumerated() where !descend(subschema, instance, scope, "allOf", String(index)) {
+            for (index, subschema) in nodes.enumerated()
+            where !descend(subschema, instance, scope, "allOf", String(index)) {
                 valid = false
                 if !collect { return false }
             }
@@ -339,7 +388,8 @@ struct Evaluation {
                 return false
             }
             let before = errors.count
-            for (index, subschema) in nodes.enumerated() where descend(subschema, instance, scope, "anyOf", String(index)) {
+            for (index, subschema) in nodes.enumerated()
+            where descend(subschema, instance, scope, "anyOf", String(index)) {
                 errors.removeSubrange(before...)
                 return true
             }
@@ -350,7 +400,10 @@ struct Evaluation {
             let before = errors.count
             var matched: [Int] = []
             for (index, subschema) in nodes.enumerated() {
-                let ok = collect ? descend(subschema, instance, scope, "oneOf", String(index)) : validate(subschema, instance, scope)
+                let ok =
+                    collect
+                    ? descend(subschema, instance, scope, "oneOf", String(index))
+                    : validate(subschema, instance, scope)
                 if ok {
                     matched.append(index)
                     if matched.count > 1 && !collect { return false }
@@ -365,9 +418,12 @@ struct Evaluation {
                     errors.removeSubrange(before...)
                     fail(
                         node, "oneOf",
-                        "\(Describe.value(instance)) matches alternatives \(matched.map(String.init).joined(separator: " and ")); exactly one must match")
+                        "\(Describe.value(instance)) matches alternatives \(matched.map(String.init).joined(separator: " and ")); exactly one must match"
+                    )
                 } else {
-                    fail(node, "oneOf", "\(Describe.value(instance)) matches none of the \(nodes.count) alternatives")
+                    fail(
+                        node, "oneOf",
+                        "\(Describe.value(instance)) matches none of the \(nodes.count) alternatives")
                 }
             }
             return false
@@ -417,7 +473,9 @@ struct Evaluation {
                     valid = false
                     if !collect { return false }
                     instancePath.append(.key(key))
-                    fail(node, "unevaluatedProperties", "property \"\(key)\" is not allowed (not evaluated by any keyword)")
+                    fail(
+                        node, "unevaluatedProperties",
+                        "property \"\(key)\" is not allowed (not evaluated by any keyword)")
                     instancePath.removeLast()
                     continue
                 }
@@ -442,7 +500,9 @@ struct Evaluation {
                     valid = false
                     if !collect { return false }
                     instancePath.append(.index(index))
-                    fail(node, "unevaluatedItems", "item \(index) is not allowed (not evaluated by any keyword)")
+                    fail(
+                        node, "unevaluatedItems",
+                        "item \(index) is not allowed (not evaluated by any keyword)")
                     instancePath.removeLast()
                     continue
                 }
@@ -456,7 +516,9 @@ struct Evaluation {
     }
 
     /// `properties`, `patternProperties`, `additionalProperties` and folded `required` in one pass.
-    private mutating func checkMembers(_ plan: ObjectPlan, _ node: Node, _ o: JSONObject, _ scope: Scope?) -> Bool {
+    private mutating func checkMembers(_ plan: ObjectPlan, _ node: Node, _ o: JSONObject, _ scope: Scope?)
+        -> Bool
+    {
         var valid = true
         var cursor = 0
         var requiredSeen = 0
@@ -540,7 +602,9 @@ struct Evaluation {
             }
             for index in 0..<o.count where !properties[index] {
                 let key = o.key(at: index)
-                if plan.index[key] != nil || plan.patterns.contains(where: { $0.0.matches(key) }) { properties[index] = true }
+                if plan.index[key] != nil || plan.patterns.contains(where: { $0.0.matches(key) }) {
+                    properties[index] = true
+                }
             }
         case .unevaluatedProperties:
             for index in properties.indices { properties[index] = true }

@@ -19,9 +19,13 @@ enum FastNumbers {
 
     /// -1, 0 or 1; nil when the fast path cannot decide.
     @inline(__always)
-    static func compare(_ a: (significand: Int64, exponent: Int), _ b: (significand: Int64, exponent: Int)) -> Int? {
+    static func compare(_ a: (significand: Int64, exponent: Int), _ b: (significand: Int64, exponent: Int))
+        -> Int?
+    {
         let common = min(a.exponent, b.exponent)
-        guard let x = scaled(a.significand, a.exponent - common), let y = scaled(b.significand, b.exponent - common) else {
+        guard let x = scaled(a.significand, a.exponent - common),
+            let y = scaled(b.significand, b.exponent - common)
+        else {
             return nil
         }
         return x < y ? -1 : (x == y ? 0 : 1)
@@ -29,15 +33,23 @@ enum FastNumbers {
 
     /// True when `value < limit`, exactly.
     @inline(__always)
-    static func less(_ value: JSONNumber, _ limit: JSONNumber, _ limitSmall: (significand: Int64, exponent: Int)?) -> Bool {
-        if let limitSmall, let small = value.smallDecimal, let order = compare(small, limitSmall) { return order < 0 }
+    static func less(
+        _ value: JSONNumber, _ limit: JSONNumber, _ limitSmall: (significand: Int64, exponent: Int)?
+    ) -> Bool {
+        if let limitSmall, let small = value.smallDecimal, let order = compare(small, limitSmall) {
+            return order < 0
+        }
         return value < limit
     }
 
     /// True when `limit < value`, exactly.
     @inline(__always)
-    static func greater(_ value: JSONNumber, _ limit: JSONNumber, _ limitSmall: (significand: Int64, exponent: Int)?) -> Bool {
-        if let limitSmall, let small = value.smallDecimal, let order = compare(small, limitSmall) { return order > 0 }
+    static func greater(
+        _ value: JSONNumber, _ limit: JSONNumber, _ limitSmall: (significand: Int64, exponent: Int)?
+    ) -> Bool {
+        if let limitSmall, let small = value.smallDecimal, let order = compare(small, limitSmall) {
+            return order > 0
+        }
         return limit < value
     }
 
@@ -54,10 +66,14 @@ enum FastNumbers {
         guard let small = value.smallDecimal else { return nil }
         if small.significand == 0 { return true }
         if small.exponent >= divisor.exponent {
-            guard let scaledValue = scaled(small.significand, small.exponent - divisor.exponent) else { return nil }
+            guard let scaledValue = scaled(small.significand, small.exponent - divisor.exponent) else {
+                return nil
+            }
             return scaledValue % divisor.significand == 0
         }
-        guard let scaledDivisor = scaled(divisor.significand, divisor.exponent - small.exponent) else { return false }
+        guard let scaledDivisor = scaled(divisor.significand, divisor.exponent - small.exponent) else {
+            return false
+        }
         return small.significand % scaledDivisor == 0
     }
 }

@@ -25,7 +25,8 @@ public struct FileSchemaLoader: SchemaResourceLoader {
         do {
             return try JSONParser().parse(data)
         } catch {
-            throw SchemaError(location: uri, message: "\(path):\(error.line):\(error.column): \(error.message)")
+            throw SchemaError(
+                location: uri, message: "\(path):\(error.line):\(error.column): \(error.message)")
         }
     }
 }

@@ -188,7 +188,9 @@ public enum Formats {
         case 1:
             return groups(body) == groupsAvailable
         case 2:
-            guard let left = groups(Substring(halves[0])), let right = groups(Substring(halves[1])) else { return false }
+            guard let left = groups(Substring(halves[0])), let right = groups(Substring(halves[1])) else {
+                return false
+            }
             return left + right < groupsAvailable
         default:
             return false
@@ -257,13 +259,17 @@ public enum Formats {
 
     static func isRelativeJSONPointer(_ text: String) -> Bool {
         let digitsPrefix = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digitsPrefix.isEmpty, !(digitsPrefix.count > 1 && digitsPrefix.hasPrefix("0")) else { return false }
+        guard !digitsPrefix.isEmpty, !(digitsPrefix.count > 1 && digitsPrefix.hasPrefix("0")) else {
+            return false
+        }
         let rest = text.dropFirst(digitsPrefix.count)
         if rest == "#" { return true }
         if rest.hasPrefix("+") || rest.hasPrefix("-") {
             let index = rest.dropFirst()
             let indexDigits = index.prefix { $0.isASCII && $0.isNumber }
-            guard !indexDigits.isEmpty, !(indexDigits.count > 1 && indexDigits.hasPrefix("0")) else { return false }
+            guard !indexDigits.isEmpty, !(indexDigits.count > 1 && indexDigits.hasPrefix("0")) else {
+                return false
+            }
             let after = index.dropFirst(indexDigits.count)
             return after == "#" ? false : isJSONPointer(String(after))
         }
@@ -284,10 +290,14 @@ public enum Formats {
                 guard closed, isTemplateExpression(expression) else { return false }
             } else if c == "}" {
                 return false
-            } else if c.value <= 0x20 || c.value == 0x7F || "\"'<>\\^`|".unicodeScalars.contains(c) && c != "'" {
+            } else if c.value <= 0x20 || c.value == 0x7F
+                || "\"'<>\\^`|".unicodeScalars.contains(c) && c != "'"
+            {
                 return false
             } else if c == "%" {
-                guard let h = scalars.next(), let l = scalars.next(), Character(h).isHexDigit, Character(l).isHexDigit else {
+                guard let h = scalars.next(), let l = scalars.next(), Character(h).isHexDigit,
+                    Character(l).isHexDigit
+                else {
                     return false
                 }
             }
@@ -313,14 +323,18 @@ public enum Formats {
                 else { return false }
                 name = name[..<colon]
             }
-            guard !name.isEmpty, !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else { return false }
+            guard !name.isEmpty, !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else {
+                return false
+            }
             var iterator = name.unicodeScalars.makeIterator()
             while let c = iterator.next() {
                 if c == "%" {
                     guard let h = iterator.next(), let l = iterator.next(), Character(h).isHexDigit,
                         Character(l).isHexDigit
                     else { return false }
-                } else if !(c.isASCII && (Character(c).isLetter || Character(c).isNumber || c == "_" || c == ".")) {
+                } else if !(c.isASCII
+                    && (Character(c).isLetter || Character(c).isNumber || c == "_" || c == "."))
+                {
                     return false
                 }
             }
@@ -344,7 +358,8 @@ extension Substring {
 
 /// RFC 3986 / RFC 3987 grammar checks for `uri`, `uri-reference`, `iri` and `iri-reference`.
 enum URIGrammar {
-    static let unreserved = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~".unicodeScalars)
+    static let unreserved = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~".unicodeScalars)
     static let subDelims = Set("!$&'()*+,;=".unicodeScalars)
 
     static func check(_ text: String, absolute: Bool, international: Bool) -> Bool {
@@ -362,7 +377,8 @@ enum URIGrammar {
                     guard let h = iterator.next(), let l = iterator.next(), Character(h).isHexDigit,
                         Character(l).isHexDigit
                     else { return false }
-                } else if unreserved.contains(c) || subDelims.contains(c) || extra.unicodeScalars.contains(c) {
+                } else if unreserved.contains(c) || subDelims.contains(c) || extra.unicodeScalars.contains(c)
+                {
                     continue
                 } else if international && c.value >= 0xA0 {
                     continue
@@ -381,14 +397,20 @@ enum URIGrammar {
             if host.hasPrefix("[") {
                 guard let close = host.firstIndex(of: "]") else { return false }
                 let literal = host[host.index(after: host.startIndex)..<close]
-                if !literal.hasPrefix("v") && !literal.hasPrefix("V") && !Formats.isIPv6(String(literal)) { return false }
+                if !literal.hasPrefix("v") && !literal.hasPrefix("V") && !Formats.isIPv6(String(literal)) {
+                    return false
+                }
                 host = host[host.index(after: close)...]
                 if !host.isEmpty {
-                    guard host.first == ":", host.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+                    guard host.first == ":", host.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                        return false
+                    }
                 }
             } else {
                 if let colon = host.lastIndex(of: ":") {
-                    guard host[host.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+                    guard host[host.index(after: colon)...].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                        return false
+                    }
                     host = host[..<colon]
                 }
                 guard valid(String(host), extra: "") else { return false }

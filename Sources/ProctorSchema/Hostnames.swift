@@ -24,7 +24,8 @@ enum Hostnames {
                 totalLength += label.count
                 let lower = String(String.UnicodeScalarView(label)).lowercased()
                 if lower.hasPrefix("xn--") {
-                    guard let decoded = Punycode.decode(String(lower.dropFirst(4))), !decoded.allSatisfy(\.isASCII),
+                    guard let decoded = Punycode.decode(String(lower.dropFirst(4))),
+                        !decoded.allSatisfy(\.isASCII),
                         Punycode.encode(decoded) == String(lower.dropFirst(4)), isULabel(decoded)
                     else { return false }
                     decodedLabels.append(decoded)
@@ -33,14 +34,18 @@ enum Hostnames {
                     decodedLabels.append(label)
                 }
             } else {
-                guard international, isULabel(label), let encoded = Punycode.encode(label) else { return false }
+                guard international, isULabel(label), let encoded = Punycode.encode(label) else {
+                    return false
+                }
                 guard encoded.count + 4 <= 63 else { return false }
                 totalLength += encoded.count + 4
                 decodedLabels.append(label)
             }
         }
         guard totalLength <= 253 else { return false }
-        for label in decodedLabels where label.contains(where: { Bidi.isRightToLeft($0) }) { anyRightToLeft = true }
+        for label in decodedLabels where label.contains(where: { Bidi.isRightToLeft($0) }) {
+            anyRightToLeft = true
+        }
         if anyRightToLeft {
             for label in decodedLabels where !Bidi.satisfiesRule(label) { return false }
         }
@@ -49,7 +54,9 @@ enum Hostnames {
 
     static func isLDH(_ label: [Unicode.Scalar]) -> Bool {
         guard label.first != "-", label.last != "-" else { return false }
-        return label.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }
+        return label.allSatisfy {
+            ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
+        }
     }
 
     static let disallowedExceptions: Set<UInt32> = [
@@ -76,7 +83,9 @@ enum Hostnames {
             if pvalidExceptions.contains(v) { continue }
             switch v {
             case 0x00B7:
-                guard i > 0, i + 1 < label.count, label[i - 1] == "l", label[i + 1] == "l" else { return false }
+                guard i > 0, i + 1 < label.count, label[i - 1] == "l", label[i + 1] == "l" else {
+                    return false
+                }
                 continue
             case 0x0375:
                 guard i + 1 < label.count, isGreek(label[i + 1]) else { return false }
@@ -85,16 +94,21 @@ enum Hostnames {
                 guard i > 0, isHebrew(label[i - 1]) else { return false }
                 continue
             case 0x30FB:
-                guard label.contains(where: { $0.value != 0x30FB && (isHiraganaKatakana($0) || isHan($0)) }) else {
+                guard label.contains(where: { $0.value != 0x30FB && (isHiraganaKatakana($0) || isHan($0)) })
+                else {
                     return false
                 }
                 continue
             case 0x200D:
-                guard i > 0, label[i - 1].properties.canonicalCombiningClass.rawValue == 9 else { return false }
+                guard i > 0, label[i - 1].properties.canonicalCombiningClass.rawValue == 9 else {
+                    return false
+                }
                 continue
             case 0x200C:
                 if i > 0, label[i - 1].properties.canonicalCombiningClass.rawValue == 9 { continue }
-                guard i > 0, i + 1 < label.count, isJoining(label[i - 1]), isJoining(label[i + 1]) else { return false }
+                guard i > 0, i + 1 < label.count, isJoining(label[i - 1]), isJoining(label[i + 1]) else {
+                    return false
+                }
                 continue
             default:
                 break
@@ -102,7 +116,8 @@ enum Hostnames {
             if c == "-" || (c >= "0" && c <= "9") || (c >= "a" && c <= "z") { continue }
             if c.isASCII { return false }
             switch c.properties.generalCategory {
-            case .lowercaseLetter, .otherLetter, .modifierLetter, .nonspacingMark, .spacingMark, .decimalNumber:
+            case .lowercaseLetter, .otherLetter, .modifierLetter, .nonspacingMark, .spacingMark,
+                .decimalNumber:
                 continue
             default:
                 return false
@@ -131,13 +146,16 @@ enum Hostnames {
 /// The Bidi rule of RFC 5893, with right-to-left detected by code point block.
 enum Bidi {
     static func isRightToLeft(_ c: Unicode.Scalar) -> Bool {
-        (0x0590...0x08FF).contains(c.value) || (0xFB1D...0xFDFF).contains(c.value) || (0xFE70...0xFEFF).contains(c.value)
+        (0x0590...0x08FF).contains(c.value) || (0xFB1D...0xFDFF).contains(c.value)
+            || (0xFE70...0xFEFF).contains(c.value)
             || (0x10800...0x10FFF).contains(c.value) || (0x1E800...0x1EFFF).contains(c.value)
     }
     static func isArabicNumber(_ c: Unicode.Scalar) -> Bool {
         (0x0660...0x0669).contains(c.value)
     }
-    static func isEuropeanNumber(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" || (0x06F0...0x06F9).contains(c.value) }
+    static func isEuropeanNumber(_ c: Unicode.Scalar) -> Bool {
+        c >= "0" && c <= "9" || (0x06F0...0x06F9).contains(c.value)
+    }
 
     static func satisfiesRule(_ label: [Unicode.Scalar]) -> Bool {
         guard let first = label.first else { return false }
@@ -149,18 +167,23 @@ enum Bidi {
         }
         if isRightToLeft(first) && !isArabicNumber(first) {
             // Rules 2–4.
-            let hasEuropean = label.contains(where: { $0 >= "0" && $0 <= "9" || (0x06F0...0x06F9).contains($0.value) })
+            let hasEuropean = label.contains(where: {
+                $0 >= "0" && $0 <= "9" || (0x06F0...0x06F9).contains($0.value)
+            })
             let hasArabic = label.contains(where: isArabicNumber)
             if hasEuropean && hasArabic { return false }
             guard let last = label.last(where: { !isMark($0) }) else { return false }
             if !(isRightToLeft(last) || isEuropeanNumber(last)) { return false }
             return !label.contains(where: { $0.isASCII && Character($0).isLetter })
         }
-        if first.isASCII && Character(first).isLetter || (!first.isASCII && !isRightToLeft(first) && first.properties.isAlphabetic) {
+        if first.isASCII && Character(first).isLetter
+            || (!first.isASCII && !isRightToLeft(first) && first.properties.isAlphabetic)
+        {
             // Rules 5–6: left-to-right labels contain no right-to-left characters.
             if label.contains(where: isRightToLeft) { return false }
             guard let last = label.last(where: { !isMark($0) }) else { return false }
-            return (last.isASCII && Character(last).isLetter) || (last >= "0" && last <= "9") || last.properties.isAlphabetic
+            return (last.isASCII && Character(last).isLetter) || (last >= "0" && last <= "9")
+                || last.properties.isAlphabetic
         }
         return false
     }

@@ -80,7 +80,8 @@ final class Node: @unchecked Sendable {
             membersType = nil
             if keywords.count == 1, case .type(let types) = keywords[0] { typeOnly = types }
             if keywords.count == 1, case .members(let plan) = keywords[0] { membersOnly = plan }
-            if keywords.count == 2, case .type(let types) = keywords[0], case .members(let plan) = keywords[1] {
+            if keywords.count == 2, case .type(let types) = keywords[0], case .members(let plan) = keywords[1]
+            {
                 membersOnly = plan
                 membersType = types
             }

@@ -48,13 +48,17 @@ public final class JSONSchema: Sendable {
 
     /// Compiles `schema`. Relative references resolve against `baseURI` (for a schema read from a
     /// file, that file's `file:` URI — see ``fileURI(forPath:)``).
-    public init(_ schema: JSONValue, baseURI: String? = nil, options: SchemaOptions = SchemaOptions()) throws(SchemaError) {
+    public init(_ schema: JSONValue, baseURI: String? = nil, options: SchemaOptions = SchemaOptions())
+        throws(SchemaError)
+    {
         let compiler = Compiler(options: options)
         program = try compiler.compileRoot(schema, uri: baseURI ?? JSONSchema.defaultBaseURI)
     }
 
     /// Reads and compiles the schema file at `path`; its references resolve relative to the file.
-    public convenience init(contentsOfFile path: String, options: SchemaOptions = SchemaOptions()) throws(SchemaError) {
+    public convenience init(contentsOfFile path: String, options: SchemaOptions = SchemaOptions())
+        throws(SchemaError)
+    {
         let uri = JSONSchema.fileURI(forPath: path)
         let document: JSONValue
         do {
@@ -92,7 +96,8 @@ public final class JSONSchema: Sendable {
         if context.errors.isEmpty {
             context.errors.append(
                 SchemaValidationError(
-                    instanceLocation: JSONPointer(), keywordLocation: "", absoluteKeywordLocation: program.root.absolute,
+                    instanceLocation: JSONPointer(), keywordLocation: "",
+                    absoluteKeywordLocation: program.root.absolute,
                     message: "value does not satisfy the schema"))
         }
         return ValidationResult(errors: context.errors)
@@ -140,7 +145,10 @@ public struct SchemaValidationError: Sendable, Equatable, CustomStringConvertibl
     /// What went wrong, for a person.
     public var message: String
 
-    public init(instanceLocation: JSONPointer, keywordLocation: String, absoluteKeywordLocation: String, message: String) {
+    public init(
+        instanceLocation: JSONPointer, keywordLocation: String, absoluteKeywordLocation: String,
+        message: String
+    ) {
         self.instanceLocation = instanceLocation
         self.keywordLocation = keywordLocation
         self.absoluteKeywordLocation = absoluteKeywordLocation

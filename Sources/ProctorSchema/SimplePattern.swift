@@ -36,7 +36,9 @@ struct SimplePattern: Sendable {
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
         anchoredStart = bytes.first == UInt8(ascii: "^")
         if anchoredStart { bytes = bytes.dropFirst() }
-        anchoredEnd = bytes.last == UInt8(ascii: "$") && !(bytes.count >= 2 && bytes[bytes.endIndex - 2] == UInt8(ascii: "\\"))
+        anchoredEnd =
+            bytes.last == UInt8(ascii: "$")
+            && !(bytes.count >= 2 && bytes[bytes.endIndex - 2] == UInt8(ascii: "\\"))
         if anchoredEnd { bytes = bytes.dropLast() }
         var atoms: [Atom] = []
         var i = bytes.startIndex
@@ -94,7 +96,9 @@ struct SimplePattern: Sendable {
                         c = e
                         i += 1
                     }
-                    if i + 2 < bytes.endIndex && bytes[i + 1] == UInt8(ascii: "-") && bytes[i + 2] != UInt8(ascii: "]") {
+                    if i + 2 < bytes.endIndex && bytes[i + 1] == UInt8(ascii: "-")
+                        && bytes[i + 2] != UInt8(ascii: "]")
+                    {
                         let end = bytes[i + 2]
                         guard end != UInt8(ascii: "\\"), end >= c else { return nil }
                         for b in c...end { set.insert(b) }
@@ -111,7 +115,8 @@ struct SimplePattern: Sendable {
                     set.nonASCII = true
                 }
                 atom = set
-            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "|"), UInt8(ascii: "*"),
+                UInt8(ascii: "+"),
                 UInt8(ascii: "?"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: "^"),
                 UInt8(ascii: "$"):
                 return nil

@@ -32,7 +32,9 @@ struct URIReference: Sendable, Equatable {
         if let colon = rest.firstIndex(of: ":") {
             let candidate = rest[..<colon]
             if let first = candidate.first, first.isASCII, first.isLetter,
-                candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+                candidate.allSatisfy({
+                    $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".")
+                })
             {
                 scheme = String(candidate)
                 rest = rest[rest.index(after: colon)...]
@@ -86,7 +88,8 @@ struct URIReference: Sendable, Equatable {
             merged = path
         }
         return URIReference(
-            scheme: base.scheme, authority: base.authority, path: Self.removeDotSegments(merged), query: query,
+            scheme: base.scheme, authority: base.authority, path: Self.removeDotSegments(merged),
+            query: query,
             fragment: fragment)
     }
 

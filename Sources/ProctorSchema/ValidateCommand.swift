@@ -62,7 +62,8 @@ public struct SchemaValidation: Sendable {
         let schema: JSONSchema
         do {
             schema = try JSONSchema(
-                contentsOfFile: schemaPath, options: SchemaOptions(assertFormat: assertFormat, loader: loader))
+                contentsOfFile: schemaPath, options: SchemaOptions(assertFormat: assertFormat, loader: loader)
+            )
         } catch {
             writeError("error: unusable schema \(schemaPath): \(error.message) (at \(error.location))")
             return Self.exitUnusable
@@ -109,7 +110,8 @@ public struct SchemaValidation: Sendable {
                     report(name, try JSONParser().parse(bytes))
                 } catch {
                     anyUnusable = true
-                    writeError("error: \(name):\(error.line):\(error.column): malformed JSON: \(error.message)")
+                    writeError(
+                        "error: \(name):\(error.line):\(error.column): malformed JSON: \(error.message)")
                 }
             }
         }

@@ -60,7 +60,8 @@ for folder in arguments {
     let name = folder.split(separator: "/").last.map(String.init) ?? folder
     let schema: JSONSchema
     do {
-        schema = try JSONSchema(contentsOfFile: folder + "/schema.json", options: SchemaOptions(assertFormat: assertFormat))
+        schema = try JSONSchema(
+            contentsOfFile: folder + "/schema.json", options: SchemaOptions(assertFormat: assertFormat))
     } catch {
         print("{\"case\": \"\(name)\", \"error\": \(JSONValue.string("\(error)").serialized())}")
         failed = true

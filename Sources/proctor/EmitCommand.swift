@@ -24,13 +24,21 @@ struct EmitCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
     var assignments: [String] = []
 
-    @Option(name: .customLong("field"), help: "NAME=VALUE actor field (first_name, email, or a vendor field). Repeatable.")
+    @Option(
+        name: .customLong("field"),
+        help: "NAME=VALUE actor field (first_name, email, or a vendor field). Repeatable.")
     var fields: [String] = []
 
-    @Option(name: .customLong("quirk"), help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
+    @Option(
+        name: .customLong("quirk"),
+        help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
     var quirks: [String] = []
 
-    @Option(name: .customLong("after"), help: "Events the same actor went through first (comma-separated), so the payload shows that lifecycle state.")
+    @Option(
+        name: .customLong("after"),
+        help:
+            "Events the same actor went through first (comma-separated), so the payload shows that lifecycle state."
+    )
     var after: String?
 
     @Option(help: "Signing secret (whsec_... for Standard Webhooks). Repeat for key rotation.")
@@ -39,13 +47,17 @@ struct EmitCommand: ParsableCommand {
     @Option(name: .customLong("header"), help: "NAME: VALUE header added to the request. Repeatable.")
     var headers: [String] = []
 
-    @Option(name: .customLong("hmac-header"), help: "Sign with a generic HMAC-SHA256 header of this name (first --secret is the key).")
+    @Option(
+        name: .customLong("hmac-header"),
+        help: "Sign with a generic HMAC-SHA256 header of this name (first --secret is the key).")
     var hmacHeader: String?
 
     @Option(name: .customLong("hmac-encoding"), help: "hex or base64 (with --hmac-header).")
     var hmacEncoding: String = "hex"
 
-    @Option(name: .customLong("hmac-prefix"), help: "Prefix of the HMAC header value, e.g. sha256= (with --hmac-header).")
+    @Option(
+        name: .customLong("hmac-prefix"),
+        help: "Prefix of the HMAC header value, e.g. sha256= (with --hmac-header).")
     var hmacPrefix: String = ""
 
     @Option(help: "json (body), http (full request) or curl.")
@@ -89,13 +101,18 @@ struct EmitCommand: ParsableCommand {
                 options.scheme = .hmac(HMACSigning(header: name, encoding: encoding, prefix: hmacPrefix))
             }
             for h in headers {
-                guard let colon = h.firstIndex(of: ":") else { throw badInput("--header must be NAME: VALUE") }
-                options.extraHeaders.append(HTTPHeader(
-                    String(h[..<colon]).trimmingCharacters(in: .whitespaces),
-                    String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
+                guard let colon = h.firstIndex(of: ":") else {
+                    throw badInput("--header must be NAME: VALUE")
+                }
+                options.extraHeaders.append(
+                    HTTPHeader(
+                        String(h[..<colon]).trimmingCharacters(in: .whitespaces),
+                        String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)))
             }
             let request = try generated.request(options: options, timestampSeconds: now / 1000)
-            print(EmitRendering.render(request, event: generated, format: format, target: target, showSecrets: showSecrets),
+            print(
+                EmitRendering.render(
+                    request, event: generated, format: format, target: target, showSecrets: showSecrets),
                 terminator: format == .http && isatty(STDOUT_FILENO) == 1 ? "\n" : "")
         } catch let error as GenerationError {
             printError(error.message)

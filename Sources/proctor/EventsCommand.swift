@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import ProctorVendors
 
 struct EventsCommand: ParsableCommand {
@@ -21,7 +21,9 @@ struct EventsCommand: ParsableCommand {
             throw badInput("--format must be table or json")
         }
         do {
-            print(try CatalogListing.render(.standard, vendor: vendor, format: format, quirks: quirks), terminator: "")
+            print(
+                try CatalogListing.render(.standard, vendor: vendor, format: format, quirks: quirks),
+                terminator: "")
         } catch {
             printError(error.message)
             throw ExitCode(2)

@@ -73,7 +73,8 @@ struct RunCommand: AsyncParsableCommand {
             vocabulary: CatalogVocabulary.vocabulary, environment: environment,
             console: ConsoleReporter.forStandardOutput(environment: environment))
         let outcome = await pipeline.run(
-            files: scenarios, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) })
+            files: scenarios, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) }
+        )
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
@@ -96,7 +97,8 @@ enum StandardStreams {
 enum FileManagerProbe {
     static func isReadableFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            && !isDirectory.boolValue
             && FileManager.default.isReadableFile(atPath: path)
     }
 }

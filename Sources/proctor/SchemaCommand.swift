@@ -31,7 +31,9 @@ struct SchemaValidateCommand: ParsableCommand {
     @Flag(help: "Read standard input as JSON Lines: one instance per line.")
     var jsonl = false
 
-    @Option(help: "Output format: text or basic (the specification's basic output, one JSON object per instance).")
+    @Option(
+        help: "Output format: text or basic (the specification's basic output, one JSON object per instance)."
+    )
     var output: String = "text"
 
     @Flag(help: "Check 'format' keywords as assertions.")
@@ -43,7 +45,8 @@ struct SchemaValidateCommand: ParsableCommand {
             throw ExitCode(SchemaValidation.exitUnusable)
         }
         if instances.isEmpty && !jsonl {
-            FileHandle.standardError.write(Data("error: no instances: give files, '-' for standard input, or --jsonl\n".utf8))
+            FileHandle.standardError.write(
+                Data("error: no instances: give files, '-' for standard input, or --jsonl\n".utf8))
             throw ExitCode(SchemaValidation.exitUnusable)
         }
         let validation = SchemaValidation(schemaPath: schema, output: format, assertFormat: assertFormat)

@@ -33,7 +33,9 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
     var assignments: [String] = []
 
-    @Option(name: .customLong("quirk"), help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
+    @Option(
+        name: .customLong("quirk"),
+        help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
     var quirks: [String] = []
 
     @Option(help: "Events the same actor went through first (comma-separated).")
@@ -63,7 +65,8 @@ struct SendCommand: AsyncParsableCommand {
             if let fault {
                 guard let kind = FaultKind(rawValue: fault) else {
                     throw CommandInputError(
-                        "--fault \(fault): unknown fault" + Suggestions.didYouMean(fault, in: FaultKind.names))
+                        "--fault \(fault): unknown fault" + Suggestions.didYouMean(fault, in: FaultKind.names)
+                    )
                 }
                 faultKind = kind
             }
@@ -78,14 +81,18 @@ struct SendCommand: AsyncParsableCommand {
             request = SendPipeline.Request(
                 vendor: vendor, event: event, target: target, seed: seed, actor: actor,
                 earlierEvents: (after ?? "").split(separator: ",").map(String.init), quirks: quirks,
-                overrides: overrides, secret: secret ?? environment["PROCTOR_SECRET"] ?? ScenarioRunner.defaultSecret,
-                fault: faultKind, timeout: try transport.requestTimeout() ?? .seconds(15), timeScale: timeScale)
+                overrides: overrides,
+                secret: secret ?? environment["PROCTOR_SECRET"] ?? ScenarioRunner.defaultSecret,
+                fault: faultKind, timeout: try transport.requestTimeout() ?? .seconds(15),
+                timeScale: timeScale)
         } catch let error as CommandInputError {
             StandardStreams.error("proctor send: error: \(error)")
             throw ExitCode(2)
         }
         let showSecrets = self.showSecrets
-        let outcome: Result<StepResult, Diagnostic> = try await withHTTPTransport(configuration: configuration) {
+        let outcome: Result<StepResult, Diagnostic> = try await withHTTPTransport(
+            configuration: configuration
+        ) {
             transport in
             do {
                 return .success(try await SendPipeline().send(request, transport: transport))

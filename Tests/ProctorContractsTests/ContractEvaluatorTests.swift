@@ -7,7 +7,8 @@ import Testing
 @testable import ProctorContracts
 
 private func response(
-    _ status: Int, _ body: String = "", headers: [(String, String)] = [], latency: Duration = .milliseconds(20)
+    _ status: Int, _ body: String = "", headers: [(String, String)] = [],
+    latency: Duration = .milliseconds(20)
 ) -> DeliveryOutcome {
     .response(
         ReceivedResponse(
@@ -33,7 +34,10 @@ struct ContractEvaluatorTests {
             ],
             body: BodyExpectation(schema: ackSchema), within: .milliseconds(100))
         let verdict = ContractEvaluator().evaluate(
-            expectation, response(202, #"{"received": true, "id": "evt_1"}"#, headers: [("content-type", "application/json; charset=utf-8")]))
+            expectation,
+            response(
+                202, #"{"received": true, "id": "evt_1"}"#,
+                headers: [("content-type", "application/json; charset=utf-8")]))
         #expect(verdict == .pass)
     }
 
@@ -47,7 +51,9 @@ struct ContractEvaluatorTests {
             ],
             body: BodyExpectation(schema: ackSchema), within: .milliseconds(50))
         let verdict = ContractEvaluator().evaluate(
-            expectation, response(500, #"{"received": "yes"}"#, headers: [("server", "nginx")], latency: .milliseconds(80)))
+            expectation,
+            response(500, #"{"received": "yes"}"#, headers: [("server", "nginx")], latency: .milliseconds(80))
+        )
         let failures = verdict.failures
         #expect(failures.map(\.aspect) == [.status, .header, .header, .latency, .body])
         #expect(failures[0].expected == "status 200")
@@ -91,7 +97,8 @@ struct ContractEvaluatorTests {
     func schemaCache() async throws {
         let folder = NSTemporaryDirectory() + "proctor-contracts-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/Schemas/contracts", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: folder + "/Schemas/contracts", withIntermediateDirectories: true)
         try #"{"type": "object", "required": ["ok"]}"#.write(
             toFile: folder + "/Schemas/contracts/ack.schema.json", atomically: true, encoding: .utf8)
         let body = BodyExpectation(
@@ -101,14 +108,16 @@ struct ContractEvaluatorTests {
         let verdicts = await withTaskGroup(of: Bool.self, returning: [Bool].self) { group in
             for i in 0..<40 {
                 group.addTask {
-                    evaluator.evaluate(expectation, response(200, i.isMultiple(of: 2) ? #"{"ok": 1}"# : "{}")).passed
+                    evaluator.evaluate(expectation, response(200, i.isMultiple(of: 2) ? #"{"ok": 1}"# : "{}"))
+                        .passed
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(verdicts.filter { $0 }.count == 20)
         #expect(evaluator.cachedSchemaCount == 1)
-        let missing = Expectation(body: BodyExpectation(schema: ["$ref": "nope.json"], baseFile: folder + "/Scenarios/x.yaml"))
+        let missing = Expectation(
+            body: BodyExpectation(schema: ["$ref": "nope.json"], baseFile: folder + "/Scenarios/x.yaml"))
         let verdict = evaluator.evaluate(missing, response(200, "{}"))
         #expect(verdict.failures.first?.actual.contains("unresolvable reference \"nope.json\"") == true)
     }
@@ -118,7 +127,9 @@ struct ContractEvaluatorTests {
         let body = BodyExpectation(schema: ["type": "string", "format": "email"])
         let evaluator = ContractEvaluator()
         #expect(evaluator.evaluate(Expectation(body: body), response(200, #""nope""#)).passed)
-        #expect(!evaluator.evaluate(Expectation(body: body, assertFormat: true), response(200, #""nope""#)).passed)
+        #expect(
+            !evaluator.evaluate(Expectation(body: body, assertFormat: true), response(200, #""nope""#)).passed
+        )
     }
 
     @Test("invalid header regexes are reported, not crashed on")

@@ -3,10 +3,11 @@ import Testing
 @testable import ProctorCore
 
 @Suite struct DurationTextTests {
-    @Test(arguments: [
-        ("250ms", 250_000_000), ("5s", 5_000_000_000), ("2m", 120_000_000_000), ("1h", 3_600_000_000_000),
-        ("1.5s", 1_500_000_000), ("0", 0), ("100us", 100_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("250ms", 250_000_000), ("5s", 5_000_000_000), ("2m", 120_000_000_000), ("1h", 3_600_000_000_000),
+            ("1.5s", 1_500_000_000), ("0", 0), ("100us", 100_000),
+        ] as [(String, Int64)])
     func parses(text: String, nanoseconds: Int64) {
         #expect(DurationText.parse(text)?.nanoseconds == nanoseconds)
     }
@@ -54,7 +55,9 @@ import Testing
         var r = SeededRandom(seed: 42)
         #expect([r.next(), r.next(), r.next()] == Self.pinned)
     }
-    static let pinned: [UInt64] = [1_546_998_764_402_558_742, 6_990_951_692_964_543_102, 12_544_586_762_248_559_009]
+    static let pinned: [UInt64] = [
+        1_546_998_764_402_558_742, 6_990_951_692_964_543_102, 12_544_586_762_248_559_009,
+    ]
 
     @Test func rangesAreRespected() {
         var r = SeededRandom(seed: 7)
@@ -85,7 +88,9 @@ import Testing
         #expect(Suggestions.distance("kitten", "sitting") == 3)
         #expect(Suggestions.distance("stpes", "steps") == 1)
         #expect(Suggestions.closest(to: "stpes", in: ["steps", "scenario", "seed"]) == ["steps"])
-        #expect(Suggestions.didYouMean("testlfy", in: ["talview", "testlify", "testlify-v1", "qualified"]) == "; did you mean 'testlify'?")
+        #expect(
+            Suggestions.didYouMean("testlfy", in: ["talview", "testlify", "testlify-v1", "qualified"])
+                == "; did you mean 'testlify'?")
         #expect(Suggestions.didYouMean("zzzzzz", in: ["steps"]) == "")
     }
 

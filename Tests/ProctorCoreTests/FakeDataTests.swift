@@ -9,8 +9,10 @@ import Testing
         let place = FakeData.place(&r)
         return [
             name.full, FakeData.email(for: name, &r), FakeData.company(&r), place.city,
-            FakeData.phoneNumber(dial: place.dial, &r), FakeData.objectId(atMilliseconds: 1_712_041_324_323, &r),
-            String(FakeData.integerId(digits: 6, &r)), FakeData.uuid(&r), FakeData.ipv4(&r), FakeData.sentence(&r),
+            FakeData.phoneNumber(dial: place.dial, &r),
+            FakeData.objectId(atMilliseconds: 1_712_041_324_323, &r),
+            String(FakeData.integerId(digits: 6, &r)), FakeData.uuid(&r), FakeData.ipv4(&r),
+            FakeData.sentence(&r),
         ]
     }
 
@@ -30,7 +32,9 @@ import Testing
             #expect(s[5].wholeMatch(of: /[0-9a-f]{24}/) != nil)
             #expect(s[5].hasPrefix("660bad6c"))  // 1712041324 seconds in hex
             #expect(s[6].count == 6)
-            #expect(s[7].wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil)
+            #expect(
+                s[7].wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/)
+                    != nil)
         }
     }
 
@@ -45,7 +49,8 @@ import Testing
         #expect(FakeData.isoTimestamp(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
         #expect(FakeData.isoTimestamp(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
         #expect(FakeData.isoTimestampSeconds(milliseconds: 1_699_180_200_999) == "2023-11-05T10:30:00Z")
-        #expect(FakeData.isoTimestamp(FixedClock(milliseconds: 1_712_041_324_323)) == "2024-04-02T07:02:04.323Z")
+        #expect(
+            FakeData.isoTimestamp(FixedClock(milliseconds: 1_712_041_324_323)) == "2024-04-02T07:02:04.323Z")
         #expect(FakeData.interval(seconds: 1200) == "00:20:00")
     }
 }

@@ -4,8 +4,9 @@ import Testing
 
 @Suite struct JSONPathTests {
     @Test func parsesKeysAndIndexes() throws {
-        #expect(try JSONPath(parsing: "data.customQuestions[0].score").components
-            == [.key("data"), .key("customQuestions"), .index(0), .key("score")])
+        #expect(
+            try JSONPath(parsing: "data.customQuestions[0].score").components
+                == [.key("data"), .key("customQuestions"), .index(0), .key("score")])
         #expect(try JSONPath(parsing: "a[1][2]").components == [.key("a"), .index(1), .index(2)])
         for bad in ["", "a..b", "a.", "[0]", "a[x]", "a[0]b", ".a"] {
             #expect(throws: JSONPathError.self, "\(bad)") { try JSONPath(parsing: bad) }
@@ -29,10 +30,17 @@ import Testing
 
     @Test func impossiblePathsAreExplained() {
         var v: JSONValue = ["a": 1, "list": [1]]
-        #expect(throws: JSONPathError(path: "a.b", message: "\"a\" is integer, not an object")) { try v.set(1, at: "a.b") }
-        #expect(throws: JSONPathError(path: "list[5]", message: "index 5 is out of range: \"list\" has 1 elements")) {
+        #expect(throws: JSONPathError(path: "a.b", message: "\"a\" is integer, not an object")) {
+            try v.set(1, at: "a.b")
+        }
+        #expect(
+            throws: JSONPathError(
+                path: "list[5]", message: "index 5 is out of range: \"list\" has 1 elements")
+        ) {
             try v.set(1, at: "list[5]")
         }
-        #expect(throws: JSONPathError(path: "a[0]", message: "\"a\" is integer, not an array")) { try v.set(1, at: "a[0]") }
+        #expect(throws: JSONPathError(path: "a[0]", message: "\"a\" is integer, not an array")) {
+            try v.set(1, at: "a[0]")
+        }
     }
 }

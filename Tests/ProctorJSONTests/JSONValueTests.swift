@@ -8,7 +8,8 @@ func referenceExamples() -> [URL] {
     let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let folder = root.deletingLastPathComponent().appendingPathComponent("shared/reference/examples")
-    let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+    let files =
+        (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
     return files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
 }
 
@@ -20,7 +21,13 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
     for b in bytes {
         if inString {
             out.append(b)
-            if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+            if escaped {
+                escaped = false
+            } else if b == 0x5C {
+                escaped = true
+            } else if b == 0x22 {
+                inString = false
+            }
             continue
         }
         switch b {
@@ -41,14 +48,18 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
         for file in files {
             let bytes = try [UInt8](Data(contentsOf: file))
             let value = try JSONValue(parsing: bytes)
-            #expect(value.serializedBytes(style: .compact) == stripWhitespace(bytes), "\(file.lastPathComponent)")
+            #expect(
+                value.serializedBytes(style: .compact) == stripWhitespace(bytes), "\(file.lastPathComponent)")
             let pretty = value.serializedBytes(style: .pretty)
             #expect(try JSONValue(parsing: pretty) == value)
         }
     }
 
     @Test func prettyMatchesTheExamplesLayout() throws {
-        guard let file = referenceExamples().first(where: { $0.lastPathComponent == "talview__ae.test_instance.updated.json" })
+        guard
+            let file = referenceExamples().first(where: {
+                $0.lastPathComponent == "talview__ae.test_instance.updated.json"
+            })
         else { return }
         let text = try String(contentsOf: file, encoding: .utf8)
         let value = try JSONValue(parsing: text)
@@ -83,7 +94,9 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
         #expect(big != bigger)
         #expect(JSONNumber(literal: "1e2") == JSONNumber(100))
         #expect(JSONNumber(literal: "-1.5")! < JSONNumber(-1))
-        #expect(JSONNumber(literal: "0.1")!.decimal == JSONNumber.Decimal(negative: false, digits: "1", exponent: -1))
+        #expect(
+            JSONNumber(literal: "0.1")!.decimal
+                == JSONNumber.Decimal(negative: false, digits: "1", exponent: -1))
     }
 
     @Test func keyOrderIsKept() throws {

@@ -11,11 +11,13 @@ import Testing
         let secretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let secret = try #require(StandardWebhooksSecret(secretText))
         let clock = FixedClock(milliseconds: 1_795_459_876_000)
-        let generated = try VendorCatalog.standard.generate(vendor: "testlify", event: event, seed: 5, clock: clock)
+        let generated = try VendorCatalog.standard.generate(
+            vendor: "testlify", event: event, seed: 5, clock: clock)
         let request = try generated.request(
             options: SigningOptions(secrets: [secretText]), timestampSeconds: 1_795_459_876)
         let text = EmitRendering.render(
-            request, event: generated, format: .http, target: "http://127.0.0.1:3000/hooks", showSecrets: true)
+            request, event: generated, format: .http, target: "http://127.0.0.1:3000/hooks", showSecrets: true
+        )
         #expect(text.hasSuffix("}"))
         let captured = try CapturedRequest.parse(raw: Array(text.utf8))
         #expect(captured.body == generated.bodyBytes)

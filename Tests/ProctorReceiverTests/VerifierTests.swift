@@ -1,8 +1,9 @@
 import Foundation
 import ProctorJSON
-@testable import ProctorReceiver
 import ProctorVendors
 import Testing
+
+@testable import ProctorReceiver
 
 @Suite struct CapturedRequestVerifierTests {
     static let secretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

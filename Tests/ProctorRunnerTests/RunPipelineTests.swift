@@ -1,11 +1,11 @@
 import Foundation
-import Synchronization
 import ProctorCore
 import ProctorDelivery
 import ProctorJSON
 import ProctorReceiver
 import ProctorRunner
 import ProctorVendors
+import Synchronization
 import Testing
 
 #if canImport(FoundationXML)
@@ -60,7 +60,9 @@ final class Lines: Sendable {
         let result = try #require(outcome.result)
         #expect(result.counts.total > 0)
         #expect(result.counts.passed == result.counts.total)
-        #expect(out.first?.hasPrefix("No target given: sending to the built-in reference receiver at http://127.0.0.1:") == true)
+        #expect(
+            out.first?.hasPrefix(
+                "No target given: sending to the built-in reference receiver at http://127.0.0.1:") == true)
     }
 
     @Test func everyVendorIsDeliveredSignedAndDeduplicated() async throws {
@@ -74,7 +76,8 @@ final class Lines: Sendable {
             ("talview", ["ae.test_instance.created", "ae.test_instance.updated"]),
             ("qualified", ["assessment_result_started", "assessment_result_submitted"]),
         ] {
-            var yaml = "scenario: e2e-\(vendor)\nvendor: \(vendor)\ntarget: \(receiver.url(vendor: vendor))\nseed: 9\n"
+            var yaml =
+                "scenario: e2e-\(vendor)\nvendor: \(vendor)\ntarget: \(receiver.url(vendor: vendor))\nseed: 9\n"
             yaml += "actors: { jo: { first_name: Jo, last_name: March } }\nsteps:\n"
             for event in events { yaml += "  - send: \(event)\n" }
             yaml += "  - send: \(events[0])\n    fault: duplicate\n"
@@ -161,7 +164,9 @@ final class Lines: Sendable {
         #expect(counter.attributes["testsuite"]?.first?["failures"] == "2")
         let report = try JSONValue(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: json))))
         #expect(report.objectValue != nil)
-        #expect(!String(decoding: try Data(contentsOf: URL(fileURLWithPath: json)), as: UTF8.self).contains("whsec_"))
+        #expect(
+            !String(decoding: try Data(contentsOf: URL(fileURLWithPath: json)), as: UTF8.self).contains(
+                "whsec_"))
     }
 
     @Test func vendorRetriesFollowTheScaledSchedule() async throws {
@@ -188,15 +193,19 @@ final class Lines: Sendable {
         #expect(attempts.count == 3)
         // Svix waits 5 s then 5 min; at --time-scale 0.001 that is 5 ms then 300 ms.
         if attempts.count == 3 {
-            let second = attempts[1].exchange.startedAtMilliseconds - attempts[0].exchange.startedAtMilliseconds
-            let third = attempts[2].exchange.startedAtMilliseconds - attempts[1].exchange.startedAtMilliseconds
+            let second =
+                attempts[1].exchange.startedAtMilliseconds - attempts[0].exchange.startedAtMilliseconds
+            let third =
+                attempts[2].exchange.startedAtMilliseconds - attempts[1].exchange.startedAtMilliseconds
             #expect(second >= 5 && second < 250, "\(second) ms")
             #expect(third >= 300 && third < 1500, "\(third) ms")
             // Same message id on every attempt, a fresh signature each time.
             let ids = Set(attempts.map { $0.exchange.request.headers["svix-id"] ?? "" })
             let signatures = Set(attempts.map { $0.exchange.request.headers["svix-signature"] ?? "" })
             #expect(ids.count == 1)
-            #expect(signatures.count == 3 || attempts.map(\.exchange.request.headers["svix-timestamp"]).count == 3)
+            #expect(
+                signatures.count == 3 || attempts.map(\.exchange.request.headers["svix-timestamp"]).count == 3
+            )
         }
     }
 
@@ -208,7 +217,9 @@ final class Lines: Sendable {
         #expect(outcome.exitCode == 2)
         #expect(outcome.result == nil)
         #expect(out.isEmpty)
-        #expect(err.contains { $0.hasPrefix(path + ":4:11: error: unknown testlify event 'candidate.finished'") }, "\(err)")
+        #expect(
+            err.contains { $0.hasPrefix(path + ":4:11: error: unknown testlify event 'candidate.finished'") },
+            "\(err)")
     }
 
     @Test func unusableBodySchemaIsBadInputWithItsPosition() async throws {
@@ -226,7 +237,10 @@ final class Lines: Sendable {
         let (outcome, out, err) = await run([path])
         #expect(outcome.exitCode == 2)
         #expect(out.isEmpty)
-        #expect(err.contains { $0.hasPrefix(path + ":6:13: error: unusable body schema: unresolvable reference") }, "\(err)")
+        #expect(
+            err.contains {
+                $0.hasPrefix(path + ":6:13: error: unusable body schema: unresolvable reference")
+            }, "\(err)")
     }
 
     @Test func scenarioSigningAndMethodReachTheWire() async throws {
@@ -254,7 +268,9 @@ final class Lines: Sendable {
             """, to: path)
         let (outcome, out, _) = await run([path])
         #expect(outcome.exitCode == 0, "\(out)")
-        let requests = outcome.result?.scenarios.first?.steps.compactMap { $0.sends.first?.result.lastExchange?.request } ?? []
+        let requests =
+            outcome.result?.scenarios.first?.steps.compactMap { $0.sends.first?.result.lastExchange?.request }
+            ?? []
         #expect(requests.count == 3)
         #expect(requests.allSatisfy { $0.method == "PATCH" })
         #expect(requests.allSatisfy { ($0.headers["X-Signature"] ?? "").hasPrefix("sha256=") })

@@ -15,8 +15,10 @@ struct ConformanceSuite {
 
     static let root: String = {
         let testFile = URL(fileURLWithPath: #filePath)
-        let packageRoot = testFile.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/json-schema-test-suite").path
+        let packageRoot = testFile.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/json-schema-test-suite")
+            .path
     }()
 
     static var available: Bool {
@@ -41,11 +43,13 @@ struct ConformanceSuite {
                 let schema: JSONSchema
                 do {
                     schema = try JSONSchema(
-                        group["schema"] ?? .bool(true), options: SchemaOptions(assertFormat: assertFormat, loader: loader))
+                        group["schema"] ?? .bool(true),
+                        options: SchemaOptions(assertFormat: assertFormat, loader: loader))
                 } catch {
                     for test in tests {
                         outcome.failures.append(
-                            "\(name) | \(description) | \(test["description"]?.stringValue ?? "?"): schema did not compile: \(error)")
+                            "\(name) | \(description) | \(test["description"]?.stringValue ?? "?"): schema did not compile: \(error)"
+                        )
                     }
                     continue
                 }
@@ -58,7 +62,8 @@ struct ConformanceSuite {
                         outcome.passed += 1
                     } else {
                         outcome.failures.append(
-                            "\(name) | \(description) | \(test["description"]?.stringValue ?? "?"): expected \(expected ? "valid" : "invalid"), isValid=\(fast), validate=\(full.isValid)")
+                            "\(name) | \(description) | \(test["description"]?.stringValue ?? "?"): expected \(expected ? "valid" : "invalid"), isValid=\(fast), validate=\(full.isValid)"
+                        )
                     }
                 }
             }
@@ -72,7 +77,8 @@ struct ConformanceTests {
     @Test("all required tests pass")
     func required() throws {
         guard ConformanceSuite.available else {
-            Issue.record("skipped: JSON-Schema-Test-Suite not found at \(ConformanceSuite.root)", severity: .warning)
+            Issue.record(
+                "skipped: JSON-Schema-Test-Suite not found at \(ConformanceSuite.root)", severity: .warning)
             return
         }
         let outcome = try ConformanceSuite.run(files: ConformanceSuite.files(in: ""), assertFormat: false)
@@ -89,7 +95,8 @@ struct ConformanceTests {
     @Test("optional tests stay above the pinned floor")
     func optional() throws {
         guard ConformanceSuite.available else {
-            Issue.record("skipped: JSON-Schema-Test-Suite not found at \(ConformanceSuite.root)", severity: .warning)
+            Issue.record(
+                "skipped: JSON-Schema-Test-Suite not found at \(ConformanceSuite.root)", severity: .warning)
             return
         }
         let files = ConformanceSuite.files(in: "optional") + ConformanceSuite.files(in: "optional/format")

@@ -25,14 +25,18 @@ struct SimplePatternTests {
         for _ in 0..<400 {
             var pattern = generator.next(2) == 0 ? "^" : ""
             for _ in 0..<(1 + generator.next(4)) {
-                pattern += Self.atoms[generator.next(Self.atoms.count)] + Self.quantifiers[generator.next(Self.quantifiers.count)]
+                pattern +=
+                    Self.atoms[generator.next(Self.atoms.count)]
+                    + Self.quantifiers[generator.next(Self.quantifiers.count)]
             }
             if generator.next(2) == 0 { pattern += "$" }
             let general = try Regex(try ECMARegex.translate(pattern)).matchingSemantics(.unicodeScalar)
             guard let simple = SimplePattern(pattern) else { continue }
             for _ in 0..<20 {
                 var text = ""
-                for _ in 0..<generator.next(7) { text.append(Self.alphabet[generator.next(Self.alphabet.count)]) }
+                for _ in 0..<generator.next(7) {
+                    text.append(Self.alphabet[generator.next(Self.alphabet.count)])
+                }
                 let expected = (try? general.firstMatch(in: text)) != nil
                 #expect(simple.matches(text) == expected, "pattern /\(pattern)/ on \(text.debugDescription)")
                 compared += 1
@@ -41,9 +45,11 @@ struct SimplePatternTests {
         #expect(compared > 4000)
     }
 
-    @Test("patterns outside the subset are left to the general engine", arguments: [
-        "(a|b)", "a*?", "\\p{L}", "[[:alpha:]]", "a{2,1}", "\\s", "é+",
-    ])
+    @Test(
+        "patterns outside the subset are left to the general engine",
+        arguments: [
+            "(a|b)", "a*?", "\\p{L}", "[[:alpha:]]", "a{2,1}", "\\s", "é+",
+        ])
     func unsupported(pattern: String) {
         #expect(SimplePattern(pattern) == nil)
     }

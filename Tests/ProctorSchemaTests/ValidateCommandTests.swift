@@ -20,7 +20,9 @@ struct ValidateCommandTests {
             readLine: { lines.isEmpty ? nil : lines.removeFirst() })
         var out: [String] = []
         var err: [String] = []
-        let code = validation.run(instances: instances, jsonl: jsonl, input: input, write: { out.append($0) }, writeError: { err.append($0) })
+        let code = validation.run(
+            instances: instances, jsonl: jsonl, input: input, write: { out.append($0) },
+            writeError: { err.append($0) })
         return Run(code: code, out: out, err: err)
     }
 
@@ -58,19 +60,23 @@ struct ValidateCommandTests {
         let folder = try TemporaryFolder()
         try folder.write("s.json", #"{"type": "object"}"#)
         try folder.write("broken.json", "{\n  \"a\": tru\n}")
-        let result = run(SchemaValidation(schemaPath: folder.path + "/s.json"), [folder.path + "/broken.json"])
+        let result = run(
+            SchemaValidation(schemaPath: folder.path + "/s.json"), [folder.path + "/broken.json"])
         #expect(result.code == 2)
         #expect(result.err.first?.hasPrefix("error: \(folder.path)/broken.json:2:") == true)
-        let lines = run(SchemaValidation(schemaPath: folder.path + "/s.json"), [], jsonl: true, stdin: "{}\n{oops}\n")
+        let lines = run(
+            SchemaValidation(schemaPath: folder.path + "/s.json"), [], jsonl: true, stdin: "{}\n{oops}\n")
         #expect(lines.code == 2)
         #expect(lines.err.first?.hasPrefix("error: stdin:2:") == true)
     }
 
-    @Test("exit 2 for unusable schemas", arguments: [
-        (#"{"type": 12}"#, "type must be"),
-        (#"{"$ref": "missing.json"}"#, "unresolvable reference \"missing.json\""),
-        ("{\"type\": ", "s.json:1:"),
-    ])
+    @Test(
+        "exit 2 for unusable schemas",
+        arguments: [
+            (#"{"type": 12}"#, "type must be"),
+            (#"{"$ref": "missing.json"}"#, "unresolvable reference \"missing.json\""),
+            ("{\"type\": ", "s.json:1:"),
+        ])
     func unusableSchema(text: String, fragment: String) throws {
         let folder = try TemporaryFolder()
         try folder.write("s.json", text)

@@ -4,10 +4,13 @@ import Testing
 
 @testable import ProctorSchema
 
-private func schema(_ text: String, assertFormat: Bool = false, loader: any SchemaResourceLoader = FileSchemaLoader())
+private func schema(
+    _ text: String, assertFormat: Bool = false, loader: any SchemaResourceLoader = FileSchemaLoader()
+)
     throws -> JSONSchema
 {
-    try JSONSchema(JSONParser().parse(text), options: SchemaOptions(assertFormat: assertFormat, loader: loader))
+    try JSONSchema(
+        JSONParser().parse(text), options: SchemaOptions(assertFormat: assertFormat, loader: loader))
 }
 
 private func json(_ text: String) throws -> JSONValue { try JSONParser().parse(text) }
@@ -57,26 +60,31 @@ struct ValidatorTests {
         #expect(errors.count == 2)
         let keywordLocations = Set(errors.compactMap { $0["keywordLocation"]?.stringValue })
         #expect(keywordLocations == ["/required", "/properties/b/minimum"])
-        #expect(errors.allSatisfy { $0["absoluteKeywordLocation"]?.stringValue?.hasPrefix("urn:proctor:schema#") == true })
+        #expect(
+            errors.allSatisfy {
+                $0["absoluteKeywordLocation"]?.stringValue?.hasPrefix("urn:proctor:schema#") == true
+            })
         #expect(errors.allSatisfy { $0["instanceLocation"] != nil && $0["error"] != nil })
     }
 
-    @Test("isValid and validate agree", arguments: [
-        (#"{"type": "string"}"#, #""x""#, true),
-        (#"{"type": "string"}"#, "1", false),
-        (#"{"multipleOf": 0.01}"#, "0.29", true),
-        (#"{"multipleOf": 0.01}"#, "19.99", true),
-        (#"{"multipleOf": 0.01}"#, "0.075", false),
-        (#"{"multipleOf": 3}"#, "98249283749234923498293171823948729348710298301928331", false),
-        (#"{"multipleOf": 7}"#, "70000000000000000000000000000000000000000000000000000", true),
-        (#"{"maximum": 18446744073709551615}"#, "18446744073709551616", false),
-        (#"{"type": "integer"}"#, "1.0", true),
-        (#"{"const": 1}"#, "1.0", true),
-        (#"{"pattern": "^\\p{Lu}\\d+$"}"#, #""É42""#, true),
-        (#"{"pattern": "^\\d+$"}"#, #""٤٢""#, false),
-        (#"{"maxLength": 2}"#, #""😀😀""#, true),
-        (#"{"uniqueItems": true}"#, "[1, 1.0]", false),
-    ])
+    @Test(
+        "isValid and validate agree",
+        arguments: [
+            (#"{"type": "string"}"#, #""x""#, true),
+            (#"{"type": "string"}"#, "1", false),
+            (#"{"multipleOf": 0.01}"#, "0.29", true),
+            (#"{"multipleOf": 0.01}"#, "19.99", true),
+            (#"{"multipleOf": 0.01}"#, "0.075", false),
+            (#"{"multipleOf": 3}"#, "98249283749234923498293171823948729348710298301928331", false),
+            (#"{"multipleOf": 7}"#, "70000000000000000000000000000000000000000000000000000", true),
+            (#"{"maximum": 18446744073709551615}"#, "18446744073709551616", false),
+            (#"{"type": "integer"}"#, "1.0", true),
+            (#"{"const": 1}"#, "1.0", true),
+            (#"{"pattern": "^\\p{Lu}\\d+$"}"#, #""É42""#, true),
+            (#"{"pattern": "^\\d+$"}"#, #""٤٢""#, false),
+            (#"{"maxLength": 2}"#, #""😀😀""#, true),
+            (#"{"uniqueItems": true}"#, "[1, 1.0]", false),
+        ])
     func agreement(schemaText: String, instance: String, expected: Bool) throws {
         let s = try schema(schemaText)
         let value = try json(instance)
@@ -95,15 +103,17 @@ struct ValidatorTests {
         #expect(asserting.validate(value).errors.first?.message.contains("not a valid date") == true)
     }
 
-    @Test("malformed schemas are rejected with a clear message", arguments: [
-        (#"{"type": 12}"#, "type"),
-        (#"{"type": "strin"}"#, "unknown type"),
-        (#"{"minLength": -1}"#, "non-negative integer"),
-        (#"{"pattern": "(unclosed"}"#, "regular expression"),
-        (##"{"$ref": "#/$defs/missing"}"##, ##"unresolvable reference "#/$defs/missing""##),
-        (#"{"$ref": "other.json"}"#, "unresolvable reference \"other.json\""),
-        (#"{"properties": {"a": 3}}"#, "object or a boolean"),
-    ])
+    @Test(
+        "malformed schemas are rejected with a clear message",
+        arguments: [
+            (#"{"type": 12}"#, "type"),
+            (#"{"type": "strin"}"#, "unknown type"),
+            (#"{"minLength": -1}"#, "non-negative integer"),
+            (#"{"pattern": "(unclosed"}"#, "regular expression"),
+            (##"{"$ref": "#/$defs/missing"}"##, ##"unresolvable reference "#/$defs/missing""##),
+            (#"{"$ref": "other.json"}"#, "unresolvable reference \"other.json\""),
+            (#"{"properties": {"a": 3}}"#, "object or a boolean"),
+        ])
     func malformed(schemaText: String, fragment: String) throws {
         do {
             _ = try schema(schemaText)
@@ -128,20 +138,24 @@ struct ValidatorTests {
         #expect(s.isValid(try json(#"{"received": true, "next": {"received": false}}"#)))
         let result = s.validate(try json(#"{"received": "yes"}"#))
         #expect(!result.isValid)
-        #expect(result.errors.first?.absoluteKeywordLocation.hasSuffix("Schemas/shared/bool.json#/type") == true)
+        #expect(
+            result.errors.first?.absoluteKeywordLocation.hasSuffix("Schemas/shared/bool.json#/type") == true)
         #expect(result.errors.first?.keywordLocation == "/$ref/properties/received/$ref/$ref/type")
     }
 
     @Test("a reference cycle that never reaches a value terminates with an error")
     func referenceCycle() throws {
-        let s = try schema(##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
+        let s = try schema(
+            ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
         #expect(!s.isValid(1))
         #expect(s.validate(1).errors.first?.message.contains("reference chain too deep") == true)
     }
 
     @Test("the bundled meta-schema validates schemas without any network")
     func metaSchema() throws {
-        let s = try schema(#"{"$ref": "https://json-schema.org/draft/2020-12/schema"}"#, loader: InMemorySchemaLoader(documents: [:]))
+        let s = try schema(
+            #"{"$ref": "https://json-schema.org/draft/2020-12/schema"}"#,
+            loader: InMemorySchemaLoader(documents: [:]))
         #expect(s.isValid(try json(#"{"type": "string", "minLength": 1}"#)))
         #expect(!s.isValid(try json(#"{"type": 12}"#)))
         #expect(!s.isValid(try json(#"{"minLength": -1}"#)))

@@ -8,7 +8,9 @@ let catalog = VendorCatalog.standard
 let fixedClock = FixedClock(milliseconds: 1_778_491_596_453)
 
 /// Every (vendor, event) pair of the catalog.
-let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p in p.events.map { (p.name, $0.name) } }
+let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p in
+    p.events.map { (p.name, $0.name) }
+}
 
 @Suite struct CatalogTests {
     @Test func eventCounts() {
@@ -23,7 +25,9 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
     @Test func everyEventHasItsTemplate() throws {
         for p in catalog.profiles {
             for e in p.events {
-                #expect(ReferenceTemplates.parsed[e.example] != nil, "\(p.name) \(e.name): no template \(e.example)")
+                #expect(
+                    ReferenceTemplates.parsed[e.example] != nil,
+                    "\(p.name) \(e.name): no template \(e.example)")
                 if !e.hasOwnExample { #expect(e.exampleNote?.isEmpty == false) }
             }
         }
@@ -41,10 +45,15 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
     }
 
     @Test func qualifiedAcceptsSeedNamesAsAliases() {
-        #expect(catalog.resolveEvent(vendor: "qualified", name: "team_candidate.created") == "team_candidate_state_changed")
-        #expect(catalog.resolveEvent(vendor: "qualified", name: "assessment_result_review.submitted")
-            == "assessment_result_review_submitted")
-        #expect(catalog.resolveEvent(vendor: "talview", name: "ae_test_instance_updated") == "ae.test_instance.updated")
+        #expect(
+            catalog.resolveEvent(vendor: "qualified", name: "team_candidate.created")
+                == "team_candidate_state_changed")
+        #expect(
+            catalog.resolveEvent(vendor: "qualified", name: "assessment_result_review.submitted")
+                == "assessment_result_review_submitted")
+        #expect(
+            catalog.resolveEvent(vendor: "talview", name: "ae_test_instance_updated")
+                == "ae.test_instance.updated")
         #expect(catalog.resolveEvent(vendor: "testlify", name: "candidate.finished") == nil)
         let seedNames = catalog.profile(for: "qualified")?.events.flatMap(\.aliases) ?? []
         #expect(seedNames.count == 19)
@@ -59,7 +68,8 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
             #expect(error.message.contains("did you mean 'candidate.completed'"))
         }
         do {
-            _ = try catalog.generate(vendor: "testlify", event: "candidate.invited", seed: 1, clock: fixedClock,
+            _ = try catalog.generate(
+                vendor: "testlify", event: "candidate.invited", seed: 1, clock: fixedClock,
                 quirks: ["result-link-null"])
             Issue.record("expected an error")
         } catch {
@@ -68,24 +78,38 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
     }
 
     @Test func lifecycleStagesAndOrder() {
-        #expect(catalog.lifecycleStages(vendor: "testlify").prefix(4) == ["invited", "enrolled", "in_progress", "completed"])
+        #expect(
+            catalog.lifecycleStages(vendor: "testlify").prefix(4) == [
+                "invited", "enrolled", "in_progress", "completed",
+            ])
         #expect(catalog.lifecycleEvent(vendor: "testlify", stage: "completed") == "candidate.completed")
-        #expect(catalog.lifecycleEvent(vendor: "qualified", stage: "submitted") == "assessment_result_submitted")
-        #expect(catalog.orderProblem(vendor: "testlify", events: [
-            "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
-            "candidate.completed", "candidate.score_updated",
-        ]) == nil)
-        let problem = catalog.orderProblem(vendor: "testlify", events: ["candidate.invited", "candidate.completed", "candidate.enrolled"])
+        #expect(
+            catalog.lifecycleEvent(vendor: "qualified", stage: "submitted") == "assessment_result_submitted")
+        #expect(
+            catalog.orderProblem(
+                vendor: "testlify",
+                events: [
+                    "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+                    "candidate.completed", "candidate.score_updated",
+                ]) == nil)
+        let problem = catalog.orderProblem(
+            vendor: "testlify", events: ["candidate.invited", "candidate.completed", "candidate.enrolled"])
         #expect(problem?.index == 1)
-        let late = catalog.orderProblem(vendor: "testlify", events: [
-            "candidate.invited", "candidate.enrolled", "candidate.invitation_expired",
-        ])
+        let late = catalog.orderProblem(
+            vendor: "testlify",
+            events: [
+                "candidate.invited", "candidate.enrolled", "candidate.invitation_expired",
+            ])
         #expect(late?.index == 2)
         #expect(late?.reason == "candidate.invitation_expired cannot follow candidate.enrolled")
         #expect(catalog.orderProblem(vendor: "talview", events: ["ae.test_instance.updated"])?.index == 0)
-        #expect(catalog.orderProblem(vendor: "qualified", events: [
-            "assessment_result_review.created", "assessment_result_review_destroyed", "assessment_result_review_updated",
-        ])?.index == 2)
+        #expect(
+            catalog.orderProblem(
+                vendor: "qualified",
+                events: [
+                    "assessment_result_review.created", "assessment_result_review_destroyed",
+                    "assessment_result_review_updated",
+                ])?.index == 2)
         #expect(catalog.quirkNames(vendor: "testlify-v1").contains("result-link-null-string"))
         #expect(!catalog.quirkNames(vendor: "testlify-v1").contains("legacy-key-order"))
     }
@@ -93,7 +117,8 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
     @Test func listingShowsEveryEventAndQuirk() throws {
         let table = try CatalogListing.render(catalog, vendor: nil, format: .table, quirks: false)
         #expect(table.split(separator: "\n").count == allEvents.count + 1)
-        let json = try JSONValue(parsing: try CatalogListing.render(catalog, vendor: "qualified", format: .json, quirks: false))
+        let json = try JSONValue(
+            parsing: try CatalogListing.render(catalog, vendor: "qualified", format: .json, quirks: false))
         #expect(json.arrayValue?.count == 22)
         let quirks = try CatalogListing.render(catalog, vendor: "testlify-v1", format: .table, quirks: true)
         #expect(quirks.contains("result-link-relative"))

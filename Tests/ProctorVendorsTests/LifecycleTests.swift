@@ -6,10 +6,12 @@ import Testing
 @testable import ProctorVendors
 
 /// Runs `events` for one actor and returns the generated events.
-func lifecycle(_ vendor: String, _ events: [String], seed: UInt64, fields: JSONObject = JSONObject(),
-    clock: some WallClock = fixedClock) throws -> [GeneratedEvent]
-{
-    var actor = ActorState(vendor: vendor, name: "jane", seed: seed, fields: fields, originMilliseconds: clock.nowMilliseconds())
+func lifecycle(
+    _ vendor: String, _ events: [String], seed: UInt64, fields: JSONObject = JSONObject(),
+    clock: some WallClock = fixedClock
+) throws -> [GeneratedEvent] {
+    var actor = ActorState(
+        vendor: vendor, name: "jane", seed: seed, fields: fields, originMilliseconds: clock.nowMilliseconds())
     return try events.map { try catalog.generate(vendor: vendor, event: $0, actor: &actor, clock: clock) }
 }
 
@@ -38,22 +40,27 @@ func milliseconds(_ iso: String?) -> Int64? {
             let events = try lifecycle("testlify", Self.testlifyLife, seed: seed)
             let first = events[0].body
             for e in events {
-                for path in ["data.candidateId", "data.assessmentId", "data.orgId", "data.candidate.email",
-                    "data.candidate.firstName", "data.candidate.lastName", "data.assessment.name", "data.links.candidateDetailLink",
-                    "data.links.inviteLink", "data.status.invitedAt"]
-                {
+                for path in [
+                    "data.candidateId", "data.assessmentId", "data.orgId", "data.candidate.email",
+                    "data.candidate.firstName", "data.candidate.lastName", "data.assessment.name",
+                    "data.links.candidateDetailLink",
+                    "data.links.inviteLink", "data.status.invitedAt",
+                ] {
                     #expect(string(e.body, path) == string(first, path), "seed \(seed) \(e.event) \(path)")
                 }
             }
             let stamps = events.compactMap { $0.body["timestamp"]?.intValue }
             #expect(stamps.count == events.count)
             #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 }, "seed \(seed): \(stamps)")
-            #expect(events.map { string($0.body, "data.status.candidateStatus") ?? "" }
-                == ["INVITED", "ENROLLED", "IN_PROGRESS", "COMPLETED", "COMPLETED", "COMPLETED"])
+            #expect(
+                events.map { string($0.body, "data.status.candidateStatus") ?? "" }
+                    == ["INVITED", "ENROLLED", "IN_PROGRESS", "COMPLETED", "COMPLETED", "COMPLETED"])
             // Scores and the report appear once the candidate has completed.
             #expect(events[1].body["data"]?["links"]?["resultLink"] == .null)
             #expect(events[1].body["data"]?["scores"]?["totalScoreAchieved"] == 0)
-            #expect(string(events[3].body, "data.links.resultLink")?.hasPrefix("https://cdn-global.net/workspace/") == true)
+            #expect(
+                string(events[3].body, "data.links.resultLink")?.hasPrefix(
+                    "https://cdn-global.net/workspace/") == true)
             #expect(events[3].body["data"]?["status"]?["completedAt"]?.stringValue != nil)
             #expect(events[1].body["data"]?["status"]?["completedAt"] == .null)
         }
@@ -62,8 +69,10 @@ func milliseconds(_ iso: String?) -> Int64? {
     @Test func inviteLinkEncodesTheGeneratedEmail() throws {
         for seed in UInt64(1)...20 {
             for vendor in ["testlify", "testlify-v1"] {
-                let e = try catalog.generate(vendor: vendor, event: "candidate.invited", seed: seed, clock: fixedClock)
-                let link = try #require(string(e.body, vendor == "testlify" ? "data.links.inviteLink" : "data.inviteLink"))
+                let e = try catalog.generate(
+                    vendor: vendor, event: "candidate.invited", seed: seed, clock: fixedClock)
+                let link = try #require(
+                    string(e.body, vendor == "testlify" ? "data.links.inviteLink" : "data.inviteLink"))
                 #expect(link.hasPrefix("https://candidate.testlify.com/candidate/assessment/invite?key="))
                 #expect(link.hasSuffix("&isPublic=false"))
                 let key = try #require(link.split(separator: "key=").last?.split(separator: "&").first)
@@ -79,21 +88,30 @@ func milliseconds(_ iso: String?) -> Int64? {
 
     @Test func legacyIdentityAndTime() throws {
         for seed in UInt64(1)...50 {
-            let events = try lifecycle("testlify-v1", [
-                "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
-                "candidate.score_updated",
-            ], seed: seed)
+            let events = try lifecycle(
+                "testlify-v1",
+                [
+                    "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+                    "candidate.score_updated",
+                ], seed: seed)
             for e in events {
-                for path in ["data.candidateId", "data.assessmentId", "data.email", "data.firstName", "data.orgName", "data.invitedAt"] {
-                    #expect(string(e.body, path) == string(events[0].body, path), "seed \(seed) \(e.event) \(path)")
+                for path in [
+                    "data.candidateId", "data.assessmentId", "data.email", "data.firstName", "data.orgName",
+                    "data.invitedAt",
+                ] {
+                    #expect(
+                        string(e.body, path) == string(events[0].body, path),
+                        "seed \(seed) \(e.event) \(path)")
                 }
             }
             let stamps = events.compactMap { $0.body["timestamp"]?.intValue }
             #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 })
-            #expect(events.map { string($0.body, "data.candidateStage") ?? "" } == [
-                "Invited For Assessment", "Enrolled For Assessment", "Enrolled For Assessment", "Assessment Completed",
-                "Assessment Completed",
-            ])
+            #expect(
+                events.map { string($0.body, "data.candidateStage") ?? "" } == [
+                    "Invited For Assessment", "Enrolled For Assessment", "Enrolled For Assessment",
+                    "Assessment Completed",
+                    "Assessment Completed",
+                ])
         }
     }
 
@@ -101,9 +119,11 @@ func milliseconds(_ iso: String?) -> Int64? {
     /// differs from the previous snapshot, with its previous value.
     @Test func talviewOldHoldsExactlyTheChangedFields() throws {
         for seed in UInt64(1)...50 {
-            let events = try lifecycle("talview", [
-                "ae.test_instance.created", "ae.test_instance.updated", "ae.test_instance.updated",
-            ], seed: seed)
+            let events = try lifecycle(
+                "talview",
+                [
+                    "ae.test_instance.created", "ae.test_instance.updated", "ae.test_instance.updated",
+                ], seed: seed)
             var previous = try #require(events[0].body.objectValue)
             #expect(previous["old"] == nil)
             for e in events.dropFirst() {
@@ -135,13 +155,18 @@ func milliseconds(_ iso: String?) -> Int64? {
     }
 
     @Test func talviewNestedChangeBubblesUpToTheRoot() throws {
-        var actor = ActorState(vendor: "talview", name: "x", seed: 3, originMilliseconds: fixedClock.milliseconds)
-        _ = try catalog.generate(vendor: "talview", event: "ae.test_instance.created", actor: &actor, clock: fixedClock)
-        _ = try catalog.generate(vendor: "talview", event: "ae.test_instance.updated", actor: &actor, clock: fixedClock)
+        var actor = ActorState(
+            vendor: "talview", name: "x", seed: 3, originMilliseconds: fixedClock.milliseconds)
+        _ = try catalog.generate(
+            vendor: "talview", event: "ae.test_instance.created", actor: &actor, clock: fixedClock)
+        _ = try catalog.generate(
+            vendor: "talview", event: "ae.test_instance.updated", actor: &actor, clock: fixedClock)
         let renamed = try catalog.generate(
             vendor: "talview", event: "ae.test_instance.updated", actor: &actor, clock: fixedClock,
-            overrides: [Override(path: JSONPath(parsing: "candidate.first_name"), value: "Renamed"),
-                Override(path: JSONPath(parsing: "score"), value: .null)])
+            overrides: [
+                Override(path: JSONPath(parsing: "candidate.first_name"), value: "Renamed"),
+                Override(path: JSONPath(parsing: "score"), value: .null),
+            ])
         #expect(renamed.body["candidate"]?["first_name"] == "Renamed")
         #expect(renamed.body["measurement"]?["measurement_attributes"] != nil)
         let old = try #require(renamed.body["old"]?.objectValue)
@@ -151,10 +176,14 @@ func milliseconds(_ iso: String?) -> Int64? {
 
     @Test func qualifiedIdentityAndStates() throws {
         for seed in UInt64(1)...50 {
-            let events = try lifecycle("qualified", [
-                "team_candidate_state_changed", "assessment_result_started", "solution_updated", "assessment_result_submitted",
-                "assessment_result_review_created", "assessment_result_review_submitted", "team_candidate_label_added",
-            ], seed: seed)
+            let events = try lifecycle(
+                "qualified",
+                [
+                    "team_candidate_state_changed", "assessment_result_started", "solution_updated",
+                    "assessment_result_submitted",
+                    "assessment_result_review_created", "assessment_result_review_submitted",
+                    "team_candidate_label_added",
+                ], seed: seed)
             let tc = string(events[0].body, "data.id")
             #expect(string(events[1].body, "data.team_candidate.id") == tc)
             #expect(string(events[2].body, "data.team_candidate_id") == tc)
@@ -168,19 +197,26 @@ func milliseconds(_ iso: String?) -> Int64? {
             #expect(string(events[1].body, "data.team_candidate.state") == "started")
             #expect(string(events[1].body, "data.team_candidate.prev_state") == "invited")
             #expect(string(events[3].body, "data.state") == "submitted")
-            #expect((milliseconds(string(events[3].body, "data.submitted_at")) ?? 0)
-                > (milliseconds(string(events[3].body, "data.started_at")) ?? .max))
+            #expect(
+                (milliseconds(string(events[3].body, "data.submitted_at")) ?? 0)
+                    > (milliseconds(string(events[3].body, "data.started_at")) ?? .max))
             #expect(string(events[6].body, "data.state") == "reviewed")
-            #expect(events[6].body["data"]?["labels"]?.arrayValue?.first?.stringValue == string(events[6].body, "data.added_label"))
+            #expect(
+                events[6].body["data"]?["labels"]?.arrayValue?.first?.stringValue
+                    == string(events[6].body, "data.added_label"))
         }
     }
 
     @Test func referencesMatchThePayloads() throws {
         for vendor in ["testlify", "talview", "qualified"] {
-            var actor = ActorState(vendor: vendor, name: "jane", seed: 4, originMilliseconds: fixedClock.milliseconds)
-            let first = catalog.eventNames(vendor: vendor)
-                .first { $0.contains("invited") || $0.contains("created") || $0.contains("state_changed") } ?? ""
-            let e = try catalog.generate(vendor: vendor, event: first == "assessment_created" ? "team_candidate_state_changed" : first,
+            var actor = ActorState(
+                vendor: vendor, name: "jane", seed: 4, originMilliseconds: fixedClock.milliseconds)
+            let first =
+                catalog.eventNames(vendor: vendor)
+                .first { $0.contains("invited") || $0.contains("created") || $0.contains("state_changed") }
+                ?? ""
+            let e = try catalog.generate(
+                vendor: vendor, event: first == "assessment_created" ? "team_candidate_state_changed" : first,
                 actor: &actor, clock: fixedClock)
             let refs = actor.identity.references
             switch vendor {
@@ -193,19 +229,26 @@ func milliseconds(_ iso: String?) -> Int64? {
     }
 
     @Test func actorFieldsOverrideGeneratedOnes() throws {
-        let fields: JSONObject = ["first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com", "orgName": "acme"]
+        let fields: JSONObject = [
+            "first_name": "Jane", "last_name": "Doe", "email": "jane.doe@example.com", "orgName": "acme",
+        ]
         let t = try lifecycle("testlify", ["candidate.invited"], seed: 1, fields: fields)[0].body
         #expect(string(t, "data.candidate.firstName") == "Jane")
         #expect(string(t, "data.candidate.email") == "jane.doe@example.com")
         let v1 = try lifecycle("testlify-v1", ["candidate.invited"], seed: 1, fields: fields)[0].body
         #expect(string(v1, "data.lastName") == "Doe")
         #expect(string(v1, "data.orgName") == "acme")
-        #expect(string(v1, "data.candidateDetailLink")?.hasPrefix("https://acme.testlify.com/assessment/") == true)
-        let talview = try lifecycle("talview", ["ae.test_instance.created"], seed: 1, fields: ["first_name": "Jane", "phone_number": "+15550001111"])[0].body
+        #expect(
+            string(v1, "data.candidateDetailLink")?.hasPrefix("https://acme.testlify.com/assessment/") == true
+        )
+        let talview = try lifecycle(
+            "talview", ["ae.test_instance.created"], seed: 1,
+            fields: ["first_name": "Jane", "phone_number": "+15550001111"])[0].body
         #expect(string(talview, "candidate.first_name") == "Jane")
         #expect(string(talview, "candidate.phone_number") == "+15550001111")
         let named: JSONObject = ["first_name": "Sofía", "last_name": "Müller"]
-        let derived = try lifecycle("qualified", ["team_candidate_state_changed"], seed: 2, fields: named)[0].body
+        let derived = try lifecycle("qualified", ["team_candidate_state_changed"], seed: 2, fields: named)[0]
+            .body
         let email = try #require(string(derived, "data.email"))
         #expect(email.contains("sofia") || email.contains("smuller"))
         #expect(string(derived, "data.name") == "Sofía Müller")
@@ -215,7 +258,8 @@ func milliseconds(_ iso: String?) -> Int64? {
 @Suite struct QualifiedTimeTests {
     @Test func solutionTimesFallWithinTheAttempt() throws {
         for seed in UInt64(1)...50 {
-            let events = try lifecycle("qualified", ["assessment_result_started", "assessment_result_submitted"], seed: seed)
+            let events = try lifecycle(
+                "qualified", ["assessment_result_started", "assessment_result_submitted"], seed: seed)
             let body = events[1].body
             let started = try #require(milliseconds(string(body, "data.started_at")))
             let submitted = try #require(milliseconds(string(body, "data.submitted_at")))

@@ -15,15 +15,18 @@ import Testing
     @Test(arguments: allEvents.map { "\($0.0) \($0.1)" })
     func everyEventHasASchema(_ pair: String) throws {
         let parts = pair.split(separator: " ").map(String.init)
-        let url = Self.schemasDirectory.appendingPathComponent(parts[0]).appendingPathComponent(parts[1] + ".schema.json")
+        let url = Self.schemasDirectory.appendingPathComponent(parts[0]).appendingPathComponent(
+            parts[1] + ".schema.json")
         let schema = try JSONValue(parsing: [UInt8](try Data(contentsOf: url)))
         #expect(schema["$schema"] == "https://json-schema.org/draft/2020-12/schema")
         for seed in UInt64(1)...5 {
-            let body = try catalog.generate(vendor: parts[0], event: parts[1], seed: seed, clock: fixedClock).body
+            let body = try catalog.generate(vendor: parts[0], event: parts[1], seed: seed, clock: fixedClock)
+                .body
             for key in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
                 #expect(body[key] != nil, "\(pair) seed \(seed): missing \(key)")
             }
-            let dataRequired = schema["properties"]?["data"]?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let dataRequired =
+                schema["properties"]?["data"]?["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
             for key in dataRequired {
                 #expect(body["data"]?[key] != nil, "\(pair) seed \(seed): missing data.\(key)")
             }

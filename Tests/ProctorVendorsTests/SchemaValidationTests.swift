@@ -41,16 +41,21 @@ import Testing
         let schema = try Self.schema(vendor, event)
         let lifecycle = profile.lifecycle.map(\.event)
         let earlier = lifecycle.firstIndex(of: event).map { Array(lifecycle[..<$0]) } ?? []
-        let quirkChoices: [[String]] = [[]] + profile.quirks.filter { $0.events.contains(spec.name) && !$0.always }
+        let quirkChoices: [[String]] =
+            [[]]
+            + profile.quirks.filter { $0.events.contains(spec.name) && !$0.always }
             .map { [$0.name] }
         var checked = 0
         for seed in UInt64(1)...12 {
             for quirks in quirkChoices {
                 for history in [[], earlier] {
                     let generated = try catalog.generateLifecycle(
-                        vendor: vendor, events: history + [event], seed: seed, clock: fixedClock, quirks: quirks)
+                        vendor: vendor, events: history + [event], seed: seed, clock: fixedClock,
+                        quirks: quirks)
                     let result = schema.validate(generated.body)
-                    #expect(result.isValid, "\(pair) seed \(seed) quirks \(quirks) after \(history):\n\(result.text)")
+                    #expect(
+                        result.isValid,
+                        "\(pair) seed \(seed) quirks \(quirks) after \(history):\n\(result.text)")
                     checked += 1
                 }
             }

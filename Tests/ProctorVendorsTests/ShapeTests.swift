@@ -6,17 +6,24 @@ import Testing
 
 /// Compares a generated payload with its reference example: same keys in the same order, same
 /// nesting and JSON types; null is allowed where the vendor makes the field nullable.
-func shapeDifferences(_ generated: JSONValue, _ example: JSONValue, nullable: Set<String>, path: String = "$", key: String = "")
+func shapeDifferences(
+    _ generated: JSONValue, _ example: JSONValue, nullable: Set<String>, path: String = "$", key: String = ""
+)
     -> [String]
 {
     if generated.isNull && (example.isNull || nullable.contains(key)) { return [] }
-    if example.isNull { return nullable.contains(key) || generated.isNull ? [] : ["\(path): \(generated.typeName), example null"] }
+    if example.isNull {
+        return nullable.contains(key) || generated.isNull
+            ? [] : ["\(path): \(generated.typeName), example null"]
+    }
     switch (generated, example) {
     case (.object(let g), .object(let e)):
         var out: [String] = []
         if g.keys != e.keys { out.append("\(path): keys \(g.keys), example \(e.keys)") }
         for (k, v) in e {
-            if let gv = g[k] { out += shapeDifferences(gv, v, nullable: nullable, path: path + "." + k, key: k) }
+            if let gv = g[k] {
+                out += shapeDifferences(gv, v, nullable: nullable, path: path + "." + k, key: k)
+            }
         }
         return out
     case (.array(let g), .array(let e)):
@@ -44,8 +51,10 @@ func nullableKeys(vendor: String) -> Set<String> {
     for (name, value) in ReferenceTemplates.parsed where name.hasPrefix(vendor + "__") { walk(value, "") }
     switch vendor {
     case "talview":
-        keys.formUnion(["old_id", "external_id", "first_name", "last_name", "middle_name", "phone_number", "country",
-            "ordinal", "skill", "score"])
+        keys.formUnion([
+            "old_id", "external_id", "first_name", "last_name", "middle_name", "phone_number", "country",
+            "ordinal", "skill", "score",
+        ])
     case "testlify": keys.formUnion(["completedAt", "resultLink"])
     default: break
     }
@@ -86,12 +95,19 @@ let eventsWithExamples: [String] = VendorCatalog.standard.profiles.flatMap { p i
         let parts = pair.split(separator: " ").map(String.init)
         let (_, spec) = try catalog.requireEvent(vendor: parts[0], event: parts[1])
         let example = try #require(ReferenceTemplates.parsed[spec.example])
-        let vocabularyKeys = TestlifyBuilder.vocabulary.union(QualifiedBuilder.vocabulary).union(TalviewBuilder.vocabulary)
-            .union(["state", "prev_state", "candidateStatus", "candidateStage", "description", "added_label",
-                "removed_label", "labels", "remarks", "startIPAddress", "recentLongitude", "device", "topics", "browserName", "country"])
+        let vocabularyKeys = TestlifyBuilder.vocabulary.union(QualifiedBuilder.vocabulary).union(
+            TalviewBuilder.vocabulary
+        )
+        .union([
+            "state", "prev_state", "candidateStatus", "candidateStage", "description", "added_label",
+            "removed_label", "labels", "remarks", "startIPAddress", "recentLongitude", "device", "topics",
+            "browserName", "country",
+        ])
         // Vendor constants and vocabulary found under generic keys (grading bands, test types).
-        let constants: Set<String> = ["00:00:00", "https://reports.talview.com/pending", "null", "NOT_SUITABLE", "BEGINNER",
-            "INTERMEDIATE", "EXPERIENCED", "EXPERT", "PROFICIENT", "Situational Judgement"]
+        let constants: Set<String> = [
+            "00:00:00", "https://reports.talview.com/pending", "null", "NOT_SUITABLE", "BEGINNER",
+            "INTERMEDIATE", "EXPERIENCED", "EXPERT", "PROFICIENT", "Situational Judgement",
+        ]
         func strings(_ v: JSONValue, _ key: String, into out: inout [(String, String)]) {
             switch v {
             case .string(let s): out.append((key, s))
@@ -102,12 +118,15 @@ let eventsWithExamples: [String] = VendorCatalog.standard.profiles.flatMap { p i
         }
         var exampleStrings: [(String, String)] = []
         strings(example, "", into: &exampleStrings)
-        let copyable = Set(exampleStrings.filter { !vocabularyKeys.contains($0.0) && $0.1.count >= 4 }.map(\.1))
+        let copyable = Set(
+            exampleStrings.filter { !vocabularyKeys.contains($0.0) && $0.1.count >= 4 }.map(\.1))
         for seed in UInt64(1)...5 {
             let event = try catalog.generate(vendor: parts[0], event: parts[1], seed: seed, clock: fixedClock)
             var generated: [(String, String)] = []
             strings(event.body, "", into: &generated)
-            let copied = generated.filter { !vocabularyKeys.contains($0.0) && !constants.contains($0.1) && copyable.contains($0.1) }
+            let copied = generated.filter {
+                !vocabularyKeys.contains($0.0) && !constants.contains($0.1) && copyable.contains($0.1)
+            }
             #expect(copied.isEmpty, "\(pair) seed \(seed) copies \(copied)")
         }
     }

@@ -8,7 +8,9 @@ import Testing
 let secretA = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 let secretB = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
 
-func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksHeaderStyle, now: Int64) -> Bool {
+func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksHeaderStyle, now: Int64)
+    -> Bool
+{
     guard let key = StandardWebhooksSecret(secret), let id = request.header(style.idHeader),
         let ts = request.header(style.timestampHeader), let sig = request.header(style.signatureHeader)
     else { return false }
@@ -19,7 +21,8 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
 
 @Suite struct SigningTests {
     @Test func svixHeadersSignTheExactBody() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.completed", seed: 1, clock: fixedClock)
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.completed", seed: 1, clock: fixedClock)
         let r = try e.request(options: SigningOptions(secrets: [secretA]), timestampSeconds: 1_778_491_596)
         #expect(r.body == e.bodyBytes)
         #expect(r.header("svix-id") == e.messageId)
@@ -31,7 +34,8 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
     }
 
     @Test func rotationSendsOneSignaturePerSecret() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
         let r = try e.request(options: SigningOptions(secrets: [secretA, secretB]), timestampSeconds: 1_000)
         let entries = try #require(r.header("svix-signature")).split(separator: " ")
         #expect(entries.count == 2)
@@ -41,15 +45,19 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
     }
 
     @Test func webhookHeaderVariant() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
-        let r = try e.request(options: SigningOptions(scheme: .standardWebhooks(.webhook), secrets: [secretA]), timestampSeconds: 1_000)
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
+        let r = try e.request(
+            options: SigningOptions(scheme: .standardWebhooks(.webhook), secrets: [secretA]),
+            timestampSeconds: 1_000)
         #expect(r.header("svix-id") == nil)
         #expect(r.header("webhook-id") == e.messageId)
         #expect(verifies(r, secret: secretA, style: .webhook, now: 1_000))
     }
 
     @Test func eachAttemptIsSignedAnewWithTheSameId() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.completed", seed: 5, clock: fixedClock)
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.completed", seed: 5, clock: fixedClock)
         let options = SigningOptions(secrets: [secretA])
         let first = try e.request(options: options, timestampSeconds: 1_000)
         let retry = try e.request(options: options, timestampSeconds: 1_005)
@@ -62,7 +70,8 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
     }
 
     @Test func missingOrBadSecretsAreErrors() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
         #expect(throws: SigningError.self) { try e.request(timestampSeconds: 1) }
         do {
             _ = try e.request(options: SigningOptions(secrets: ["whsec_%%%"]), timestampSeconds: 1)
@@ -72,40 +81,56 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
     }
 
     @Test(arguments: [
-        (HMACSigning.Encoding.hex, "sha256=", "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"),
+        (
+            HMACSigning.Encoding.hex, "sha256=",
+            "sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+        ),
         (HMACSigning.Encoding.base64, "", "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg="),
     ])
     func genericHMACHeader(encoding: HMACSigning.Encoding, prefix: String, expected: String) {
-        let signing = HMACSigning(header: "X-Signature", algorithm: .sha256, encoding: encoding, prefix: prefix)
-        #expect(signing.signature(secret: "key", body: Array("The quick brown fox jumps over the lazy dog".utf8)) == expected)
+        let signing = HMACSigning(
+            header: "X-Signature", algorithm: .sha256, encoding: encoding, prefix: prefix)
+        #expect(
+            signing.signature(secret: "key", body: Array("The quick brown fox jumps over the lazy dog".utf8))
+                == expected)
     }
 
     @Test func unsignedVendorsTakeConfiguredHeaders() throws {
-        let e = try catalog.generate(vendor: "talview", event: "ae.test_instance.created", seed: 1, clock: fixedClock)
+        let e = try catalog.generate(
+            vendor: "talview", event: "ae.test_instance.created", seed: 1, clock: fixedClock)
         let plain = try e.request(timestampSeconds: 1)
         #expect(plain.headers.map(\.name) == ["Content-Type", "User-Agent"])
         let signing = HMACSigning(header: "X-Talview-Signature", encoding: .hex, prefix: "sha256=")
         let signed = try e.request(
-            options: SigningOptions(scheme: .hmac(signing), secrets: ["s3cret"], extraHeaders: [HTTPHeader("X-Tenant", "42"),
-                HTTPHeader("user-agent", "custom")]),
+            options: SigningOptions(
+                scheme: .hmac(signing), secrets: ["s3cret"],
+                extraHeaders: [
+                    HTTPHeader("X-Tenant", "42"),
+                    HTTPHeader("user-agent", "custom"),
+                ]),
             timestampSeconds: 1)
-        #expect(signed.header("X-Talview-Signature") == signing.signature(secret: "s3cret", body: e.bodyBytes))
+        #expect(
+            signed.header("X-Talview-Signature") == signing.signature(secret: "s3cret", body: e.bodyBytes))
         #expect(signed.header("X-Tenant") == "42")
         #expect(signed.header("User-Agent") == "custom")
     }
 
     @Test func emitOutputMasksSecretsUnlessAsked() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.invited", seed: 2, clock: fixedClock)
         let r = try e.request(options: SigningOptions(secrets: [secretA]), timestampSeconds: 1_000)
         for format in [EmitRendering.Format.http, .curl] {
-            let masked = EmitRendering.render(r, event: e, format: format, target: "http://127.0.0.1:3000/h", showSecrets: false)
+            let masked = EmitRendering.render(
+                r, event: e, format: format, target: "http://127.0.0.1:3000/h", showSecrets: false)
             #expect(masked.contains("v1,****"))
             #expect(!masked.contains(try #require(r.header("svix-signature"))))
             #expect(!masked.contains("whsec_"))
-            let shown = EmitRendering.render(r, event: e, format: format, target: "http://127.0.0.1:3000/h", showSecrets: true)
+            let shown = EmitRendering.render(
+                r, event: e, format: format, target: "http://127.0.0.1:3000/h", showSecrets: true)
             #expect(shown.contains(try #require(r.header("svix-signature"))))
         }
-        let http = EmitRendering.render(r, event: e, format: .http, target: "http://127.0.0.1:3000/h", showSecrets: false)
+        let http = EmitRendering.render(
+            r, event: e, format: .http, target: "http://127.0.0.1:3000/h", showSecrets: false)
         #expect(http.hasPrefix("POST /h HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n"))
         #expect(StandardWebhooksSecret(secretA)?.description == "whsec_****")
     }
@@ -127,7 +152,9 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
     }
 
     @Test func lifecyclesAreReproducible() throws {
-        let events = ["candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed"]
+        let events = [
+            "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+        ]
         let a = try lifecycle("testlify-v1", events, seed: 8).map(\.bodyBytes)
         let b = try lifecycle("testlify-v1", events, seed: 8).map(\.bodyBytes)
         #expect(a == b)
@@ -135,7 +162,9 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
 }
 
 @Suite struct QuirkTests {
-    func body(_ vendor: String, _ event: String, _ quirks: [String] = [], seed: UInt64 = 3) throws -> JSONValue {
+    func body(_ vendor: String, _ event: String, _ quirks: [String] = [], seed: UInt64 = 3) throws
+        -> JSONValue
+    {
         try catalog.generate(vendor: vendor, event: event, seed: seed, clock: fixedClock, quirks: quirks).body
     }
 
@@ -143,25 +172,34 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
         #expect(try body("testlify-v1", "candidate.invited")["data"]?["resultLink"] == .null)
         #expect(try body("testlify-v1", "candidate.enrolled")["data"]?["resultLink"] == "null")
         #expect(try body("testlify-v1", "candidate.in_progress")["data"]?["resultLink"] == "null")
-        let completed = try #require(try body("testlify-v1", "candidate.completed")["data"]?["resultLink"]?.stringValue)
+        let completed = try #require(
+            try body("testlify-v1", "candidate.completed")["data"]?["resultLink"]?.stringValue)
         #expect(completed.hasPrefix("https://cdn-global.net/reports/pdf/assessment-candidate-report/"))
-        let relative = try #require(try body("testlify-v1", "candidate.score_updated")["data"]?["resultLink"]?.stringValue)
+        let relative = try #require(
+            try body("testlify-v1", "candidate.score_updated")["data"]?["resultLink"]?.stringValue)
         #expect(relative.hasPrefix("reports/pdf/assessment-candidate-report/"))
         #expect(try body("testlify-v1", "candidate.disqualified")["data"]?["resultLink"] == nil)
-        #expect(try body("testlify-v1", "candidate.invited", ["result-link-null-string"])["data"]?["resultLink"] == "null")
-        #expect(try body("testlify-v1", "candidate.completed", ["result-link-absent"])["data"]?["resultLink"] == nil)
+        #expect(
+            try body("testlify-v1", "candidate.invited", ["result-link-null-string"])["data"]?["resultLink"]
+                == "null")
+        #expect(
+            try body("testlify-v1", "candidate.completed", ["result-link-absent"])["data"]?["resultLink"]
+                == nil)
     }
 
     @Test func legacyAntiCheatingAndTimestamp() throws {
         #expect(try body("testlify-v1", "candidate.enrolled")["data"]?["antiCheatingMonitor"] == "")
         #expect(try body("testlify-v1", "candidate.invited")["data"]?["antiCheatingMonitor"] == nil)
-        let monitor = try #require(try body("testlify-v1", "candidate.completed")["data"]?["antiCheatingMonitor"]?.objectValue)
+        let monitor = try #require(
+            try body("testlify-v1", "candidate.completed")["data"]?["antiCheatingMonitor"]?.objectValue)
         #expect(monitor["startIPAddress"] == "xxx.xxx.xxx.xxx")
         #expect(monitor["recentLongitude"] == "xx")
         let enrolledObject = try body("testlify-v1", "candidate.enrolled", ["anti-cheating-object"])
         #expect(enrolledObject["data"]?["antiCheatingMonitor"]?.objectValue?["_id"]?.stringValue?.count == 24)
         #expect(try body("testlify-v1", "candidate.disqualified")["timestamp"] == nil)
-        #expect(try body("testlify-v1", "candidate.completed")["timestamp"]?.intValue == Int(fixedClock.milliseconds))
+        #expect(
+            try body("testlify-v1", "candidate.completed")["timestamp"]?.intValue
+                == Int(fixedClock.milliseconds))
         #expect(try body("testlify-v1", "candidate.completed", ["missing-timestamp"])["timestamp"] == nil)
         #expect(try body("testlify-v1", "candidate.disqualified", ["timestamp-present"])["timestamp"] != nil)
     }
@@ -183,14 +221,22 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
     }
 
     @Test func legacyKeyOrderSurvivesOverrides() throws {
-        let e = try catalog.generate(vendor: "testlify-v1", event: "candidate.enrolled", seed: 1, clock: fixedClock,
-            overrides: [Override(path: JSONPath(parsing: "data.zz"), value: 1), Override(path: JSONPath(parsing: "data.email"), value: "a@b.c")])
+        let e = try catalog.generate(
+            vendor: "testlify-v1", event: "candidate.enrolled", seed: 1, clock: fixedClock,
+            overrides: [
+                Override(path: JSONPath(parsing: "data.zz"), value: 1),
+                Override(path: JSONPath(parsing: "data.email"), value: "a@b.c"),
+            ])
         let keys = try #require(e.body["data"]?.objectValue?.keys)
-        let sorted = keys.sorted { a, b in a.utf8.count == b.utf8.count ? Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) : a.utf8.count < b.utf8.count }
+        let sorted = keys.sorted { a, b in
+            a.utf8.count == b.utf8.count
+                ? Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)) : a.utf8.count < b.utf8.count
+        }
         #expect(keys == sorted)
         #expect(keys.first == "zz")
         #expect(e.body.objectValue?.keys == ["data", "type", "event", "success", "metadata", "timestamp"])
-        let v2 = try catalog.generate(vendor: "testlify", event: "candidate.invited", seed: 1, clock: fixedClock)
+        let v2 = try catalog.generate(
+            vendor: "testlify", event: "candidate.invited", seed: 1, clock: fixedClock)
         #expect(v2.body.objectValue?.keys == ["data", "event", "metadata", "success", "timestamp", "type"])
     }
 
@@ -199,23 +245,31 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
         #expect(created["candidate"]?["middle_name"] == .null)
         #expect(created["old_id"] == .null)
         #expect(created["measurement"]?["measurement_attributes"]?[0]?["ordinal"] == .null)
-        #expect(try body("talview", "ae.test_instance.created")["candidate"]?["middle_name"]?.stringValue != nil)
+        #expect(
+            try body("talview", "ae.test_instance.created")["candidate"]?["middle_name"]?.stringValue != nil)
     }
 
     @Test func overridesKeepKeyOrderAndExplainBadPaths() throws {
-        let e = try catalog.generate(vendor: "testlify", event: "candidate.completed", seed: 1, clock: fixedClock,
-            overrides: [Override(path: JSONPath(parsing: "data.scores.totalScore"), value: 37),
-                Override(path: JSONPath(parsing: "data.customQuestions[0].score"), value: 5)])
+        let e = try catalog.generate(
+            vendor: "testlify", event: "candidate.completed", seed: 1, clock: fixedClock,
+            overrides: [
+                Override(path: JSONPath(parsing: "data.scores.totalScore"), value: 37),
+                Override(path: JSONPath(parsing: "data.customQuestions[0].score"), value: 5),
+            ])
         #expect(e.body["data"]?["scores"]?["totalScore"] == 37)
         #expect(e.body["data"]?["customQuestions"]?[0]?["score"] == 5)
         #expect(try JSONValue(parsing: e.bodyBytes)["data"]?["scores"]?["totalScore"] == 37)
         let deep = Override(path: try JSONPath(parsing: "data.scores.totalScore.deep"), value: 1)
         do {
-            _ = try catalog.generate(vendor: "testlify", event: "candidate.completed", seed: 1, clock: fixedClock,
+            _ = try catalog.generate(
+                vendor: "testlify", event: "candidate.completed", seed: 1, clock: fixedClock,
                 overrides: [deep])
             Issue.record("expected an error")
         } catch {
-            #expect(error.message == "cannot set \"data.scores.totalScore.deep\": \"data.scores.totalScore\" is integer, not an object")
+            #expect(
+                error.message
+                    == "cannot set \"data.scores.totalScore.deep\": \"data.scores.totalScore\" is integer, not an object"
+            )
         }
         #expect(try Override(assignment: "data.x=[1,2]").value == [1, 2])
         #expect(try Override(assignment: "data.x=hello world").value == "hello world")
@@ -226,14 +280,16 @@ func verifies(_ request: SignedRequest, secret: String, style: StandardWebhooksH
 
 @Suite struct ActorFieldTests {
     @Test func sharedKeysAreNotReplacedWholesale() throws {
-        let e = try catalog.generate(vendor: "talview", event: "ae.test_instance.created", fields: ["id": 5, "candidate_id": 77],
+        let e = try catalog.generate(
+            vendor: "talview", event: "ae.test_instance.created", fields: ["id": 5, "candidate_id": 77],
             seed: 1, clock: fixedClock)
         #expect(e.body["candidate"]?["id"] == 77)
         #expect(e.body["measurement"]?["id"] != 5)
     }
 
     @Test func scoreUpdateCanReportRejected() throws {
-        let e = try catalog.generate(vendor: "testlify-v1", event: "candidate.score_updated", seed: 1, clock: fixedClock,
+        let e = try catalog.generate(
+            vendor: "testlify-v1", event: "candidate.score_updated", seed: 1, clock: fixedClock,
             quirks: ["score-update-rejected"])
         #expect(e.body["data"]?["candidateStatus"] == "REJECTED")
         #expect(e.body["data"]?["status"] == "REJECTED")

@@ -10,7 +10,8 @@ import Testing
         ),
         (
             "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD", "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk", Int64(1_649_367_553),
-            #"{"email":"test@example.com","username":"test_user"}"#, "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw="
+            #"{"email":"test@example.com","username":"test_user"}"#,
+            "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw="
         ),
     ])
     func publicVectors(secret: String, id: String, timestamp: Int64, body: String, signature: String) throws {
@@ -26,21 +27,26 @@ import Testing
         let key = try #require(StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
         let body = Array(#"{"a":1}"#.utf8)
         let sig = key.sign(id: "msg_1", timestamp: 1000, body: body)
-        func failure(_ r: Result<Void, StandardWebhooksVerifier.Failure>) -> StandardWebhooksVerifier.Failure? {
+        func failure(_ r: Result<Void, StandardWebhooksVerifier.Failure>) -> StandardWebhooksVerifier.Failure?
+        {
             if case .failure(let f) = r { return f }
             return nil
         }
         #expect(
-            failure(StandardWebhooksVerifier.verify(
-                secret: key, id: "msg_1", timestamp: "1000", signatureHeader: sig, body: body, now: 1400))
+            failure(
+                StandardWebhooksVerifier.verify(
+                    secret: key, id: "msg_1", timestamp: "1000", signatureHeader: sig, body: body, now: 1400))
                 == .timestampOutsideTolerance(skewSeconds: 400))
         #expect(
-            failure(StandardWebhooksVerifier.verify(
-                secret: key, id: "msg_1", timestamp: "1000", signatureHeader: "v1,%%%", body: body, now: 1000))
+            failure(
+                StandardWebhooksVerifier.verify(
+                    secret: key, id: "msg_1", timestamp: "1000", signatureHeader: "v1,%%%", body: body,
+                    now: 1000))
                 == .malformedSignatures(["v1,%%%"]))
         #expect(
-            failure(StandardWebhooksVerifier.verify(
-                secret: key, id: "msg_2", timestamp: "1000", signatureHeader: sig, body: body, now: 1000))
+            failure(
+                StandardWebhooksVerifier.verify(
+                    secret: key, id: "msg_2", timestamp: "1000", signatureHeader: sig, body: body, now: 1000))
                 == .noMatchingSignature)
         #expect(key.description == "whsec_****")
     }

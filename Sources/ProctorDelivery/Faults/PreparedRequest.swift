@@ -1,5 +1,5 @@
-import ProctorCore
 import Foundation
+import ProctorCore
 import ProctorVendors
 
 /// The header names that carry a Standard Webhooks signature.
@@ -151,5 +151,7 @@ public struct BodyHMACSigning: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key stays masked.
-    public var description: String { "\(scheme.algorithm.rawValue) \(scheme.encoding.rawValue) in \(header) (secret ****)" }
+    public var description: String {
+        "\(scheme.algorithm.rawValue) \(scheme.encoding.rawValue) in \(header) (secret ****)"
+    }
 }

@@ -22,7 +22,8 @@ public struct RunPipeline: Sendable {
     public var handlesSignals = true
 
     public init(
-        settings: RunSettings, reports: [ReportSpec] = [], transport: TransportConfiguration = TransportConfiguration(),
+        settings: RunSettings, reports: [ReportSpec] = [],
+        transport: TransportConfiguration = TransportConfiguration(),
         vocabulary: any EventVocabulary = VendorCatalog.standard, environment: [String: String] = [:],
         console: ConsoleReporter = ConsoleReporter(useColor: false), clock: any WallClock = SystemClock()
     ) {
@@ -45,7 +46,8 @@ public struct RunPipeline: Sendable {
     /// Loads every file first: any problem in any file stops the run before anything is sent
     /// (exit 2). Then runs the scenarios and writes the reports, also after an interrupt.
     public func run(
-        files: [String], print: @escaping @Sendable (String) -> Void, printError: @escaping @Sendable (String) -> Void
+        files: [String], print: @escaping @Sendable (String) -> Void,
+        printError: @escaping @Sendable (String) -> Void
     ) async -> Outcome {
         let loader = ScenarioLoader(vocabulary: vocabulary, environment: environment)
         let evaluator = ContractEvaluator()
@@ -65,7 +67,8 @@ public struct RunPipeline: Sendable {
             return Outcome(result: nil, exitCode: 2)
         }
         for report in reports where report.isUnwritable {
-            printError("error: --report \(report.format.rawValue)=\(report.path): the folder cannot be written")
+            printError(
+                "error: --report \(report.format.rawValue)=\(report.path): the folder cannot be written")
             return Outcome(result: nil, exitCode: 2)
         }
 
@@ -75,7 +78,8 @@ public struct RunPipeline: Sendable {
         let started = clock.nowMilliseconds()
         let timer = ContinuousClock.now
         let engineOptions = EngineOptions(
-            maxConcurrentActors: settings.concurrency, failFast: settings.failFast, timeScale: settings.timeScale)
+            maxConcurrentActors: settings.concurrency, failFast: settings.failFast,
+            timeScale: settings.timeScale)
         do {
             return try await withHTTPTransport(configuration: transport) { transport in
                 let runner = ScenarioRunner(
@@ -88,9 +92,10 @@ public struct RunPipeline: Sendable {
                         continue
                     }
                     // Only Standard Webhooks vendors are verified with the scenario's secret.
-                    let signs = VendorCatalog.standard.profile(for: scenario.vendor.value).map {
-                        if case .standardWebhooks = $0.signing { return true } else { return false }
-                    } ?? false
+                    let signs =
+                        VendorCatalog.standard.profile(for: scenario.vendor.value).map {
+                            if case .standardWebhooks = $0.signing { return true } else { return false }
+                        } ?? false
                     let secret = signs ? runner.secret(for: scenario) : ScenarioRunner.defaultSecret
                     // A scenario whose `signing:` is an HMAC-SHA256 gets a receiver that checks it.
                     var checks: [String: BodyHMACCheck] = [:]
@@ -98,7 +103,8 @@ public struct RunPipeline: Sendable {
                         checks[scenario.vendor.value] = BodyHMACCheck(
                             header: spec.header, secret: Array(runner.secret(for: scenario).utf8))
                     }
-                    let key = secret + checks.map { "|\($0.key):\($0.value.header):\($0.value.secret)" }.joined()
+                    let key =
+                        secret + checks.map { "|\($0.key):\($0.value.header):\($0.value.secret)" }.joined()
                     if receivers[key] == nil {
                         guard let parsed = StandardWebhooksSecret(secret) else {
                             printError(
@@ -110,7 +116,9 @@ public struct RunPipeline: Sendable {
                             configuration: ReceiverConfiguration(secret: parsed, hmacChecks: checks))
                         let running = try await receiver.start()
                         receivers[key] = running
-                        print("No target given: sending to the built-in reference receiver at \(running.baseURL)")
+                        print(
+                            "No target given: sending to the built-in reference receiver at \(running.baseURL)"
+                        )
                     }
                     if let running = receivers[key] {
                         plan.append((scenario, running.url(vendor: scenario.vendor.value)))

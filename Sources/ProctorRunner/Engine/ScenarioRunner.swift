@@ -58,7 +58,8 @@ public struct ScenarioRunner: Sendable {
     public static let defaultSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
     public init(
-        catalog: VendorCatalog = .standard, engine: DeliveryEngine, evaluator: ContractEvaluator = ContractEvaluator(),
+        catalog: VendorCatalog = .standard, engine: DeliveryEngine,
+        evaluator: ContractEvaluator = ContractEvaluator(),
         settings: RunSettings
     ) {
         self.catalog = catalog
@@ -97,7 +98,8 @@ public struct ScenarioRunner: Sendable {
                 vendor: vendor, name: name, seed: seed, fields: given,
                 originMilliseconds: engine.clock.nowMilliseconds())
             var value = given
-            for (key, reference) in state.identity.references.sorted(by: { $0.key < $1.key }) where value[key] == nil {
+            for (key, reference) in state.identity.references.sorted(by: { $0.key < $1.key })
+            where value[key] == nil {
                 value[key] = .string(reference)
             }
             value["name"] = value["name"] ?? .string(name)
@@ -106,7 +108,8 @@ public struct ScenarioRunner: Sendable {
         }
         let limit = max(1, scenario.concurrency?.value ?? settings.concurrency)
         let context = ScenarioContext(
-            scenario: scenario, target: target, secret: secret(for: scenario), seed: seed, actors: actorValues,
+            scenario: scenario, target: target, secret: secret(for: scenario), seed: seed,
+            actors: actorValues,
             deadline: scenario.timeout.map { ContinuousClock.now + $0.value })
         var steps: [StepResult] = []
         await withTaskGroup(of: [StepResult].self) { group in
@@ -175,14 +178,16 @@ public struct ScenarioRunner: Sendable {
             for (index, step) in batch {
                 let stopped = await stop.isSet
                 if Task.isCancelled || stopped {
-                    prepared.append((step, step.id?.value, .failed(notSent(step, index, actor, context, stop: true))))
+                    prepared.append(
+                        (step, step.id?.value, .failed(notSent(step, index, actor, context, stop: true))))
                     continue
                 }
                 if let deadline = context.deadline, ContinuousClock.now >= deadline,
                     let timeout = context.scenario.timeout
                 {
                     let reason = "the scenario's timeout of \(DurationText.format(timeout.value)) ran out"
-                    prepared.append((step, step.id?.value, .failed(notSent(step, index, actor, reason: reason))))
+                    prepared.append(
+                        (step, step.id?.value, .failed(notSent(step, index, actor, reason: reason))))
                     continue
                 }
                 let fault = step.fault?.value ?? scenarioFault(step, context.scenario, &faultRandom)
@@ -247,7 +252,8 @@ public struct ScenarioRunner: Sendable {
         } catch {
             return .failed(errorResult(step, index, actor, fault, error.description))
         }
-        let timeout = settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
+        let timeout =
+            settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
         switch step.action {
         case .probe(let probe):
             let path: String
@@ -286,12 +292,14 @@ public struct ScenarioRunner: Sendable {
                     vendor: vendor, event: event.value, actor: &state, clock: engine.clock,
                     quirks: step.quirks.map(\.value), overrides: overrides)
             } catch {
-                return .failed(errorResult(step, index, actor, fault, "\(step.location): \(error.description)"))
+                return .failed(
+                    errorResult(step, index, actor, fault, "\(step.location): \(error.description)"))
             }
             var request: PreparedRequest
             do {
                 request = try Self.preparedRequest(
-                    for: generated, url: context.target, headers: headers, secret: context.secret, timeout: timeout)
+                    for: generated, url: context.target, headers: headers, secret: context.secret,
+                    timeout: timeout)
             } catch {
                 return .failed(errorResult(step, index, actor, fault, error.description))
             }
@@ -343,7 +351,8 @@ public struct ScenarioRunner: Sendable {
         var problems = Diagnostics()
         var expectations: [(Expectation, SourceLocation)] = []
         if let defaults = scenario.defaults.expect {
-            expectations.append((defaults, defaults.location ?? SourceLocation(file: scenario.file, line: 1, column: 1)))
+            expectations.append(
+                (defaults, defaults.location ?? SourceLocation(file: scenario.file, line: 1, column: 1)))
         }
         for step in scenario.steps {
             if let expect = step.expect { expectations.append((expect, expect.location ?? step.location)) }
@@ -354,7 +363,9 @@ public struct ScenarioRunner: Sendable {
             do {
                 _ = try evaluator.schema(for: body, assertFormat: expectation.assertFormat)
             } catch {
-                problems.error("unusable body schema: \(error.message) (\(error.location))", at: body.location ?? location)
+                problems.error(
+                    "unusable body schema: \(error.message) (\(error.location))",
+                    at: body.location ?? location)
             }
         }
         return problems
@@ -389,7 +400,9 @@ public struct ScenarioRunner: Sendable {
                 outcome = .response(
                     ReceivedResponse(
                         status: response.status,
-                        headers: response.headers.map { ReceivedResponse.Header(name: $0.name, value: $0.value) },
+                        headers: response.headers.map {
+                            ReceivedResponse.Header(name: $0.name, value: $0.value)
+                        },
                         body: response.body, latency: exchange.duration))
             case .failure(let failure):
                 if fault == .truncatedBody { return [] }
@@ -434,9 +447,12 @@ public struct ScenarioRunner: Sendable {
             verdict: .error(message), startedAtMilliseconds: engine.clock.nowMilliseconds())
     }
 
-    func notSent(_ step: Step, _ index: Int, _ actor: String, _ context: ScenarioContext, stop: Bool) -> StepResult {
+    func notSent(_ step: Step, _ index: Int, _ actor: String, _ context: ScenarioContext, stop: Bool)
+        -> StepResult
+    {
         notSent(
-            step, index, actor, reason: Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed")
+            step, index, actor, reason: Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed"
+        )
     }
 
     func notSent(_ step: Step, _ index: Int, _ actor: String, reason: String) -> StepResult {

@@ -34,7 +34,8 @@ public struct SendPipeline: Sendable {
         public init(
             vendor: String, event: String, target: String, seed: UInt64 = 42, actor: String = "candidate",
             earlierEvents: [String] = [], quirks: [String] = [], overrides: [Override] = [],
-            secret: String = ScenarioRunner.defaultSecret, fault: FaultKind? = nil, timeout: Duration = .seconds(15),
+            secret: String = ScenarioRunner.defaultSecret, fault: FaultKind? = nil,
+            timeout: Duration = .seconds(15),
             timeScale: Double = 1
         ) {
             self.vendor = vendor
@@ -64,7 +65,8 @@ public struct SendPipeline: Sendable {
                 _ = try catalog.generate(vendor: request.vendor, event: event, actor: &actor, clock: clock)
             }
             generated = try catalog.generate(
-                vendor: request.vendor, event: request.event, actor: &actor, clock: clock, quirks: request.quirks,
+                vendor: request.vendor, event: request.event, actor: &actor, clock: clock,
+                quirks: request.quirks,
                 overrides: request.overrides)
         } catch {
             throw .error(error.description)
@@ -72,10 +74,12 @@ public struct SendPipeline: Sendable {
         let prepared = try ScenarioRunner.preparedRequest(
             for: generated, url: request.target, secret: request.secret, timeout: request.timeout)
         let engine = DeliveryEngine(
-            transport: transport, options: EngineOptions(maxConcurrentActors: 1, timeScale: request.timeScale),
+            transport: transport,
+            options: EngineOptions(maxConcurrentActors: 1, timeScale: request.timeScale),
             clock: clock)
         let delivery = PreparedDelivery(
-            name: "send \(generated.event)", actor: request.actor, index: 0, request: prepared, fault: request.fault,
+            name: "send \(generated.event)", actor: request.actor, index: 0, request: prepared,
+            fault: request.fault,
             retryPolicy: request.fault == .vendorRetries ? RetryPolicy.vendor(request.vendor) : nil,
             check: ScenarioRunner.contractCheck(
                 ScenarioRunner.defaultExpectation(for: request.fault), fault: request.fault,

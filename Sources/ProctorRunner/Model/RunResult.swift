@@ -24,7 +24,9 @@ public struct RunResult: Sendable {
 
     public var counts: StepCounts { scenarios.reduce(StepCounts()) { $0 + $1.counts } }
     /// Every step passed and nothing was interrupted.
-    public var passed: Bool { !interrupted && counts.failed == 0 && counts.errors == 0 && counts.notSent == 0 }
+    public var passed: Bool {
+        !interrupted && counts.failed == 0 && counts.errors == 0 && counts.notSent == 0
+    }
 
     /// The process exit code DESIGN.md fixes: 0 all passed, 1 a step failed, 130 interrupted.
     /// (2, bad input, is decided before anything runs.)

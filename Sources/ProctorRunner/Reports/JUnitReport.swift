@@ -75,4 +75,3 @@ public enum JUnitReport {
         String(FakeData.isoTimestamp(milliseconds: milliseconds).prefix(19))
     }
 }
-

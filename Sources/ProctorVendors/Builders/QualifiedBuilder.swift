@@ -14,8 +14,12 @@ struct QualifiedBuilder: PayloadBuilder {
 
     static let vocabulary: Set<String> = ["_type", "language", "ai_reviewed", "event"]
     static let labelVocabulary = ["Shortlisted", "Interview", "Strong Hire", "Follow Up", "Hold"]
-    static let colours = ["Crimson", "Amber", "Indigo", "Olive", "Coral", "Slate", "Ochre", "Jade", "Saffron", "Cobalt"]
-    static let animals = ["Otter", "Falcon", "Badger", "Gecko", "Marten", "Ibis", "Puffin", "Lynx", "Newt", "Wren"]
+    static let colours = [
+        "Crimson", "Amber", "Indigo", "Olive", "Coral", "Slate", "Ochre", "Jade", "Saffron", "Cobalt",
+    ]
+    static let animals = [
+        "Otter", "Falcon", "Badger", "Gecko", "Marten", "Ibis", "Puffin", "Lynx", "Newt", "Wren",
+    ]
 
     func body(
         for event: EventSpec, state: inout ActorState, time: Int64, quirks: Set<String>, overrides: [Override]
@@ -62,7 +66,8 @@ struct QualifiedBuilder: PayloadBuilder {
             move(to: "reviewed")
         case "team_candidate_label_added":
             var r = state.identity.random("qualified:label:\(state.labels.count)")
-            let next = r.element(of: Self.labelVocabulary.filter { !state.labels.contains($0) }) ?? "Shortlisted"
+            let next =
+                r.element(of: Self.labelVocabulary.filter { !state.labels.contains($0) }) ?? "Shortlisted"
             state.labels.append(next)
             label = next
         case "team_candidate_label_removed":
@@ -137,11 +142,14 @@ struct QualifiedBuilder: PayloadBuilder {
             case "name": return .string(identity.fullName)
             case "anonymous_name":
                 var r = identity.random("qualified:anonymous")
-                return .string("\(r.element(of: QualifiedBuilder.colours) ?? "Teal") \(r.element(of: QualifiedBuilder.animals) ?? "Heron")")
+                return .string(
+                    "\(r.element(of: QualifiedBuilder.colours) ?? "Teal") \(r.element(of: QualifiedBuilder.animals) ?? "Heron")"
+                )
             case "title":
                 if keys.contains("challenge") || keys.contains("challenges") || model == .challenge {
                     var r = identity.random("qualified:challenge:" + path.text)
-                    return .string("\(r.element(of: FakeData.skills) ?? "Algorithms") #\(r.int(in: 100...999))")
+                    return .string(
+                        "\(r.element(of: FakeData.skills) ?? "Algorithms") #\(r.int(in: 100...999))")
                 }
                 return .string(identity.jobRole)
             case "topics" where template.stringValue != nil:
@@ -163,7 +171,9 @@ struct QualifiedBuilder: PayloadBuilder {
             case "added_label", "removed_label": return .string(label ?? "Shortlisted")
             case "state":
                 if model == .review { return template }
-                if keys.contains("team_candidate") || model == .teamCandidate { return .string(state.status ?? "invited") }
+                if keys.contains("team_candidate") || model == .teamCandidate {
+                    return .string(state.status ?? "invited")
+                }
                 return .string(resultState)
             case "prev_state":
                 return state.previousState.map { .string($0) } ?? .null
@@ -211,7 +221,9 @@ struct QualifiedBuilder: PayloadBuilder {
                 return .int(r.int(in: 3...12))
             case "passed_test_cases":
                 guard template.intValue != 0 else { return template }
-                var total = identity.random("qualified:tests:" + path.text.replacingOccurrences(of: "passed_test_cases", with: "total_test_cases"))
+                var total = identity.random(
+                    "qualified:tests:"
+                        + path.text.replacingOccurrences(of: "passed_test_cases", with: "total_test_cases"))
                 let count = total.int(in: 3...12)
                 var r = identity.random("qualified:passed:" + path.text)
                 return .int(r.int(in: 0...count))

@@ -55,7 +55,9 @@ struct TalviewBuilder: PayloadBuilder {
     }
 
     /// The full record (with candidate.tenant_id) at `time`.
-    func record(state: ActorState, time: Int64, measured: Bool, quirks: Set<String>) throws(GenerationError) -> JSONValue {
+    func record(state: ActorState, time: Int64, measured: Bool, quirks: Set<String>) throws(GenerationError)
+        -> JSONValue
+    {
         var template = try ReferenceTemplates.template("talview__ae.test_instance.updated")
         if case .object(var root) = template {
             root.removeValue(forKey: "old")
@@ -118,8 +120,9 @@ struct TalviewBuilder: PayloadBuilder {
                 var r = identity.random("talview:old-id:" + path.text)
                 return .int(r.int(in: 1_000...9_999))
             case "external_id":
-                return .string(keys.count == 1
-                    ? "ext_ti_\(instanceId)" : "ext_can_\(identity.integerId("candidate", digits: 6))")
+                return .string(
+                    keys.count == 1
+                        ? "ext_ti_\(instanceId)" : "ext_can_\(identity.integerId("candidate", digits: 6))")
             case "user_id": return .int(identity.integerId("user", digits: 6))
             case "email": return .string(identity.email)
             case "first_name": return .string(identity.firstName)
@@ -145,20 +148,28 @@ struct TalviewBuilder: PayloadBuilder {
                 var r = identity.random("talview:remarks:\(state.scoringRound)")
                 return .string(FakeData.remark(&r))
             case "created_at":
-                if keys.contains("catalog_assessment") { return iso(identity.pastMilliseconds("talview:" + path.text, minDays: 30, maxDays: 400)) }
+                if keys.contains("catalog_assessment") {
+                    return iso(identity.pastMilliseconds("talview:" + path.text, minDays: 30, maxDays: 400))
+                }
                 return iso(state.startedAt ?? time)
             case "updated_at":
-                if keys.contains("catalog_assessment") { return iso(identity.pastMilliseconds("talview:" + path.text, minDays: 1, maxDays: 29)) }
+                if keys.contains("catalog_assessment") {
+                    return iso(identity.pastMilliseconds("talview:" + path.text, minDays: 1, maxDays: 29))
+                }
                 return iso(time)
-            case "status" where keys == ["measurement", "status"]: return .string(measured ? "completed" : "pending")
+            case "status" where keys == ["measurement", "status"]:
+                return .string(measured ? "completed" : "pending")
             case "time_taken":
                 guard measured else { return "00:00:00" }
                 var r = identity.random("talview:time-taken")
                 return .string(FakeData.interval(seconds: r.int(in: 600...3_600)))
             case "report_url":
-                return .string(measured ? "https://reports.talview.com/\(instanceId)" : "https://reports.talview.com/pending")
+                return .string(
+                    measured
+                        ? "https://reports.talview.com/\(instanceId)" : "https://reports.talview.com/pending")
             case "report_file_id":
-                return .int(measured ? identity.integerId("talview:report", digits: 5) + state.scoringRound : 0)
+                return .int(
+                    measured ? identity.integerId("talview:report", digits: 5) + state.scoringRound : 0)
             case "measured_at": return iso(time)
             case "score" where keys.count == 1: return .int(measured ? score : 0)
             case "numerical_score", "percentile_score":

@@ -47,16 +47,20 @@ struct TestlifyBuilder: PayloadBuilder {
         let context = Context(
             legacy: legacy, event: event, state: state, time: time, quirks: quirks,
             antiCheatingTemplate: legacy
-                ? (try ReferenceTemplates.template("testlify-v1__candidate.in_progress"))["data"]?["antiCheatingMonitor"]
+                ? (try ReferenceTemplates.template("testlify-v1__candidate.in_progress"))["data"]?[
+                    "antiCheatingMonitor"]
                 : nil)
         if legacy { prepareLegacyQuirks(&template, event: event, quirks: quirks) }
         let filler = TemplateFiller(
-            identity: state.identity, rule: { path, template, filler in context.value(path, template, filler) },
+            identity: state.identity,
+            rule: { path, template, filler in context.value(path, template, filler) },
             vocabularyKeys: Self.vocabulary)
         var body = filler.fill(template)
         try applyOverrides(overrides, to: &body)
         if legacy {
-            if event.name != "candidate.invitation_expired", var root = body.objectValue, let data = root["data"] {
+            if event.name != "candidate.invitation_expired", var root = body.objectValue,
+                let data = root["data"]
+            {
                 root["data"] = data.sortedByLengthThenBytes()
                 body = .object(root)
             }
@@ -71,7 +75,8 @@ struct TestlifyBuilder: PayloadBuilder {
         if state.invitedAt == nil {
             // An actor whose first event is later than the invitation was invited a while before.
             var r = state.identity.random("invited-before")
-            state.invitedAt = event == "candidate.invited" ? time : time - Int64(r.int(in: 600...7_200)) * 1000
+            state.invitedAt =
+                event == "candidate.invited" ? time : time - Int64(r.int(in: 600...7_200)) * 1000
         }
         switch event {
         case "candidate.in_progress": state.startedAt = state.startedAt ?? time
@@ -107,7 +112,9 @@ struct TestlifyBuilder: PayloadBuilder {
         }
         if quirks.contains("anti-cheating-absent") {
             data.removeValue(forKey: "antiCheatingMonitor")
-        } else if quirks.contains(where: { $0.hasPrefix("anti-cheating-") }) && data["antiCheatingMonitor"] == nil {
+        } else if quirks.contains(where: { $0.hasPrefix("anti-cheating-") })
+            && data["antiCheatingMonitor"] == nil
+        {
             data["antiCheatingMonitor"] = ""
         }
         root["data"] = .object(data)
@@ -129,7 +136,9 @@ struct TestlifyBuilder: PayloadBuilder {
 
         func iso(_ ms: Int64) -> JSONValue { .string(FakeData.isoTimestamp(milliseconds: ms)) }
 
-        func stable(_ path: FillPath, _ label: String = "") -> SeededRandom { identity.random("testlify:" + path.text + label) }
+        func stable(_ path: FillPath, _ label: String = "") -> SeededRandom {
+            identity.random("testlify:" + path.text + label)
+        }
 
         var maxScore: Int {
             var r = identity.random("testlify:max-score")
@@ -171,7 +180,8 @@ struct TestlifyBuilder: PayloadBuilder {
             case "firstName": return .string(identity.firstName)
             case "lastName": return .string(identity.lastName)
             case "email": return .string(identity.email)
-            case "recipientForNotification": return template.stringValue.map { _ in .string(identity.hiringManagerEmail) }
+            case "recipientForNotification":
+                return template.stringValue.map { _ in .string(identity.hiringManagerEmail) }
             case "assessment" where template.stringValue != nil: return .string(identity.jobRole)
             case "assessmentName", "assessmentTitle", "jobRoleName": return .string(identity.jobRole)
             case "title", "name":
@@ -190,11 +200,15 @@ struct TestlifyBuilder: PayloadBuilder {
                 if template.stringValue?.isEmpty == false { return legacy ? iso(time) : .null }
                 return template
             case "status" where keys.count == 2 && template.stringValue != nil:
-                return .string(quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
+                return .string(
+                    quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
             case "candidateStatus":
-                return .string(quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
+                return .string(
+                    quirks.contains("score-update-rejected") ? "REJECTED" : state.status ?? "INVITED")
             case "candidateStage":
-                let prose = quirks.contains("score-update-rejected") ? "Rejected" : state.stage ?? "Invited For Assessment"
+                let prose =
+                    quirks.contains("score-update-rejected")
+                    ? "Rejected" : state.stage ?? "Invited For Assessment"
                 return .string(legacy ? prose : TestlifyBuilder.upperSnake(prose))
             case "isArchived" where event.organisational: return .bool(event.name == "assessment.archived")
             case "assessmentStatus" where event.organisational && !legacy:
@@ -205,8 +219,9 @@ struct TestlifyBuilder: PayloadBuilder {
                 }
             case "inviteLink":
                 var language = legacy ? "en" : "auto"
-                if let link = template.stringValue, let keyText = link.split(separator: "=").dropFirst().first?
-                    .split(separator: "&").first,
+                if let link = template.stringValue,
+                    let keyText = link.split(separator: "=").dropFirst().first?
+                        .split(separator: "&").first,
                     let data = Data(base64Encoded: String(keyText)),
                     let decoded = try? JSONValue(parsing: Array(data)),
                     let lang = decoded["defaultLanguage"]?.stringValue
@@ -215,7 +230,9 @@ struct TestlifyBuilder: PayloadBuilder {
                 }
                 return .string(inviteLink(defaultLanguage: language))
             case "candidateDetailLink":
-                return .string("https://\(identity.workspaceSlug).testlify.com/assessment/\(identity.objectId("assessment"))/candidate/\(identity.objectId("candidate"))")
+                return .string(
+                    "https://\(identity.workspaceSlug).testlify.com/assessment/\(identity.objectId("assessment"))/candidate/\(identity.objectId("candidate"))"
+                )
             case "resultLink": return resultLink()
             case "antiCheatingMonitor" where legacy:
                 if quirks.contains("anti-cheating-object"), let t = antiCheatingTemplate {
@@ -234,17 +251,21 @@ struct TestlifyBuilder: PayloadBuilder {
                     var r = stable(path)
                     return .int((r.element(of: [10, 15, 20, 30, 40, 45]) ?? 30) * 60)
                 }
-            case "totalScoreAchieved": return scoredOr(template) { .int(Int((Double(maxScore) * fraction).rounded())) }
+            case "totalScoreAchieved":
+                return scoredOr(template) { .int(Int((Double(maxScore) * fraction).rounded())) }
             case "avgScorePercentage": return scoredOr(template) { .int(Int((fraction * 100).rounded())) }
             case "isAnswered" where path.contains("customQuestions"): return .bool(scored)
             case "totalTestElapsedTime", "elapsedTime":
                 return scoredOr(template) {
                     var r = stable(path)
                     var seconds = Double(r.int(in: 120_000...1_800_000)) / 1000
-                    if key == "totalTestElapsedTime", let start = state.startedAt, let end = state.completedAt, end > start {
+                    if key == "totalTestElapsedTime", let start = state.startedAt,
+                        let end = state.completedAt, end > start
+                    {
                         seconds = Double(end - start) / 1000
                     }
-                    return template.numberValue?.isIntegerLiteral == true ? .int(Int(seconds)) : .double(seconds)
+                    return template.numberValue?.isIntegerLiteral == true
+                        ? .int(Int(seconds)) : .double(seconds)
                 }
             case "completed" where template.boolValue != nil: return .bool(scored)
             case "scoreAchieved", "score", "scoreV1", "weightedScore", "scorePercentage":
@@ -263,7 +284,9 @@ struct TestlifyBuilder: PayloadBuilder {
                 // Distinct questions within one list: a seeded offset per list plus the item index.
                 var list = path.components
                 var index = 0
-                if let last = list.lastIndex(where: { if case .index = $0 { return true } else { return false } }),
+                if let last = list.lastIndex(where: {
+                    if case .index = $0 { return true } else { return false }
+                }),
                     case .index(let i) = list[last]
                 {
                     index = i
@@ -272,7 +295,9 @@ struct TestlifyBuilder: PayloadBuilder {
                 var r = identity.random("testlify:questions:" + FillPath(components: list).text)
                 return .string(FakeData.question(index, &r))
             case "description":
-                if let s = template.stringValue, TestlifyBuilder.vocabularyDescriptions.contains(s) || s.isEmpty {
+                if let s = template.stringValue,
+                    TestlifyBuilder.vocabularyDescriptions.contains(s) || s.isEmpty
+                {
                     return template
                 }
                 if path.parentKey == "skills" {
@@ -299,7 +324,9 @@ struct TestlifyBuilder: PayloadBuilder {
             case "location", "recentLocation":
                 guard let s = template.stringValue, !s.isEmpty else { return template }
                 var r = identity.random("testlify:street")
-                return .string("\(r.int(in: 2...240)) \(FakeData.title(1, &r)) Road, \(identity.place.city), \(identity.place.region), \(identity.place.country)")
+                return .string(
+                    "\(r.int(in: 2...240)) \(FakeData.title(1, &r)) Road, \(identity.place.city), \(identity.place.region), \(identity.place.country)"
+                )
             case "device":
                 var r = identity.random("testlify:device")
                 return .string(r.element(of: TestlifyBuilder.devices) ?? "Windows PC")
@@ -346,10 +373,14 @@ struct TestlifyBuilder: PayloadBuilder {
             let absolute = "https://cdn-global.net/reports/pdf/assessment-candidate-report/\(reportId).pdf"
             if !legacy {
                 guard scored else { return .null }
-                return .string("https://cdn-global.net/workspace/\(identity.objectId("org"))/reports/pdf/assessment-candidate-report/\(reportId)/\(identity.firstName)_\(identity.lastName)-\(jobRoleFile).pdf")
+                return .string(
+                    "https://cdn-global.net/workspace/\(identity.objectId("org"))/reports/pdf/assessment-candidate-report/\(reportId)/\(identity.firstName)_\(identity.lastName)-\(jobRoleFile).pdf"
+                )
             }
             if quirks.contains("result-link-null-string") { return "null" }
-            if quirks.contains("result-link-relative") { return .string("reports/pdf/assessment-candidate-report/\(reportId).pdf") }
+            if quirks.contains("result-link-relative") {
+                return .string("reports/pdf/assessment-candidate-report/\(reportId).pdf")
+            }
             if quirks.contains("result-link-url") { return .string(absolute) }
             if quirks.contains("result-link-null") { return .null }
             return scored ? .string(absolute) : .null
@@ -362,7 +393,9 @@ extension JSONValue {
     func sortedKeys() -> JSONValue {
         switch self {
         case .object(let o):
-            let pairs = o.map { ($0.key, $0.value.sortedKeys()) }.sorted { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            let pairs = o.map { ($0.key, $0.value.sortedKeys()) }.sorted {
+                Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
+            }
             return .object(JSONObject(pairs))
         case .array(let a): return .array(a.map { $0.sortedKeys() })
         default: return self

@@ -25,7 +25,8 @@ public struct EventSpec: Sendable, Hashable {
 
     init(
         vendor: String, name: String, wireName: String, aliases: [String] = [], envelope: String,
-        example: String? = nil, exampleNote: String? = nil, requiresAny: [String] = [], notAfter: [String] = [],
+        example: String? = nil, exampleNote: String? = nil, requiresAny: [String] = [],
+        notAfter: [String] = [],
         organisational: Bool = false
     ) {
         self.vendor = vendor
@@ -57,7 +58,10 @@ public struct QuirkSpec: Sendable, Hashable {
     /// Quirks that cannot be combined with this one (alternative values of the same field).
     public let group: String?
 
-    init(_ name: String, _ summary: String, events: [String], defaultOn: [String] = [], always: Bool = false, group: String? = nil) {
+    init(
+        _ name: String, _ summary: String, events: [String], defaultOn: [String] = [], always: Bool = false,
+        group: String? = nil
+    ) {
         self.name = name
         self.summary = summary
         self.events = events
@@ -122,18 +126,22 @@ public struct VendorCatalog: Sendable, EventVocabulary {
     /// The profile, or an error naming the close vendor names.
     public func requireProfile(_ vendor: String) throws(CatalogError) -> VendorProfile {
         guard let p = profile(for: vendor) else {
-            throw CatalogError("unknown vendor \"\(vendor)\"" + Suggestions.didYouMean(vendor, in: vendorNames)
-                + "; vendors: " + vendorNames.joined(separator: ", "))
+            throw CatalogError(
+                "unknown vendor \"\(vendor)\"" + Suggestions.didYouMean(vendor, in: vendorNames)
+                    + "; vendors: " + vendorNames.joined(separator: ", "))
         }
         return p
     }
 
     /// The event, or an error naming the close event names.
-    public func requireEvent(vendor: String, event: String) throws(CatalogError) -> (VendorProfile, EventSpec) {
+    public func requireEvent(vendor: String, event: String) throws(CatalogError) -> (VendorProfile, EventSpec)
+    {
         let p = try requireProfile(vendor)
         guard let e = p.event(named: event) else {
-            throw CatalogError("unknown \(vendor) event \"\(event)\"" + Suggestions.didYouMean(event, in: p.acceptedEventNames)
-                + "; run `proctor events \(vendor)` for the list")
+            throw CatalogError(
+                "unknown \(vendor) event \"\(event)\""
+                    + Suggestions.didYouMean(event, in: p.acceptedEventNames)
+                    + "; run `proctor events \(vendor)` for the list")
         }
         return (p, e)
     }
@@ -144,9 +152,13 @@ public struct VendorCatalog: Sendable, EventVocabulary {
 
     public func eventNames(vendor: String) -> [String] { profile(for: vendor)?.events.map(\.name) ?? [] }
 
-    public func resolveEvent(vendor: String, name: String) -> String? { profile(for: vendor)?.event(named: name)?.name }
+    public func resolveEvent(vendor: String, name: String) -> String? {
+        profile(for: vendor)?.event(named: name)?.name
+    }
 
-    public func lifecycleStages(vendor: String) -> [String] { profile(for: vendor)?.lifecycle.map(\.stage) ?? [] }
+    public func lifecycleStages(vendor: String) -> [String] {
+        profile(for: vendor)?.lifecycle.map(\.stage) ?? []
+    }
 
     public func lifecycleEvent(vendor: String, stage: String) -> String? {
         profile(for: vendor)?.lifecycle.first { $0.stage == stage }?.event
@@ -162,7 +174,8 @@ public struct VendorCatalog: Sendable, EventVocabulary {
         for (index, raw) in events.enumerated() {
             guard let spec = p.event(named: raw) else { continue }
             if !spec.requiresAny.isEmpty && !spec.requiresAny.contains(where: seen.contains) {
-                let needed = spec.requiresAny.count == 1
+                let needed =
+                    spec.requiresAny.count == 1
                     ? spec.requiresAny[0] : "one of " + spec.requiresAny.joined(separator: ", ")
                 return (index, "\(spec.name) needs \(needed) earlier for the same actor")
             }

@@ -29,7 +29,8 @@ enum VendorProfiles {
                 "send the fields the type showcase marks nullable as null (old_id, external_id, middle_name, phone_number, country, ordinal, skill)",
                 events: ["ae.test_instance.created", "ae.test_instance.updated"]),
             QuirkSpec(
-                "tenant-id", "top-level tenant_id is present (the concepts page says it was dropped; both examples still carry it)",
+                "tenant-id",
+                "top-level tenant_id is present (the concepts page says it was dropped; both examples still carry it)",
                 events: ["ae.test_instance.created", "ae.test_instance.updated"], always: true),
             QuirkSpec(
                 "candidate-tenant-id", "candidate.tenant_id appears in updated only",
@@ -50,9 +51,15 @@ enum VendorProfiles {
         let c = { (names: [String]) in names.map { "candidate." + $0 } }
         switch event {
         case "invited": return ([], c(["enrolled", "in_progress", "completed", "disqualified", "rejected"]))
-        case "enrolled": return (c(["invited"]), c(["in_progress", "completed", "invitation_expired", "disqualified", "rejected"]))
-        case "in_progress": return (c(["enrolled"]), c(["completed", "invitation_expired", "disqualified", "rejected"]))
-        case "completed": return (c(["in_progress", "enrolled"]), c(["invitation_expired", "disqualified", "rejected"]))
+        case "enrolled":
+            return (
+                c(["invited"]),
+                c(["in_progress", "completed", "invitation_expired", "disqualified", "rejected"])
+            )
+        case "in_progress":
+            return (c(["enrolled"]), c(["completed", "invitation_expired", "disqualified", "rejected"]))
+        case "completed":
+            return (c(["in_progress", "enrolled"]), c(["invitation_expired", "disqualified", "rejected"]))
         case "invitation_expired": return (c(["invited"]), c(["enrolled", "in_progress", "completed"]))
         case "score_updated", "invited_for_interview": return (c(["completed"]), c(["invitation_expired"]))
         default: return (c(["invited"]), [])
@@ -67,27 +74,34 @@ enum VendorProfiles {
                 vendor: "testlify", name: "candidate." + e, wireName: "candidate." + e,
                 envelope: "{data, event, metadata, success, timestamp, type}",
                 requiresAny: order.requiresAny, notAfter: order.notAfter)
-        } + ["created", "updated", "deleted", "archived"].map { e in
-            EventSpec(
-                vendor: "testlify", name: "assessment." + e, wireName: "assessment." + e,
-                envelope: "{data, event, success, type}",
-                example: "testlify__assessment.archived",
-                exampleNote: e == "archived"
-                    ? nil
-                    : "the Svix catalog shows the assessment.archived example for every assessment event",
-                notAfter: e == "deleted" || e == "created" ? [] : ["assessment.deleted"], organisational: true)
-        },
+        }
+            + ["created", "updated", "deleted", "archived"].map { e in
+                EventSpec(
+                    vendor: "testlify", name: "assessment." + e, wireName: "assessment." + e,
+                    envelope: "{data, event, success, type}",
+                    example: "testlify__assessment.archived",
+                    exampleNote: e == "archived"
+                        ? nil
+                        : "the Svix catalog shows the assessment.archived example for every assessment event",
+                    notAfter: e == "deleted" || e == "created" ? [] : ["assessment.deleted"],
+                    organisational: true)
+            },
         method: "POST",
         defaultHeaders: [
             HTTPHeader("Content-Type", "application/json"),
-            HTTPHeader("User-Agent", "Svix-Webhooks/1.76.1 (sender-testlify; +https://www.svix.com/http-sender/)"),
+            HTTPHeader(
+                "User-Agent", "Svix-Webhooks/1.76.1 (sender-testlify; +https://www.svix.com/http-sender/)"),
         ],
         signing: .standardWebhooks(.svix),
         quirks: [
             QuirkSpec(
-                "sorted-keys", "every object's keys in alphabetical order, as the Svix event catalog shows them",
+                "sorted-keys",
+                "every object's keys in alphabetical order, as the Svix event catalog shows them",
                 events: testlifyCandidateEvents.map { "candidate." + $0 }
-                    + ["assessment.created", "assessment.updated", "assessment.deleted", "assessment.archived"],
+                    + [
+                        "assessment.created", "assessment.updated", "assessment.deleted",
+                        "assessment.archived",
+                    ],
                 always: true),
             QuirkSpec(
                 "null-signals", "signals.antiCheating endIPAddress, ipAddress and preciseLocation are null",
@@ -100,7 +114,8 @@ enum VendorProfiles {
     // MARK: Testlify v1 (legacy)
 
     static let legacyCandidateEvents = [
-        "invited", "enrolled", "in_progress", "completed", "disqualified", "invitation_expired", "score_updated",
+        "invited", "enrolled", "in_progress", "completed", "disqualified", "invitation_expired",
+        "score_updated",
     ]
 
     static func legacyEnvelope(_ e: String) -> String {
@@ -114,8 +129,10 @@ enum VendorProfiles {
     }
 
     static let legacyCandidateNames = legacyCandidateEvents.map { "candidate." + $0 }
-    static let withTimestamp = ["candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
-        "candidate.score_updated", "candidate.disqualified"]
+    static let withTimestamp = [
+        "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+        "candidate.score_updated", "candidate.disqualified",
+    ]
     static let resultLinkEvents = legacyCandidateNames.filter { $0 != "candidate.invitation_expired" }
     static let antiCheatingEvents = legacyCandidateNames
 
@@ -125,14 +142,17 @@ enum VendorProfiles {
             let order = candidateOrder(e)
             return EventSpec(
                 vendor: "testlify-v1", name: "candidate." + e,
-                wireName: e == "invited" || e == "score_updated" ? "candidateStatusChanged" : (e == "invitation_expired" ? "(none)" : e),
+                wireName: e == "invited" || e == "score_updated"
+                    ? "candidateStatusChanged" : (e == "invitation_expired" ? "(none)" : e),
                 envelope: legacyEnvelope(e), requiresAny: order.requiresAny, notAfter: order.notAfter)
-        } + ["created", "updated", "deleted", "archived"].map { e in
-            EventSpec(
-                vendor: "testlify-v1", name: "assessment." + e, wireName: e,
-                envelope: "{data, type, event, success, metadata: {}} (no timestamp)",
-                notAfter: e == "deleted" || e == "created" ? [] : ["assessment.deleted"], organisational: true)
-        },
+        }
+            + ["created", "updated", "deleted", "archived"].map { e in
+                EventSpec(
+                    vendor: "testlify-v1", name: "assessment." + e, wireName: e,
+                    envelope: "{data, type, event, success, metadata: {}} (no timestamp)",
+                    notAfter: e == "deleted" || e == "created" ? [] : ["assessment.deleted"],
+                    organisational: true)
+            },
         method: "POST",
         // No user agent is documented for v1; Testlify's backend is Node, and axios is its
         // usual HTTP client.
@@ -149,7 +169,8 @@ enum VendorProfiles {
                 "result-link-null-string", "resultLink is the string \"null\"", events: resultLinkEvents,
                 defaultOn: ["candidate.enrolled", "candidate.in_progress"], group: "result-link"),
             QuirkSpec(
-                "result-link-relative", "resultLink is a path without host (reports/pdf/...)", events: resultLinkEvents,
+                "result-link-relative", "resultLink is a path without host (reports/pdf/...)",
+                events: resultLinkEvents,
                 defaultOn: ["candidate.score_updated"], group: "result-link"),
             QuirkSpec(
                 "result-link-url", "resultLink is an absolute URL", events: resultLinkEvents,
@@ -159,26 +180,33 @@ enum VendorProfiles {
                 defaultOn: ["candidate.disqualified"], group: "result-link"),
             QuirkSpec(
                 "anti-cheating-absent", "no antiCheatingMonitor key", events: antiCheatingEvents,
-                defaultOn: ["candidate.invited", "candidate.disqualified", "candidate.score_updated"], group: "anti-cheating"),
+                defaultOn: ["candidate.invited", "candidate.disqualified", "candidate.score_updated"],
+                group: "anti-cheating"),
             QuirkSpec(
-                "anti-cheating-empty", "antiCheatingMonitor is \"\" (empty string)", events: antiCheatingEvents,
+                "anti-cheating-empty", "antiCheatingMonitor is \"\" (empty string)",
+                events: antiCheatingEvents,
                 defaultOn: ["candidate.enrolled", "candidate.invitation_expired"], group: "anti-cheating"),
             QuirkSpec(
                 "anti-cheating-object", "antiCheatingMonitor is an object (masked IP, string coordinates)",
-                events: antiCheatingEvents, defaultOn: ["candidate.in_progress", "candidate.completed"], group: "anti-cheating"),
+                events: antiCheatingEvents, defaultOn: ["candidate.in_progress", "candidate.completed"],
+                group: "anti-cheating"),
             QuirkSpec(
                 "missing-timestamp", "the envelope has no timestamp", events: withTimestamp,
                 defaultOn: ["candidate.disqualified"], group: "timestamp"),
             QuirkSpec(
-                "timestamp-present", "the envelope has a timestamp (ms since the epoch)", events: withTimestamp,
-                defaultOn: ["candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
-                    "candidate.score_updated"], group: "timestamp"),
+                "timestamp-present", "the envelope has a timestamp (ms since the epoch)",
+                events: withTimestamp,
+                defaultOn: [
+                    "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+                    "candidate.score_updated",
+                ], group: "timestamp"),
             QuirkSpec(
                 "score-update-rejected",
                 "a score update reports status REJECTED and stage Rejected, as the vendor's example does",
                 events: ["candidate.score_updated"]),
             QuirkSpec(
-                "status-change-event", "invitations and score updates are sent with event \"candidateStatusChanged\"",
+                "status-change-event",
+                "invitations and score updates are sent with event \"candidateStatusChanged\"",
                 events: ["candidate.invited", "candidate.score_updated"], always: true),
             QuirkSpec(
                 "invitation-expired-envelope",
@@ -187,10 +215,14 @@ enum VendorProfiles {
             QuirkSpec(
                 "legacy-key-order", "data keys ordered by length, then bytewise (Postgres jsonb order)",
                 events: legacyCandidateNames.filter { $0 != "candidate.invitation_expired" }
-                    + ["assessment.created", "assessment.updated", "assessment.deleted", "assessment.archived"],
+                    + [
+                        "assessment.created", "assessment.updated", "assessment.deleted",
+                        "assessment.archived",
+                    ],
                 always: true),
             QuirkSpec(
-                "nullable-null", "companyId and resellerId are null", events: legacyCandidateNames, always: true),
+                "nullable-null", "companyId and resellerId are null", events: legacyCandidateNames,
+                always: true),
         ],
         lifecycle: legacyCandidateEvents.map { ($0, "candidate." + $0) },
         retries: "none automatic (manual \"Force Retry\" only)",
@@ -228,7 +260,8 @@ enum VendorProfiles {
         switch wire {
         case "assessment_result_started", "team_candidate_started_assessment":
             return ([], ["assessment_result_submitted", "team_candidate_submitted_assessment"])
-        case "assessment_result_review_updated", "assessment_result_review_submitted", "assessment_result_review_destroyed":
+        case "assessment_result_review_updated", "assessment_result_review_submitted",
+            "assessment_result_review_destroyed":
             return (["assessment_result_review_created"], ["assessment_result_review_destroyed"])
         case "team_candidate_label_removed": return (["team_candidate_label_added"], [])
         case "assessment_updated", "assessment_published": return ([], ["assessment_destroyed"])
@@ -262,10 +295,12 @@ enum VendorProfiles {
                 events: qualifiedEvents.map(\.wire), always: true),
             QuirkSpec(
                 "float-score", "score is a float (0.0, 100.0)",
-                events: qualifiedEvents.filter { $0.model == .assessmentResult || $0.model == .solution }.map(\.wire),
+                events: qualifiedEvents.filter { $0.model == .assessmentResult || $0.model == .solution }.map(
+                    \.wire),
                 always: true),
             QuirkSpec(
-                "missing-started-at", "a submitted result with started_at and invited_at null, as in the docs' fixture",
+                "missing-started-at",
+                "a submitted result with started_at and invited_at null, as in the docs' fixture",
                 events: ["assessment_result_submitted", "team_candidate_submitted_assessment"]),
         ],
         lifecycle: [
@@ -273,6 +308,7 @@ enum VendorProfiles {
             ("started", "assessment_result_started"), ("solved", "solution_updated"),
             ("submitted", "assessment_result_submitted"), ("reviewed", "assessment_result_review_submitted"),
         ],
-        retries: "one retry after at least 60s, only on connection failure, a 5s connect timeout or 502, 503, 504, 520, 521, 523, 525, 526, 527, 530",
+        retries:
+            "one retry after at least 60s, only on connection failure, a 5s connect timeout or 502, 503, 504, 520, 521, 523, 525, 526, 527, 530",
         builder: QualifiedBuilder())
 }

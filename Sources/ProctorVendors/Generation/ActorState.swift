@@ -13,7 +13,10 @@ public struct ActorIdentity: Sendable {
     /// Roughly when the actor's story starts: ids and creation dates are placed before it.
     public let originMilliseconds: Int64
 
-    public init(vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(), originMilliseconds: Int64) {
+    public init(
+        vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
+        originMilliseconds: Int64
+    ) {
         self.vendor = vendor
         self.name = name
         self.fields = fields
@@ -61,8 +64,11 @@ public struct ActorIdentity: Sendable {
     /// The organisation's workspace sub-domain, e.g. `northwindanalytics`.
     public var workspaceSlug: String { field("workspaceUrl") ?? FakeData.slug(company) }
 
-    public var place: (city: String, region: String, countryCode: String, country: String, dial: String,
-        latitude: Double, longitude: Double)
+    public var place:
+        (
+            city: String, region: String, countryCode: String, country: String, dial: String,
+            latitude: Double, longitude: Double
+        )
     {
         var r = random("place")
         return FakeData.place(&r)
@@ -91,7 +97,9 @@ public struct ActorIdentity: Sendable {
 
     /// A stable 24-hex ObjectId for a named record (`candidate`, `assessment`, `org`).
     public func objectId(_ label: String) -> String {
-        if let given = fields[label + "Id"]?.stringValue ?? fields[label + "_id"]?.stringValue { return given }
+        if let given = fields[label + "Id"]?.stringValue ?? fields[label + "_id"]?.stringValue {
+            return given
+        }
         var r = random("oid:" + label)
         let back = Int64(r.int(in: 1...400)) * 86_400_000
         return FakeData.objectId(atMilliseconds: originMilliseconds - back, &r)
@@ -178,9 +186,14 @@ public struct ActorState: Sendable {
     public init(identity: ActorIdentity) { self.identity = identity }
 
     /// An actor of `vendor` with the given seed, scenario fields and story start.
-    public init(vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(), originMilliseconds: Int64) {
-        self.init(identity: ActorIdentity(vendor: vendor, name: name, seed: seed, fields: fields,
-            originMilliseconds: originMilliseconds))
+    public init(
+        vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
+        originMilliseconds: Int64
+    ) {
+        self.init(
+            identity: ActorIdentity(
+                vendor: vendor, name: name, seed: seed, fields: fields,
+                originMilliseconds: originMilliseconds))
     }
 
     public var eventCount: Int { history.count }

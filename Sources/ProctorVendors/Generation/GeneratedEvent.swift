@@ -63,7 +63,9 @@ public struct GeneratedEvent: Sendable {
 
     /// The headers and body of one delivery attempt signed at `timestampSeconds`. Each attempt
     /// (retry, duplicate) calls this again: same id and body, new timestamp and signature.
-    public func request(options: SigningOptions = SigningOptions(), timestampSeconds: Int64) throws(SigningError) -> SignedRequest {
+    public func request(options: SigningOptions = SigningOptions(), timestampSeconds: Int64)
+        throws(SigningError) -> SignedRequest
+    {
         var headers = defaultHeaders
         switch options.scheme ?? signing {
         case .standardWebhooks(let style):
@@ -120,7 +122,9 @@ public struct SignedRequest: Sendable {
                     entry.hasPrefix("v1,") ? "v1,****" : "****"
                 }.joined(separator: " ")
             }
-            for s in secrets where !s.isEmpty { value = value.replacingOccurrences(of: s, with: GeneratedEvent.masked(s)) }
+            for s in secrets where !s.isEmpty {
+                value = value.replacingOccurrences(of: s, with: GeneratedEvent.masked(s))
+            }
             return HTTPHeader(h.name, value)
         }
     }
@@ -143,7 +147,8 @@ extension VendorCatalog {
         }
         let active = try profile.resolveQuirks(for: spec, selected: quirks)
         let time = actor.advanceTime(clock: clock, event: spec.name)
-        let body = try profile.builder.body(for: spec, state: &actor, time: time, quirks: active, overrides: overrides)
+        let body = try profile.builder.body(
+            for: spec, state: &actor, time: time, quirks: active, overrides: overrides)
         actor.record(spec.name)
         var idRandom = actor.identity.random("message:\(actor.history.count):\(spec.name)")
         return GeneratedEvent(
@@ -158,9 +163,11 @@ extension VendorCatalog {
         vendor: String, event: String, actorName: String = "candidate", fields: JSONObject = JSONObject(),
         seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
-        var actor = ActorState(vendor: vendor, name: actorName, seed: seed, fields: fields,
+        var actor = ActorState(
+            vendor: vendor, name: actorName, seed: seed, fields: fields,
             originMilliseconds: clock.nowMilliseconds())
-        return try generate(vendor: vendor, event: event, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+        return try generate(
+            vendor: vendor, event: event, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
     }
 
     /// Generates `events` in order for one fresh actor and returns the last one; `quirks` and
@@ -170,10 +177,12 @@ extension VendorCatalog {
         seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         guard let last = events.last else { throw GenerationError("no event to generate") }
-        var actor = ActorState(vendor: vendor, name: actorName, seed: seed, fields: fields,
+        var actor = ActorState(
+            vendor: vendor, name: actorName, seed: seed, fields: fields,
             originMilliseconds: clock.nowMilliseconds())
         for e in events.dropLast() { _ = try generate(vendor: vendor, event: e, actor: &actor, clock: clock) }
-        return try generate(vendor: vendor, event: last, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+        return try generate(
+            vendor: vendor, event: last, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
     }
 
     static func base62(_ count: Int, _ random: inout SeededRandom) -> String {
@@ -186,17 +195,20 @@ extension VendorProfile {
     /// The quirks in effect for one step: the vendor's always-on quirks, the ones it shows on
     /// this event by default, and the selected ones (a selected quirk replaces the default of
     /// its group).
-    public func resolveQuirks(for event: EventSpec, selected: [String]) throws(GenerationError) -> Set<String> {
+    public func resolveQuirks(for event: EventSpec, selected: [String]) throws(GenerationError) -> Set<String>
+    {
         var active = Set(quirks.filter { $0.defaultOn.contains(event.name) }.map(\.name))
         for name in selected {
             guard let q = quirk(named: name) else {
-                throw GenerationError("unknown \(self.name) quirk \"\(name)\""
-                    + Suggestions.didYouMean(name, in: quirks.map(\.name))
-                    + "; run `proctor events \(self.name) --quirks` for the list")
+                throw GenerationError(
+                    "unknown \(self.name) quirk \"\(name)\""
+                        + Suggestions.didYouMean(name, in: quirks.map(\.name))
+                        + "; run `proctor events \(self.name) --quirks` for the list")
             }
             guard q.events.contains(event.name) else {
-                throw GenerationError("quirk \"\(name)\" does not apply to \(event.name); it applies to "
-                    + q.events.joined(separator: ", "))
+                throw GenerationError(
+                    "quirk \"\(name)\" does not apply to \(event.name); it applies to "
+                        + q.events.joined(separator: ", "))
             }
             if let group = q.group {
                 for other in quirks where other.group == group { active.remove(other.name) }

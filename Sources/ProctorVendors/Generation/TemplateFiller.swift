@@ -36,7 +36,8 @@ struct FillPath: Sendable {
 /// same JSON type that is stable for the actor (same path, same value on every event).
 struct TemplateFiller {
     /// Returns the value for a leaf, or nil to use the generic value.
-    typealias Rule = @Sendable (_ path: FillPath, _ template: JSONValue, _ filler: TemplateFiller) -> JSONValue?
+    typealias Rule =
+        @Sendable (_ path: FillPath, _ template: JSONValue, _ filler: TemplateFiller) -> JSONValue?
 
     var identity: ActorIdentity
     var rule: Rule
@@ -44,7 +45,9 @@ struct TemplateFiller {
     var vocabularyKeys: Set<String>
 
     func fill(_ template: JSONValue, at path: FillPath = FillPath()) -> JSONValue {
-        if !Self.sharedKeys.contains(path.key), let override = identity.fieldOverride(for: path.key), isLeafLike(template) {
+        if !Self.sharedKeys.contains(path.key), let override = identity.fieldOverride(for: path.key),
+            isLeafLike(template)
+        {
             return override
         }
         switch template {
@@ -66,7 +69,9 @@ struct TemplateFiller {
 
     /// Keys that name different things in different records; an actor field never replaces them
     /// wholesale (ids are given as `candidate_id`, `candidateId` and the like instead).
-    static let sharedKeys: Set<String> = ["", "id", "_id", "name", "title", "status", "state", "type", "event", "description"]
+    static let sharedKeys: Set<String> = [
+        "", "id", "_id", "name", "title", "status", "state", "type", "event", "description",
+    ]
 
     private func isLeafLike(_ value: JSONValue) -> Bool {
         switch value {
@@ -94,7 +99,9 @@ struct TemplateFiller {
                 let back = Int64(random.int(in: 2...40)) * 86_400_000 + Int64(random.int(in: 0...86_399_999))
                 return .string(FakeData.isoTimestamp(milliseconds: identity.originMilliseconds - back))
             }
-            if s.hasPrefix("http") { return .string("https://" + identity.workspaceSlug + ".example.com/" + random.hex(12)) }
+            if s.hasPrefix("http") {
+                return .string("https://" + identity.workspaceSlug + ".example.com/" + random.hex(12))
+            }
             if s.contains(" ") && s.count > 40 { return .string(FakeData.sentence(&random)) }
             if s.first?.isUppercase == true {
                 return .string(FakeData.title(max(1, s.split(separator: " ").count), &random))

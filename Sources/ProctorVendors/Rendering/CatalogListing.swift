@@ -13,7 +13,8 @@ public enum CatalogListing {
     public static func render(
         _ catalog: VendorCatalog, vendor: String?, format: Format, quirks: Bool
     ) throws(CatalogError) -> String {
-        let profiles = try vendor.map { v throws(CatalogError) in [try catalog.requireProfile(v)] } ?? catalog.profiles
+        let profiles =
+            try vendor.map { v throws(CatalogError) in [try catalog.requireProfile(v)] } ?? catalog.profiles
         if quirks { return renderQuirks(profiles, format: format) }
         switch format {
         case .json:
@@ -64,9 +65,11 @@ public enum CatalogListing {
             var rows = [["VENDOR", "QUIRK", "WHEN", "WHAT"]]
             for p in profiles {
                 for q in p.quirks {
-                    let when = q.always
+                    let when =
+                        q.always
                         ? "always"
-                        : (q.defaultOn.isEmpty ? "selectable" : "default on " + q.defaultOn.joined(separator: ", "))
+                        : (q.defaultOn.isEmpty
+                            ? "selectable" : "default on " + q.defaultOn.joined(separator: ", "))
                     rows.append([p.name, q.name, when, q.summary])
                 }
             }
@@ -78,7 +81,9 @@ public enum CatalogListing {
     static func table(_ rows: [[String]]) -> String {
         guard let columns = rows.first?.count else { return "" }
         var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
+        }
         return rows.map { row in
             row.enumerated().map { i, cell in
                 i == columns - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)

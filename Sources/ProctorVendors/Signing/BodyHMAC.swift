@@ -1,5 +1,5 @@
-import ProctorCore
 import Foundation
+import ProctorCore
 
 /// A plain HMAC-SHA256 over the raw body, as many webhook senders without a documented scheme use:
 /// the header holds the digest in hex, optionally prefixed `sha256=`, or in base64.

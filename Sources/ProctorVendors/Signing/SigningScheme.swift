@@ -1,6 +1,6 @@
-import ProctorCore
 import Crypto
 import Foundation
+import ProctorCore
 
 /// One HTTP header, kept in order (order and case matter to people reading `emit` output).
 public struct HTTPHeader: Sendable, Hashable {

@@ -50,7 +50,8 @@ public enum StandardWebhooksVerifier {
 
         public var description: String {
             switch self {
-            case .missingHeaders(let names): return "missing signature headers: " + names.joined(separator: ", ")
+            case .missingHeaders(let names):
+                return "missing signature headers: " + names.joined(separator: ", ")
             case .badTimestamp(let t): return "timestamp \"\(t)\" is not an integer number of seconds"
             case .timestampOutsideTolerance(let skew):
                 return skew > 0
@@ -77,7 +78,8 @@ public enum StandardWebhooksVerifier {
         var sawValid = false
         for entry in signatureHeader.split(separator: " ", omittingEmptySubsequences: true) {
             let parts = entry.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty, let decoded = Data(base64Encoded: String(parts[1])) else {
+            guard parts.count == 2, !parts[0].isEmpty, let decoded = Data(base64Encoded: String(parts[1]))
+            else {
                 malformed.append(String(entry))
                 continue
             }
