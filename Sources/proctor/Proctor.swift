@@ -1,13 +1,36 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Proctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proctor",
         abstract: "Tests webhook consumers by playing Talview, Testlify and Qualified.",
+        discussion: "Exit codes: 0 passed, 1 a test or assertion failed, 2 bad input, 130 interrupted.",
         subcommands: [
             RunCommand.self, CheckCommand.self, SendCommand.self, EmitCommand.self, EventsCommand.self,
             ServeCommand.self, VerifyCommand.self, SchemaCommand.self,
         ]
     )
+
+    /// Runs the command; a flag or argument that does not parse is bad input, exit 2, like every
+    /// other input problem.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                let message = fullMessage(for: error)
+                FileHandle.standardError.write(
+                    Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+                exit(withError: ExitCode(2))
+            }
+            exit(withError: error)
+        }
+    }
 }

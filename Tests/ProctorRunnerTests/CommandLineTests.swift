@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// The `proctor` executable as a user runs it: exit codes, the main job, secrets kept out of output.
+@Suite(.serialized) struct CommandLineTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The built `proctor` next to the test bundle.
+    static var executable: String? {
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("proctor").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        let fallback = root + "/.build/debug/proctor"
+        return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
+    }
+
+    func proctor(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let path = try #require(Self.executable, "the proctor executable is not built")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Self.root)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    @Test func mainJobRunsAgainstTheBuiltInReceiver() throws {
+        let result = try proctor([
+            "run", "Scenarios/testlify-candidate-completes.yaml", "--time-scale", "0.001",
+        ])
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        #expect(
+            result.out.hasPrefix(
+                "No target given: sending to the built-in reference receiver at http://127.0.0.1:"))
+        #expect(result.out.contains("PASS"))
+    }
+
+    @Test func shippedScenariosCheckClean() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/Scenarios")
+            .filter { $0.hasSuffix(".yaml") }.map { "Scenarios/" + $0 }
+        let result = try proctor(["check"] + files)
+        #expect(result.status == 0, "\(result.out)\(result.err)")
+        #expect(result.err.contains("\(files.count) files checked, 0 errors"))
+    }
+
+    @Test(arguments: [
+        ["run", "--bogus"], ["send", "testlify", "candidate.invited"],
+        ["run", "Scenarios/x.yaml", "--time-scale", "0"],
+        ["emit", "testlfy", "candidate.invited"], ["run", "/no/such/file.yaml"],
+    ])
+    func badInputExitsTwo(arguments: [String]) throws {
+        let result = try proctor(arguments)
+        #expect(result.status == 2, "\(arguments): \(result.out)\(result.err)")
+        #expect(!result.err.isEmpty)
+    }
+
+    @Test func secretsStayMaskedUnlessAskedFor() throws {
+        let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
+        let masked = try proctor([
+            "emit", "testlify", "candidate.completed", "--format", "http", "--secret", secret,
+        ])
+        #expect(masked.status == 0)
+        #expect(masked.out.contains("svix-signature: v1,****\r\n"))
+        #expect(!masked.out.contains(secret))
+        let shown = try proctor([
+            "emit", "testlify", "candidate.completed", "--format", "http", "--secret", secret,
+            "--show-secrets",
+        ])
+        #expect(shown.out.contains("svix-signature: v1,") && !shown.out.contains("v1,****"))
+    }
+}
