@@ -20,7 +20,9 @@ file="$work/scenario-load.yaml"
     echo "  count: 100"
     echo "  jane: { first_name: Jane, email: jane@example.com }"
     echo "steps:"
-    for ((i = 0; i < steps; i++)); do
+    # A lifecycle the catalog accepts, then score updates.
+    echo "  - lifecycle: [invited, enrolled, in_progress, completed]"
+    for ((i = 0; i < steps - 4; i++)); do
         echo "  - send: candidate.score_updated"
         echo "    id: s$i"
         echo "    after: 10ms"

@@ -170,19 +170,21 @@ public struct VendorCatalog: Sendable, EventVocabulary {
 
     public func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? {
         guard let p = profile(for: vendor) else { return nil }
-        var seen: [String] = []
+        // Where each event was last seen: constant-time checks however long the lifecycle.
+        var lastSeen: [String: Int] = [:]
         for (index, raw) in events.enumerated() {
             guard let spec = p.event(named: raw) else { continue }
-            if !spec.requiresAny.isEmpty && !spec.requiresAny.contains(where: seen.contains) {
+            if !spec.requiresAny.isEmpty && !spec.requiresAny.contains(where: { lastSeen[$0] != nil }) {
                 let needed =
                     spec.requiresAny.count == 1
                     ? spec.requiresAny[0] : "one of " + spec.requiresAny.joined(separator: ", ")
                 return (index, "\(spec.name) needs \(needed) earlier for the same actor")
             }
-            if let blocker = seen.last(where: spec.notAfter.contains) {
-                return (index, "\(spec.name) cannot follow \(blocker)")
+            let blockers = spec.notAfter.compactMap { name in lastSeen[name].map { (name, $0) } }
+            if let blocker = blockers.max(by: { $0.1 < $1.1 }) {
+                return (index, "\(spec.name) cannot follow \(blocker.0)")
             }
-            seen.append(spec.name)
+            lastSeen[spec.name] = index
         }
         return nil
     }
