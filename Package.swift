@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Ordered JSON value, parser and serializer. No dependency on the rest of Proctor.
@@ -35,10 +38,25 @@ let package = Package(
             name: "ProctorVendors",
             dependencies: ["ProctorCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Load mode: arrival-rate and closed-model load over a lean SwiftNIO HTTP/1.1 path,
+        // HDR latency histograms corrected for coordinated omission, mergeable shard reports.
+        .target(
+            name: "ProctorLoad",
+            dependencies: [
+                "ProctorCore",
+                "ProctorJSON",
+                "ProctorVendors",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "proctor",
             dependencies: [
                 "ProctorCore",
+                "ProctorLoad",
                 "ProctorSchema",
                 "ProctorScenario",
                 "ProctorVendors",
@@ -50,6 +68,16 @@ let package = Package(
         .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),
         .testTarget(name: "ProctorScenarioTests", dependencies: ["ProctorScenario"]),
         .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors"]),
+        .testTarget(
+            name: "ProctorLoadTests",
+            dependencies: [
+                "ProctorLoad",
+                "ProctorVendors",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
     ]
 )
 

@@ -5,6 +5,6 @@ struct Proctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proctor",
         abstract: "Tests webhook consumers by playing Talview, Testlify and Qualified.",
-        subcommands: [EventsCommand.self, EmitCommand.self]
+        subcommands: [EventsCommand.self, EmitCommand.self, LoadCommand.self, ReportCommand.self]
     )
 }
