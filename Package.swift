@@ -71,8 +71,10 @@ let package = Package(
         .testTarget(
             name: "ProctorLoadTests",
             dependencies: [
+                "ProctorCore",
                 "ProctorLoad",
                 "ProctorVendors",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

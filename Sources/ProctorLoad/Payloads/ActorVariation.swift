@@ -52,6 +52,16 @@ struct ActorVariation: Sendable {
         self.originSeconds = originSeconds
     }
 
+    private init(fields: [Field], seed: UInt64, originSeconds: Int64) {
+        self.fields = fields
+        self.seed = seed
+        self.originSeconds = originSeconds
+    }
+
+    func droppingLastField() -> ActorVariation {
+        ActorVariation(fields: Array(fields.dropLast()), seed: seed, originSeconds: originSeconds)
+    }
+
     /// Writes the per-actor bytes of `field` for global actor `actor` into `out` (exactly `field.width` bytes).
     func write(_ field: Field, actor: Int, into out: UnsafeMutableRawBufferPointer) {
         switch field.kind {

@@ -23,19 +23,35 @@ struct PayloadPool: Sendable {
     let bodies: [[Body]]
     let prototypeCount: Int
 
-    /// Builds the pool with the vendor builders at the fixed time `originMilliseconds`.
+    /// Builds the pool with the vendor builders at the fixed time `originMilliseconds`. A field
+    /// whose value the builder also encodes elsewhere (Testlify puts the email into the base64
+    /// invite key) cannot be rewritten in place; such fields are left as the prototype's.
     init(plan: LoadPlan, prototypes: Int, originMilliseconds: Int64) throws(LoadError) {
         let fixed = Set(plan.actorFields.map(\.key))
-        variation = ActorVariation(vendor: plan.vendor, seed: plan.seed, originSeconds: originMilliseconds / 1000, fixed: fixed)
+        var variation = ActorVariation(vendor: plan.vendor, seed: plan.seed, originSeconds: originMilliseconds / 1000, fixed: fixed)
         prototypeCount = prototypes
         let clock = FixedClock(milliseconds: originMilliseconds)
         var perPrototype: [[Body]] = []
-        for p in 0..<prototypes {
-            perPrototype.append(try Self.prototypeBodies(
-                plan: plan, prototype: p, variation: variation, clock: clock))
+        var p = 0
+        while p < prototypes {
+            if let bodies = try Self.prototypeBodies(plan: plan, prototype: p, variation: variation, clock: clock) {
+                perPrototype.append(bodies)
+                p += 1
+            } else if variation.fields.isEmpty {
+                throw LoadError("the \(plan.vendor) bodies of one actor differ between two generations; use --payloads fresh")
+            } else {
+                // Start again without the last (least important) field.
+                variation = variation.droppingLastField()
+                perPrototype = []
+                p = 0
+            }
         }
+        self.variation = variation
         bodies = plan.events.indices.map { step in perPrototype.map { $0[step] } }
     }
+
+    /// Names of the actor fields rewritten per actor.
+    var variedFields: [String] { variation.fields.map(\.name) }
 
     /// Name of prototype `p`'s actor.
     static func prototypeName(_ p: Int) -> String { "actor-\(p)" }
@@ -95,8 +111,8 @@ struct PayloadPool: Sendable {
     /// sentinels: the two outputs must differ exactly at the located ranges.
     private static func prototypeBodies(
         plan: LoadPlan, prototype p: Int, variation: ActorVariation, clock: FixedClock
-    ) throws(LoadError) -> [Body] {
-        for attempt in 0..<8 {
+    ) throws(LoadError) -> [Body]? {
+        for attempt in 0..<3 {
             let (a, b) = sentinels(variation, attempt: attempt)
             let bodiesA = try generate(plan: plan, prototype: p, fields: fields(plan: plan, variation: variation, prototype: p, values: a), clock: clock)
             let bodiesB = try generate(plan: plan, prototype: p, fields: fields(plan: plan, variation: variation, prototype: p, values: b), clock: clock)
@@ -107,7 +123,7 @@ struct PayloadPool: Sendable {
             }
             if result.count == plan.events.count { return result }
         }
-        throw LoadError("the \(plan.vendor) bodies cannot be varied per actor in place; use --payloads fresh")
+        return nil
     }
 
     static func generate(plan: LoadPlan, prototype p: Int, fields: JSONObject, clock: FixedClock) throws(LoadError) -> [[UInt8]] {

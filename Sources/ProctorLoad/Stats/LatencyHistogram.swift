@@ -38,10 +38,12 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     }
 }
 
-/// A histogram as stored in reports: its configuration and the non-zero buckets, each as the
-/// bucket's highest equivalent value and its count. Decoding records every value into a fresh
-/// histogram of the same configuration, which lands each count in its original bucket, so a
-/// decoded histogram equals the encoded one and merging decoded shards is exact.
+/// A histogram as stored in reports: its configuration and the non-zero buckets, each as a value
+/// of the bucket and its count (the bucket's lowest value, except that the buckets holding the
+/// smallest and largest recorded values carry those exact values). Decoding records every pair
+/// into a fresh histogram of the same configuration, which lands each count in its original
+/// bucket and restores the exact minimum and maximum, so a decoded histogram answers every
+/// percentile as the encoded one did, and merging decoded shards is exact.
 public struct EncodedHistogram: Sendable, Codable, Equatable {
     public var unit: String
     public var lowestDiscernibleValue: UInt64
@@ -57,7 +59,28 @@ public struct EncodedHistogram: Sendable, Codable, Equatable {
         highestTrackableValue = h.highestTrackableValue
         significantDigits = Int(h.numberOfSignificantValueDigits.rawValue)
         totalCount = h.totalCount
-        counts = h.recordedValues().map { [$0.value, $0.count] }
+        var pairs: [[UInt64]] = []
+        if h.totalCount > 0 {
+            let smallest = h.min
+            let largest = h.maxRecorded
+            for v in h.recordedValues() {
+                let low = h.lowestEquivalentForValue(v.value)
+                let count = v.count
+                let holdsMin = h.valuesAreEquivalent(low, smallest)
+                let holdsMax = h.valuesAreEquivalent(low, largest)
+                if holdsMin && holdsMax && count > 1 {
+                    pairs.append([smallest, 1])
+                    pairs.append([largest, count - 1])
+                } else if holdsMax {
+                    pairs.append([largest, count])
+                } else if holdsMin {
+                    pairs.append([smallest, count])
+                } else {
+                    pairs.append([low, count])
+                }
+            }
+        }
+        counts = pairs
     }
 
     /// The histogram back, or an error naming what is wrong with the stored form.
