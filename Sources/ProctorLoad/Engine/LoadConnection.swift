@@ -43,6 +43,8 @@ final class LoadConnection {
         let connectTimeout = min(worker.config.options.timeout, .seconds(10))
         ClientBootstrap(group: worker.loop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            // One read per readable event: a response is small and only one is outstanding.
+            .channelOption(.maxMessagesPerRead, value: 1)
             .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -82,7 +82,6 @@ final class LoadWorker {
     private var sweep: Scheduled<Void>?
 
     private var timestamp = TimestampText()
-    private var body: [UInt8] = []
     private var messageId = [UInt8](repeating: 0, count: MessageId.length)
 
     init(loop: EventLoop, index: Int, config: WorkerConfig, connections count: Int, finished: EventLoopPromise<Void>) {
@@ -274,19 +273,16 @@ final class LoadWorker {
         let encoder = config.encoder
         if let pool = config.pool {
             let length = pool.length(actor: run.actor, step: run.step)
-            if body.count < length { body = [UInt8](repeating: 0, count: length) }
-            body.withUnsafeMutableBytes { b in
-                let region = UnsafeMutableRawBufferPointer(rebasing: b[0..<length])
-                pool.write(actor: run.actor, step: run.step, into: region)
-            }
+            counters.bodyBytes &+= UInt64(length)
+            let actor = run.actor
+            let step = run.step
             messageId.withUnsafeMutableBytes {
-                MessageId.write(seed: config.plan.seed, actor: run.actor, step: run.step, into: $0)
+                MessageId.write(seed: config.plan.seed, actor: actor, step: step, into: $0)
             }
             messageId.withUnsafeBytes { id in
                 timestamp.bytes.withUnsafeBytes { ts in
-                    body.withUnsafeBytes { b in
-                        encoder.encode(into: &buffer, messageId: id, timestamp: ts,
-                            body: UnsafeRawBufferPointer(rebasing: b[0..<length]))
+                    encoder.encode(into: &buffer, messageId: id, timestamp: ts, bodyLength: length) { out in
+                        pool.write(actor: actor, step: step, into: out)
                     }
                 }
             }
@@ -301,11 +297,12 @@ final class LoadWorker {
             return false
         }
         run.state = state
+        counters.bodyBytes &+= UInt64(generated.bodyBytes.count)
         let id = Array(generated.messageId.utf8)
         id.withUnsafeBytes { id in
             timestamp.bytes.withUnsafeBytes { ts in
                 generated.bodyBytes.withUnsafeBytes { b in
-                    encoder.encode(into: &buffer, messageId: id, timestamp: ts, body: b)
+                    encoder.encode(into: &buffer, messageId: id, timestamp: ts, bodyLength: b.count) { $0.copyMemory(from: b) }
                 }
             }
         }

@@ -52,13 +52,15 @@ struct RequestEncoder: Sendable {
         }
     }
 
-    /// Clears `buffer` and writes one request into it.
+    /// Clears `buffer` and writes one request into it. `writeBody` fills exactly `bodyLength`
+    /// bytes; the body is written straight into `buffer` and signed there.
     func encode(
         into buffer: inout ByteBuffer, messageId: UnsafeRawBufferPointer, timestamp: UnsafeRawBufferPointer,
-        body: UnsafeRawBufferPointer
+        bodyLength: Int, writeBody: (UnsafeMutableRawBufferPointer) -> Void
     ) {
         buffer.clear()
         buffer.writeBytes(head)
+        var signatureSlots: [Int] = []
         switch signature {
         case .standardWebhooks(let idName, let timestampName, let signatureName, let signers):
             buffer.writeBytes(idName)
@@ -68,28 +70,53 @@ struct RequestEncoder: Sendable {
             buffer.writeBytes(timestamp)
             buffer.writeBytes(Self.crlf)
             buffer.writeBytes(signatureName)
-            for (n, signer) in signers.enumerated() {
+            signatureSlots.reserveCapacity(signers.count)
+            for n in signers.indices {
                 if n > 0 { buffer.writeInteger(UInt8(ascii: " ")) }
                 buffer.writeBytes(Self.v1)
-                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: StandardWebhooksSigner.base64Length) { out in
-                    signer.writeSignature(id: messageId, timestamp: timestamp, body: body, base64Into: out)
-                    return StandardWebhooksSigner.base64Length
-                }
+                signatureSlots.append(buffer.writerIndex)
+                buffer.writeRepeatingByte(UInt8(ascii: "="), count: StandardWebhooksSigner.base64Length)
             }
             buffer.writeBytes(Self.crlf)
         case .hmac(let h, let secret):
-            buffer.writeString(h.header + ": " + h.signature(secret: secret, body: Array(body)) + "\r\n")
+            var body = [UInt8](repeating: 0, count: bodyLength)
+            body.withUnsafeMutableBytes(writeBody)
+            buffer.writeString(h.header + ": " + h.signature(secret: secret, body: body) + "\r\n")
+            writeLengthAndBody(into: &buffer, bodyLength: bodyLength) { out in body.withUnsafeBytes { out.copyMemory(from: $0) } }
+            return
         case .none:
             break
         }
+        let bodyStart = writeLengthAndBody(into: &buffer, bodyLength: bodyLength, writeBody)
+        guard case .standardWebhooks(_, _, _, let signers) = signature else { return }
+        buffer.withUnsafeMutableReadableBytes { all in
+            let body = UnsafeRawBufferPointer(rebasing: all[bodyStart..<(bodyStart + bodyLength)])
+            for (slot, signer) in zip(signatureSlots, signers) {
+                let out = UnsafeMutableRawBufferPointer(rebasing: all[slot..<(slot + StandardWebhooksSigner.base64Length)])
+                signer.writeSignature(id: messageId, timestamp: timestamp, body: body, base64Into: out)
+            }
+        }
+    }
+
+    /// Writes `Content-Length`, the end of the head and the body; returns where the body starts
+    /// (relative to the reader index, which is 0 after `clear()`).
+    @discardableResult
+    private func writeLengthAndBody(
+        into buffer: inout ByteBuffer, bodyLength: Int, _ writeBody: (UnsafeMutableRawBufferPointer) -> Void
+    ) -> Int {
         buffer.writeBytes(Self.contentLength)
-        let digits = Decimal.count(body.count)
+        let digits = Decimal.count(bodyLength)
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: digits) { out in
-            Decimal.write(UInt64(body.count), digits: digits, into: out, at: 0)
+            Decimal.write(UInt64(bodyLength), digits: digits, into: out, at: 0)
             return digits
         }
         buffer.writeBytes(Self.endOfHead)
-        buffer.writeBytes(body)
+        let start = buffer.writerIndex - buffer.readerIndex
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bodyLength) { out in
+            writeBody(UnsafeMutableRawBufferPointer(rebasing: out[0..<bodyLength]))
+            return bodyLength
+        }
+        return start
     }
 }
 

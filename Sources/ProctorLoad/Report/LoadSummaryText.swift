@@ -39,7 +39,8 @@ public enum LoadSummaryText {
         let counters = report.counters
         lines.append("  requests  \(counters.sent) sent, \(counters.succeeded) 2xx, \(counters.errorCount) errors"
             + (counters.cancelled > 0 ? ", \(counters.cancelled) cancelled" : "")
-            + " in \(fixed(report.elapsedSeconds, 2))s: \(fixed(s.requestsPerSecond, 1)) req/s")
+            + " in \(fixed(report.elapsedSeconds, 2))s: \(fixed(s.requestsPerSecond, 1)) req/s"
+            + (counters.sent > 0 ? ", mean body \(counters.bodyBytes / counters.sent) bytes" : ""))
         var actors = "  actors    \(counters.arrivals - counters.dropped) started, \(counters.actorsCompleted) completed, \(counters.dropped) dropped"
         if let requested = s.requestedActorsPerSecond {
             actors += "; arrivals \(fixed(s.achievedActorsPerSecond, 1))/s of \(fixed(requested / Double(max(1, report.shards.first?.count ?? 1)) * Double(report.shards.count), 1))/s requested"

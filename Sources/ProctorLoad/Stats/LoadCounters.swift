@@ -22,6 +22,8 @@ public struct LoadCounters: Sendable, Codable, Equatable {
     public var actorsCompleted: UInt64 = 0
     /// Requests written to a connection.
     public var sent: UInt64 = 0
+    /// Body bytes of the requests written (headers not counted).
+    public var bodyBytes: UInt64 = 0
     /// Requests answered with a 2xx.
     public var succeeded: UInt64 = 0
     /// Requests that were queued when the run was interrupted and never sent.
@@ -43,6 +45,7 @@ public struct LoadCounters: Sendable, Codable, Equatable {
         dropped += other.dropped
         actorsCompleted += other.actorsCompleted
         sent += other.sent
+        bodyBytes += other.bodyBytes
         succeeded += other.succeeded
         cancelled += other.cancelled
         for (k, v) in other.errors { errors[k, default: 0] += v }

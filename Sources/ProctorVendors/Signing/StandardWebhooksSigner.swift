@@ -9,11 +9,23 @@ public struct StandardWebhooksSigner: Sendable {
     /// Length of the base64 text of one HMAC-SHA256 signature.
     public static let base64Length = 44
 
-    private let key: SymmetricKey
+    /// SHA-256 states after absorbing the key's inner and outer pads (RFC 2104). Each signature
+    /// continues copies of them, so the pads are hashed once, not per request.
+    private let inner: SHA256
+    private let outer: SHA256
     private static let dot: [UInt8] = [UInt8(ascii: ".")]
 
     public init(secret: StandardWebhooksSecret) {
-        key = SymmetricKey(data: secret.key)
+        let blockSize = 64
+        var key = secret.key
+        if key.count > blockSize { key = Array(SHA256.hash(data: key)) }
+        key += [UInt8](repeating: 0, count: blockSize - key.count)
+        var inner = SHA256()
+        var outer = SHA256()
+        inner.update(data: key.map { $0 ^ 0x36 })
+        outer.update(data: key.map { $0 ^ 0x5c })
+        self.inner = inner
+        self.outer = outer
     }
 
     /// Writes base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")) into the first
@@ -25,14 +37,16 @@ public struct StandardWebhooksSigner: Sendable {
         base64Into output: UnsafeMutableRawBufferPointer
     ) -> Bool {
         guard output.count >= Self.base64Length else { return false }
-        var hmac = HMAC<SHA256>(key: key)
-        hmac.update(data: id)
-        hmac.update(data: Self.dot)
-        hmac.update(data: timestamp)
-        hmac.update(data: Self.dot)
-        hmac.update(data: body)
-        let mac = hmac.finalize()
-        mac.withUnsafeBytes { Base64Writer.encode32($0, into: output) }
+        var hash = inner
+        hash.update(bufferPointer: id)
+        Self.dot.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        hash.update(bufferPointer: timestamp)
+        Self.dot.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        hash.update(bufferPointer: body)
+        let innerDigest = hash.finalize()
+        var outerHash = outer
+        innerDigest.withUnsafeBytes { outerHash.update(bufferPointer: $0) }
+        outerHash.finalize().withUnsafeBytes { Base64Writer.encode32($0, into: output) }
         return true
     }
 }
