@@ -3,7 +3,8 @@
 /// builder with one value can be turned into the body for another by rewriting bytes in place.
 struct ActorVariation: Sendable {
     enum Kind: Sendable {
-        /// A 24-hex ObjectId: 8 hex of a creation time, 6 seeded, 10 of the actor index.
+        /// A 24-hex ObjectId: 8 hex of a creation time and 6 hex drawn from the seed, 10 hex of
+        /// the actor index, so that ids depend on the seed and the actor only.
         case objectId
         /// A 6-digit integer id, a bijection of the actor index modulo 900,000.
         case sixDigits(stride: Int)
@@ -27,11 +28,9 @@ struct ActorVariation: Sendable {
 
     let fields: [Field]
     let seed: UInt64
-    /// Seconds used as the ObjectId time part.
-    let originSeconds: Int64
 
     /// The fields varied for `vendor`, leaving out those the plan fixes for every actor.
-    init(vendor: String, seed: UInt64, originSeconds: Int64, fixed: Set<String>) {
+    init(vendor: String, seed: UInt64, fixed: Set<String>) {
         var fields: [Field]
         switch vendor {
         case "testlify", "testlify-v1":
@@ -49,24 +48,22 @@ struct ActorVariation: Sendable {
         }
         self.fields = fields.filter { !fixed.contains($0.name) }
         self.seed = seed
-        self.originSeconds = originSeconds
     }
 
-    private init(fields: [Field], seed: UInt64, originSeconds: Int64) {
+    private init(fields: [Field], seed: UInt64) {
         self.fields = fields
         self.seed = seed
-        self.originSeconds = originSeconds
     }
 
     func droppingLastField() -> ActorVariation {
-        ActorVariation(fields: Array(fields.dropLast()), seed: seed, originSeconds: originSeconds)
+        ActorVariation(fields: Array(fields.dropLast()), seed: seed)
     }
 
     /// Writes the per-actor bytes of `field` for global actor `actor` into `out` (exactly `field.width` bytes).
     func write(_ field: Field, actor: Int, into out: UnsafeMutableRawBufferPointer) {
         switch field.kind {
         case .objectId:
-            let time = UInt64(truncatingIfNeeded: max(0, originSeconds - 86_400))
+            let time = 1_700_000_000 + SplitMix.mix(seed ^ 0x7469_6D65) % 31_536_000
             Hex.write(time & 0xFFFF_FFFF, digits: 8, into: out, at: 0)
             Hex.write(SplitMix.mix(seed ^ 0x6F62_6A65_6374_6964) & 0xFF_FFFF, digits: 6, into: out, at: 8)
             Hex.write(UInt64(truncatingIfNeeded: actor) & 0xFF_FFFF_FFFF, digits: 10, into: out, at: 14)

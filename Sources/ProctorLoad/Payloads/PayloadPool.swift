@@ -28,7 +28,7 @@ struct PayloadPool: Sendable {
     /// invite key) cannot be rewritten in place; such fields are left as the prototype's.
     init(plan: LoadPlan, prototypes: Int, originMilliseconds: Int64) throws(LoadError) {
         let fixed = Set(plan.actorFields.map(\.key))
-        var variation = ActorVariation(vendor: plan.vendor, seed: plan.seed, originSeconds: originMilliseconds / 1000, fixed: fixed)
+        var variation = ActorVariation(vendor: plan.vendor, seed: plan.seed, fixed: fixed)
         prototypeCount = prototypes
         let clock = FixedClock(milliseconds: originMilliseconds)
         var perPrototype: [[Body]] = []
