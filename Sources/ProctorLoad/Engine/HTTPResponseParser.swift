@@ -56,16 +56,32 @@ struct HTTPResponseParser {
         while index < bytes.count {
             switch state {
             case .statusLine, .headers, .chunkSize, .chunkDataEnd, .trailers:
-                let byte = bytes[index]
-                index += 1
-                if byte != 10 {
-                    guard line.count < Self.maxLine else { return .malformed }
-                    line.append(byte)
-                    continue
+                var end = index
+                while end < bytes.count && bytes[end] != 10 { end += 1 }
+                guard end < bytes.count else {
+                    // A partial line: keep it for the next bytes.
+                    guard line.count + (end - index) <= Self.maxLine else { return .malformed }
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    index = end
+                    return .incomplete
                 }
-                if line.last == 13 { line.removeLast() }
-                let outcome = endLine()
-                line.removeAll(keepingCapacity: true)
+                let outcome: Outcome
+                if line.isEmpty {
+                    // The whole line is in this read: parse it in place.
+                    var lineEnd = end
+                    if lineEnd > index && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
+                    outcome = endLine(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]))
+                } else {
+                    guard line.count + (end - index) <= Self.maxLine else { return .malformed }
+                    var taken = line
+                    line = []
+                    taken.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<end]))
+                    if taken.last == 13 { taken.removeLast() }
+                    outcome = taken.withUnsafeBytes { endLine($0) }
+                    taken.removeAll(keepingCapacity: true)
+                    line = taken
+                }
+                index = end + 1
                 if outcome != .incomplete { return outcome }
             case .body(let remaining):
                 let take = min(remaining, bytes.count - index)
@@ -98,14 +114,14 @@ struct HTTPResponseParser {
         return outcome
     }
 
-    private mutating func endLine() -> Outcome {
+    private mutating func endLine(_ line: UnsafeRawBufferPointer) -> Outcome {
         switch state {
         case .statusLine:
             if line.isEmpty { return .incomplete }  // stray CRLF between responses
-            return parseStatusLine()
+            return parseStatusLine(line)
         case .headers:
             if line.isEmpty { return headersEnded() }
-            return parseHeader()
+            return parseHeader(line)
         case .chunkSize:
             var size = 0
             var sawDigit = false
@@ -136,7 +152,7 @@ struct HTTPResponseParser {
         }
     }
 
-    private mutating func parseStatusLine() -> Outcome {
+    private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer) -> Outcome {
         // HTTP/1.x SSS reason
         guard line.count >= 12, line[0] == 72, line[1] == 84, line[2] == 84, line[3] == 80, line[4] == 47,
             line[5] == 49, line[6] == 46, line[8] == 32
@@ -155,14 +171,14 @@ struct HTTPResponseParser {
         return .incomplete
     }
 
-    private mutating func parseHeader() -> Outcome {
+    private mutating func parseHeader(_ line: UnsafeRawBufferPointer) -> Outcome {
         guard let colon = line.firstIndex(of: 58) else { return .malformed }
-        let name = line[..<colon]
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         var valueStart = colon + 1
         while valueStart < line.count && (line[valueStart] == 32 || line[valueStart] == 9) { valueStart += 1 }
         var valueEnd = line.count
         while valueEnd > valueStart && (line[valueEnd - 1] == 32 || line[valueEnd - 1] == 9) { valueEnd -= 1 }
-        let value = line[valueStart..<valueEnd]
+        let value = UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd])
         if Self.equalsLowercased(name, "content-length") {
             var n = 0
             guard !value.isEmpty else { return .malformed }
@@ -201,7 +217,7 @@ struct HTTPResponseParser {
         return .incomplete
     }
 
-    private static func equalsLowercased(_ bytes: ArraySlice<UInt8>, _ text: StaticString) -> Bool {
+    private static func equalsLowercased(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
         guard bytes.count == text.utf8CodeUnitCount else { return false }
         var i = 0
         let p = text.utf8Start
@@ -213,15 +229,14 @@ struct HTTPResponseParser {
         return true
     }
 
-    private static func containsLowercased(_ bytes: ArraySlice<UInt8>, _ word: StaticString) -> Bool {
+    private static func containsLowercased(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
         let n = word.utf8CodeUnitCount
         guard bytes.count >= n else { return false }
         let p = word.utf8Start
-        let start = bytes.startIndex
         for offset in 0...(bytes.count - n) {
             var match = true
             for k in 0..<n {
-                let b = bytes[start + offset + k]
+                let b = bytes[offset + k]
                 let lower = (65...90).contains(b) ? b | 0x20 : b
                 if lower != p[k] {
                     match = false

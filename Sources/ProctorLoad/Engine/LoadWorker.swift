@@ -64,6 +64,10 @@ final class LoadWorker {
     private var active = 0
     private let maxActive: Int
     private let timeoutNanos: UInt64
+    private let pool: PayloadPool?
+    private let encoder: RequestEncoder
+    private let seed: UInt64
+    private let stepCount: Int
 
     private var counters = LoadCounters()
     private var corrected = LatencyHistogram.make()
@@ -92,6 +96,10 @@ final class LoadWorker {
         let workers = config.workerCount
         maxActive = max(1, config.options.maxInFlight / workers + (index < config.options.maxInFlight % workers ? 1 : 0))
         timeoutNanos = UInt64(max(1, config.options.timeout.nanoseconds))
+        pool = config.pool
+        encoder = config.encoder
+        seed = config.plan.seed
+        stepCount = config.events.count
         if case .closed(let concurrency) = config.options.model {
             let ramp = UInt64(max(0, config.options.ramp.nanoseconds))
             var slot = index
@@ -270,14 +278,13 @@ final class LoadWorker {
     /// Writes the request for `run` into `buffer`; false when the body could not be generated.
     func encode(_ run: inout ActorRun, into buffer: inout ByteBuffer) -> Bool {
         timestamp.update(nowSeconds: wallSeconds())
-        let encoder = config.encoder
-        if let pool = config.pool {
+        if let pool {
             let length = pool.length(actor: run.actor, step: run.step)
             counters.bodyBytes &+= UInt64(length)
             let actor = run.actor
             let step = run.step
             messageId.withUnsafeMutableBytes {
-                MessageId.write(seed: config.plan.seed, actor: actor, step: step, into: $0)
+                MessageId.write(seed: seed, actor: actor, step: step, into: $0)
             }
             messageId.withUnsafeBytes { id in
                 timestamp.bytes.withUnsafeBytes { ts in
@@ -323,11 +330,11 @@ final class LoadWorker {
         }
         var next = run
         next.step += 1
-        if next.step < config.events.count && !stopping {
+        if next.step < stepCount && !stopping {
             next.intended = now
             enqueue(next)
         } else {
-            endActor(next, completed: next.step >= config.events.count)
+            endActor(next, completed: next.step >= stepCount)
         }
     }
 

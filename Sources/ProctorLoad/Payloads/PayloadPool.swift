@@ -7,7 +7,7 @@ import ProctorVendors
 /// Load actor `i` is prototype `i % count` given its own field values: its body is the
 /// prototype's bytes with those ranges rewritten, which is byte for byte what the builder makes
 /// for that actor (checked when the pool is built, and by the tests).
-struct PayloadPool: Sendable {
+final class PayloadPool: Sendable {
     struct Patch: Sendable {
         let offset: Int
         let field: Int

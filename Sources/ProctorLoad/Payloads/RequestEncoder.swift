@@ -5,7 +5,7 @@ import ProctorVendors
 /// and the vendor's fixed headers are encoded once; per request only the message id, timestamp,
 /// signatures, `Content-Length` and body are written, and signatures are computed from raw
 /// byte regions (no `String`, `Data` or header dictionary per request).
-struct RequestEncoder: Sendable {
+final class RequestEncoder: Sendable {
     enum Signature: Sendable {
         /// Standard Webhooks: `{style}-id`, `{style}-timestamp`, `{style}-signature` (one `v1,` entry per secret).
         case standardWebhooks(id: [UInt8], timestamp: [UInt8], signature: [UInt8], signers: [StandardWebhooksSigner])
