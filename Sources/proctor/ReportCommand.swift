@@ -29,8 +29,9 @@ struct ReportMergeCommand: ParsableCommand {
             try ReportOutputs.write(merged, to: try ReportOutputs.parse(report))
             let expected = merged.shards.first?.count ?? 1
             if merged.shards.count != expected || merged.shards.contains(where: { $0.count != expected }) {
-                printError("warning: the merged reports hold shards " + merged.shards.map(\.description).joined(separator: ", ")
-                    + ", not all \(expected) shards of one run")
+                let warning = "warning: the merged reports hold shards "
+                    + merged.shards.map(\.description).joined(separator: ", ") + ", not all \(expected) shards of one run\n"
+                FileHandle.standardError.write(Data(warning.utf8))
             }
         } catch let error as LoadError {
             printError(error.message)
