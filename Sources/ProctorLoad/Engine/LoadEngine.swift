@@ -85,8 +85,9 @@ public struct LoadEngine: Sendable {
         } catch {
             throw LoadError("cannot resolve \(plan.target.host): \(error)")
         }
-        let threads = options.threads > 0
-            ? options.threads : max(1, min(System.coreCount, options.connections))
+        // Every event loop needs at least one connection and one in-flight slot of its own.
+        let threads = max(1, min(options.threads > 0 ? options.threads : System.coreCount, options.connections,
+            options.maxInFlight))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         do {
             let report = try await drive(group: group, threads: threads, address: address, prepared: prepared,
