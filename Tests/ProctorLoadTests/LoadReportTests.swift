@@ -162,6 +162,9 @@ struct LoadPlanTests {
         #expect(f.seed == 42)
         #expect(f.events == ["candidate.invited", "candidate.enrolled", "candidate.completed"])
 
+        let flush = try ScenarioFields.parse("vendor: testlify\nsteps:\n- send: candidate.invited\n- send: candidate.enrolled\n")
+        #expect(flush.events == ["candidate.invited", "candidate.enrolled"])
+
         let lifecycle = try ScenarioFields.parse("vendor: testlify\nlifecycle: [invited, enrolled, completed]\n")
         #expect(lifecycle.events == ["candidate.invited", "candidate.enrolled", "candidate.completed"])
     }

@@ -57,7 +57,7 @@ final class LoadConnection {
                 guard case .connecting = state else { return }
                 state = .idle
                 failedAttempts += 1
-                worker.connectFailed(self)
+                worker.connectFailed()
                 reconnectLater()
             }
     }

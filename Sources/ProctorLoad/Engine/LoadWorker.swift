@@ -362,7 +362,7 @@ final class LoadWorker {
     // MARK: Connections
 
     /// A connection attempt failed: when no connection can carry them, the waiting requests fail.
-    func connectFailed(_ c: LoadConnection) {
+    func connectFailed() {
         guard !connections.contains(where: { $0.isReady }) else { return }
         var failedRuns: [ActorRun] = []
         while let run = queue.popFirst() { failedRuns.append(run) }

@@ -37,12 +37,13 @@ public struct ScenarioFields: Sendable, Equatable {
             let line = stripComment(String(raw))
             let indent = line.prefix { $0 == " " }.count
             var content = line.dropFirst(indent)
-            if content.hasPrefix("- ") { content = content.dropFirst(2).drop { $0 == " " } }
+            let listItem = content.hasPrefix("- ")
+            if listItem { content = content.dropFirst(2).drop { $0 == " " } }
             guard let colon = content.firstIndex(of: ":") else { continue }
             let key = content[..<colon].trimmingCharacters(in: .whitespaces)
             let value = unquote(content[content.index(after: colon)...].trimmingCharacters(in: .whitespaces))
             let interpolated = try interpolate(value, environment: environment, at: "\(file):\(n + 1)")
-            switch (indent, key) {
+            switch (listItem ? 1 : indent, key) {
             case (0, "vendor"): fields.vendor = interpolated
             case (0, "target"): fields.target = interpolated.isEmpty ? nil : interpolated
             case (0, "secret"): fields.secret = interpolated.isEmpty ? nil : interpolated
@@ -51,7 +52,7 @@ public struct ScenarioFields: Sendable, Equatable {
                     throw LoadError("\(file):\(n + 1): error: seed must be a non-negative integer")
                 }
                 fields.seed = seed
-            case (_, "send") where indent > 0:
+            case (let level, "send") where level > 0:
                 fields.events.append(interpolated)
             case (_, "lifecycle"):
                 guard interpolated.hasPrefix("["), interpolated.hasSuffix("]") else {
