@@ -3,14 +3,15 @@
 #
 # Starts nginx (`return 204`) on 127.0.0.1:$PORT with its own temporary config and pid file,
 # then measures, in one run:
-#   1. wrk, $CONNECTIONS connections, one static body of the proctor bodies' mean size (lua script);
+#   1. wrk, $CONNECTIONS connections, one static body of the proctor bodies' mean size and the
+#      same headers with static values (lua script);
 #   2. proctor load, closed model, $CONNECTIONS connections, signed Testlify candidate events;
 #   3. proctor load, open model at 50% of wrk's requests/s: achieved rate and corrected p99;
 #   4. proctor load of 1,000,000 events: maximum resident memory (/usr/bin/time -v).
 # Installs nginx and wrk from the Debian packages when missing. Traffic goes to 127.0.0.1 only.
 #
 # Environment: PORT (18480), CONNECTIONS (32), DURATION seconds per timed run (15),
-# EVENTS (the Testlify candidate lifecycle), NGINX_WORKERS (1), WRK_THREADS (2),
+# EVENTS (the Testlify candidate lifecycle), NGINX_WORKERS (auto), WRK_THREADS (2),
 # PROCTOR_THREADS (0: one per core), MILLION (1000000 events for the memory run; 0 skips it),
 # PROCTOR (a built binary; default: release build of this package).
 set -euo pipefail
@@ -19,7 +20,7 @@ PORT=${PORT:-18480}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-15}
 EVENTS=${EVENTS:-candidate.invited,candidate.enrolled,candidate.in_progress,candidate.completed}
-NGINX_WORKERS=${NGINX_WORKERS:-1}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
 WRK_THREADS=${WRK_THREADS:-2}
 PROCTOR_THREADS=${PROCTOR_THREADS:-0}
 MILLION=${MILLION:-1000000}
@@ -101,6 +102,10 @@ BODY=$(json "$WORK/warm.json" "r['counters']['bodyBytes'] // r['counters']['sent
 cat >"$WORK/body.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["User-Agent"] = "Svix-Webhooks/1.76.1 (sender-testlify; +https://www.svix.com/http-sender/)"
+wrk.headers["svix-id"] = "msg_2LJKjjGsaW8fS1ZU7j3Vb5mzEeT"
+wrk.headers["svix-timestamp"] = "1763900000"
+wrk.headers["svix-signature"] = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="
 wrk.body = string.rep("x", ${BODY})
 LUA
 timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/body.lua" "$URL" >"$WORK/wrk.txt"
@@ -155,7 +160,7 @@ if [ "$MILLION" -gt 0 ]; then
 fi
 
 echo
-echo "body: ${BODY} bytes (mean of the signed Testlify bodies; wrk sends one static body of that size)"
+echo "body: ${BODY} bytes (mean of the signed Testlify bodies; wrk sends one static body of that size, same headers)"
 echo "connections: ${CONNECTIONS}; wrk -t${WRK_THREADS}; proctor --threads ${PROCTOR_THREADS} (0 = one per core); ${DURATION}s per run"
 echo
 printf '%-44s %12s %10s %10s\n' "run" "requests/s" "p50" "p99"
