@@ -8,11 +8,9 @@ struct LoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
         abstract: "Send signed vendor events at a fixed arrival rate (open model) or concurrency (closed model).",
-        discussion: """
-            Every actor sends the scenario's events in order (or --vendor/--events). Latency is read from
-            HDR histograms measured from each request's intended send time (corrected for coordinated
-            omission) and from its actual send time. Plain http:// targets only.
-            """)
+        discussion: "Every actor sends the scenario's events in order (or --vendor/--events). Latency is read "
+            + "from HDR histograms measured from each request's intended send time (corrected for coordinated "
+            + "omission) and from its actual send time. Plain http:// targets only.")
 
     @Argument(help: "Scenario file (vendor, target, secret, seed and the send: steps are used).")
     var scenario: String?
