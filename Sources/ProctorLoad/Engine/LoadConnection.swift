@@ -16,11 +16,13 @@ final class LoadConnection {
         case shutDown
     }
 
-    private var state = State.idle
-    private var parser = HTTPResponseParser()
-    private var inFlight: ActorRun?
-    private var sentAt: UInt64 = 0
-    private var out: ByteBuffer
+    // Touched only on the worker's event loop and never by overlapping accesses: the runtime
+    // exclusivity checks are skipped on this hot path.
+    @exclusivity(unchecked) private var state = State.idle
+    @exclusivity(unchecked) private var parser = HTTPResponseParser()
+    @exclusivity(unchecked) private var inFlight: ActorRun?
+    @exclusivity(unchecked) private var sentAt: UInt64 = 0
+    @exclusivity(unchecked) private var out: ByteBuffer
     private var failedAttempts = 0
 
     init(worker: LoadWorker, slot: Int) {

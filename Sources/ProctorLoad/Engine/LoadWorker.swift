@@ -58,10 +58,12 @@ final class LoadWorker {
     let config: WorkerConfig
     private let finishedPromise: EventLoopPromise<Void>
 
+    // The per-request state below is touched only on the worker's event loop and never by
+    // overlapping accesses, so the runtime exclusivity checks are skipped on this hot path.
     private var connections: [LoadConnection] = []
-    private var idle: [Int] = []
-    private var queue = CircularBuffer<ActorRun>(initialCapacity: 64)
-    private var active = 0
+    @exclusivity(unchecked) private var idle: [Int] = []
+    @exclusivity(unchecked) private var queue = CircularBuffer<ActorRun>(initialCapacity: 64)
+    @exclusivity(unchecked) private var active = 0
     private let maxActive: Int
     private let timeoutNanos: UInt64
     private let pool: PayloadPool?
@@ -69,10 +71,10 @@ final class LoadWorker {
     private let seed: UInt64
     private let stepCount: Int
 
-    private var counters = LoadCounters()
-    private var corrected = LatencyHistogram.make()
-    private var uncorrected = LatencyHistogram.make()
-    private var interval = LatencyHistogram.make(digits: .two)
+    @exclusivity(unchecked) private var counters = LoadCounters()
+    @exclusivity(unchecked) private var corrected = LatencyHistogram.make()
+    @exclusivity(unchecked) private var uncorrected = LatencyHistogram.make()
+    @exclusivity(unchecked) private var interval = LatencyHistogram.make(digits: .two)
 
     /// Next local sequence number: this worker's actors are shard-local indexes `index + workerCount * k`.
     private var nextLocal = 0
@@ -85,8 +87,8 @@ final class LoadWorker {
     private var tick: Scheduled<Void>?
     private var sweep: Scheduled<Void>?
 
-    private var timestamp = TimestampText()
-    private var messageId = [UInt8](repeating: 0, count: MessageId.length)
+    @exclusivity(unchecked) private var timestamp = TimestampText()
+    @exclusivity(unchecked) private var messageId = [UInt8](repeating: 0, count: MessageId.length)
 
     init(loop: EventLoop, index: Int, config: WorkerConfig, connections count: Int, finished: EventLoopPromise<Void>) {
         self.loop = loop
