@@ -10,7 +10,8 @@
 #   4. proctor load of 1,000,000 events: maximum resident memory (/usr/bin/time -v).
 # Installs nginx and wrk from the Debian packages when missing. Traffic goes to 127.0.0.1 only.
 #
-# Environment: PORT (18480), CONNECTIONS (32), DURATION seconds per timed run (15),
+# Environment: PORT (18480), CONNECTIONS (32), DURATION seconds per timed run (10),
+# REPEAT alternating wrk/proctor pairs, medians reported (3),
 # EVENTS (the Testlify candidate lifecycle), NGINX_WORKERS (auto), WRK_THREADS (2),
 # PROCTOR_THREADS (0: one per core), MILLION (1000000 events for the memory run; 0 skips it),
 # PROCTOR (a built binary; default: release build of this package).
@@ -18,7 +19,8 @@ set -euo pipefail
 
 PORT=${PORT:-18480}
 CONNECTIONS=${CONNECTIONS:-32}
-DURATION=${DURATION:-15}
+DURATION=${DURATION:-10}
+REPEAT=${REPEAT:-3}
 EVENTS=${EVENTS:-candidate.invited,candidate.enrolled,candidate.in_progress,candidate.completed}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -108,17 +110,22 @@ wrk.headers["svix-timestamp"] = "1763900000"
 wrk.headers["svix-signature"] = "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="
 wrk.body = string.rep("x", ${BODY})
 LUA
-timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/body.lua" "$URL" >"$WORK/wrk.txt"
-WRK_RPS=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
-WRK_P50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
-WRK_P99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
-
-# 2. proctor, closed model, same connection count.
-proctor_load "$WORK/closed.json" --concurrency "$CONNECTIONS" --duration "${DURATION}s"
-P_RPS=$(json "$WORK/closed.json" "round(r['summary']['requestsPerSecond'])")
-P_P50=$(json "$WORK/closed.json" "'%.2fms' % (r['summary']['corrected']['p50'] / 1000)")
-P_P99=$(json "$WORK/closed.json" "'%.2fms' % (r['summary']['corrected']['p99'] / 1000)")
-P_ERR=$(json "$WORK/closed.json" "sum(r['counters']['errors'].values())")
+# 1 and 2 alternate REPEAT times (machine noise hits both alike); the medians are reported.
+WRK_ALL=""
+P_ALL=""
+: >"$WORK/wrk.rows"
+: >"$WORK/proctor.rows"
+for i in $(seq "$REPEAT"); do
+    timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/body.lua" "$URL" >"$WORK/wrk.txt"
+    echo "$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt") $(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt") $(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")" >>"$WORK/wrk.rows"
+    proctor_load "$WORK/closed.json" --concurrency "$CONNECTIONS" --duration "${DURATION}s"
+    json "$WORK/closed.json" "'%d %.2fms %.2fms %d' % (round(r['summary']['requestsPerSecond']), r['summary']['corrected']['p50'] / 1000, r['summary']['corrected']['p99'] / 1000, sum(r['counters']['errors'].values()))" >>"$WORK/proctor.rows"
+done
+median_row() { sort -n -k1,1 "$1" | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
+read -r WRK_RPS WRK_P50 WRK_P99 < <(median_row "$WORK/wrk.rows")
+read -r P_RPS P_P50 P_P99 P_ERR < <(median_row "$WORK/proctor.rows")
+WRK_ALL=$(awk '{printf "%s%d", (NR > 1 ? ", " : ""), $1}' "$WORK/wrk.rows")
+P_ALL=$(awk '{printf "%s%d", (NR > 1 ? ", " : ""), $1}' "$WORK/proctor.rows")
 RATIO=$(python3 -c "print('%.2f' % ($P_RPS / $WRK_RPS))")
 
 # 3. proctor, open model at half of wrk's maximum (requests/s; each actor sends $STEPS events).
@@ -163,10 +170,11 @@ echo
 echo "body: ${BODY} bytes (mean of the signed Testlify bodies; wrk sends one static body of that size, same headers)"
 echo "connections: ${CONNECTIONS}; wrk -t${WRK_THREADS}; proctor --threads ${PROCTOR_THREADS} (0 = one per core); ${DURATION}s per run"
 echo
-printf '%-44s %12s %10s %10s\n' "run" "requests/s" "p50" "p99"
+printf '%-44s %12s %10s %10s\n' "run (median of ${REPEAT})" "requests/s" "p50" "p99"
 printf '%-44s %12s %10s %10s\n' "wrk (static body)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 printf '%-44s %12s %10s %10s\n' "proctor load --concurrency ${CONNECTIONS} (signed)" "$P_RPS" "$P_P50" "$P_P99"
 echo "proctor / wrk requests/s: ${RATIO}   (proctor errors: ${P_ERR})"
+echo "  all runs: wrk ${WRK_ALL}; proctor ${P_ALL}"
 echo
 echo "constant rate at 50% of wrk: requested ${TARGET_RPS} req/s (${ACTOR_RATE} actors/s x ${STEPS} events)"
 echo "  achieved ${O_RPS} responses/s over ${O_N} steady 1-s intervals: mean off by ${O_DEV}, worst interval off by ${O_WORST}"
