@@ -232,3 +232,19 @@ enum ProctorVendorsSecret {
         return (s, StandardWebhooksSigner(secret: s))
     }
 }
+
+struct LoadSummaryTextTests {
+    @Test func latencyUnits() {
+        #expect(LoadSummaryText.latency(850) == "850us")
+        #expect(LoadSummaryText.latency(1_234) == "1.23ms")
+        #expect(LoadSummaryText.latency(45_600) == "45.6ms")
+        #expect(LoadSummaryText.latency(1_020_000) == "1.02s")
+    }
+
+    @Test func progressLine() {
+        let p = LoadProgress(
+            elapsedSeconds: 12.04, requestsPerSecond: 45_012.4, sent: 540_144, completed: 540_112, inFlight: 32, queued: 0,
+            intervalP99: 1_200, errors: 3, dropped: 0)
+        #expect(LoadSummaryText.progressLine(p) == "[12.0s] 45012 req/s  sent 540144  in flight 32  p99 1.20ms  errors 3  dropped 0")
+    }
+}

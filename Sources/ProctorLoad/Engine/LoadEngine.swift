@@ -138,12 +138,10 @@ public struct LoadEngine: Sendable {
         let intervalNanos = UInt64(max(1, options.interval.nanoseconds))
         var nextReport = start + intervalNanos
         var stopSent = false
-        var stopEndedArrivals = false
         while !done.load(ordering: .relaxed) {
             try? await Task.sleep(nanoseconds: 20_000_000)
             if control.isStopRequested && !stopSent {
                 stopSent = true
-                stopEndedArrivals = true
                 for box in boxes { box.eventLoop.execute { box.value?.stop() } }
             }
             let now = monotonicNanoseconds()
@@ -166,21 +164,19 @@ public struct LoadEngine: Sendable {
         var corrected = LatencyHistogram.make()
         var uncorrected = LatencyHistogram.make()
         var arrivalsEnded: UInt64 = start
-        var lastResponse: UInt64 = start
         for s in finalSnaps {
             counters.add(s.counters)
             if let c = s.corrected { corrected.add(c) }
             if let u = s.uncorrected { uncorrected.add(u) }
             arrivalsEnded = max(arrivalsEnded, s.arrivalsEndedAt ?? end)
         }
-        lastResponse = max(lastResponse, end)
         return LoadReport(
             configuration: configuration(events: prepared.events),
             shards: [options.shard],
             startedAt: Self.iso8601(milliseconds: startedAtMillis + Int64(lead / 1_000_000)),
-            arrivalSeconds: Double(arrivalsEnded - start) / 1e9,
-            elapsedSeconds: Double(lastResponse - start) / 1e9,
-            interrupted: stopEndedArrivals,
+            arrivalSeconds: Double(arrivalsEnded - min(arrivalsEnded, start)) / 1e9,
+            elapsedSeconds: Double(end - min(end, start)) / 1e9,
+            interrupted: stopSent,
             counters: counters,
             corrected: EncodedHistogram(corrected),
             uncorrected: EncodedHistogram(uncorrected),
