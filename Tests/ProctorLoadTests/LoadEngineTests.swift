@@ -92,22 +92,30 @@ struct LoadEngineTests {
         for (_, sent) in candidates { #expect(sent == ["invited", "enrolled", "in_progress", "completed"]) }
     }
 
-    @Test func pooledBodiesAreWhatTheBuilderMakesForThatActor() throws {
-        let p = plan(port: 1, events: ["candidate.invited", "candidate.enrolled", "candidate.completed"])
+    @Test(arguments: [
+        ("testlify", ["candidate.invited", "candidate.enrolled", "candidate.completed"], ["candidateId"]),
+        ("talview", ["ae.test_instance.created", "ae.test_instance.updated"], ["candidate_id", "test_instance_id", "email"]),
+        ("qualified", ["assessment_result_started", "assessment_result_submitted"], ["team-candidateId", "email"]),
+    ])
+    func pooledBodiesAreWhatTheBuilderMakesForThatActor(vendor: String, events: [String], varied: [String]) throws {
+        let p = LoadPlan(vendor: vendor, events: events, seed: 7, target: LoadTarget(host: "127.0.0.1", port: 1, path: "/"))
         let origin: Int64 = 1_750_000_000_000
         let pool = try PayloadPool(plan: p, prototypes: 5, originMilliseconds: origin)
-        #expect(pool.variedFields == ["candidateId"])
+        #expect(pool.variedFields == varied)
+        var bodies = Set<[UInt8]>()
         for actor in [0, 3, 7, 12_345, 987_654_321] {
             let prototype = actor % 5
             let values = PayloadPool.values(variation: pool.variation, actor: actor)
             let fields = PayloadPool.fields(plan: p, variation: pool.variation, prototype: prototype, values: values)
             let expected = try PayloadPool.generate(plan: p, prototype: prototype, fields: fields, clock: FixedClock(milliseconds: origin))
-            for step in 0..<3 {
+            for step in events.indices {
                 var bytes = [UInt8](repeating: 0, count: pool.length(actor: actor, step: step))
                 bytes.withUnsafeMutableBytes { pool.write(actor: actor, step: step, into: $0) }
                 #expect(bytes == expected[step])
+                bodies.insert(bytes)
             }
         }
+        #expect(bodies.count == 5 * events.count)
     }
 
     @Test func freshPayloadsUseTheBuilderPerRequest() async throws {

@@ -9,7 +9,7 @@ struct LoadReportTests {
         LoadReport.Configuration(
             vendor: "testlify", events: ["candidate.invited"], target: "http://127.0.0.1:1/", seed: 1, model: "open",
             actorsPerSecond: 100, concurrency: nil, durationSeconds: 10, rampSeconds: 0, actors: nil, maxInFlight: 10,
-            connections: 2, timeoutSeconds: 10, payloads: "pooled", signing: "none")
+            connections: 2, timeoutSeconds: 10, payloads: "pooled", variedFields: ["candidateId"], signing: "none")
     }
 
     private func report(shard: Shard, values: [UInt64]) -> LoadReport {

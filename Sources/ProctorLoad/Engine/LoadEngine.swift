@@ -171,7 +171,7 @@ public struct LoadEngine: Sendable {
             arrivalsEnded = max(arrivalsEnded, s.arrivalsEndedAt ?? end)
         }
         return LoadReport(
-            configuration: configuration(events: prepared.events),
+            configuration: configuration(events: prepared.events, variedFields: prepared.pool?.variedFields),
             shards: [options.shard],
             startedAt: Self.iso8601(milliseconds: startedAtMillis + Int64(lead / 1_000_000)),
             arrivalSeconds: Double(arrivalsEnded - min(arrivalsEnded, start)) / 1e9,
@@ -223,7 +223,7 @@ public struct LoadEngine: Sendable {
         return (interval, progress)
     }
 
-    func configuration(events: [String]) -> LoadReport.Configuration {
+    func configuration(events: [String], variedFields: [String]?) -> LoadReport.Configuration {
         var model = "open"
         var rate: Double?
         var concurrency: Int?
@@ -244,7 +244,7 @@ public struct LoadEngine: Sendable {
             actorsPerSecond: rate, concurrency: concurrency, durationSeconds: options.duration?.secondsValue,
             rampSeconds: options.ramp.secondsValue, actors: options.actors, maxInFlight: options.maxInFlight,
             connections: options.connections, timeoutSeconds: options.timeout.secondsValue,
-            payloads: options.payloads.rawValue, signing: signing)
+            payloads: options.payloads.rawValue, variedFields: variedFields, signing: signing)
     }
 
     static func iso8601(milliseconds: Int64) -> String {

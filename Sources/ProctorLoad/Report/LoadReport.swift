@@ -28,6 +28,8 @@ public struct LoadReport: Sendable, Codable {
         public var connections: Int
         public var timeoutSeconds: Double
         public var payloads: String
+        /// Pooled payloads: the actor fields rewritten per actor (the rest repeat with the prototypes).
+        public var variedFields: [String]?
         /// The signing scheme in words (never the secret).
         public var signing: String
     }

@@ -35,7 +35,8 @@ public enum LoadSummaryText {
         let c = report.configuration
         var lines: [String] = []
         let shards = report.shards.map(\.description).joined(separator: ", ")
-        lines.append("\(c.vendor) \(c.events.joined(separator: " > ")) -> \(c.target)  (\(c.model) model, \(c.payloads) payloads, shards \(shards))")
+        let varied = c.variedFields.map { $0.isEmpty ? " (no per-actor fields)" : " (per actor: " + $0.joined(separator: ", ") + ")" } ?? ""
+        lines.append("\(c.vendor) \(c.events.joined(separator: " > ")) -> \(c.target)  (\(c.model) model, \(c.payloads) payloads\(varied), shards \(shards))")
         let counters = report.counters
         lines.append("  requests  \(counters.sent) sent, \(counters.succeeded) 2xx, \(counters.errorCount) errors"
             + (counters.cancelled > 0 ? ", \(counters.cancelled) cancelled" : "")
