@@ -248,3 +248,26 @@ struct LoadSummaryTextTests {
         #expect(LoadSummaryText.progressLine(p) == "[12.0s] 45012 req/s  sent 540144  in flight 32  p99 1.20ms  errors 3  dropped 0")
     }
 }
+
+struct TimelineRecorderTests {
+    @Test func longRunsKeepABoundedSeries() throws {
+        var recorder = TimelineRecorder(intervalSeconds: 1, maxIntervals: 8)
+        var all = LatencyHistogram.make(digits: .two)
+        for second in 1...100 {
+            var h = LatencyHistogram.make(digits: .two)
+            for v in 0..<10 { _ = h.record(UInt64(second * 100 + v)) }
+            all.add(h)
+            recorder.add(end: Double(second), responses: 10, errors: 1, latency: h)
+        }
+        recorder.add(end: 100.4, responses: 0, errors: 0, latency: LatencyHistogram.make(digits: .two), final: true)
+        let intervals = recorder.intervals
+        #expect(intervals.count <= 8)
+        #expect(intervals.map(\.responses).reduce(0, +) == 1000)
+        #expect(intervals.map(\.errors).reduce(0, +) == 100)
+        #expect(intervals.last?.end == 100.4)
+        var merged = LatencyHistogram.make(digits: .two)
+        for i in intervals { merged.add(try i.latency.decode()) }
+        #expect(merged == all)
+        #expect(zip(intervals, intervals.dropFirst()).allSatisfy { $0.end < $1.end })
+    }
+}

@@ -133,7 +133,7 @@ public struct LoadEngine: Sendable {
         let done = ManagedAtomic(false)
         EventLoopFuture.andAllComplete(finished, on: group.any()).whenComplete { _ in done.store(true, ordering: .relaxed) }
 
-        var timeline: [LoadReport.Interval] = []
+        var timeline = TimelineRecorder(intervalSeconds: options.interval.secondsValue)
         var last: (completed: UInt64, errors: UInt64, time: UInt64) = (0, 0, start)
         let intervalNanos = UInt64(max(1, options.interval.nanoseconds))
         var nextReport = start + intervalNanos
@@ -149,14 +149,16 @@ public struct LoadEngine: Sendable {
                 nextReport += intervalNanos * ((now - nextReport) / intervalNanos + 1)
                 let snaps = try await snapshots(boxes, full: false)
                 let entry = Self.interval(snaps, start: start, now: now, last: &last)
-                timeline.append(entry.interval)
+                timeline.add(end: entry.interval.end, responses: entry.interval.responses, errors: entry.interval.errors,
+                    latency: entry.latency)
                 progress(entry.progress)
             }
         }
         let finalSnaps = try await snapshots(boxes, full: true)
         let end = monotonicNanoseconds()
         let tail = Self.interval(finalSnaps, start: start, now: end, last: &last)
-        if tail.interval.responses > 0 || tail.interval.errors > 0 || timeline.isEmpty { timeline.append(tail.interval) }
+        timeline.add(end: tail.interval.end, responses: tail.interval.responses, errors: tail.interval.errors,
+            latency: tail.latency, final: true)
         progress(tail.progress)
         for box in boxes { box.eventLoop.execute { box.value = nil } }
 
@@ -180,7 +182,7 @@ public struct LoadEngine: Sendable {
             counters: counters,
             corrected: EncodedHistogram(corrected),
             uncorrected: EncodedHistogram(uncorrected),
-            timeline: timeline,
+            timeline: timeline.intervals,
             summary: nil)
     }
 
@@ -195,7 +197,7 @@ public struct LoadEngine: Sendable {
 
     private static func interval(
         _ snaps: [WorkerSnapshot], start: UInt64, now: UInt64, last: inout (completed: UInt64, errors: UInt64, time: UInt64)
-    ) -> (interval: LoadReport.Interval, progress: LoadProgress) {
+    ) -> (interval: LoadReport.Interval, latency: Histogram<UInt64>, progress: LoadProgress) {
         var counters = LoadCounters()
         var latency = LatencyHistogram.make(digits: .two)
         var active = 0
@@ -220,7 +222,7 @@ public struct LoadEngine: Sendable {
             sent: counters.sent, completed: completed, inFlight: active, queued: queued,
             intervalP99: latency.totalCount > 0 ? latency.valueAtPercentile(99) : nil,
             errors: counters.errorCount, dropped: counters.dropped)
-        return (interval, progress)
+        return (interval, latency, progress)
     }
 
     func configuration(events: [String], variedFields: [String]?) -> LoadReport.Configuration {
