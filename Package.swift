@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Ordered JSON value, parser and serializer. No dependency on the rest of Proctor.
@@ -78,6 +80,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Load mode: arrival-rate and closed-model load over a lean SwiftNIO HTTP/1.1 path,
+        // HDR latency histograms corrected for coordinated omission, mergeable shard reports.
+        .target(
+            name: "ProctorLoad",
+            dependencies: [
+                "ProctorCore",
+                "ProctorJSON",
+                "ProctorScenario",
+                "ProctorVendors",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // The pipeline pieces: run-result model, delivery engine, console and file reports.
         .target(
             name: "ProctorRunner",
@@ -90,6 +107,7 @@ let package = Package(
             name: "proctor",
             dependencies: [
                 "ProctorCore",
+                "ProctorLoad",
                 "ProctorSchema",
                 "ProctorContracts",
                 "ProctorScenario",
@@ -131,6 +149,18 @@ let package = Package(
             dependencies: [
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
             ]),
+        .testTarget(
+            name: "ProctorLoadTests",
+            dependencies: [
+                "ProctorCore",
+                "ProctorLoad",
+                "ProctorVendors",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
     ]
 )
 

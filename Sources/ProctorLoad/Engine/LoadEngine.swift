@@ -1,0 +1,282 @@
+import Atomics
+import Foundation
+import Histogram
+import NIOCore
+import NIOPosix
+import ProctorVendors
+
+/// Figures for one progress line.
+public struct LoadProgress: Sendable {
+    public var elapsedSeconds: Double
+    /// Responses per second over the last interval.
+    public var requestsPerSecond: Double
+    public var sent: UInt64
+    public var completed: UInt64
+    /// Active actors (each has at most one request waiting or on the wire).
+    public var inFlight: Int
+    public var queued: Int
+    /// Corrected p99 of the last interval, microseconds (nil when nothing completed).
+    public var intervalP99: UInt64?
+    public var errors: UInt64
+    public var dropped: UInt64
+}
+
+/// Lets another task stop a run early (Ctrl-C). A stopped run still returns its report.
+public final class LoadControl: Sendable {
+    private let stopFlag = ManagedAtomic(false)
+    public init() {}
+    public func stop() { stopFlag.store(true, ordering: .relaxed) }
+    public var isStopRequested: Bool { stopFlag.load(ordering: .relaxed) }
+}
+
+/// Runs a ``LoadPlan``: one worker per event-loop thread, each with its share of the
+/// connections and of the actors, then gathers the workers' histograms and counts into a
+/// ``LoadReport``.
+public struct LoadEngine: Sendable {
+    public let plan: LoadPlan
+    public let options: LoadOptions
+
+    public init(plan: LoadPlan, options: LoadOptions) {
+        self.plan = plan
+        self.options = options
+    }
+
+    /// Checks the plan and builds what every request needs (the payload pool takes a moment:
+    /// it runs the vendor builders for each prototype actor and step).
+    func prepare(originMilliseconds: Int64) throws(LoadError) -> (
+        events: [String], encoder: RequestEncoder, pool: PayloadPool?
+    ) {
+        try options.validate()
+        guard !plan.events.isEmpty else { throw LoadError("the plan has no events to send") }
+        guard plan.events.count < 256 else { throw LoadError("an actor sends at most 255 events") }
+        let catalog = VendorCatalog.standard
+        let profile: VendorProfile
+        var events: [String] = []
+        do {
+            profile = try catalog.requireProfile(plan.vendor)
+            for e in plan.events {
+                events.append(try catalog.requireEvent(vendor: plan.vendor, event: e).1.name)
+            }
+        } catch {
+            throw LoadError(error.message)
+        }
+        if let problem = catalog.orderProblem(vendor: plan.vendor, events: events) {
+            throw LoadError("event \(problem.index + 1) (\(events[problem.index])): \(problem.reason)")
+        }
+        var canonical = plan
+        canonical.events = events
+        let encoder = try RequestEncoder(plan: canonical, vendor: profile)
+        switch options.payloads {
+        case .pooled:
+            return (
+                events, encoder,
+                try PayloadPool(
+                    plan: canonical, prototypes: options.prototypes, originMilliseconds: originMilliseconds)
+            )
+        case .fresh:
+            _ = try PayloadPool.generate(
+                plan: canonical, prototype: 0, fields: canonical.actorFields,
+                clock: .init(milliseconds: originMilliseconds))
+            return (events, encoder, nil)
+        }
+    }
+
+    /// Runs to the end (duration or actor limit) or until `control` stops it; `progress` is
+    /// called once per interval from the calling task.
+    public func run(
+        control: LoadControl = LoadControl(), progress: @Sendable (LoadProgress) -> Void = { _ in }
+    ) async throws -> LoadReport {
+        let startedAtMillis = wallMilliseconds()
+        let prepared = try prepare(originMilliseconds: startedAtMillis)
+        let address: SocketAddress
+        do {
+            address = try SocketAddress.makeAddressResolvingHost(plan.target.host, port: plan.target.port)
+        } catch {
+            throw LoadError("cannot resolve \(plan.target.host): \(error)")
+        }
+        // Every event loop needs at least one connection and one in-flight slot of its own.
+        let threads = max(
+            1,
+            min(
+                options.threads > 0 ? options.threads : System.coreCount, options.connections,
+                options.maxInFlight))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        do {
+            let report = try await drive(
+                group: group, threads: threads, address: address, prepared: prepared,
+                startedAtMillis: startedAtMillis, control: control, progress: progress)
+            try await group.shutdownGracefully()
+            return report
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private func drive(
+        group: MultiThreadedEventLoopGroup, threads: Int, address: SocketAddress,
+        prepared: (events: [String], encoder: RequestEncoder, pool: PayloadPool?), startedAtMillis: Int64,
+        control: LoadControl, progress: @Sendable (LoadProgress) -> Void
+    ) async throws -> LoadReport {
+        // A short lead lets the connections open before the first arrival.
+        let lead: UInt64 = 50_000_000
+        let start = monotonicNanoseconds() + lead
+        let rate: Double
+        if case .open(let r) = options.model { rate = r } else { rate = 1 }
+        let config = WorkerConfig(
+            plan: plan, events: prepared.events, options: options, encoder: prepared.encoder,
+            pool: prepared.pool,
+            address: address, startNanos: start, workerCount: threads,
+            schedule: ArrivalSchedule(actorsPerSecond: rate, rampSeconds: options.ramp.secondsValue),
+            originMilliseconds: startedAtMillis)
+
+        var boxes: [NIOLoopBoundBox<LoadWorker?>] = []
+        var finished: [EventLoopFuture<Void>] = []
+        for (w, loop) in group.makeIterator().enumerated() {
+            let box = NIOLoopBoundBox.makeEmptyBox(valueType: LoadWorker.self, eventLoop: loop)
+            let promise = loop.makePromise(of: Void.self)
+            let connections = options.connections / threads + (w < options.connections % threads ? 1 : 0)
+            loop.execute {
+                let worker = LoadWorker(
+                    loop: loop, index: w, config: config, connections: connections, finished: promise)
+                box.value = worker
+                worker.start()
+            }
+            boxes.append(box)
+            finished.append(promise.futureResult)
+        }
+        let done = ManagedAtomic(false)
+        EventLoopFuture.andAllComplete(finished, on: group.any()).whenComplete { _ in
+            done.store(true, ordering: .relaxed)
+        }
+
+        var timeline = TimelineRecorder(intervalSeconds: options.interval.secondsValue)
+        var last: (completed: UInt64, errors: UInt64, time: UInt64) = (0, 0, start)
+        let intervalNanos = UInt64(max(1, options.interval.nanoseconds))
+        var nextReport = start + intervalNanos
+        var stopSent = false
+        while !done.load(ordering: .relaxed) {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+            if control.isStopRequested && !stopSent {
+                stopSent = true
+                for box in boxes { box.eventLoop.execute { box.value?.stop() } }
+            }
+            let now = monotonicNanoseconds()
+            if now >= nextReport && !done.load(ordering: .relaxed) {
+                nextReport += intervalNanos * ((now - nextReport) / intervalNanos + 1)
+                let snaps = try await snapshots(boxes, full: false)
+                let entry = Self.interval(snaps, start: start, now: now, last: &last)
+                timeline.add(
+                    end: entry.interval.end, responses: entry.interval.responses,
+                    errors: entry.interval.errors,
+                    latency: entry.latency)
+                progress(entry.progress)
+            }
+        }
+        let finalSnaps = try await snapshots(boxes, full: true)
+        let end = monotonicNanoseconds()
+        let tail = Self.interval(finalSnaps, start: start, now: end, last: &last)
+        timeline.add(
+            end: tail.interval.end, responses: tail.interval.responses, errors: tail.interval.errors,
+            latency: tail.latency, final: true)
+        progress(tail.progress)
+        for box in boxes { box.eventLoop.execute { box.value = nil } }
+
+        var counters = LoadCounters()
+        var corrected = LatencyHistogram.make()
+        var uncorrected = LatencyHistogram.make()
+        var arrivalsEnded: UInt64 = start
+        for s in finalSnaps {
+            counters.add(s.counters)
+            if let c = s.corrected { corrected.add(c) }
+            if let u = s.uncorrected { uncorrected.add(u) }
+            arrivalsEnded = max(arrivalsEnded, s.arrivalsEndedAt ?? end)
+        }
+        return LoadReport(
+            configuration: configuration(events: prepared.events, variedFields: prepared.pool?.variedFields),
+            shards: [options.shard],
+            startedAt: Self.iso8601(milliseconds: startedAtMillis + Int64(lead / 1_000_000)),
+            arrivalSeconds: Double(arrivalsEnded - min(arrivalsEnded, start)) / 1e9,
+            elapsedSeconds: Double(end - min(end, start)) / 1e9,
+            interrupted: stopSent,
+            counters: counters,
+            corrected: EncodedHistogram(corrected),
+            uncorrected: EncodedHistogram(uncorrected),
+            timeline: timeline.intervals,
+            summary: nil)
+    }
+
+    private func snapshots(_ boxes: [NIOLoopBoundBox<LoadWorker?>], full: Bool) async throws
+        -> [WorkerSnapshot]
+    {
+        var out: [WorkerSnapshot] = []
+        for box in boxes {
+            let snap = try await box.eventLoop.submit { box.value?.snapshot(full: full) }.get()
+            if let snap { out.append(snap) }
+        }
+        return out
+    }
+
+    private static func interval(
+        _ snaps: [WorkerSnapshot], start: UInt64, now: UInt64,
+        last: inout (completed: UInt64, errors: UInt64, time: UInt64)
+    ) -> (interval: LoadReport.Interval, latency: Histogram<UInt64>, progress: LoadProgress) {
+        var counters = LoadCounters()
+        var latency = LatencyHistogram.make(digits: .two)
+        var active = 0
+        var queued = 0
+        for s in snaps {
+            counters.add(s.counters)
+            latency.add(s.interval)
+            active += s.active
+            queued += s.queued
+        }
+        let completed = counters.completed
+        let delta = completed - min(completed, last.completed)
+        let seconds = Double(now - min(now, last.time)) / 1e9
+        let elapsed = Double(now - min(now, start)) / 1e9
+        let errors = counters.errorCount
+        let newErrors = errors - min(errors, last.errors)
+        last = (completed, errors, now)
+        let interval = LoadReport.Interval(
+            end: elapsed, responses: latency.totalCount, errors: newErrors, latency: EncodedHistogram(latency)
+        )
+        let progress = LoadProgress(
+            elapsedSeconds: elapsed, requestsPerSecond: seconds > 0 ? Double(delta) / seconds : 0,
+            sent: counters.sent, completed: completed, inFlight: active, queued: queued,
+            intervalP99: latency.totalCount > 0 ? latency.valueAtPercentile(99) : nil,
+            errors: counters.errorCount, dropped: counters.dropped)
+        return (interval, latency, progress)
+    }
+
+    func configuration(events: [String], variedFields: [String]?) -> LoadReport.Configuration {
+        var model = "open"
+        var rate: Double?
+        var concurrency: Int?
+        switch options.model {
+        case .open(let r): rate = r
+        case .closed(let n):
+            model = "closed"
+            concurrency = n
+        }
+        let signing: String
+        if let profile = VendorCatalog.standard.profile(for: plan.vendor) {
+            signing = (plan.signing ?? profile.signing).description
+        } else {
+            signing = "none"
+        }
+        return LoadReport.Configuration(
+            vendor: plan.vendor, events: events, target: plan.target.description, seed: plan.seed,
+            model: model,
+            actorsPerSecond: rate, concurrency: concurrency, durationSeconds: options.duration?.secondsValue,
+            rampSeconds: options.ramp.secondsValue, actors: options.actors, maxInFlight: options.maxInFlight,
+            connections: options.connections, timeoutSeconds: options.timeout.secondsValue,
+            payloads: options.payloads.rawValue, variedFields: variedFields, signing: signing)
+    }
+
+    static func iso8601(milliseconds: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+    }
+}

@@ -1,0 +1,414 @@
+import Histogram
+import NIOCore
+import NIOPosix
+import ProctorCore
+import ProctorVendors
+
+/// One active actor's next request.
+struct ActorRun {
+    /// Global actor index (over all shards).
+    var actor: Int
+    var step: Int
+    /// Monotonic nanoseconds at which the request was meant to be sent: the arrival for the
+    /// first step, the previous response for later ones. Latency counted from here is free of
+    /// coordinated omission.
+    var intended: UInt64
+    /// The actor's lifecycle state (fresh payloads only).
+    var state: ActorState?
+}
+
+/// What every worker shares.
+struct WorkerConfig: Sendable {
+    let plan: LoadPlan
+    /// Canonical event names, one per step.
+    let events: [String]
+    let options: LoadOptions
+    let encoder: RequestEncoder
+    let pool: PayloadPool?
+    let address: SocketAddress
+    /// Monotonic nanoseconds of the run's start (first arrival).
+    let startNanos: UInt64
+    let workerCount: Int
+    let schedule: ArrivalSchedule
+    /// Wall-clock start, the story start of fresh actors.
+    let originMilliseconds: Int64
+}
+
+/// A worker's numbers at one moment.
+struct WorkerSnapshot: Sendable {
+    var counters: LoadCounters
+    /// Whole-run histograms (only when asked for).
+    var corrected: Histogram<UInt64>?
+    var uncorrected: Histogram<UInt64>?
+    /// Corrected latencies since the previous snapshot.
+    var interval: Histogram<UInt64>
+    var active: Int
+    var queued: Int
+    var finished: Bool
+    /// Monotonic nanoseconds at which new actors stopped (nil while they still arrive).
+    var arrivalsEndedAt: UInt64?
+}
+
+/// One event loop's share of a load run: its connections, the actors it starts, their queue
+/// and its statistics. Confined to its event loop: every method runs there, so nothing in it
+/// needs locks; other threads reach it only through `EventLoop.submit`/`execute` on a
+/// `NIOLoopBoundBox`.
+final class LoadWorker {
+    let loop: EventLoop
+    let index: Int
+    let config: WorkerConfig
+    private let finishedPromise: EventLoopPromise<Void>
+
+    // The per-request state below is touched only on the worker's event loop and never by
+    // overlapping accesses, so the runtime exclusivity checks are skipped on this hot path.
+    private var connections: [LoadConnection] = []
+    @exclusivity(unchecked) private var idle: [Int] = []
+    @exclusivity(unchecked) private var queue = CircularBuffer<ActorRun>(initialCapacity: 64)
+    @exclusivity(unchecked) private var active = 0
+    private let maxActive: Int
+    private let timeoutNanos: UInt64
+    private let pool: PayloadPool?
+    private let encoder: RequestEncoder
+    private let seed: UInt64
+    private let stepCount: Int
+
+    @exclusivity(unchecked) private var counters = LoadCounters()
+    @exclusivity(unchecked) private var corrected = LatencyHistogram.make()
+    @exclusivity(unchecked) private var uncorrected = LatencyHistogram.make()
+    @exclusivity(unchecked) private var interval = LatencyHistogram.make(digits: .two)
+
+    /// Next local sequence number: this worker's actors are shard-local indexes `index + workerCount * k`.
+    private var nextLocal = 0
+    /// Closed model: start offsets of slots not yet started.
+    private var pendingSlots: [UInt64] = []
+    private var arrivalsDone = false
+    private var arrivalsEndedAt: UInt64?
+    private var stopping = false
+    private var finished = false
+    private var tick: Scheduled<Void>?
+    private var sweep: Scheduled<Void>?
+
+    @exclusivity(unchecked) private var timestamp = TimestampText()
+    @exclusivity(unchecked) private var messageId = [UInt8](repeating: 0, count: MessageId.length)
+
+    init(
+        loop: EventLoop, index: Int, config: WorkerConfig, connections count: Int,
+        finished: EventLoopPromise<Void>
+    ) {
+        self.loop = loop
+        self.index = index
+        self.config = config
+        finishedPromise = finished
+        let workers = config.workerCount
+        maxActive = max(
+            1, config.options.maxInFlight / workers + (index < config.options.maxInFlight % workers ? 1 : 0))
+        timeoutNanos = UInt64(max(1, config.options.timeout.nanoseconds))
+        pool = config.pool
+        encoder = config.encoder
+        seed = config.plan.seed
+        stepCount = config.events.count
+        if case .closed(let concurrency) = config.options.model {
+            let ramp = UInt64(max(0, config.options.ramp.nanoseconds))
+            var slot = index
+            while slot < concurrency {
+                pendingSlots.append(ramp * UInt64(slot) / UInt64(concurrency))
+                slot += workers
+            }
+            pendingSlots.reverse()  // popLast gives the earliest
+        }
+        for slot in 0..<count {
+            connections.append(LoadConnection(worker: self, slot: slot))
+        }
+    }
+
+    // MARK: Lifecycle
+
+    func start() {
+        for c in connections { c.connect() }
+        scheduleTick()
+        scheduleSweep()
+    }
+
+    /// Stops new arrivals and next steps, drops what is queued (counted as cancelled) and waits
+    /// for the requests on the wire.
+    func stop() {
+        guard !stopping else { return }
+        stopping = true
+        endArrivals()
+        while let run = queue.popFirst() {
+            counters.cancelled += 1
+            endActor(run, completed: false)
+        }
+        checkFinished()
+    }
+
+    private func endArrivals() {
+        guard !arrivalsDone else { return }
+        arrivalsDone = true
+        arrivalsEndedAt = min(monotonicNanoseconds(), endOfDuration ?? .max)
+    }
+
+    private var endOfDuration: UInt64? {
+        config.options.duration.map { config.startNanos + UInt64(max(0, $0.nanoseconds)) }
+    }
+
+    private func checkFinished() {
+        guard arrivalsDone, active == 0, !finished else { return }
+        finished = true
+        tick?.cancel()
+        sweep?.cancel()
+        for c in connections { c.shutdown() }
+        finishedPromise.succeed(())
+    }
+
+    func snapshot(full: Bool) -> WorkerSnapshot {
+        let s = WorkerSnapshot(
+            counters: counters, corrected: full ? corrected : nil, uncorrected: full ? uncorrected : nil,
+            interval: interval, active: active, queued: queue.count, finished: finished,
+            arrivalsEndedAt: arrivalsEndedAt)
+        interval.reset()
+        return s
+    }
+
+    // MARK: Arrivals
+
+    private func scheduleTick() {
+        tick = loop.assumeIsolated().scheduleTask(in: .milliseconds(1)) { [self] in
+            onTick()
+            if !finished { scheduleTick() }
+        }
+    }
+
+    /// The global index of this worker's `k`-th actor.
+    private func globalActor(_ k: Int) -> Int {
+        config.options.shard.globalActor(local: index + config.workerCount * k)
+    }
+
+    private func withinActorLimit(_ actor: Int) -> Bool {
+        guard let limit = config.options.actors else { return true }
+        return actor < limit
+    }
+
+    private func onTick() {
+        let now = monotonicNanoseconds()
+        guard !arrivalsDone, now >= config.startNanos else {
+            checkFinished()
+            return
+        }
+        let elapsed = now - config.startNanos
+        if let end = endOfDuration, now >= end {
+            // Arrivals due before the end still start (a late tick must not lose them).
+            if case .open = config.options.model {
+                startDueArrivals(upTo: end - config.startNanos, finalPass: true)
+            }
+            endArrivals()
+            checkFinished()
+            return
+        }
+        switch config.options.model {
+        case .open:
+            startDueArrivals(upTo: elapsed, finalPass: false)
+        case .closed:
+            while let offset = pendingSlots.last, offset <= elapsed {
+                pendingSlots.removeLast()
+                startClosedActor()
+            }
+            if pendingSlots.isEmpty, active == 0 { endArrivals() }
+        }
+        checkFinished()
+    }
+
+    /// Open model: starts every arrival due at or before `elapsed`, each with its exact due time.
+    private func startDueArrivals(upTo elapsed: UInt64, finalPass: Bool) {
+        while !arrivalsDone {
+            let actor = globalActor(nextLocal)
+            guard withinActorLimit(actor) else {
+                endArrivals()
+                return
+            }
+            let due = config.schedule.offsetNanoseconds(actor)
+            if finalPass ? due >= elapsed : due > elapsed { return }
+            nextLocal += 1
+            arrive(actor: actor, intended: config.startNanos + due)
+        }
+    }
+
+    private func arrive(actor: Int, intended: UInt64) {
+        counters.arrivals += 1
+        guard active < maxActive else {
+            counters.dropped += 1
+            return
+        }
+        active += 1
+        enqueue(ActorRun(actor: actor, step: 0, intended: intended, state: freshState(actor)))
+    }
+
+    /// Closed model: starts the next actor in a free slot, or ends arrivals when there is none.
+    private func startClosedActor() {
+        guard !arrivalsDone else { return }
+        let actor = globalActor(nextLocal)
+        guard withinActorLimit(actor) else {
+            endArrivals()
+            return
+        }
+        nextLocal += 1
+        counters.arrivals += 1
+        active += 1
+        enqueue(ActorRun(actor: actor, step: 0, intended: monotonicNanoseconds(), state: freshState(actor)))
+    }
+
+    private func freshState(_ actor: Int) -> ActorState? {
+        guard config.pool == nil else { return nil }
+        return ActorState(
+            vendor: config.plan.vendor, name: "actor-\(actor)", seed: config.plan.seed,
+            fields: config.plan.actorFields, originMilliseconds: config.originMilliseconds)
+    }
+
+    // MARK: Requests
+
+    private func enqueue(_ run: ActorRun) {
+        while let slot = idle.popLast() {
+            let c = connections[slot]
+            if c.isReady {
+                c.send(run)
+                return
+            }
+        }
+        queue.append(run)
+    }
+
+    /// A connection became free: give it the oldest waiting request.
+    func connectionIdle(_ c: LoadConnection) {
+        if let run = queue.popFirst() {
+            c.send(run)
+        } else {
+            idle.append(c.slot)
+        }
+    }
+
+    /// Writes the request for `run` into `buffer`; false when the body could not be generated.
+    func encode(_ run: inout ActorRun, into buffer: inout ByteBuffer) -> Bool {
+        timestamp.update(nowSeconds: wallSeconds())
+        if let pool {
+            let length = pool.length(actor: run.actor, step: run.step)
+            counters.bodyBytes &+= UInt64(length)
+            let actor = run.actor
+            let step = run.step
+            messageId.withUnsafeMutableBytes {
+                MessageId.write(seed: seed, actor: actor, step: step, into: $0)
+            }
+            messageId.withUnsafeBytes { id in
+                timestamp.bytes.withUnsafeBytes { ts in
+                    encoder.encode(into: &buffer, messageId: id, timestamp: ts, bodyLength: length) { out in
+                        pool.write(actor: actor, step: step, into: out)
+                    }
+                }
+            }
+            return true
+        }
+        guard var state = run.state else { return false }
+        let generated: GeneratedEvent
+        do {
+            generated = try VendorCatalog.standard.generate(
+                vendor: config.plan.vendor, event: config.events[run.step], actor: &state,
+                clock: SystemClock())
+        } catch {
+            return false
+        }
+        run.state = state
+        counters.bodyBytes &+= UInt64(generated.bodyBytes.count)
+        let id = Array(generated.messageId.utf8)
+        id.withUnsafeBytes { id in
+            timestamp.bytes.withUnsafeBytes { ts in
+                generated.bodyBytes.withUnsafeBytes { b in
+                    encoder.encode(into: &buffer, messageId: id, timestamp: ts, bodyLength: b.count) {
+                        $0.copyMemory(from: b)
+                    }
+                }
+            }
+        }
+        return true
+    }
+
+    /// A response ended the request of `run`.
+    func responded(_ run: ActorRun, status: Int, sentAt: UInt64, now: UInt64) {
+        LatencyHistogram.record(&corrected, nanoseconds: now &- run.intended)
+        LatencyHistogram.record(&uncorrected, nanoseconds: now &- sentAt)
+        LatencyHistogram.record(&interval, nanoseconds: now &- run.intended)
+        switch status {
+        case 200..<300: counters.succeeded += 1
+        case 300..<400: counters.count(.status3xx)
+        case 400..<500: counters.count(.status4xx)
+        case 500..<600: counters.count(.status5xx)
+        default: counters.count(.status1xx)
+        }
+        var next = run
+        next.step += 1
+        if next.step < stepCount && !stopping {
+            next.intended = now
+            enqueue(next)
+        } else {
+            endActor(next, completed: next.step >= stepCount)
+        }
+    }
+
+    /// The request of `run` failed without a response; the actor stops there.
+    func failed(_ run: ActorRun, _ kind: LoadErrorKind) {
+        counters.count(kind)
+        endActor(run, completed: false)
+    }
+
+    func sentRequest() { counters.sent += 1 }
+
+    private func endActor(_ run: ActorRun, completed: Bool) {
+        active -= 1
+        if completed { counters.actorsCompleted += 1 }
+        if case .closed = config.options.model, !stopping, !arrivalsDone {
+            if let end = endOfDuration, monotonicNanoseconds() >= end {
+                endArrivals()
+            } else {
+                startClosedActor()
+            }
+        }
+        checkFinished()
+    }
+
+    // MARK: Connections
+
+    /// A connection attempt failed: when no connection can carry them, the waiting requests fail.
+    func connectFailed() {
+        guard !connections.contains(where: { $0.isReady }) else { return }
+        var failedRuns: [ActorRun] = []
+        while let run = queue.popFirst() { failedRuns.append(run) }
+        for run in failedRuns { failed(run, .connection) }
+    }
+
+    func connectionLost(_ c: LoadConnection) {
+        idle.removeAll { $0 == c.slot }
+    }
+
+    var isFinished: Bool { finished }
+
+    private func scheduleSweep() {
+        let period = TimeAmount.nanoseconds(Int64(min(timeoutNanos / 4 + 1, 100_000_000)))
+        sweep = loop.assumeIsolated().scheduleTask(in: period) { [self] in
+            sweepTimeouts()
+            if !finished { scheduleSweep() }
+        }
+    }
+
+    /// Fails requests waiting or on the wire for longer than the timeout; a connection whose
+    /// request timed out is closed (its late response must not be taken for the next one).
+    private func sweepTimeouts() {
+        let now = monotonicNanoseconds()
+        for c in connections {
+            if let sentAt = c.inFlightSentAt, now &- sentAt > timeoutNanos, let run = c.abandonInFlight() {
+                failed(run, .timeout)
+            }
+        }
+        while let head = queue.first, now > head.intended, now - head.intended > timeoutNanos {
+            queue.removeFirst()
+            failed(head, .timeout)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import Histogram
+
+/// The result of a load run (or of merged shard runs), as `--report json=` writes it. Latency
+/// histograms are stored whole (``EncodedHistogram``), so reports of shards merge exactly:
+/// counts are added and percentiles are read from the added histograms.
+public struct LoadReport: Sendable, Codable {
+    public static let formatName = "proctor-load-report"
+    public static let formatVersion = 1
+
+    /// What was run: everything except secrets.
+    public struct Configuration: Sendable, Codable, Equatable {
+        public var vendor: String
+        public var events: [String]
+        public var target: String
+        public var seed: UInt64
+        /// `open` or `closed`.
+        public var model: String
+        /// Open model: requested actor arrivals per second over all shards.
+        public var actorsPerSecond: Double?
+        /// Closed model: active actors per process.
+        public var concurrency: Int?
+        public var durationSeconds: Double?
+        public var rampSeconds: Double
+        /// Actor limit over all shards.
+        public var actors: Int?
+        public var maxInFlight: Int
+        public var connections: Int
+        public var timeoutSeconds: Double
+        public var payloads: String
+        /// Pooled payloads: the actor fields rewritten per actor (the rest repeat with the prototypes).
+        public var variedFields: [String]?
+        /// The signing scheme in words (never the secret).
+        public var signing: String
+    }
+
+    /// One interval of the latency-over-time series.
+    public struct Interval: Sendable, Codable {
+        /// Seconds from the start to the end of the interval.
+        public var end: Double
+        public var responses: UInt64
+        public var errors: UInt64
+        /// Corrected latencies of the interval (two significant digits).
+        public var latency: EncodedHistogram
+    }
+
+    public var format = LoadReport.formatName
+    public var version = LoadReport.formatVersion
+    public var configuration: Configuration
+    /// Shards whose results this report holds.
+    public var shards: [Shard]
+    /// Wall-clock start (ISO 8601, UTC) of the earliest shard.
+    public var startedAt: String
+    /// Seconds from the start until new actors stopped arriving (longest shard).
+    public var arrivalSeconds: Double
+    /// Seconds from the start until the last response (longest shard).
+    public var elapsedSeconds: Double
+    public var interrupted: Bool
+    public var counters: LoadCounters
+    /// Latency from each request's intended send time (corrected for coordinated omission).
+    public var corrected: EncodedHistogram
+    /// Latency from the moment each request was written.
+    public var uncorrected: EncodedHistogram
+    public var timeline: [Interval]
+
+    /// Derived figures, recomputed from the stored counts.
+    public struct Summary: Sendable, Codable {
+        public var requestedActorsPerSecond: Double?
+        public var achievedActorsPerSecond: Double
+        public var requestsPerSecond: Double
+        public var corrected: LatencySummary
+        public var uncorrected: LatencySummary
+    }
+
+    /// Kept in the JSON for people and tools that do not read histograms; ignored when merging.
+    public var summary: Summary?
+
+    public func computeSummary() throws(LoadError) -> Summary {
+        let c = try corrected.decode()
+        let u = try uncorrected.decode()
+        let started = Double(counters.arrivals - counters.dropped)
+        return Summary(
+            requestedActorsPerSecond: configuration.actorsPerSecond,
+            achievedActorsPerSecond: arrivalSeconds > 0 ? started / arrivalSeconds : 0,
+            requestsPerSecond: elapsedSeconds > 0 ? Double(counters.completed) / elapsedSeconds : 0,
+            corrected: LatencySummary(c), uncorrected: LatencySummary(u))
+    }
+
+    // MARK: JSON
+
+    public func jsonData() throws -> Data {
+        var copy = self
+        copy.summary = try computeSummary()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(copy)
+    }
+
+    public static func load(from url: URL) throws(LoadError) -> LoadReport {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw LoadError("cannot read \(url.path): \(error.localizedDescription)")
+        }
+        let report: LoadReport
+        do {
+            report = try JSONDecoder().decode(LoadReport.self, from: data)
+        } catch {
+            throw LoadError("\(url.path) is not a load report: \(error)")
+        }
+        guard report.format == formatName, report.version == formatVersion else {
+            throw LoadError(
+                "\(url.path) is a \(report.format) v\(report.version) file, not a \(formatName) v\(formatVersion)"
+            )
+        }
+        return report
+    }
+
+    // MARK: Merging
+
+    /// Merges shard reports of the same plan: counts and histograms added, interval series added
+    /// interval by interval (shards are assumed to start together), times the longest shard's.
+    public static func merge(_ reports: [LoadReport]) throws(LoadError) -> LoadReport {
+        guard var merged = reports.first else { throw LoadError("nothing to merge") }
+        var corrected = try merged.corrected.decode()
+        var uncorrected = try merged.uncorrected.decode()
+        var timeline = try merged.timeline.map { i throws(LoadError) in (i, try i.latency.decode()) }
+        for other in reports.dropFirst() {
+            let a = merged.configuration
+            let b = other.configuration
+            guard a.vendor == b.vendor, a.events == b.events, a.seed == b.seed, a.model == b.model,
+                a.actorsPerSecond == b.actorsPerSecond, a.actors == b.actors, a.payloads == b.payloads
+            else {
+                throw LoadError(
+                    "the reports are of different runs (vendor, events, seed, model, rate and actors must match)"
+                )
+            }
+            for s in other.shards where merged.shards.contains(s) {
+                throw LoadError("shard \(s) appears in more than one report")
+            }
+            merged.shards += other.shards
+            merged.counters.add(other.counters)
+            try add(&corrected, try other.corrected.decode())
+            try add(&uncorrected, try other.uncorrected.decode())
+            for (n, interval) in other.timeline.enumerated() {
+                let h = try interval.latency.decode()
+                if n < timeline.count {
+                    timeline[n].0.responses += interval.responses
+                    timeline[n].0.errors += interval.errors
+                    timeline[n].0.end = max(timeline[n].0.end, interval.end)
+                    try add(&timeline[n].1, h)
+                } else {
+                    timeline.append((interval, h))
+                }
+            }
+            merged.startedAt = min(merged.startedAt, other.startedAt)
+            merged.arrivalSeconds = max(merged.arrivalSeconds, other.arrivalSeconds)
+            merged.elapsedSeconds = max(merged.elapsedSeconds, other.elapsedSeconds)
+            merged.interrupted = merged.interrupted || other.interrupted
+        }
+        merged.shards.sort { ($0.count, $0.index) < ($1.count, $1.index) }
+        merged.corrected = EncodedHistogram(corrected)
+        merged.uncorrected = EncodedHistogram(uncorrected)
+        merged.timeline = timeline.map { interval, h in
+            var i = interval
+            i.latency = EncodedHistogram(h)
+            return i
+        }
+        merged.summary = try merged.computeSummary()
+        return merged
+    }
+
+    private static func add(_ into: inout Histogram<UInt64>, _ other: Histogram<UInt64>) throws(LoadError) {
+        guard into.numberOfSignificantValueDigits == other.numberOfSignificantValueDigits,
+            into.lowestDiscernibleValue == other.lowestDiscernibleValue,
+            into.highestTrackableValue == other.highestTrackableValue
+        else { throw LoadError("the reports' histograms have different layouts") }
+        into.add(other)
+    }
+}

@@ -1,0 +1,83 @@
+/// Human-readable load output: the progress line and the final summary.
+public enum LoadSummaryText {
+    /// `1.2ms`, `850us`, `2.10s`.
+    public static func latency(_ microseconds: UInt64) -> String {
+        if microseconds < 1000 { return "\(microseconds)us" }
+        if microseconds < 1_000_000 {
+            return fixed(Double(microseconds) / 1000, microseconds < 10_000 ? 2 : 1) + "ms"
+        }
+        return fixed(Double(microseconds) / 1e6, 2) + "s"
+    }
+
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = String(rounded)
+        if let dot = text.firstIndex(of: ".") {
+            let have = text.distance(from: dot, to: text.endIndex) - 1
+            if decimals == 0 {
+                text = String(text[..<dot])
+            } else if have < decimals {
+                text += String(repeating: "0", count: decimals - have)
+            }
+        } else if decimals > 0 {
+            text += "." + String(repeating: "0", count: decimals)
+        }
+        return text
+    }
+
+    /// One progress line: `[  12s] 45012 req/s  sent 540144  in flight 32  p99 1.20ms  errors 0  dropped 0`.
+    public static func progressLine(_ p: LoadProgress) -> String {
+        let elapsed = fixed(p.elapsedSeconds, 1) + "s"
+        let p99 = p.intervalP99.map(latency) ?? "-"
+        return
+            "[\(elapsed)] \(Int(p.requestsPerSecond.rounded())) req/s  sent \(p.sent)  in flight \(p.inFlight)"
+            + "  p99 \(p99)  errors \(p.errors)  dropped \(p.dropped)"
+    }
+
+    /// The final summary, several lines.
+    public static func summary(_ report: LoadReport) throws(LoadError) -> String {
+        let s = try report.computeSummary()
+        let c = report.configuration
+        var lines: [String] = []
+        let shards = report.shards.map(\.description).joined(separator: ", ")
+        let varied =
+            c.variedFields.map {
+                $0.isEmpty ? " (no per-actor fields)" : " (per actor: " + $0.joined(separator: ", ") + ")"
+            } ?? ""
+        lines.append(
+            "\(c.vendor) \(c.events.joined(separator: " > ")) -> \(c.target)  (\(c.model) model, \(c.payloads) payloads\(varied), shards \(shards))"
+        )
+        let counters = report.counters
+        lines.append(
+            "  requests  \(counters.sent) sent, \(counters.succeeded) 2xx, \(counters.errorCount) errors"
+                + (counters.cancelled > 0 ? ", \(counters.cancelled) cancelled" : "")
+                + " in \(fixed(report.elapsedSeconds, 2))s: \(fixed(s.requestsPerSecond, 1)) req/s"
+                + (counters.sent > 0 ? ", mean body \(counters.bodyBytes / counters.sent) bytes" : ""))
+        var actors =
+            "  actors    \(counters.arrivals - counters.dropped) started, \(counters.actorsCompleted) completed, \(counters.dropped) dropped"
+        if let requested = s.requestedActorsPerSecond {
+            actors +=
+                "; arrivals \(fixed(s.achievedActorsPerSecond, 1))/s of \(fixed(requested / Double(max(1, report.shards.first?.count ?? 1)) * Double(report.shards.count), 1))/s requested"
+        }
+        lines.append(actors)
+        if counters.errorCount > 0 {
+            let kinds = LoadErrorKind.allCases.compactMap { k in
+                counters.errors[k.rawValue].map { "\(k.rawValue) \($0)" }
+            }
+            lines.append("  errors    " + kinds.joined(separator: ", "))
+        }
+        lines.append("  latency        p50       p90       p99     p99.9       max")
+        for (name, l) in [("corrected  ", s.corrected), ("uncorrected", s.uncorrected)] {
+            lines.append(
+                "  " + name + [l.p50, l.p90, l.p99, l.p999, l.max].map { pad(latency($0), 10) }.joined())
+        }
+        if report.interrupted { lines.append("  (interrupted: the report holds what ran until then)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? " " + s : String(repeating: " ", count: width - s.count) + s
+    }
+}

@@ -1,0 +1,53 @@
+/// What can go wrong with one request.
+public enum LoadErrorKind: String, Sendable, Codable, CaseIterable {
+    /// Answered with a 1xx (final), 3xx, 4xx or 5xx status.
+    case status1xx = "1xx", status3xx = "3xx", status4xx = "4xx", status5xx = "5xx"
+    /// Not answered within the timeout (waiting for a connection or for the response).
+    case timeout
+    /// Connection refused, reset or closed before the response ended.
+    case connection
+    /// The response was not HTTP/1.x.
+    case protocolError = "protocol"
+    /// The body could not be generated (fresh payloads).
+    case generation
+}
+
+/// Counts of one process (or of merged shards).
+public struct LoadCounters: Sendable, Codable, Equatable {
+    /// Actors due to start (arrivals in the open model, starts in the closed model).
+    public var arrivals: UInt64 = 0
+    /// Arrivals not started because `--max-in-flight` actors were already active.
+    public var dropped: UInt64 = 0
+    /// Actors that ran all their steps.
+    public var actorsCompleted: UInt64 = 0
+    /// Requests written to a connection.
+    public var sent: UInt64 = 0
+    /// Body bytes of the requests written (headers not counted).
+    public var bodyBytes: UInt64 = 0
+    /// Requests answered with a 2xx.
+    public var succeeded: UInt64 = 0
+    /// Requests that were queued when the run was interrupted and never sent.
+    public var cancelled: UInt64 = 0
+    /// Failed requests by kind.
+    public var errors: [String: UInt64] = [:]
+
+    public init() {}
+
+    public var errorCount: UInt64 { errors.values.reduce(0, +) }
+
+    /// Requests that ended, well or not (and were recorded in the latency histograms when answered).
+    public var completed: UInt64 { succeeded + errorCount }
+
+    mutating func count(_ kind: LoadErrorKind) { errors[kind.rawValue, default: 0] += 1 }
+
+    public mutating func add(_ other: LoadCounters) {
+        arrivals += other.arrivals
+        dropped += other.dropped
+        actorsCompleted += other.actorsCompleted
+        sent += other.sent
+        bodyBytes += other.bodyBytes
+        succeeded += other.succeeded
+        cancelled += other.cancelled
+        for (k, v) in other.errors { errors[k, default: 0] += v }
+    }
+}

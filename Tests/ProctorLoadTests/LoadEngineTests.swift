@@ -1,0 +1,244 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import ProctorCore
+import ProctorVendors
+import Testing
+
+@testable import ProctorLoad
+
+private let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+private func plan(port: Int, events: [String] = ["candidate.invited"], seed: UInt64 = 7) -> LoadPlan {
+    LoadPlan(
+        vendor: "testlify", events: events, secrets: [secret], seed: seed,
+        target: LoadTarget(host: "127.0.0.1", port: port, path: "/hooks"))
+}
+
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct LoadEngineTests {
+    @Test func stalledReceiverIsReportedFromIntendedSendTimes() async throws {
+        // The receiver holds every response that falls due between 0.5 s and 1.5 s after its
+        // first request until 1.5 s: a one-second stall.
+        let first = FirstRequestClock()
+        let receiver = try await TestReceiver { now in
+            let start = first.startOrSet(now)
+            let stallStart = start + .milliseconds(500)
+            let stallEnd = start + .milliseconds(1500)
+            return now >= stallStart && now < stallEnd ? stallEnd - now : .zero
+        }
+        let options = LoadOptions(
+            model: .open(actorsPerSecond: 200), duration: .seconds(3), maxInFlight: 10_000, connections: 2,
+            threads: 1,
+            prototypes: 4)
+        let report = try await LoadEngine(plan: plan(port: receiver.port), options: options).run()
+        try await receiver.stop()
+
+        let summary = try report.computeSummary()
+        #expect(report.counters.errorCount == 0)
+        #expect(report.counters.dropped == 0)
+        #expect(report.counters.succeeded == 600)
+        // A third of the arrivals fall into the stall and wait for it to end: from their
+        // intended send times, the 99th percentile is close to the full second...
+        #expect(summary.corrected.p99 > 850_000)
+        #expect(summary.corrected.max > 950_000 && summary.corrected.max < 1_300_000)
+        // ...while measured from the moment they were written only the two requests on the
+        // wire when the stall began waited that long.
+        #expect(summary.uncorrected.p99 < 100_000)
+        #expect(summary.uncorrected.max > 900_000)
+    }
+
+    @Test func arrivalsBeyondMaxInFlightAreDropped() async throws {
+        let receiver = try await TestReceiver { _ in .milliseconds(300) }
+        let options = LoadOptions(
+            model: .open(actorsPerSecond: 1000), duration: nil, actors: 100, maxInFlight: 5, connections: 5,
+            threads: 1,
+            prototypes: 2)
+        let report = try await LoadEngine(plan: plan(port: receiver.port), options: options).run()
+        try await receiver.stop()
+        #expect(report.counters.arrivals == 100)
+        #expect(report.counters.dropped > 50)
+        #expect(report.counters.succeeded == report.counters.arrivals - report.counters.dropped)
+        #expect(report.counters.sent == report.counters.succeeded)
+    }
+
+    @Test func everyRequestIsSignedAndEachActorIsItsOwnCandidate() async throws {
+        let receiver = try await TestReceiver()
+        let events = [
+            "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+        ]
+        let options = LoadOptions(
+            model: .closed(concurrency: 4), duration: nil, actors: 40, connections: 2, threads: 2,
+            prototypes: 3)
+        let report = try await LoadEngine(plan: plan(port: receiver.port, events: events), options: options)
+            .run()
+        let requests = receiver.requests
+        try await receiver.stop()
+
+        #expect(report.counters.succeeded == 160)
+        #expect(requests.count == 160)
+        let key = try #require(StandardWebhooksSecret(secret))
+        let now = Int64(Date().timeIntervalSince1970)
+        var ids = Set<String>()
+        var candidates: [String: [String]] = [:]
+        for r in requests {
+            let id = try #require(r.headers["svix-id"])
+            let verdict = StandardWebhooksVerifier.verify(
+                secret: key, id: id, timestamp: r.headers["svix-timestamp"] ?? "",
+                signatureHeader: r.headers["svix-signature"] ?? "",
+                body: r.body, now: now)
+            #expect((try? verdict.get()) != nil, "\(verdict)")
+            #expect(r.headers["content-type"] == "application/json")
+            ids.insert(id)
+            let body = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
+            let data = body?["data"] as? [String: Any]
+            let candidate = try #require(data?["candidateId"] as? String)
+            candidates[candidate, default: []].append(body?["event"] as? String ?? "?")
+        }
+        #expect(ids.count == 160)
+        #expect(candidates.count == 40)
+        // Each actor's events arrive in lifecycle order.
+        for (_, sent) in candidates { #expect(sent == ["invited", "enrolled", "in_progress", "completed"]) }
+    }
+
+    @Test(arguments: [
+        ("testlify", ["candidate.invited", "candidate.enrolled", "candidate.completed"], ["candidateId"]),
+        (
+            "talview", ["ae.test_instance.created", "ae.test_instance.updated"],
+            ["candidate_id", "test_instance_id", "email"]
+        ),
+        (
+            "qualified", ["assessment_result_started", "assessment_result_submitted"],
+            ["team-candidateId", "email"]
+        ),
+    ])
+    func pooledBodiesAreWhatTheBuilderMakesForThatActor(vendor: String, events: [String], varied: [String])
+        throws
+    {
+        let p = LoadPlan(
+            vendor: vendor, events: events, seed: 7, target: LoadTarget(host: "127.0.0.1", port: 1, path: "/")
+        )
+        let origin: Int64 = 1_750_000_000_000
+        let pool = try PayloadPool(plan: p, prototypes: 5, originMilliseconds: origin)
+        #expect(pool.variedFields == varied)
+        var bodies = Set<[UInt8]>()
+        for actor in [0, 3, 7, 12_345, 987_654_321] {
+            let prototype = actor % 5
+            let values = PayloadPool.values(variation: pool.variation, actor: actor)
+            let fields = PayloadPool.fields(
+                plan: p, variation: pool.variation, prototype: prototype, values: values)
+            let expected = try PayloadPool.generate(
+                plan: p, prototype: prototype, fields: fields, clock: FixedClock(milliseconds: origin))
+            for step in events.indices {
+                var bytes = [UInt8](repeating: 0, count: pool.length(actor: actor, step: step))
+                bytes.withUnsafeMutableBytes { pool.write(actor: actor, step: step, into: $0) }
+                #expect(bytes == expected[step])
+                bodies.insert(bytes)
+            }
+        }
+        #expect(bodies.count == 5 * events.count)
+    }
+
+    @Test func freshPayloadsUseTheBuilderPerRequest() async throws {
+        let receiver = try await TestReceiver()
+        let options = LoadOptions(
+            model: .closed(concurrency: 2), duration: nil, actors: 6, connections: 2, threads: 1,
+            payloads: .fresh)
+        let report = try await LoadEngine(
+            plan: plan(port: receiver.port, events: ["candidate.invited", "candidate.enrolled"]),
+            options: options
+        ).run()
+        let requests = receiver.requests
+        try await receiver.stop()
+        #expect(report.counters.succeeded == 12)
+        let key = try #require(StandardWebhooksSecret(secret))
+        for r in requests {
+            let verdict = StandardWebhooksVerifier.verify(
+                secret: key, id: r.headers["svix-id"] ?? "", timestamp: r.headers["svix-timestamp"] ?? "",
+                signatureHeader: r.headers["svix-signature"] ?? "", body: r.body,
+                now: Int64(Date().timeIntervalSince1970))
+            #expect((try? verdict.get()) != nil)
+        }
+    }
+
+    @Test func shardsSplitActorsCompletelyAndDeterministically() async throws {
+        func candidateIds(shard: Shard) async throws -> [String] {
+            let receiver = try await TestReceiver()
+            let options = LoadOptions(
+                model: .closed(concurrency: 3), duration: nil, actors: 30, connections: 2, threads: 2,
+                shard: shard, prototypes: 3)
+            _ = try await LoadEngine(plan: plan(port: receiver.port), options: options).run()
+            let ids = receiver.requests.compactMap { r in
+                ((try? JSONSerialization.jsonObject(with: Data(r.body))) as? [String: Any]).flatMap {
+                    ($0["data"] as? [String: Any])?["candidateId"] as? String
+                }
+            }
+            try await receiver.stop()
+            return ids.sorted()
+        }
+        let whole = try await candidateIds(shard: .whole)
+        var parts: [String] = []
+        for i in 0..<3 { parts += try await candidateIds(shard: Shard(index: i, count: 3)) }
+        #expect(whole.count == 30)
+        #expect(Set(whole).count == 30)
+        #expect(parts.sorted() == whole)
+        #expect(
+            try await candidateIds(shard: Shard(index: 1, count: 3))
+                == (try await candidateIds(shard: Shard(index: 1, count: 3))))
+    }
+
+    @Test func connectionRefusedIsCountedAsConnectionErrors() async throws {
+        // Bind and close to find a port nobody listens on.
+        let receiver = try await TestReceiver()
+        let port = receiver.port
+        try await receiver.stop()
+        let options = LoadOptions(
+            model: .open(actorsPerSecond: 50), duration: .milliseconds(400), connections: 2, threads: 1,
+            prototypes: 1)
+        let report = try await LoadEngine(plan: plan(port: port), options: options).run()
+        #expect(report.counters.succeeded == 0)
+        #expect(report.counters.errors["connection", default: 0] > 0)
+        #expect(report.counters.errorCount + report.counters.dropped == report.counters.arrivals)
+    }
+
+    @Test func errorStatusesAreCountedByClass() async throws {
+        let receiver = try await TestReceiver(status: 503)
+        let options = LoadOptions(
+            model: .closed(concurrency: 2), duration: nil, actors: 10, connections: 2, threads: 1,
+            prototypes: 1)
+        let report = try await LoadEngine(
+            plan: plan(port: receiver.port, events: ["candidate.invited", "candidate.enrolled"]),
+            options: options
+        ).run()
+        try await receiver.stop()
+        #expect(report.counters.errors["5xx"] == 20)
+        #expect(report.counters.succeeded == 0)
+    }
+
+    @Test func theReportNeverHoldsTheSecret() async throws {
+        let receiver = try await TestReceiver()
+        let options = LoadOptions(
+            model: .closed(concurrency: 1), duration: nil, actors: 2, connections: 1, threads: 1,
+            prototypes: 1)
+        let report = try await LoadEngine(plan: plan(port: receiver.port), options: options).run()
+        try await receiver.stop()
+        let json = String(decoding: try report.jsonData(), as: UTF8.self)
+        let html = try report.html()
+        #expect(!json.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        #expect(!html.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+        #expect(try LoadSummaryText.summary(report).contains("whsec") == false)
+    }
+}
+
+/// The time of the receiver's first request.
+final class FirstRequestClock: Sendable {
+    private let box = NIOLockedValueBox<NIODeadline?>(nil)
+
+    func startOrSet(_ now: NIODeadline) -> NIODeadline {
+        box.withLockedValue { v in
+            if let v { return v }
+            v = now
+            return now
+        }
+    }
+}
