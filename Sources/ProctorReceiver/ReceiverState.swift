@@ -16,6 +16,10 @@ public struct ReceivedEvent: Sendable, Hashable {
     /// Why the delivery was not accepted, if it was not.
     public var reason: String?
     public var candidateId: String?
+    /// SHA-256 (hex) of the body bytes as received.
+    public var bodySHA256: String = ""
+    /// Length of the body as received.
+    public var bodyLength: Int = 0
 
     public var json: JSONValue {
         var object = JSONObject()
@@ -29,6 +33,8 @@ public struct ReceivedEvent: Sendable, Hashable {
         object["status"] = .int(status)
         object["reason"] = reason.map(JSONValue.string) ?? .null
         object["candidateId"] = candidateId.map(JSONValue.string) ?? .null
+        object["bodyLength"] = .int(bodyLength)
+        object["bodySha256"] = .string(bodySHA256)
         return .object(object)
     }
 }

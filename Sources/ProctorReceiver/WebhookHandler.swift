@@ -47,6 +47,8 @@ struct WebhookHandler: Sendable {
             verified: nil,
             duplicate: false, status: 200, reason: nil, candidateId: nil
         )
+        entry.bodySHA256 = BodyDigest.sha256Hex(body)
+        entry.bodyLength = body.count
 
         if configuration.chaos.isEnabled {
             let chaos = await state.chaosAnswer(messageId: messageId, settings: configuration.chaos)

@@ -105,7 +105,12 @@ final class Lines: Sendable {
         for vendor in ["testlify", "testlify-v1", "talview", "qualified"] {
             #expect(received.contains { $0.vendor == vendor && $0.duplicate }, "\(vendor): no duplicate seen")
         }
-        // The bytes sent are the generated payloads: valid JSON naming the vendor's wire event.
+        // What arrived is byte for byte what was sent (and signed), in order.
+        let sentDigests = sentAttempts.sorted {
+            $0.exchange.startedAtMilliseconds < $1.exchange.startedAtMilliseconds
+        }
+        .map { BodyDigest.sha256Hex($0.exchange.request.body) }
+        #expect(Set(received.map(\.bodySHA256)) == Set(sentDigests))
         for attempt in sentAttempts {
             let body = try JSONValue(parsing: attempt.exchange.request.body)
             #expect(body.objectValue != nil)

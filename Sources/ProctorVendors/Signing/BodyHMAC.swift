@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ProctorCore
 
@@ -49,5 +50,15 @@ public enum BodyHMAC {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+}
+
+/// SHA-256 of a body in hex, for logs that let a body be compared byte for byte without keeping it.
+public enum BodyDigest {
+    public static func sha256Hex(_ body: some Collection<UInt8>) -> String {
+        SHA256.hash(data: Array(body)).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
     }
 }
