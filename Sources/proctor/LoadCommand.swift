@@ -103,6 +103,14 @@ struct LoadCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if control.isStopRequested { throw ExitCode(130) }
+        let counters = result.counters
+        if counters.succeeded == 0 && counters.errorCount > 0 {
+            let kinds = counters.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            printError(
+                "no request got an answer from http://\(plan.target.host):\(plan.target.port)\(plan.target.path): "
+                    + kinds.joined(separator: ", "))
+            throw ExitCode(1)
+        }
     }
 
     /// Builds the plan and options from the scenario file and the flags. The scenario loader

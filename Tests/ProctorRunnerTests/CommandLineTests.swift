@@ -68,6 +68,16 @@ import Testing
         #expect(!result.err.isEmpty)
     }
 
+    @Test func loadAgainstAnUnreachableTargetFails() throws {
+        let result = try proctor([
+            "load", "--vendor", "testlify", "--events", "candidate.invited", "--target",
+            "http://127.0.0.1:1/x",
+            "--rate", "5/s", "--duration", "1s", "--progress", "none",
+        ])
+        #expect(result.status == 1, "\(result.out)\(result.err)")
+        #expect(result.err.contains("no request got an answer from http://127.0.0.1:1/x"))
+    }
+
     @Test func secretsStayMaskedUnlessAskedFor() throws {
         let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
         let masked = try proctor([
