@@ -107,7 +107,7 @@ struct LoadCommand: AsyncParsableCommand {
         if counters.succeeded == 0 && counters.errorCount > 0 {
             let kinds = counters.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             printError(
-                "no request got an answer from http://\(plan.target.host):\(plan.target.port)\(plan.target.path): "
+                "no request got an answer from http://\(plan.target.host):\(plan.target.port)\(plan.target.path); errors by kind: "
                     + kinds.joined(separator: ", "))
             throw ExitCode(1)
         }
