@@ -20,6 +20,17 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ components: [PathComponent]) { self.components = components }
 
+    /// The same path as the payload builders take it.
+    public var jsonPath: JSONPath {
+        JSONPath(
+            components: components.map { component in
+                switch component {
+                case .key(let key): return .key(key)
+                case .index(let index): return .index(index)
+                }
+            })
+    }
+
     /// Parses `a.b[0].c`; nil when the text is not such a path (empty segments, bad indexes).
     public init?(parsing text: String) {
         let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")

@@ -179,7 +179,7 @@ public struct ScenarioRunner: Sendable {
                 let stopped = await stop.isSet
                 if Task.isCancelled || stopped {
                     prepared.append(
-                        (step, step.id?.value, .failed(notSent(step, index, actor, context, stop: true))))
+                        (step, step.id?.value, .failed(notSent(step, index, actor, reason: Self.stopReason))))
                     continue
                 }
                 if let deadline = context.deadline, ContinuousClock.now >= deadline,
@@ -208,8 +208,7 @@ public struct ScenarioRunner: Sendable {
                     payload = body
                     let stopped = await stop.isSet
                     if Task.isCancelled || stopped {
-                        result = engine.notSent(
-                            delivery, Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed")
+                        result = engine.notSent(delivery, Self.stopReason)
                     } else {
                         result = await engine.runStep(delivery)
                     }
@@ -278,13 +277,10 @@ public struct ScenarioRunner: Sendable {
             do {
                 for override in step.overrides {
                     let value = try override.value.resolve(in: templates)
-                    let path = try JSONPath(parsing: override.path.description)
-                    overrides.append(Override(path: path, value: value))
+                    overrides.append(Override(path: override.path.jsonPath, value: value))
                 }
-            } catch let error as Diagnostic {
-                return .failed(errorResult(step, index, actor, fault, error.description))
             } catch {
-                return .failed(errorResult(step, index, actor, fault, "\(error)"))
+                return .failed(errorResult(step, index, actor, fault, error.description))
             }
             let generated: GeneratedEvent
             do {
@@ -447,13 +443,8 @@ public struct ScenarioRunner: Sendable {
             verdict: .error(message), startedAtMilliseconds: engine.clock.nowMilliseconds())
     }
 
-    func notSent(_ step: Step, _ index: Int, _ actor: String, _ context: ScenarioContext, stop: Bool)
-        -> StepResult
-    {
-        notSent(
-            step, index, actor, reason: Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed"
-        )
-    }
+    /// Why a step was not sent once the run stopped early.
+    static var stopReason: String { Task.isCancelled ? "interrupted" : "fail-fast: an earlier step failed" }
 
     func notSent(_ step: Step, _ index: Int, _ actor: String, reason: String) -> StepResult {
         StepResult(
