@@ -80,11 +80,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Load mode: arrival-rate and closed-model load over a lean SwiftNIO HTTP/1.1 path,
+        // epoll declarations for load mode's socket loop (Swift's Glibc module leaves them out).
+        .target(name: "CProctorPoll"),
+        // Load mode: arrival-rate and closed-model load over a lean HTTP/1.1 socket loop,
         // HDR latency histograms corrected for coordinated omission, mergeable shard reports.
         .target(
             name: "ProctorLoad",
             dependencies: [
+                "CProctorPoll",
                 "ProctorCore",
                 "ProctorJSON",
                 "ProctorScenario",

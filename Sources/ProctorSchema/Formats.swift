@@ -34,7 +34,7 @@ public enum Formats {
         "iri-reference": { URIGrammar.check($0, absolute: false, international: true) },
         "uri-template": isURITemplate,
         "uuid": isUUID,
-        "regex": { (try? ECMARegex($0)) != nil },
+        "regex": { ECMARegexSyntax.isValid($0) },
         "json-pointer": isJSONPointer,
         "relative-json-pointer": isRelativeJSONPointer,
     ]

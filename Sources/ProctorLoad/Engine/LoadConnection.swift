@@ -1,29 +1,43 @@
 import NIOCore
-import NIOPosix
 
-/// One keep-alive HTTP/1.1 connection slot of a worker, carrying one request at a time. When its
-/// channel closes it reconnects (at once after a working connection, after a pause after a
-/// failed attempt). Confined to the worker's event loop.
-final class LoadConnection {
-    private let worker: LoadWorker
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One keep-alive HTTP/1.1 connection slot of a worker, carrying one request at a time over a
+/// nonblocking socket of the worker's ``LoadLoop``. When the connection closes it reconnects (at
+/// once after a working connection, after a pause after a failed attempt). Confined to the
+/// worker's loop thread.
+final class LoadConnection: LoadLoop.Socket {
+    private unowned let worker: LoadWorker
     let slot: Int
 
     private enum State {
         case idle
         case connecting
-        case ready(ChannelHandlerContext)
+        case ready
+        /// Closed by this side; the worker hears of it after the current events.
         case closing
         case shutDown
     }
 
-    // Touched only on the worker's event loop and never by overlapping accesses: the runtime
+    // Touched only on the worker's loop thread and never by overlapping accesses: the runtime
     // exclusivity checks are skipped on this hot path.
     @exclusivity(unchecked) private var state = State.idle
+    @exclusivity(unchecked) private var fd: Int32 = -1
     @exclusivity(unchecked) private var parser = HTTPResponseParser()
     @exclusivity(unchecked) private var inFlight: ActorRun?
     @exclusivity(unchecked) private var sentAt: UInt64 = 0
     @exclusivity(unchecked) private var out: ByteBuffer
+    /// Bytes of `out` already written (a partial write waits for the socket to drain).
+    @exclusivity(unchecked) private var written = 0
+    @exclusivity(unchecked) private var waitingToWrite = false
     private var failedAttempts = 0
+    private var connectTimer: LoadLoop.TimerID?
 
     init(worker: LoadWorker, slot: Int) {
         self.worker = worker
@@ -38,31 +52,55 @@ final class LoadConnection {
 
     var inFlightSentAt: UInt64? { inFlight == nil ? nil : sentAt }
 
+    // MARK: Connecting
+
     func connect() {
         guard case .idle = state else { return }
+        let address = worker.config.address
+        let socketFD = socket(Int32(address.protocol.rawValue), Self.streamType, 0)
+        guard socketFD >= 0 else {
+            connectionAttemptFailed()
+            return
+        }
+        Sockets.setNonBlocking(socketFD)
+        var one: Int32 = 1
+        _ = setsockopt(socketFD, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        #if canImport(Darwin)
+            _ = setsockopt(socketFD, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+        let result = address.withSockAddr { pointer, length in
+            systemConnect(socketFD, pointer, socklen_t(length))
+        }
+        if result != 0 && errno != EINPROGRESS {
+            _ = systemClose(socketFD)
+            connectionAttemptFailed()
+            return
+        }
+        fd = socketFD
         state = .connecting
-        let bound = NIOLoopBound(self, eventLoop: worker.loop)
-        let connectTimeout = min(worker.config.options.timeout, .seconds(10))
-        ClientBootstrap(group: worker.loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            // One read per readable event: a response is small and only one is outstanding.
-            .channelOption(.maxMessagesPerRead, value: 1)
-            .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        LoadChannelHandler(connection: bound.value))
-                }
-            }
-            .connect(to: worker.config.address)
-            .assumeIsolated()
-            .whenFailure { [self] _ in
-                guard case .connecting = state else { return }
-                state = .idle
-                failedAttempts += 1
-                worker.connectFailed()
-                reconnectLater()
-            }
+        worker.loop.register(socketFD, self, writable: true)
+        let timeout = UInt64(min(worker.config.options.timeout, .seconds(10)).nanoseconds)
+        connectTimer = worker.loop.schedule(inNanoseconds: max(1, timeout)) { [self] in
+            connectTimer = nil
+            guard case .connecting = state else { return }
+            closeSocket()
+            state = .idle
+            connectionAttemptFailed()
+        }
+    }
+
+    private static var streamType: Int32 {
+        #if os(Linux)
+            Int32(SOCK_STREAM.rawValue)
+        #else
+            SOCK_STREAM
+        #endif
+    }
+
+    private func connectionAttemptFailed() {
+        failedAttempts += 1
+        worker.connectFailed()
+        reconnectLater()
     }
 
     private func reconnectLater() {
@@ -70,33 +108,62 @@ final class LoadConnection {
             state = .shutDown
             return
         }
-        let pause = TimeAmount.milliseconds(Int64(min(1000, 50 * failedAttempts)))
-        _ = worker.loop.assumeIsolated().scheduleTask(in: pause) { [self] in
+        let pause = UInt64(min(1000, 50 * failedAttempts)) * 1_000_000
+        worker.loop.schedule(inNanoseconds: pause) { [self] in
             if case .idle = state, !worker.isFinished { connect() }
         }
     }
 
-    // MARK: Channel events
-
-    func attached(_ context: ChannelHandlerContext) {
-        guard case .connecting = state else {
-            context.close(promise: nil)
+    private func connected() {
+        if let timer = connectTimer {
+            worker.loop.cancel(timer)
+            connectTimer = nil
+        }
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        let status = getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+        guard status == 0, error == 0 else {
+            closeSocket()
+            state = .idle
+            connectionAttemptFailed()
             return
         }
-        state = .ready(context)
+        worker.loop.setWritableInterest(fd, false)
+        state = .ready
         failedAttempts = 0
         parser = HTTPResponseParser()
         worker.connectionIdle(self)
     }
 
-    func received(_ buffer: ByteBuffer) {
-        var outcome = HTTPResponseParser.Outcome.incomplete
-        var leftover = false
-        buffer.withUnsafeReadableBytes { bytes in
-            var index = 0
-            outcome = parser.parse(bytes, index: &index)
-            leftover = index < bytes.count
+    // MARK: Socket events
+
+    func ready(readable: Bool, writable: Bool, failed: Bool) {
+        switch state {
+        case .connecting:
+            if writable || failed { connected() }
+        case .ready:
+            if waitingToWrite && (writable || failed) { flush() }
+            guard case .ready = state else { return }
+            if readable || failed { receive() }
+        case .idle, .closing, .shutDown:
+            return
         }
+    }
+
+    private func receive() {
+        let buffer = worker.loop.readBuffer
+        let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+        if count > 0 {
+            received(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            close()
+        }
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        var index = 0
+        let outcome = parser.parse(bytes, index: &index)
+        let leftover = index < bytes.count
         switch outcome {
         case .incomplete:
             return
@@ -114,16 +181,15 @@ final class LoadConnection {
                 return
             }
             inFlight = nil
+            // A response before the request was written whole ends the connection too.
+            if !keepAlive || leftover || waitingToWrite { close() }
             worker.responded(run, status: status, sentAt: sentAt, now: now)
-            if !keepAlive || leftover {
-                close()
-            } else if case .ready = state {
-                worker.connectionIdle(self)
-            }
+            if case .ready = state { worker.connectionIdle(self) }
         }
     }
 
-    func detached() {
+    /// What follows the end of a connection: the request on it ends, and a new one is opened.
+    private func ended() {
         let wasReady: Bool
         switch state {
         case .ready, .closing: wasReady = true
@@ -153,7 +219,7 @@ final class LoadConnection {
     // MARK: Requests
 
     func send(_ run: ActorRun) {
-        guard case .ready(let context) = state, inFlight == nil else {
+        guard case .ready = state, inFlight == nil else {
             worker.failed(run, .connection)
             return
         }
@@ -165,8 +231,42 @@ final class LoadConnection {
         }
         sentAt = monotonicNanoseconds()
         inFlight = run
+        written = 0
         worker.sentRequest()
-        context.writeAndFlush(NIOAny(out), promise: nil)
+        flush()
+    }
+
+    /// Writes what is left of `out`; waits for the socket to drain when it takes less.
+    private func flush() {
+        let total = out.readableBytes
+        let socketFD = fd
+        let result = out.withUnsafeReadableBytes { bytes -> Int in
+            guard let base = bytes.baseAddress else { return 0 }
+            var offset = written
+            while offset < total {
+                let n = systemSend(socketFD, base + offset, total - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                    return offset
+                } else {
+                    return -1
+                }
+            }
+            return offset
+        }
+        guard result >= 0 else {
+            close()
+            return
+        }
+        written = result
+        let waiting = written < total
+        if waiting != waitingToWrite {
+            waitingToWrite = waiting
+            worker.loop.setWritableInterest(fd, waiting)
+        }
     }
 
     /// Gives up the request on the wire (timeout) and closes the connection.
@@ -177,43 +277,50 @@ final class LoadConnection {
         return run
     }
 
+    /// Closes the connection (from this side, or after the peer closed it or it failed); the
+    /// worker hears of it after the events being handled.
     private func close() {
-        guard case .ready(let context) = state else { return }
+        guard case .ready = state else { return }
+        closeSocket()
         state = .closing
-        context.close(promise: nil)
+        worker.loop.runSoon { [self] in
+            if case .closing = state { ended() }
+        }
+    }
+
+    private func closeSocket() {
+        guard fd >= 0 else { return }
+        worker.loop.unregister(fd)
+        _ = systemClose(fd)
+        fd = -1
+        waitingToWrite = false
     }
 
     func shutdown() {
-        let current = state
         state = .shutDown
-        if case .ready(let context) = current { context.close(promise: nil) }
+        if let timer = connectTimer {
+            worker.loop.cancel(timer)
+            connectTimer = nil
+        }
+        closeSocket()
     }
 }
 
-/// Hands a channel's events to its ``LoadConnection``.
-final class LoadChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    private let connection: LoadConnection
-
-    init(connection: LoadConnection) { self.connection = connection }
-
-    func channelActive(context: ChannelHandlerContext) {
-        connection.attached(context)
-        context.fireChannelActive()
+#if canImport(Glibc)
+    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+        Glibc.connect(fd, address, length)
     }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.received(unwrapInboundIn(data))
+    private func systemSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        Glibc.send(fd, bytes, count, Int32(MSG_NOSIGNAL))
     }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        connection.detached()
-        context.fireChannelInactive()
+    private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+#elseif canImport(Darwin)
+    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+        Darwin.connect(fd, address, length)
     }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
+    // SO_NOSIGPIPE is set on the socket.
+    private func systemSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        Darwin.send(fd, bytes, count, 0)
     }
-}
+    private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
+#endif

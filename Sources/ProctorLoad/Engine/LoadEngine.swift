@@ -94,30 +94,38 @@ public struct LoadEngine: Sendable {
         } catch {
             throw LoadError("cannot resolve \(plan.target.host): \(error)")
         }
-        // Every event loop needs at least one connection and one in-flight slot of its own.
+        // Every loop needs at least one connection and one in-flight slot of its own.
         let threads = max(
             1,
             min(
                 options.threads > 0 ? options.threads : System.coreCount, options.connections,
                 options.maxInFlight))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
-        do {
-            let report = try await drive(
-                group: group, threads: threads, address: address, prepared: prepared,
-                startedAtMillis: startedAtMillis, control: control, progress: progress)
-            try await group.shutdownGracefully()
-            return report
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+        var loops: [LoadLoop] = []
+        for w in 0..<threads {
+            loops.append(try LoadLoop(name: "proctor-load-\(w)"))
         }
+        for loop in loops { loop.start() }
+        defer {
+            for loop in loops { loop.execute { $0.stopRunning() } }
+        }
+        let report = try await drive(
+            loops: loops, address: address, prepared: prepared,
+            startedAtMillis: startedAtMillis, control: control, progress: progress)
+        for loop in loops { loop.execute { $0.stopRunning() } }
+        // The loops close their sockets as they leave; wait for that (briefly) before returning.
+        let deadline = monotonicNanoseconds() + 2_000_000_000
+        while loops.contains(where: { !$0.hasExited }) && monotonicNanoseconds() < deadline {
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+        return report
     }
 
     private func drive(
-        group: MultiThreadedEventLoopGroup, threads: Int, address: SocketAddress,
+        loops: [LoadLoop], address: SocketAddress,
         prepared: (events: [String], encoder: RequestEncoder, pool: PayloadPool?), startedAtMillis: Int64,
         control: LoadControl, progress: @Sendable (LoadProgress) -> Void
     ) async throws -> LoadReport {
+        let threads = loops.count
         // A short lead lets the connections open before the first arrival.
         let lead: UInt64 = 50_000_000
         let start = monotonicNanoseconds() + lead
@@ -130,41 +138,34 @@ public struct LoadEngine: Sendable {
             schedule: ArrivalSchedule(actorsPerSecond: rate, rampSeconds: options.ramp.secondsValue),
             originMilliseconds: startedAtMillis)
 
-        var boxes: [NIOLoopBoundBox<LoadWorker?>] = []
-        var finished: [EventLoopFuture<Void>] = []
-        for (w, loop) in group.makeIterator().enumerated() {
-            let box = NIOLoopBoundBox.makeEmptyBox(valueType: LoadWorker.self, eventLoop: loop)
-            let promise = loop.makePromise(of: Void.self)
+        let finishedWorkers = ManagedAtomic(0)
+        for (w, loop) in loops.enumerated() {
             let connections = options.connections / threads + (w < options.connections % threads ? 1 : 0)
-            loop.execute {
+            loop.execute { loop in
                 let worker = LoadWorker(
-                    loop: loop, index: w, config: config, connections: connections, finished: promise)
-                box.value = worker
+                    loop: loop, index: w, config: config, connections: connections,
+                    onFinished: { finishedWorkers.wrappingIncrement(ordering: .releasing) })
+                loop.worker = worker
                 worker.start()
             }
-            boxes.append(box)
-            finished.append(promise.futureResult)
         }
-        let done = ManagedAtomic(false)
-        EventLoopFuture.andAllComplete(finished, on: group.any()).whenComplete { _ in
-            done.store(true, ordering: .relaxed)
-        }
+        let done = { finishedWorkers.load(ordering: .acquiring) == threads }
 
         var timeline = TimelineRecorder(intervalSeconds: options.interval.secondsValue)
         var last: (completed: UInt64, errors: UInt64, time: UInt64) = (0, 0, start)
         let intervalNanos = UInt64(max(1, options.interval.nanoseconds))
         var nextReport = start + intervalNanos
         var stopSent = false
-        while !done.load(ordering: .relaxed) {
+        while !done() {
             try? await Task.sleep(nanoseconds: 20_000_000)
             if control.isStopRequested && !stopSent {
                 stopSent = true
-                for box in boxes { box.eventLoop.execute { box.value?.stop() } }
+                for loop in loops { loop.execute { $0.worker?.stop() } }
             }
             let now = monotonicNanoseconds()
-            if now >= nextReport && !done.load(ordering: .relaxed) {
+            if now >= nextReport && !done() {
                 nextReport += intervalNanos * ((now - nextReport) / intervalNanos + 1)
-                let snaps = try await snapshots(boxes, full: false)
+                let snaps = await snapshots(loops, full: false)
                 let entry = Self.interval(snaps, start: start, now: now, last: &last)
                 timeline.add(
                     end: entry.interval.end, responses: entry.interval.responses,
@@ -173,14 +174,13 @@ public struct LoadEngine: Sendable {
                 progress(entry.progress)
             }
         }
-        let finalSnaps = try await snapshots(boxes, full: true)
+        let finalSnaps = await snapshots(loops, full: true)
         let end = monotonicNanoseconds()
         let tail = Self.interval(finalSnaps, start: start, now: end, last: &last)
         timeline.add(
             end: tail.interval.end, responses: tail.interval.responses, errors: tail.interval.errors,
             latency: tail.latency, final: true)
         progress(tail.progress)
-        for box in boxes { box.eventLoop.execute { box.value = nil } }
 
         var counters = LoadCounters()
         var corrected = LatencyHistogram.make()
@@ -206,12 +206,13 @@ public struct LoadEngine: Sendable {
             summary: nil)
     }
 
-    private func snapshots(_ boxes: [NIOLoopBoundBox<LoadWorker?>], full: Bool) async throws
-        -> [WorkerSnapshot]
-    {
+    /// Each worker's numbers, taken on its loop thread.
+    private func snapshots(_ loops: [LoadLoop], full: Bool) async -> [WorkerSnapshot] {
         var out: [WorkerSnapshot] = []
-        for box in boxes {
-            let snap = try await box.eventLoop.submit { box.value?.snapshot(full: full) }.get()
+        for loop in loops {
+            let snap = await withCheckedContinuation { (continuation: CheckedContinuation<WorkerSnapshot?, Never>) in
+                loop.execute { continuation.resume(returning: $0.worker?.snapshot(full: full)) }
+            }
             if let snap { out.append(snap) }
         }
         return out

@@ -1,6 +1,5 @@
 import Histogram
 import NIOCore
-import NIOPosix
 import ProctorCore
 import ProctorVendors
 
@@ -49,15 +48,15 @@ struct WorkerSnapshot: Sendable {
     var arrivalsEndedAt: UInt64?
 }
 
-/// One event loop's share of a load run: its connections, the actors it starts, their queue
-/// and its statistics. Confined to its event loop: every method runs there, so nothing in it
-/// needs locks; other threads reach it only through `EventLoop.submit`/`execute` on a
-/// `NIOLoopBoundBox`.
+/// One loop thread's share of a load run: its connections, the actors it starts, their queue
+/// and its statistics. Confined to its ``LoadLoop``: every method runs there, so nothing in it
+/// needs locks; other threads reach it only through ``LoadLoop/execute(_:)``.
 final class LoadWorker {
-    let loop: EventLoop
+    let loop: LoadLoop
     let index: Int
     let config: WorkerConfig
-    private let finishedPromise: EventLoopPromise<Void>
+    /// Called once, on the loop thread, when the worker's last actor has ended.
+    private let onFinished: () -> Void
 
     // The per-request state below is touched only on the worker's event loop and never by
     // overlapping accesses, so the runtime exclusivity checks are skipped on this hot path.
@@ -85,20 +84,20 @@ final class LoadWorker {
     private var arrivalsEndedAt: UInt64?
     private var stopping = false
     private var finished = false
-    private var tick: Scheduled<Void>?
-    private var sweep: Scheduled<Void>?
+    private var tick: LoadLoop.TimerID?
+    private var sweep: LoadLoop.TimerID?
 
     @exclusivity(unchecked) private var timestamp = TimestampText()
     @exclusivity(unchecked) private var messageId = [UInt8](repeating: 0, count: MessageId.length)
 
     init(
-        loop: EventLoop, index: Int, config: WorkerConfig, connections count: Int,
-        finished: EventLoopPromise<Void>
+        loop: LoadLoop, index: Int, config: WorkerConfig, connections count: Int,
+        onFinished: @escaping () -> Void
     ) {
         self.loop = loop
         self.index = index
         self.config = config
-        finishedPromise = finished
+        self.onFinished = onFinished
         let workers = config.workerCount
         maxActive = max(
             1, config.options.maxInFlight / workers + (index < config.options.maxInFlight % workers ? 1 : 0))
@@ -155,10 +154,10 @@ final class LoadWorker {
     private func checkFinished() {
         guard arrivalsDone, active == 0, !finished else { return }
         finished = true
-        tick?.cancel()
-        sweep?.cancel()
+        if let tick { loop.cancel(tick) }
+        if let sweep { loop.cancel(sweep) }
         for c in connections { c.shutdown() }
-        finishedPromise.succeed(())
+        onFinished()
     }
 
     func snapshot(full: Bool) -> WorkerSnapshot {
@@ -173,7 +172,7 @@ final class LoadWorker {
     // MARK: Arrivals
 
     private func scheduleTick() {
-        tick = loop.assumeIsolated().scheduleTask(in: .milliseconds(1)) { [self] in
+        tick = loop.schedule(inNanoseconds: 1_000_000) { [self] in
             onTick()
             if !finished { scheduleTick() }
         }
@@ -390,8 +389,8 @@ final class LoadWorker {
     var isFinished: Bool { finished }
 
     private func scheduleSweep() {
-        let period = TimeAmount.nanoseconds(Int64(min(timeoutNanos / 4 + 1, 100_000_000)))
-        sweep = loop.assumeIsolated().scheduleTask(in: period) { [self] in
+        let period = min(timeoutNanos / 4 + 1, 100_000_000)
+        sweep = loop.schedule(inNanoseconds: period) { [self] in
             sweepTimeouts()
             if !finished { scheduleSweep() }
         }
