@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// A JSON text that could not be parsed, with the position of the first problem.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line and column (columns count Unicode scalars from the line start), 0-based byte offset.
@@ -81,6 +83,9 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     let options: JSONParser
     var position = 0
+    /// Members of the objects being read, innermost last: an object's hash table is built once,
+    /// at its exact size, when it closes.
+    var members: [(key: String, value: JSONValue, offset: Int)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser) {
         self.bytes = bytes
@@ -206,6 +211,7 @@ private struct Reader {
         position += 1
         let start = position
         var ascii = true
+        position = Self.plainASCIIRun(bytes, from: position)
         // Fast path: no escapes.
         while position < bytes.count {
             let b = bytes[position]
@@ -285,6 +291,30 @@ private struct Reader {
         throw error("unterminated string", at: quote)
     }
 
+    /// The end of the run of printable ASCII bytes other than `"` and `\\` that starts at
+    /// `start`, found eight bytes at a time; the run may stop early (the caller goes on byte by byte).
+    @inline(__always)
+    static func plainASCIIRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        let end = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var p = start
+        while p + 8 <= end {
+            let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte of a word is zero (or below 0x20) when subtracting 0x01 (0x20) borrows into
+            // its high bit; bytes with the high bit set stop the run as well.
+            let stop =
+                (word | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- ones &* 0x20) & ~word)) & highs
+            if stop != 0 { break }
+            p += 8
+        }
+        return p
+    }
+
     func firstInvalidUTF8(from start: Int, to end: Int) -> Int {
         var i = start
         while i < end {
@@ -322,12 +352,13 @@ private struct Reader {
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= options.maxDepth else { throw error("nesting deeper than \(options.maxDepth) levels") }
         position += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
             position += 1
-            return .array(elements)
+            return .array([])
         }
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
@@ -348,12 +379,12 @@ private struct Reader {
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth <= options.maxDepth else { throw error("nesting deeper than \(options.maxDepth) levels") }
         position += 1
-        var object = JSONObject()
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(JSONObject())
         }
+        let base = members.count
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input, expected a key") }
@@ -369,10 +400,7 @@ private struct Reader {
             position += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if options.duplicateKeys == .reject, object[key] != nil {
-                throw error("duplicate key \"\(key)\"", at: keyStart)
-            }
-            object[key] = value
+            members.append((key, value, keyStart))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -381,7 +409,16 @@ private struct Reader {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(object)
+                // One hash table of the final size; a repeated key keeps its first position and
+                // takes the last value.
+                var storage = OrderedDictionary<String, JSONValue>(minimumCapacity: members.count - base)
+                for member in members[base...] where storage.updateValue(member.value, forKey: member.key) != nil {
+                    if options.duplicateKeys == .reject {
+                        throw error("duplicate key \"\(member.key)\"", at: member.offset)
+                    }
+                }
+                members.removeSubrange(base...)
+                return .object(JSONObject(storage: storage))
             }
             throw error("unexpected \(describeByte(at: position)), expected ',' or '}'")
         }

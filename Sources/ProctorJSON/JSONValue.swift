@@ -61,6 +61,8 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 
     public init() { storage = [:] }
 
+    init(storage: OrderedDictionary<String, JSONValue>) { self.storage = storage }
+
     public init(_ pairs: [(String, JSONValue)]) {
         storage = [:]
         storage.reserveCapacity(pairs.count)

@@ -1,4 +1,5 @@
 // Measures validations per second. Each argument is a folder holding `schema.json` and
+// `--passes N` runs a fixed number of passes per round instead of timed rounds.
 // `instances.jsonl` (one instance per line). For each: instances validated from already parsed
 // values, and from raw bytes (parse + validate). Prints one JSON object per line.
 import ProctorJSON
@@ -25,19 +26,23 @@ func readFile(_ path: String) -> [UInt8]? {
 
 /// Operations per second: the best of three rounds of `seconds / 3` each, so that a burst of
 /// load from other processes on a shared machine does not decide the figure.
-func measure(seconds: Double, _ body: () -> Int) -> Double {
+/// With `passes`, each round runs exactly that many passes (a fixed amount of work, for
+/// instruction counts under callgrind).
+func measure(seconds: Double, passes: Int?, _ body: () -> Int) -> Double {
     let clock = ContinuousClock()
     // Warm up.
     _ = body()
     var best = 0.0
     for _ in 0..<3 {
         var operations = 0
+        var done = 0
         let start = clock.now
         var elapsed = Duration.zero
         repeat {
             operations += body()
+            done += 1
             elapsed = clock.now - start
-        } while elapsed < .milliseconds(Int(seconds * 1000 / 3))
+        } while passes.map { done < $0 } ?? (elapsed < .milliseconds(Int(seconds * 1000 / 3)))
         let (s, atto) = elapsed.components
         best = max(best, Double(operations) / (Double(s) + Double(atto) / 1e18))
     }
@@ -49,6 +54,11 @@ var seconds = 1.0
 var assertFormat = false
 if let index = arguments.firstIndex(of: "--seconds"), index + 1 < arguments.count {
     seconds = Double(arguments[index + 1]) ?? 1.0
+    arguments.removeSubrange(index...(index + 1))
+}
+var passes: Int?
+if let index = arguments.firstIndex(of: "--passes"), index + 1 < arguments.count {
+    passes = Int(arguments[index + 1])
     arguments.removeSubrange(index...(index + 1))
 }
 if let index = arguments.firstIndex(of: "--assert-format") {
@@ -83,13 +93,13 @@ for folder in arguments {
         }
     }
     let validCount = values.filter { schema.isValid($0) }.count
-    let fromValues = measure(seconds: seconds) {
+    let fromValues = measure(seconds: seconds, passes: passes) {
         var n = 0
         for value in values where schema.isValid(value) { n += 1 }
         precondition(n == validCount)
         return values.count
     }
-    let fromBytes = measure(seconds: seconds) {
+    let fromBytes = measure(seconds: seconds, passes: passes) {
         var n = 0
         for line in lines {
             let value = line.withUnsafeBufferPointer { try? JSONParser().parse(bytes: $0) }

@@ -34,14 +34,15 @@ final class LoadLoop: @unchecked Sendable {
     }
 
     let name: String
-    // Confined to the loop thread (see the type's note).
+    // Confined to the loop thread (see the type's note) and never accessed overlappingly: the
+    // runtime exclusivity checks are skipped on this hot path.
     private let poller: Poller
-    private var sockets: [(generation: UInt32, socket: Socket)?] = []
+    @exclusivity(unchecked) private var sockets: [(generation: UInt32, socket: Socket)?] = []
     private var nextGeneration: UInt32 = 1
-    private var timers: [Timer] = []
+    @exclusivity(unchecked) private var timers: [Timer] = []
     private var nextTimerID: UInt64 = 1
-    private var soon: [() -> Void] = []
-    private var running = true
+    @exclusivity(unchecked) private var soon: [() -> Void] = []
+    @exclusivity(unchecked) private var running = true
     /// The worker this loop runs (set on the loop thread).
     var worker: LoadWorker?
 
@@ -216,7 +217,7 @@ final class LoadLoop: @unchecked Sendable {
 final class Poller {
     #if os(Linux)
         private let epoll: Int32
-        private var events: [epoll_event]
+        @exclusivity(unchecked) private var events: [epoll_event]
 
         init() throws(LoadError) {
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))

@@ -58,9 +58,9 @@ final class LoadWorker {
     /// Called once, on the loop thread, when the worker's last actor has ended.
     private let onFinished: () -> Void
 
-    // The per-request state below is touched only on the worker's event loop and never by
+    // The per-request state below is touched only on the worker's loop thread and never by
     // overlapping accesses, so the runtime exclusivity checks are skipped on this hot path.
-    private var connections: [LoadConnection] = []
+    @exclusivity(unchecked) private var connections: [LoadConnection] = []
     @exclusivity(unchecked) private var idle: [Int] = []
     @exclusivity(unchecked) private var queue = CircularBuffer<ActorRun>(initialCapacity: 64)
     @exclusivity(unchecked) private var active = 0
@@ -80,10 +80,10 @@ final class LoadWorker {
     private var nextLocal = 0
     /// Closed model: start offsets of slots not yet started.
     private var pendingSlots: [UInt64] = []
-    private var arrivalsDone = false
+    @exclusivity(unchecked) private var arrivalsDone = false
     private var arrivalsEndedAt: UInt64?
-    private var stopping = false
-    private var finished = false
+    @exclusivity(unchecked) private var stopping = false
+    @exclusivity(unchecked) private var finished = false
     private var tick: LoadLoop.TimerID?
     private var sweep: LoadLoop.TimerID?
 

@@ -21,6 +21,8 @@ final class PayloadPool: Sendable {
     let variation: ActorVariation
     /// `[step][prototype]`.
     let bodies: [[Body]]
+    /// Body lengths, `step * prototypeCount + prototype` (read per request without touching the bodies).
+    private let lengths: [Int]
     let prototypeCount: Int
 
     /// Builds the pool with the vendor builders at the fixed time `originMilliseconds`. A field
@@ -52,6 +54,7 @@ final class PayloadPool: Sendable {
         }
         self.variation = variation
         bodies = plan.events.indices.map { step in perPrototype.map { $0[step] } }
+        lengths = bodies.flatMap { $0.map(\.bytes.count) }
     }
 
     /// Names of the actor fields rewritten per actor.
@@ -183,7 +186,7 @@ final class PayloadPool: Sendable {
     }
 
     /// Body length of actor `actor`'s step.
-    func length(actor: Int, step: Int) -> Int { bodies[step][actor % prototypeCount].bytes.count }
+    func length(actor: Int, step: Int) -> Int { lengths[step * prototypeCount + actor % prototypeCount] }
 
     /// Writes actor `actor`'s body for `step` into `out` (exactly `length(actor:step:)` bytes).
     func write(actor: Int, step: Int, into out: UnsafeMutableRawBufferPointer) {
