@@ -103,6 +103,10 @@ struct LoadCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if control.isStopRequested { throw ExitCode(130) }
+        if let reason = result.stoppedEarly {
+            printError(reason + "; the run stopped early")
+            throw ExitCode(1)
+        }
         let counters = result.counters
         if counters.succeeded == 0 && counters.errorCount > 0 {
             let kinds = counters.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

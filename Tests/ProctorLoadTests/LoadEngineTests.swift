@@ -201,6 +201,23 @@ struct LoadEngineTests {
         #expect(report.counters.errorCount + report.counters.dropped == report.counters.arrivals)
     }
 
+    @Test func anUnreachableTargetStopsTheRunEarly() async throws {
+        let receiver = try await TestReceiver()
+        let port = receiver.port
+        try await receiver.stop()
+        let options = LoadOptions(
+            model: .closed(concurrency: 4), duration: .seconds(60), connections: 2, threads: 1,
+            prototypes: 1)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let report = try await LoadEngine(plan: plan(port: port), options: options).run()
+        #expect(clock.now - started < .seconds(10))
+        #expect(report.stoppedEarly?.contains("no connection to 127.0.0.1:\(port)") == true)
+        #expect(!report.interrupted)
+        #expect(report.counters.succeeded == 0)
+        #expect(try LoadSummaryText.summary(report).contains("stopped early"))
+    }
+
     @Test func errorStatusesAreCountedByClass() async throws {
         let receiver = try await TestReceiver(status: 503)
         let options = LoadOptions(

@@ -88,7 +88,7 @@ struct ConformanceTests {
         #expect(outcome.failures.isEmpty, "failing: \(outcome.failures.joined(separator: "\n"))")
     }
 
-    /// Optional tests, with format assertion on. Not all are expected to pass; the count must not
+    /// Optional tests, with format assertion on: all of them pass today, and the count must not
     /// fall below the pinned floor.
     static let optionalFloor = 926
 

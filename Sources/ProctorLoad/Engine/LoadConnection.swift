@@ -59,7 +59,7 @@ final class LoadConnection: LoadLoop.Socket {
         let address = worker.config.address
         let socketFD = socket(Int32(address.protocol.rawValue), Self.streamType, 0)
         guard socketFD >= 0 else {
-            connectionAttemptFailed()
+            connectionAttemptFailed(errno)
             return
         }
         Sockets.setNonBlocking(socketFD)
@@ -72,8 +72,9 @@ final class LoadConnection: LoadLoop.Socket {
             systemConnect(socketFD, pointer, socklen_t(length))
         }
         if result != 0 && errno != EINPROGRESS {
+            let code = errno
             _ = systemClose(socketFD)
-            connectionAttemptFailed()
+            connectionAttemptFailed(code)
             return
         }
         fd = socketFD
@@ -85,7 +86,7 @@ final class LoadConnection: LoadLoop.Socket {
             guard case .connecting = state else { return }
             closeSocket()
             state = .idle
-            connectionAttemptFailed()
+            connectionAttemptFailed(ETIMEDOUT)
         }
     }
 
@@ -97,9 +98,9 @@ final class LoadConnection: LoadLoop.Socket {
         #endif
     }
 
-    private func connectionAttemptFailed() {
+    private func connectionAttemptFailed(_ code: Int32) {
         failedAttempts += 1
-        worker.connectFailed()
+        worker.connectFailed(errno: code)
         reconnectLater()
     }
 
@@ -125,10 +126,11 @@ final class LoadConnection: LoadLoop.Socket {
         guard status == 0, error == 0 else {
             closeSocket()
             state = .idle
-            connectionAttemptFailed()
+            connectionAttemptFailed(status == 0 ? error : errno)
             return
         }
         worker.loop.setWritableInterest(fd, false)
+        worker.connectionOpened()
         state = .ready
         failedAttempts = 0
         parser = HTTPResponseParser()

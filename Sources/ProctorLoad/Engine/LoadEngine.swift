@@ -156,6 +156,7 @@ public struct LoadEngine: Sendable {
         let intervalNanos = UInt64(max(1, options.interval.nanoseconds))
         var nextReport = start + intervalNanos
         var stopSent = false
+        var stoppedEarly: String?
         while !done() {
             try? await Task.sleep(nanoseconds: 20_000_000)
             if control.isStopRequested && !stopSent {
@@ -172,6 +173,10 @@ public struct LoadEngine: Sendable {
                     errors: entry.interval.errors,
                     latency: entry.latency)
                 progress(entry.progress)
+                if stoppedEarly == nil, !stopSent, let reason = Self.unreachable(snaps, since: start, now: now) {
+                    stoppedEarly = "no connection to \(plan.target.host):\(plan.target.port) could be opened: \(reason)"
+                    for loop in loops { loop.execute { $0.worker?.stop() } }
+                }
             }
         }
         let finalSnaps = await snapshots(loops, full: true)
@@ -199,6 +204,7 @@ public struct LoadEngine: Sendable {
             arrivalSeconds: Double(arrivalsEnded - min(arrivalsEnded, start)) / 1e9,
             elapsedSeconds: Double(end - min(end, start)) / 1e9,
             interrupted: stopSent,
+            stoppedEarly: stoppedEarly,
             counters: counters,
             corrected: EncodedHistogram(corrected),
             uncorrected: EncodedHistogram(uncorrected),
@@ -216,6 +222,15 @@ public struct LoadEngine: Sendable {
             if let snap { out.append(snap) }
         }
         return out
+    }
+
+    /// Why the target counts as unreachable: for two seconds from the start no connection
+    /// opened and attempts failed. Nil while that is not so.
+    static func unreachable(_ snaps: [WorkerSnapshot], since start: UInt64, now: UInt64) -> String? {
+        guard now >= start &+ 2_000_000_000, !snaps.isEmpty, !snaps.contains(where: \.connectedOnce),
+            let code = snaps.first(where: { $0.connectErrno != 0 })?.connectErrno
+        else { return nil }
+        return Errno.text(code)
     }
 
     private static func interval(

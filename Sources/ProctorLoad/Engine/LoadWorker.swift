@@ -44,6 +44,10 @@ struct WorkerSnapshot: Sendable {
     var active: Int
     var queued: Int
     var finished: Bool
+    /// Whether a connection to the target was ever opened.
+    var connectedOnce: Bool
+    /// The error of the latest failed connection attempt (0: none yet).
+    var connectErrno: Int32
     /// Monotonic nanoseconds at which new actors stopped (nil while they still arrive).
     var arrivalsEndedAt: UInt64?
 }
@@ -84,6 +88,8 @@ final class LoadWorker {
     private var arrivalsEndedAt: UInt64?
     @exclusivity(unchecked) private var stopping = false
     @exclusivity(unchecked) private var finished = false
+    private var connectedOnce = false
+    private var connectErrno: Int32 = 0
     private var tick: LoadLoop.TimerID?
     private var sweep: LoadLoop.TimerID?
 
@@ -164,7 +170,7 @@ final class LoadWorker {
         let s = WorkerSnapshot(
             counters: counters, corrected: full ? corrected : nil, uncorrected: full ? uncorrected : nil,
             interval: interval, active: active, queued: queue.count, finished: finished,
-            arrivalsEndedAt: arrivalsEndedAt)
+            connectedOnce: connectedOnce, connectErrno: connectErrno, arrivalsEndedAt: arrivalsEndedAt)
         interval.reset()
         return s
     }
@@ -374,8 +380,13 @@ final class LoadWorker {
 
     // MARK: Connections
 
-    /// A connection attempt failed: when no connection can carry them, the waiting requests fail.
-    func connectFailed() {
+    /// A connection was opened.
+    func connectionOpened() { connectedOnce = true }
+
+    /// A connection attempt failed (with `errno`): when no connection can carry them, the waiting
+    /// requests fail.
+    func connectFailed(errno code: Int32) {
+        connectErrno = code
         guard !connections.contains(where: { $0.isReady }) else { return }
         var failedRuns: [ActorRun] = []
         while let run = queue.popFirst() { failedRuns.append(run) }

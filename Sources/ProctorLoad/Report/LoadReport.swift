@@ -56,6 +56,9 @@ public struct LoadReport: Sendable, Codable {
     /// Seconds from the start until the last response (longest shard).
     public var elapsedSeconds: Double
     public var interrupted: Bool
+    /// Why the run stopped before its end without being interrupted (no connection to the target
+    /// could be opened); nil when it ran to its end.
+    public var stoppedEarly: String? = nil
     public var counters: LoadCounters
     /// Latency from each request's intended send time (corrected for coordinated omission).
     public var corrected: EncodedHistogram
@@ -156,6 +159,7 @@ public struct LoadReport: Sendable, Codable {
             merged.arrivalSeconds = max(merged.arrivalSeconds, other.arrivalSeconds)
             merged.elapsedSeconds = max(merged.elapsedSeconds, other.elapsedSeconds)
             merged.interrupted = merged.interrupted || other.interrupted
+            merged.stoppedEarly = merged.stoppedEarly ?? other.stoppedEarly
         }
         merged.shards.sort { ($0.count, $0.index) < ($1.count, $1.index) }
         merged.corrected = EncodedHistogram(corrected)

@@ -74,6 +74,7 @@ public enum LoadSummaryText {
                 "  " + name + [l.p50, l.p90, l.p99, l.p999, l.max].map { pad(latency($0), 10) }.joined())
         }
         if report.interrupted { lines.append("  (interrupted: the report holds what ran until then)") }
+        if let reason = report.stoppedEarly { lines.append("  (stopped early: \(reason))") }
         return lines.joined(separator: "\n") + "\n"
     }
 
