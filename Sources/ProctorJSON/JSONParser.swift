@@ -83,9 +83,10 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     let options: JSONParser
     var position = 0
-    /// Members of the objects being read, innermost last: an object's hash table is built once,
-    /// at its exact size, when it closes.
-    var members: [(key: String, value: JSONValue, offset: Int)] = []
+    /// Where the keys of the objects being read start, innermost last (for duplicate-key errors).
+    var keyOffsets: [Int] = []
+    /// Whether the string read last was plain ASCII (so that byte length decides inequality).
+    var lastStringWasASCII = true
 
     init(bytes: UnsafeBufferPointer<UInt8>, options: JSONParser) {
         self.bytes = bytes
@@ -218,6 +219,7 @@ private struct Reader {
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 // ASCII needs no validation.
+                lastStringWasASCII = ascii
                 if ascii {
                     position += 1
                     return String(decoding: slice, as: UTF8.self)
@@ -235,6 +237,7 @@ private struct Reader {
         }
         guard position < bytes.count else { throw error("unterminated string", at: quote) }
         // Slow path: decode escapes into a byte buffer.
+        lastStringWasASCII = false
         var buffer = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while position < bytes.count {
             let b = bytes[position]
@@ -384,23 +387,28 @@ private struct Reader {
             position += 1
             return .object(JSONObject())
         }
-        let base = members.count
+        var keys: [String] = []
+        var values: [JSONValue] = []
+        keys.reserveCapacity(8)
+        values.reserveCapacity(8)
+        let offsetBase = keyOffsets.count
+        var asciiKeys = true
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input, expected a key") }
             guard bytes[position] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeByte(at: position)), expected a string key")
             }
-            let keyStart = position
-            let key = try parseString()
+            keyOffsets.append(position)
+            keys.append(try parseString())
+            asciiKeys = asciiKeys && lastStringWasASCII
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
                 throw error("expected ':' after object key")
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue(depth: depth)
-            members.append((key, value, keyStart))
+            values.append(try parseValue(depth: depth))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -409,18 +417,36 @@ private struct Reader {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                // One hash table of the final size; a repeated key keeps its first position and
-                // takes the last value.
-                var storage = OrderedDictionary<String, JSONValue>(minimumCapacity: members.count - base)
-                for member in members[base...] where storage.updateValue(member.value, forKey: member.key) != nil {
-                    if options.duplicateKeys == .reject {
-                        throw error("duplicate key \"\(member.key)\"", at: member.offset)
-                    }
+                defer { keyOffsets.removeSubrange(offsetBase...) }
+                guard let repeated = Self.firstRepeatedKey(keys, ascii: asciiKeys) else {
+                    return .object(JSONObject(storage: OrderedDictionary(uncheckedUniqueKeys: keys, values: values)))
                 }
-                members.removeSubrange(base...)
+                if options.duplicateKeys == .reject {
+                    throw error("duplicate key \"\(keys[repeated])\"", at: keyOffsets[offsetBase + repeated])
+                }
+                // A repeated key keeps its first position and takes the last value.
+                var storage = OrderedDictionary<String, JSONValue>(minimumCapacity: keys.count)
+                for (key, value) in zip(keys, values) { storage.updateValue(value, forKey: key) }
                 return .object(JSONObject(storage: storage))
             }
             throw error("unexpected \(describeByte(at: position)), expected ',' or '}'")
         }
+    }
+
+    /// The index of the first key that repeats an earlier one, nil when all are distinct. With
+    /// `ascii` (every key plain ASCII) keys of different byte lengths cannot be equal.
+    static func firstRepeatedKey(_ keys: [String], ascii: Bool) -> Int? {
+        if keys.count <= 16 {
+            for i in keys.indices.dropFirst() {
+                let length = keys[i].utf8.count
+                for j in 0..<i where (!ascii || keys[j].utf8.count == length) && keys[j] == keys[i] {
+                    return i
+                }
+            }
+            return nil
+        }
+        var seen = Set<String>(minimumCapacity: keys.count)
+        for (i, key) in keys.enumerated() where !seen.insert(key).inserted { return i }
+        return nil
     }
 }

@@ -145,6 +145,26 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
         }
     }
 
+    @Test func duplicateKeysInLargeAndNonASCIIObjects() throws {
+        // More than 16 members: the repeated key keeps its first position and takes the last value.
+        let members = (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        let large = try JSONValue(parsing: "{" + members + ",\"k3\":99}")
+        #expect(large.objectValue?.count == 20)
+        #expect(large.objectValue?.key(at: 3) == "k3")
+        #expect(large["k3"] == 99)
+        // Keys of equal length that differ are distinct; canonically equal keys are one key.
+        let same = try JSONValue(parsing: #"{"ab":1,"ba":2,"\u00e9":3,"e\u0301":4}"#)
+        #expect(same.objectValue?.count == 3)
+        #expect(same["\u{E9}"] == 4)
+        do {
+            _ = try JSONParser(duplicateKeys: .reject).parse("{" + members + ",\n \"k7\": 1}")
+            Issue.record("a repeated key was accepted")
+        } catch {
+            #expect(error.line == 2 && error.column == 2)
+            #expect(error.message == "duplicate key \"k7\"")
+        }
+    }
+
     @Test func pointers() throws {
         let value = try JSONValue(parsing: #"{"a/b":[10,{"~k":"v"}]}"#)
         #expect(value.value(at: JSONPointer("/a~1b/1/~0k")!) == "v")

@@ -2,7 +2,6 @@ import Atomics
 import Foundation
 import Histogram
 import NIOCore
-import NIOPosix
 import ProctorVendors
 
 /// Figures for one progress line.
@@ -98,7 +97,7 @@ public struct LoadEngine: Sendable {
         let threads = max(
             1,
             min(
-                options.threads > 0 ? options.threads : System.coreCount, options.connections,
+                options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount, options.connections,
                 options.maxInFlight))
         var loops: [LoadLoop] = []
         for w in 0..<threads {
