@@ -436,7 +436,9 @@ private struct Reader {
     /// The index of the first key that repeats an earlier one, nil when all are distinct. With
     /// `ascii` (every key plain ASCII) keys of different byte lengths cannot be equal.
     static func firstRepeatedKey(_ keys: [String], ascii: Bool) -> Int? {
-        if keys.count <= 16 {
+        // Pairwise for small objects (cheaper than hashing); a set beyond, so that hostile input
+        // cannot make it quadratic.
+        if keys.count <= (ascii ? 32 : 8) {
             for i in keys.indices.dropFirst() {
                 let length = keys[i].utf8.count
                 for j in 0..<i where (!ascii || keys[j].utf8.count == length) && keys[j] == keys[i] {
