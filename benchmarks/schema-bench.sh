@@ -50,4 +50,15 @@ for case, r in ours.items():
     for label, other in theirs.get(case, {}).items():
         if other["valid"] != r["valid"]:
             print("| %s | note: %s finds %d valid, proctor %d |" % (case, label, other["valid"], r["valid"]))
+# Ratios over all cases: lowest, median, and how many cases fall short of the targets
+# (20x python-jsonschema, 1x jsonschema-rs).
+print()
+for mode, key in (("values", "values_per_sec"), ("bytes", "bytes_per_sec")):
+    for label, target in (("python-jsonschema", 20.0), ("jsonschema-rs", 1.0)):
+        ratios = sorted(r[key] / theirs[c][label][key] for c, r in ours.items()
+                        if "error" not in r and theirs.get(c, {}).get(label, {}).get(key))
+        if ratios:
+            print("%s vs %s over %d cases: lowest %.2fx, median %.2fx, below %gx: %d" % (
+                mode, label, len(ratios), ratios[0], ratios[len(ratios) // 2], target,
+                sum(1 for x in ratios if x < target)))
 PY
