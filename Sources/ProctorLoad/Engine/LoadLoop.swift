@@ -73,6 +73,10 @@ final class LoadLoop: @unchecked Sendable {
     }
 
     deinit {
+        // The wake pipe lives as long as the loop object, so that a late ``execute(_:)`` never
+        // writes to a descriptor number the process has since reused.
+        close(wakeRead)
+        close(wakeWrite)
         readBuffer.deallocate()
     }
 
@@ -175,8 +179,6 @@ final class LoadLoop: @unchecked Sendable {
         sockets = []
         worker = nil
         poller.close()
-        close(wakeRead)
-        close(wakeWrite)
         exited.store(true, ordering: .releasing)
     }
 
