@@ -419,7 +419,8 @@ private struct Reader {
                 position += 1
                 defer { keyOffsets.removeSubrange(offsetBase...) }
                 guard let repeated = Self.firstRepeatedKey(keys, ascii: asciiKeys) else {
-                    return .object(JSONObject(storage: OrderedDictionary(uncheckedUniqueKeys: keys, values: values)))
+                    return .object(
+                        JSONObject(storage: OrderedDictionary(uncheckedUniqueKeys: keys, values: values)))
                 }
                 if options.duplicateKeys == .reject {
                     throw error("duplicate key \"\(keys[repeated])\"", at: keyOffsets[offsetBase + repeated])

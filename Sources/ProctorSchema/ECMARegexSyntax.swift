@@ -56,7 +56,8 @@ public enum ECMARegexSyntax {
                     inClass = true
                 } else if c == "(" {
                     if i + 1 < s.count, s[i + 1] == "?" {
-                        if i + 2 < s.count, s[i + 2] == "<", i + 3 < s.count, s[i + 3] != "=", s[i + 3] != "!" {
+                        if i + 2 < s.count, s[i + 2] == "<", i + 3 < s.count, s[i + 3] != "=", s[i + 3] != "!"
+                        {
                             count += 1
                             var name = ""
                             var k = i + 3
@@ -282,7 +283,9 @@ public enum ECMARegexSyntax {
                     value = min(value * 10 + d, Int(Int32.max))
                     i += 1
                 }
-                if value > groupCount { throw fail("backreference \\\(value) to a group that does not exist") }
+                if value > groupCount {
+                    throw fail("backreference \\\(value) to a group that does not exist")
+                }
                 return
             }
             if c == "k" {
@@ -330,7 +333,9 @@ public enum ECMARegexSyntax {
             guard parts.count == 1 || parts.count == 2 else { return false }
             for part in parts {
                 guard !part.isEmpty,
-                    part.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.asciiDigit != nil || $0 == "_") })
+                    part.unicodeScalars.allSatisfy({
+                        $0.isASCII && ($0.properties.isAlphabetic || $0.asciiDigit != nil || $0 == "_")
+                    })
                 else { return false }
             }
             return (try? Regex("\\p{" + body + "}")) != nil

@@ -309,7 +309,8 @@ final class LoadConnection: LoadLoop.Socket {
 }
 
 #if canImport(Glibc)
-    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32
+    {
         Glibc.connect(fd, address, length)
     }
     private func systemSend(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
@@ -317,7 +318,8 @@ final class LoadConnection: LoadLoop.Socket {
     }
     private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
 #elseif canImport(Darwin)
-    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
+    private func systemConnect(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32
+    {
         Darwin.connect(fd, address, length)
     }
     // SO_NOSIGPIPE is set on the socket.

@@ -97,7 +97,8 @@ public struct LoadEngine: Sendable {
         let threads = max(
             1,
             min(
-                options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount, options.connections,
+                options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount,
+                options.connections,
                 options.maxInFlight))
         var loops: [LoadLoop] = []
         for w in 0..<threads {
@@ -172,8 +173,11 @@ public struct LoadEngine: Sendable {
                     errors: entry.interval.errors,
                     latency: entry.latency)
                 progress(entry.progress)
-                if stoppedEarly == nil, !stopSent, let reason = Self.unreachable(snaps, since: start, now: now) {
-                    stoppedEarly = "no connection to \(plan.target.host):\(plan.target.port) could be opened: \(reason)"
+                if stoppedEarly == nil, !stopSent,
+                    let reason = Self.unreachable(snaps, since: start, now: now)
+                {
+                    stoppedEarly =
+                        "no connection to \(plan.target.host):\(plan.target.port) could be opened: \(reason)"
                     for loop in loops { loop.execute { $0.worker?.stop() } }
                 }
             }
@@ -215,7 +219,8 @@ public struct LoadEngine: Sendable {
     private func snapshots(_ loops: [LoadLoop], full: Bool) async -> [WorkerSnapshot] {
         var out: [WorkerSnapshot] = []
         for loop in loops {
-            let snap = await withCheckedContinuation { (continuation: CheckedContinuation<WorkerSnapshot?, Never>) in
+            let snap = await withCheckedContinuation {
+                (continuation: CheckedContinuation<WorkerSnapshot?, Never>) in
                 loop.execute { continuation.resume(returning: $0.worker?.snapshot(full: full)) }
             }
             if let snap { out.append(snap) }

@@ -57,7 +57,9 @@ final class LoadLoop: @unchecked Sendable {
     init(name: String) throws(LoadError) {
         self.name = name
         var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw LoadError("cannot create the load loop's wake pipe: \(Errno.text())") }
+        guard pipe(&fds) == 0 else {
+            throw LoadError("cannot create the load loop's wake pipe: \(Errno.text())")
+        }
         wakeRead = fds[0]
         wakeWrite = fds[1]
         for fd in fds { Sockets.setNonBlocking(fd) }
@@ -162,7 +164,9 @@ final class LoadLoop: @unchecked Sendable {
                 }
                 let fd = Int(UInt32(truncatingIfNeeded: token))
                 let generation = UInt32(truncatingIfNeeded: token >> 32)
-                guard fd < sockets.count, let entry = sockets[fd], entry.generation == generation else { return }
+                guard fd < sockets.count, let entry = sockets[fd], entry.generation == generation else {
+                    return
+                }
                 entry.socket.ready(readable: readable, writable: writable, failed: failed)
             }
             while !soon.isEmpty {
