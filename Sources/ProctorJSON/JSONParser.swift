@@ -83,7 +83,8 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     let options: JSONParser
     var position = 0
-    /// Where the keys of the objects being read start, innermost last (for duplicate-key errors).
+    /// Where the keys of the objects being read start, innermost last (kept only when duplicate
+    /// keys are rejected, for the error's position).
     var keyOffsets: [Int] = []
     /// Whether the string read last was plain ASCII (so that byte length decides inequality).
     var lastStringWasASCII = true
@@ -399,7 +400,7 @@ private struct Reader {
             guard bytes[position] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeByte(at: position)), expected a string key")
             }
-            keyOffsets.append(position)
+            if options.duplicateKeys == .reject { keyOffsets.append(position) }
             keys.append(try parseString())
             asciiKeys = asciiKeys && lastStringWasASCII
             skipWhitespace()
@@ -417,7 +418,7 @@ private struct Reader {
             }
             if bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                defer { keyOffsets.removeSubrange(offsetBase...) }
+                defer { if keyOffsets.count > offsetBase { keyOffsets.removeSubrange(offsetBase...) } }
                 guard let repeated = Self.firstRepeatedKey(keys, ascii: asciiKeys) else {
                     return .object(
                         JSONObject(storage: OrderedDictionary(uncheckedUniqueKeys: keys, values: values)))
