@@ -55,11 +55,15 @@ struct Evaluation {
     /// Descends into a subschema: `keyword` (and `member`) extend the keyword path, `token` the
     /// instance path; both only when collecting.
     @inline(__always)
+    /// Validates `instance` against a subschema. The location parts are autoclosures: they are
+    /// built only when errors are collected, not on the `isValid` path.
     private mutating func descend(
-        _ node: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String, _ member: String? = nil,
-        _ token: PathToken? = nil
+        _ node: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String,
+        _ memberText: @autoclosure () -> String? = nil, _ tokenValue: @autoclosure () -> PathToken? = nil
     ) -> Bool {
         if !collect { return validate(node, instance, scope) }
+        let member = memberText()
+        let token = tokenValue()
         keywordPath.append(keyword)
         if let member { keywordPath.append(JSONPointer.escape(member)) }
         if let token { instancePath.append(token) }
