@@ -47,7 +47,8 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Keep-alive connections in this process.")
     var connections: Int = 32
 
-    @Option(help: "Event-loop threads (0: one per core, at most one per connection).")
+    @Option(
+        help: "Sending threads, each with its own socket loop (0: one per core, at most one per connection).")
     var threads: Int = 0
 
     @Option(help: "Per-request timeout.")

@@ -28,7 +28,7 @@ public final class LoadControl: Sendable {
     public var isStopRequested: Bool { stopFlag.load(ordering: .relaxed) }
 }
 
-/// Runs a ``LoadPlan``: one worker per event-loop thread, each with its share of the
+/// Runs a ``LoadPlan``: one worker per sending thread (``LoadLoop``), each with its share of the
 /// connections and of the actors, then gathers the workers' histograms and counts into a
 /// ``LoadReport``.
 public struct LoadEngine: Sendable {

@@ -66,7 +66,7 @@ public struct LoadOptions: Sendable {
     public var maxInFlight: Int
     /// HTTP/1.1 keep-alive connections in this process.
     public var connections: Int
-    /// Event-loop threads (0: one per core, at most one per connection).
+    /// Sending threads, each with its own socket loop (0: one per core, at most one per connection).
     public var threads: Int
     /// A request not answered within this is counted as a timeout and its connection replaced.
     public var timeout: Duration
