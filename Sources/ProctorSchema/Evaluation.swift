@@ -52,11 +52,10 @@ struct Evaluation {
         return result
     }
 
-    /// Descends into a subschema: `keyword` (and `member`) extend the keyword path, `token` the
-    /// instance path; both only when collecting.
+    /// Descends into a subschema: `keyword` (and the member) extend the keyword path, the token
+    /// the instance path; both only when collecting. Member and token are autoclosures, so the
+    /// `isValid` path never builds them.
     @inline(__always)
-    /// Validates `instance` against a subschema. The location parts are autoclosures: they are
-    /// built only when errors are collected, not on the `isValid` path.
     private mutating func descend(
         _ node: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String,
         _ memberText: @autoclosure () -> String? = nil, _ tokenValue: @autoclosure () -> PathToken? = nil

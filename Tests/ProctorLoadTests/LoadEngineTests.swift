@@ -187,11 +187,16 @@ struct LoadEngineTests {
                 == (try await candidateIds(shard: Shard(index: 1, count: 3))))
     }
 
-    @Test func connectionRefusedIsCountedAsConnectionErrors() async throws {
-        // Bind and close to find a port nobody listens on.
+    /// A port nobody listens on: bound by a receiver, then closed.
+    func closedPort() async throws -> Int {
         let receiver = try await TestReceiver()
         let port = receiver.port
         try await receiver.stop()
+        return port
+    }
+
+    @Test func connectionRefusedIsCountedAsConnectionErrors() async throws {
+        let port = try await closedPort()
         let options = LoadOptions(
             model: .open(actorsPerSecond: 50), duration: .milliseconds(400), connections: 2, threads: 1,
             prototypes: 1)
@@ -202,9 +207,7 @@ struct LoadEngineTests {
     }
 
     @Test func anUnreachableTargetStopsTheRunEarly() async throws {
-        let receiver = try await TestReceiver()
-        let port = receiver.port
-        try await receiver.stop()
+        let port = try await closedPort()
         let options = LoadOptions(
             model: .closed(concurrency: 4), duration: .seconds(60), connections: 2, threads: 1,
             prototypes: 1)

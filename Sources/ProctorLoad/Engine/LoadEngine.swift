@@ -105,10 +105,7 @@ public struct LoadEngine: Sendable {
             loops.append(try LoadLoop(name: "proctor-load-\(w)"))
         }
         for loop in loops { loop.start() }
-        defer {
-            for loop in loops { loop.execute { $0.stopRunning() } }
-        }
-        let report = try await drive(
+        let report = await drive(
             loops: loops, address: address, prepared: prepared,
             startedAtMillis: startedAtMillis, control: control, progress: progress)
         for loop in loops { loop.execute { $0.stopRunning() } }
@@ -124,7 +121,7 @@ public struct LoadEngine: Sendable {
         loops: [LoadLoop], address: SocketAddress,
         prepared: (events: [String], encoder: RequestEncoder, pool: PayloadPool?), startedAtMillis: Int64,
         control: LoadControl, progress: @Sendable (LoadProgress) -> Void
-    ) async throws -> LoadReport {
+    ) async -> LoadReport {
         let threads = loops.count
         // A short lead lets the connections open before the first arrival.
         let lead: UInt64 = 50_000_000

@@ -182,7 +182,6 @@ final class LoadLoop: @unchecked Sendable {
         }
         sockets = []
         worker = nil
-        poller.close()
         exited.store(true, ordering: .releasing)
     }
 
@@ -266,7 +265,7 @@ final class Poller {
             }
         }
 
-        func close() { _ = Glibc.close(epoll) }
+        deinit { _ = Glibc.close(epoll) }
     #else
         private var fds: [pollfd] = []
         private var tokens: [UInt64] = []
@@ -308,7 +307,6 @@ final class Poller {
             }
         }
 
-        func close() {}
     #endif
 }
 
