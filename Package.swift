@@ -47,10 +47,16 @@ let package = Package(
             name: "ProctorScenario",
             dependencies: ["ProctorCore", .product(name: "Yams", package: "Yams")]
         ),
-        // Vendor catalog, payload builders, lifecycle state, signing schemes.
+        // The one signer and verifier (Standard Webhooks v1 and v1a, body HMACs), the secret rule,
+        // the header type and the masking rule of every output.
+        .target(
+            name: "ProctorSigning",
+            dependencies: ["ProctorCore", "ProctorJSON", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Vendor catalog, payload builders, lifecycle state.
         .target(
             name: "ProctorVendors",
-            dependencies: ["ProctorCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ProctorCore", "ProctorSigning", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // HTTP transport (AsyncHTTPClient, plus a raw NIO path for malformed sends), retry
         // policies and request-level fault injection.
@@ -58,6 +64,7 @@ let package = Package(
             name: "ProctorDelivery",
             dependencies: [
                 "ProctorCore",
+                "ProctorSigning",
                 "ProctorJSON",
                 "ProctorVendors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -72,6 +79,7 @@ let package = Package(
             name: "ProctorReceiver",
             dependencies: [
                 "ProctorCore",
+                "ProctorSigning",
                 "ProctorJSON",
                 "ProctorVendors",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -89,6 +97,7 @@ let package = Package(
             dependencies: [
                 "CProctorPoll",
                 "ProctorCore",
+                "ProctorSigning",
                 "ProctorJSON",
                 "ProctorScenario",
                 "ProctorVendors",
@@ -102,7 +111,7 @@ let package = Package(
             name: "ProctorRunner",
             dependencies: [
                 "ProctorCore", "ProctorJSON", "ProctorScenario", "ProctorVendors", "ProctorContracts",
-                "ProctorDelivery", "ProctorReceiver",
+                "ProctorDelivery", "ProctorReceiver", "ProctorSigning",
             ]
         ),
         .executableTarget(
@@ -117,6 +126,7 @@ let package = Package(
                 "ProctorDelivery",
                 "ProctorReceiver",
                 "ProctorRunner",
+                "ProctorSigning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -129,13 +139,16 @@ let package = Package(
         .testTarget(
             name: "ProctorScenarioTests", dependencies: ["ProctorScenario", "ProctorSchema"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "ProctorVendorsTests", dependencies: ["ProctorVendors", "ProctorSchema"]),
+        .testTarget(
+            name: "ProctorVendorsTests", dependencies: ["ProctorVendors", "ProctorSchema", "ProctorSigning"]),
+        .testTarget(name: "ProctorSigningTests", dependencies: ["ProctorSigning", "ProctorCore", "ProctorJSON"]),
         .testTarget(
             name: "ProctorDeliveryTests",
             dependencies: [
                 "ProctorDelivery",
                 "ProctorReceiver",
                 "ProctorVendors",
+                "ProctorSigning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -145,16 +158,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ProctorReceiverTests",
-            dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors"]),
+            dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorSigning"]),
         .testTarget(
             name: "ProctorRunnerTests",
             dependencies: [
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
+                "ProctorSigning",
             ]),
         .testTarget(
             name: "ProctorLoadTests",
             dependencies: [
                 "ProctorCore",
+                "ProctorSigning",
                 "ProctorLoad",
                 "ProctorVendors",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

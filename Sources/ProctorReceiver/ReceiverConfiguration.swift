@@ -1,4 +1,5 @@
 import ProctorCore
+import ProctorSigning
 import ProctorVendors
 
 #if canImport(Glibc)
@@ -60,18 +61,20 @@ public struct ChaosSettings: Sendable, Hashable {
     }
 }
 
-/// A plain HMAC-SHA256 over the raw body in one header (for vendors without Standard Webhooks).
+/// A body HMAC the receiver requires of one vendor (`serve --hmac VENDOR:HEADER[:SECRET]`, or a
+/// scenario's `signing:` for `run`'s built-in receiver).
 public struct BodyHMACCheck: Sendable, Hashable, CustomStringConvertible {
     public var header: String
-    public var secret: [UInt8]
+    /// A secret for this check alone; nil: the receiver's secrets.
+    public var secret: WebhookSecret?
 
-    public init(header: String, secret: [UInt8]) {
+    public init(header: String, secret: WebhookSecret? = nil) {
         self.header = header
         self.secret = secret
     }
 
     /// The secret stays masked.
-    public var description: String { "HMAC-SHA256 in \(header) (secret ****)" }
+    public var description: String { "HMAC in \(header)" + (secret.map { " (secret \($0))" } ?? "") }
 }
 
 /// Settings of the reference consumer.
@@ -79,9 +82,10 @@ public struct ReceiverConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port.
     public var port: Int
-    /// Verifies `/webhooks/testlify` (Standard Webhooks / Svix).
-    public var secret: StandardWebhooksSecret
-    /// Optional body HMAC checks by vendor (`talview`, `testlify-v1`, `qualified`).
+    /// The keys requests are verified with (see ``SecretRule``): Standard Webhooks `v1`/`v1a`
+    /// and body HMAC headers alike.
+    public var secrets: [WebhookSecret]
+    /// Body HMAC headers required by vendor (`talview`, `testlify-v1`, `qualified`).
     public var hmacChecks: [String: BodyHMACCheck]
     public var toleranceSeconds: Int64
     /// Larger bodies are answered 413.
@@ -91,11 +95,9 @@ public struct ReceiverConfiguration: Sendable {
     public var chaos: ChaosSettings
     public var clock: any WallClock
 
-    /// The secret of the scenario sketch in DESIGN.md, used when none is given.
-    public static let defaultSecretText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
     public init(
-        host: String = "127.0.0.1", port: Int = 0, secret: StandardWebhooksSecret? = nil,
+        host: String = "127.0.0.1", port: Int = 0,
+        secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)],
         hmacChecks: [String: BodyHMACCheck] = [:],
         toleranceSeconds: Int64 = 300, maxBodyBytes: Int = 1 << 20, maxEvents: Int = 10_000,
         chaos: ChaosSettings = ChaosSettings(),
@@ -103,9 +105,7 @@ public struct ReceiverConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.secret =
-            secret ?? StandardWebhooksSecret(ReceiverConfiguration.defaultSecretText)
-            ?? StandardWebhooksSecret(key: [0])
+        self.secrets = secrets
         self.hmacChecks = hmacChecks
         self.toleranceSeconds = toleranceSeconds
         self.maxBodyBytes = maxBodyBytes
@@ -114,6 +114,10 @@ public struct ReceiverConfiguration: Sendable {
         self.clock = clock
     }
 
-    /// The vendors the receiver has routes for.
-    public static let vendors = ["talview", "testlify", "testlify-v1", "qualified"]
+    /// The verifier of one vendor's route: the receiver's secrets and the route's own HMAC secret.
+    func verifier(for vendor: String) -> WebhookVerifier {
+        WebhookVerifier(
+            secrets: secrets + (hmacChecks[vendor]?.secret.map { [$0] } ?? []),
+            toleranceSeconds: toleranceSeconds)
+    }
 }

@@ -2,26 +2,39 @@ import Hummingbird
 import NIOCore
 import ProctorCore
 import ProctorJSON
+import ProctorSigning
 import ProctorVendors
 
 /// Handles `POST /webhooks/{vendor}` the way a careful consumer does.
 struct WebhookHandler: Sendable {
     let configuration: ReceiverConfiguration
     let state: ReceiverState
+    /// One verifier per vendor route, with its keys parsed once.
+    let verifiers: [String: WebhookVerifier]
+
+    init(configuration: ReceiverConfiguration, state: ReceiverState) {
+        self.configuration = configuration
+        self.state = state
+        var verifiers: [String: WebhookVerifier] = [:]
+        for vendor in VendorCatalog.standard.vendorNames {
+            verifiers[vendor] = configuration.verifier(for: vendor)
+        }
+        self.verifiers = verifiers
+    }
 
     func handle(request: Request, context: ReceiverRequestContext) async -> Response {
         let vendor = context.parameters.get("vendor") ?? ""
-        guard ReceiverConfiguration.vendors.contains(vendor) else {
+        guard let profile = VendorCatalog.standard.profile(for: vendor) else {
             return ReferenceReceiver.json(
                 404,
                 Self.answer(
                     "unknown",
                     reason:
-                        "no route for vendor \"\(vendor)\"; known: \(ReceiverConfiguration.vendors.joined(separator: ", "))"
+                        "no route for vendor \"\(vendor)\"; known: \(VendorCatalog.standard.vendorNames.joined(separator: ", "))"
                 ))
         }
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var headers = HeaderFields()
+        for field in request.headers { headers.add(field.name.canonicalName, field.value) }
 
         var body: [UInt8] = []
         do {
@@ -71,14 +84,20 @@ struct WebhookHandler: Sendable {
             }
         }
 
-        if let failure = verify(vendor: vendor, headers: headers, body: body, now: now) {
+        let verification = verifier(vendor).verify(
+            headers: headers, body: body, nowSeconds: now / 1000,
+            hmacHeader: configuration.hmacChecks[vendor]?.header, explain: false)
+        switch verification.verdict {
+        case .valid: entry.verified = true
+        case .unsigned where profile.signing == .none: break
+        case .unsigned, .invalid:
+            let failure = verification.reason ?? "the signature does not verify"
             entry.verified = false
             entry.status = 401
             entry.reason = failure
             _ = await state.record(entry)
             return ReferenceReceiver.json(401, Self.answer("rejected", reason: failure))
         }
-        if vendor == "testlify" || configuration.hmacChecks[vendor] != nil { entry.verified = true }
 
         let payload: JSONValue
         do {
@@ -106,34 +125,9 @@ struct WebhookHandler: Sendable {
             200, .object(JSONObject([("status", .string("accepted")), ("id", .string(messageId))])))
     }
 
-    /// Nil when the request passes the vendor's check, else the reason.
-    func verify(vendor: String, headers: [String: String], body: [UInt8], now: Int64) -> String? {
-        if vendor == "testlify" {
-            let names =
-                headers.keys.contains { $0.hasPrefix("webhook-") }
-                    && !headers.keys.contains { $0.hasPrefix("svix-") }
-                ? ["webhook-id", "webhook-timestamp", "webhook-signature"]
-                : ["svix-id", "svix-timestamp", "svix-signature"]
-            let missing = names.filter { headers[$0] == nil }
-            if !missing.isEmpty {
-                return StandardWebhooksVerifier.Failure.missingHeaders(missing).description
-            }
-            let result = StandardWebhooksVerifier.verify(
-                secret: configuration.secret, id: headers[names[0]] ?? "", timestamp: headers[names[1]] ?? "",
-                signatureHeader: headers[names[2]] ?? "", body: body, now: now / 1000,
-                toleranceSeconds: configuration.toleranceSeconds
-            )
-            if case .failure(let failure) = result { return failure.description }
-            return nil
-        }
-        if let check = configuration.hmacChecks[vendor] {
-            guard let value = headers[check.header.lowercased()] else {
-                return "missing signature header: \(check.header)"
-            }
-            return BodyHMAC.verify(headerValue: value, key: check.secret, body: body)
-                ? nil : "no signature matches the body"
-        }
-        return nil
+    /// The verifier of a vendor's route.
+    func verifier(_ vendor: String) -> WebhookVerifier {
+        verifiers[vendor] ?? configuration.verifier(for: vendor)
     }
 
     static func answer(_ status: String, reason: String) -> JSONValue {

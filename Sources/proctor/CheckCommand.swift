@@ -31,8 +31,8 @@ struct CheckCommand: ParsableCommand {
         let outcome = ScenarioCheck(loader: loader) { scenario in
             ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator)
         }.run(paths: files)
-        FileHandle.standardOutput.write(Data(outcome.output.utf8))
-        FileHandle.standardError.write(Data((outcome.summary + "\n").utf8))
+        StandardStreams.write(outcome.output)
+        StandardStreams.error(outcome.summary)
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

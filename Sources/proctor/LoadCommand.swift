@@ -1,6 +1,6 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import ProctorCore
 import ProctorLoad
 import ProctorVendors
 
@@ -54,11 +54,7 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Per-request timeout.")
     var timeout: String = "10s"
 
-    @Option(
-        help:
-            "Signing secret (whsec_...). Repeat for key rotation. Default: the scenario's, else the demo secret for the seed."
-    )
-    var secret: [String] = []
+    @OptionGroup var secret: SecretOptions
 
     @Option(help: "Seed for generated actors and payloads.")
     var seed: UInt64?
@@ -81,7 +77,7 @@ struct LoadCommand: AsyncParsableCommand {
     func run() async throws {
         let (plan, options, outputs) = try makeRun()
         let control = LoadControl()
-        let interrupt = InterruptWatcher { control.stop() }
+        let interrupt = Interrupts.watch { control.stop() }
         defer { interrupt.cancel() }
         let printer = ProgressPrinter(mode: progress)
 
@@ -92,29 +88,32 @@ struct LoadCommand: AsyncParsableCommand {
             }
         } catch let error as LoadError {
             printer.finish()
-            printError(error.message)
-            throw ExitCode(2)
+            throw fail(error.message)
         }
         printer.finish()
         do {
-            print(try LoadSummaryText.summary(result), terminator: "")
+            StandardStreams.write(try LoadSummaryText.summary(result))
             try ReportOutputs.write(result, to: outputs)
         } catch {
-            printError(error.message)
-            throw ExitCode(2)
+            throw fail(error.message)
         }
         if control.isStopRequested { throw ExitCode(130) }
         if let reason = result.stoppedEarly {
-            printError(reason + "; the run stopped early")
-            throw ExitCode(1)
+            throw fail(reason + "; the run stopped early", exitCode: 1)
         }
         let counters = result.counters
         if counters.succeeded == 0 && counters.errorCount > 0 {
+            let target = "http://\(plan.target.host):\(plan.target.port)\(plan.target.path)"
+            let statusKinds: Set<String> = ["1xx", "3xx", "4xx", "5xx"]
+            let answered = counters.errors.filter { statusKinds.contains($0.key) }.values.reduce(0, +)
             let kinds = counters.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            printError(
-                "no request got an answer from http://\(plan.target.host):\(plan.target.port)\(plan.target.path); errors by kind: "
-                    + kinds.joined(separator: ", "))
-            throw ExitCode(1)
+                .joined(separator: ", ")
+            if answered > 0 {
+                throw fail(
+                    "no request was accepted by \(target): \(answered) of \(counters.completed) were answered with a non-2xx status; by kind: \(kinds)",
+                    exitCode: 1)
+            }
+            throw fail("no request got an answer from \(target); errors by kind: \(kinds)", exitCode: 1)
         }
     }
 
@@ -139,15 +138,12 @@ struct LoadCommand: AsyncParsableCommand {
                 throw LoadError("give --target http://HOST:PORT/PATH (or a target in the scenario)")
             }
             let seed = seed ?? fields.seed ?? 42
-            var secrets = secret
-            if secrets.isEmpty, let s = fields.secret { secrets = [s] }
-            if secrets.isEmpty, let profile = VendorCatalog.standard.profile(for: vendor),
-                case .standardWebhooks = profile.signing
-            {
-                secrets = [VendorCatalog.demoSecret(seed: seed)]
-            }
+            let secrets = secret.resolve(
+                scenario: fields.secret, environment: ProcessInfo.processInfo.environment)
             let plan = LoadPlan(
-                vendor: vendor, events: eventList, secrets: secrets, seed: seed,
+                vendor: vendor, events: eventList, secrets: secrets.map(\.text), hmac: fields.hmac,
+                method: fields.method,
+                seed: seed,
                 target: try LoadTarget(parsing: targetText))
 
             let model: LoadModel
@@ -177,136 +173,7 @@ struct LoadCommand: AsyncParsableCommand {
             }
             return (plan, options, try ReportOutputs.parse(report))
         } catch let error as LoadError {
-            printError(error.message)
-            throw ExitCode(2)
+            throw fail(error.message)
         }
-    }
-}
-
-/// Where `--report` writes.
-enum ReportOutputs {
-    enum Output {
-        case json(String)
-        case html(String)
-    }
-
-    static func parse(_ values: [String]) throws(LoadError) -> [Output] {
-        try values.map { v throws(LoadError) in
-            if v.hasPrefix("json=") { return .json(String(v.dropFirst(5))) }
-            if v.hasPrefix("html=") { return .html(String(v.dropFirst(5))) }
-            throw LoadError("--report must be json=PATH or html=PATH, not \"\(v)\"")
-        }
-    }
-
-    static func write(_ report: LoadReport, to outputs: [Output]) throws(LoadError) {
-        for output in outputs {
-            let path: String
-            let data: Data
-            do {
-                switch output {
-                case .json(let p):
-                    path = p
-                    data = try report.jsonData()
-                case .html(let p):
-                    path = p
-                    data = Data(try report.html().utf8)
-                }
-            } catch let error as LoadError {
-                throw error
-            } catch {
-                throw LoadError("cannot encode the report: \(error)")
-            }
-            do {
-                let url = URL(fileURLWithPath: path)
-                try FileManager.default.createDirectory(
-                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try data.write(to: url)
-            } catch {
-                throw LoadError("cannot write \(path): \(error.localizedDescription)")
-            }
-        }
-    }
-}
-
-/// Progress on stderr: a line rewritten in place on a terminal, a plain line every few seconds otherwise.
-final class ProgressPrinter: Sendable {
-    private let live: Bool
-    private let enabled: Bool
-    private let plainEvery: Double = 5
-    private let state = LockedCounter()
-
-    init(mode: String) {
-        let tty = isatty(STDERR_FILENO) == 1
-        switch mode {
-        case "none":
-            enabled = false
-            live = false
-        case "live":
-            enabled = true
-            live = true
-        case "plain":
-            enabled = true
-            live = false
-        default:
-            enabled = true
-            live = tty
-        }
-    }
-
-    func show(_ p: LoadProgress) {
-        guard enabled else { return }
-        let line = LoadSummaryText.progressLine(p)
-        if live {
-            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
-            state.set(1)
-        } else if p.elapsedSeconds >= state.nextPlain {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-            state.nextPlain = (p.elapsedSeconds / plainEvery).rounded(.down) * plainEvery + plainEvery
-        }
-    }
-
-    func finish() {
-        if live && state.value == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
-
-/// The progress printer's small mutable state.
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var _value = 0
-    private var _nextPlain = 0.0
-
-    var value: Int { lock.withLock { _value } }
-    func set(_ v: Int) { lock.withLock { _value = v } }
-    var nextPlain: Double {
-        get { lock.withLock { _nextPlain } }
-        set { lock.withLock { _nextPlain = newValue } }
-    }
-}
-
-/// Calls `action` on the first Ctrl-C (SIGINT) or SIGTERM; a second one exits at once.
-final class InterruptWatcher {
-    private let sources: [DispatchSourceSignal]
-
-    init(action: @escaping @Sendable () -> Void) {
-        let queue = DispatchQueue(label: "proctor.load.signals")
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            let seen = LockedCounter()
-            source.setEventHandler {
-                if seen.value > 0 { exit(130) }
-                seen.set(1)
-                action()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        self.sources = sources
-    }
-
-    func cancel() {
-        for s in sources { s.cancel() }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProctorCore
 
 @main
 struct Proctor: AsyncParsableCommand {
@@ -16,6 +17,7 @@ struct Proctor: AsyncParsableCommand {
     /// Runs the command; a flag or argument that does not parse is bad input, exit 2, like every
     /// other input problem.
     static func main() async {
+        StandardStreams.ignoreBrokenPipe()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -26,8 +28,7 @@ struct Proctor: AsyncParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 let message = fullMessage(for: error)
-                FileHandle.standardError.write(
-                    Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+                StandardStreams.writeError(message.hasSuffix("\n") ? message : message + "\n")
                 exit(withError: ExitCode(2))
             }
             exit(withError: error)

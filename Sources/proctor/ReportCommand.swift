@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProctorCore
 import ProctorLoad
 
 struct ReportCommand: ParsableCommand {
@@ -29,7 +30,7 @@ struct ReportMergeCommand: ParsableCommand {
                 try LoadReport.load(from: URL(fileURLWithPath: f))
             }
             let merged = try LoadReport.merge(reports)
-            print(try LoadSummaryText.summary(merged), terminator: "")
+            StandardStreams.write(try LoadSummaryText.summary(merged))
             try ReportOutputs.write(merged, to: try ReportOutputs.parse(report))
             let expected = merged.shards.first?.count ?? 1
             if merged.shards.count != expected || merged.shards.contains(where: { $0.count != expected }) {
@@ -37,11 +38,10 @@ struct ReportMergeCommand: ParsableCommand {
                     "warning: the merged reports hold shards "
                     + merged.shards.map(\.description).joined(separator: ", ")
                     + ", not all \(expected) shards of one run\n"
-                FileHandle.standardError.write(Data(warning.utf8))
+                StandardStreams.writeError(warning)
             }
         } catch let error as LoadError {
-            printError(error.message)
-            throw ExitCode(2)
+            throw fail(error.message)
         }
     }
 }

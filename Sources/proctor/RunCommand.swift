@@ -22,8 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "URL every event is posted to (overrides the scenarios' target).")
     var target: String?
 
-    @Option(help: "Signing secret (whsec_...) for every scenario (overrides the scenarios' secret).")
-    var secret: String?
+    @OptionGroup var secret: SecretOptions
 
     @Option(help: "Seed for generated values (overrides the scenarios' seed).")
     var seed: UInt64?
@@ -61,12 +60,12 @@ struct RunCommand: AsyncParsableCommand {
             if let target { try Self.checkTarget(target) }
             transportConfiguration = try transport.configuration()
             settings = RunSettings(
-                target: target, secret: secret, seed: seed, fallbackSeed: 0, timeScale: timeScale,
+                target: target, secrets: secret.values, environment: environment, seed: seed, fallbackSeed: 0,
+                timeScale: timeScale,
                 failFast: failFast, concurrency: concurrency,
                 requestTimeout: try transport.requestTimeout())
         } catch let error as CommandInputError {
-            StandardStreams.error("proctor run: error: \(error)")
-            throw ExitCode(2)
+            throw fail(error.description)
         }
         let pipeline = RunPipeline(
             settings: settings, reports: reports, transport: transportConfiguration,
@@ -86,12 +85,6 @@ struct RunCommand: AsyncParsableCommand {
             throw CommandInputError("--target \(target): expected an http:// or https:// URL")
         }
     }
-}
-
-/// Line output to stdout and stderr.
-enum StandardStreams {
-    static func output(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-    static func error(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 }
 
 enum FileManagerProbe {

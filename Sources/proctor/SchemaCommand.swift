@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ProctorCore
 import ProctorSchema
 
 /// `proctor schema …`: JSON Schema tools.
@@ -34,26 +35,24 @@ struct SchemaValidateCommand: ParsableCommand {
     @Option(
         help: "Output format: text or basic (the specification's basic output, one JSON object per instance)."
     )
-    var output: String = "text"
+    var output: SchemaValidation.OutputFormat = .text
 
     @Flag(help: "Check 'format' keywords as assertions.")
     var assertFormat = false
 
     func run() throws {
-        guard let format = SchemaValidation.OutputFormat(rawValue: output) else {
-            FileHandle.standardError.write(Data("error: --output must be 'text' or 'basic'\n".utf8))
-            throw ExitCode(SchemaValidation.exitUnusable)
-        }
         if instances.isEmpty && !jsonl {
-            FileHandle.standardError.write(
-                Data("error: no instances: give files, '-' for standard input, or --jsonl\n".utf8))
-            throw ExitCode(SchemaValidation.exitUnusable)
+            throw fail(
+                "no instances: give files, '-' for standard input, or --jsonl",
+                exitCode: SchemaValidation.exitUnusable)
         }
-        let validation = SchemaValidation(schemaPath: schema, output: format, assertFormat: assertFormat)
+        let validation = SchemaValidation(schemaPath: schema, output: output, assertFormat: assertFormat)
         let code = validation.run(
             instances: instances, jsonl: jsonl, input: .standardInput,
-            write: { print($0) },
-            writeError: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+            write: { StandardStreams.output($0) },
+            writeError: { StandardStreams.error($0) })
         if code != 0 { throw ExitCode(code) }
     }
 }
+
+extension SchemaValidation.OutputFormat: ExpressibleByArgument {}

@@ -15,7 +15,7 @@ struct SendCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "talview, testlify, testlify-v1 or qualified.")
+    @Argument(help: "The vendor (see `proctor events`).")
     var vendor: String
 
     @Argument(help: "The event (see `proctor events VENDOR`).")
@@ -41,11 +41,10 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Events the same actor went through first (comma-separated).")
     var after: String?
 
-    @Option(help: "Signing secret (whsec_...); also PROCTOR_SECRET.")
-    var secret: String?
+    @OptionGroup var secret: SecretOptions
 
-    @Option(help: "A fault to inject: \(FaultKind.names.joined(separator: ", ")).")
-    var fault: String?
+    @Option(help: "A fault to inject.")
+    var fault: FaultKind?
 
     @Option(help: "Multiplies the waits of --fault delay and vendor-retries.")
     var timeScale: Double = 1
@@ -61,15 +60,6 @@ struct SendCommand: AsyncParsableCommand {
         let configuration: TransportConfiguration
         do {
             try RunCommand.checkTarget(target)
-            var faultKind: FaultKind?
-            if let fault {
-                guard let kind = FaultKind(rawValue: fault) else {
-                    throw CommandInputError(
-                        "--fault \(fault): unknown fault" + Suggestions.didYouMean(fault, in: FaultKind.names)
-                    )
-                }
-                faultKind = kind
-            }
             guard timeScale > 0, timeScale.isFinite else {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")
             }
@@ -82,12 +72,11 @@ struct SendCommand: AsyncParsableCommand {
                 vendor: vendor, event: event, target: target, seed: seed, actor: actor,
                 earlierEvents: (after ?? "").split(separator: ",").map(String.init), quirks: quirks,
                 overrides: overrides,
-                secret: secret ?? environment["PROCTOR_SECRET"] ?? ScenarioRunner.defaultSecret,
-                fault: faultKind, timeout: try transport.requestTimeout() ?? .seconds(15),
+                secrets: secret.resolve(environment: environment),
+                fault: fault, timeout: try transport.requestTimeout() ?? .seconds(15),
                 timeScale: timeScale)
         } catch let error as CommandInputError {
-            StandardStreams.error("proctor send: error: \(error)")
-            throw ExitCode(2)
+            throw fail(error.description)
         }
         let showSecrets = self.showSecrets
         let outcome: Result<StepResult, Diagnostic> = try await withHTTPTransport(
@@ -104,8 +93,7 @@ struct SendCommand: AsyncParsableCommand {
         }
         switch outcome {
         case .failure(let diagnostic):
-            StandardStreams.error("proctor send: error: \(diagnostic.message)")
-            throw ExitCode(2)
+            throw fail(diagnostic.message)
         case .success(let step):
             for send in step.sends {
                 for attempt in send.result.attempts {
@@ -117,11 +105,10 @@ struct SendCommand: AsyncParsableCommand {
             case .passed:
                 return
             case .failed(let reasons):
-                for reason in reasons { StandardStreams.error("proctor send: \(reason)") }
+                for reason in reasons { StandardStreams.error("failed: \(reason)") }
                 throw ExitCode(1)
             case .error(let reason), .notSent(let reason):
-                StandardStreams.error("proctor send: error: \(reason)")
-                throw ExitCode(2)
+                throw fail(reason)
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ProctorCore
 import ProctorReceiver
+import ProctorSigning
 import ProctorVendors
 
 struct ServeCommand: AsyncParsableCommand {
@@ -9,25 +10,24 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the reference webhook consumer.",
         discussion: """
-            Routes: POST /webhooks/{talview,testlify,testlify-v1,qualified}; GET /events, /candidates, \
-            /candidates/{id}, /health. Testlify requests must carry a valid Standard Webhooks (svix-* or \
-            webhook-*) signature; repeated message ids are answered {"status":"duplicate"}.
+            Routes: POST /webhooks/{vendor} for every vendor of `proctor events`; GET /events, /candidates, \
+            /candidates/{id}, /health. Requests are verified with the one verifier `proctor verify` uses: \
+            a Standard Webhooks signature (v1 or v1a) is required where the vendor documents it, and any \
+            signature a request carries must match. Repeated message ids are answered {"status":"duplicate"}.
             """
     )
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind; 0 picks a free one.") var port = 8787
-    @Option(
-        help:
-            "Signing secret (whsec_...) for /webhooks/testlify; also PROCTOR_SECRET. Default: the example secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw."
-    )
-    var secret: String?
+    @OptionGroup var secret: SecretOptions
     @Option(
         name: .customLong("hmac"),
         help:
-            "VENDOR:HEADER:SECRET — check a hex/base64 HMAC-SHA256 of the body in HEADER for VENDOR. Repeatable."
+            "VENDOR:HEADER[:SECRET] — require a body HMAC (SHA-1/256/512, hex or base64, any prefix) in HEADER for VENDOR. Repeatable."
     )
     var hmac: [String] = []
+    @Option(help: "Timestamp tolerance of Standard Webhooks signatures, in seconds.") var tolerance: Int64 =
+        300
     @Option(help: "Largest accepted body, in bytes (larger: 413).") var maxBodyBytes = 1 << 20
     @Option(help: "Answer 503 to the first N deliveries of each message id.") var failFirst = 0
     @Option(help: "Statuses for successive deliveries, e.g. 503,503,200.") var status: String?
@@ -42,36 +42,34 @@ struct ServeCommand: AsyncParsableCommand {
             let receiver = ReferenceReceiver(configuration: configuration)
             do {
                 try await receiver.run { url in
-                    let line =
-                        "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{talview,testlify,testlify-v1,qualified})\n"
-                    FileHandle.standardOutput.write(Data(line.utf8))
+                    let routes = VendorCatalog.standard.vendorNames.joined(separator: ",")
+                    StandardStreams.output(
+                        "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{\(routes)})")
                 }
             } catch {
                 throw ServeOptionError("cannot serve on \(host):\(port): \(error)")
             }
         } catch let error as ServeOptionError {
             // Bad input exits 2, as every proctor command does.
-            FileHandle.standardError.write(Data("proctor serve: error: \(error.message)\n".utf8))
-            throw ExitCode(2)
+            throw fail(error.message)
         }
     }
 
     func makeConfiguration(environment: [String: String]) throws -> ReceiverConfiguration {
-        let secretText = secret ?? environment["PROCTOR_SECRET"] ?? ReceiverConfiguration.defaultSecretText
-        guard let parsedSecret = StandardWebhooksSecret(secretText) else {
-            throw ServeOptionError("--secret: not a whsec_<base64> secret")
-        }
+        let secrets = secret.resolve(environment: environment)
+        let vendors = VendorCatalog.standard.vendorNames
         var checks: [String: BodyHMACCheck] = [:]
         for spec in hmac {
             let parts = spec.split(separator: ":", maxSplits: 2).map(String.init)
-            guard parts.count == 3, ReceiverConfiguration.vendors.contains(parts[0]), !parts[1].isEmpty,
-                !parts[2].isEmpty
+            guard parts.count >= 2, vendors.contains(parts[0]), !parts[1].isEmpty,
+                parts.count == 2 || !parts[2].isEmpty
             else {
                 throw ServeOptionError(
-                    "--hmac: expected VENDOR:HEADER:SECRET with VENDOR one of \(ReceiverConfiguration.vendors.joined(separator: ", "))"
+                    "--hmac: expected VENDOR:HEADER[:SECRET] with VENDOR one of \(vendors.joined(separator: ", "))"
                 )
             }
-            checks[parts[0]] = BodyHMACCheck(header: parts[1], secret: Array(parts[2].utf8))
+            checks[parts[0]] = BodyHMACCheck(
+                header: parts[1], secret: parts.count == 3 ? WebhookSecret(parts[2]) : nil)
         }
         var chaos = ChaosSettings(failFirst: max(0, failFirst), seed: seed)
         if let status {
@@ -97,7 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...65535).contains(port) else { throw ServeOptionError("--port: expected 0...65535") }
         return ReceiverConfiguration(
-            host: host, port: port, secret: parsedSecret, hmacChecks: checks,
+            host: host, port: port, secrets: secrets, hmacChecks: checks, toleranceSeconds: max(0, tolerance),
             maxBodyBytes: max(1, maxBodyBytes), chaos: chaos
         )
     }

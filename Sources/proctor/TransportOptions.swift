@@ -32,9 +32,3 @@ struct TransportOptions: ParsableArguments {
         return duration
     }
 }
-
-/// A bad flag or argument: printed as one line, exit 2.
-struct CommandInputError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

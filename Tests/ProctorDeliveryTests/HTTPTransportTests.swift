@@ -1,19 +1,21 @@
 import ProctorCore
 import ProctorDelivery
 import ProctorReceiver
+import ProctorSigning
 import ProctorVendors
 import Testing
 
 @Suite(.serialized) struct HTTPTransportTests {
-    static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    static let signer = try? Signer(
+        scheme: .standardWebhooks(.svix), secrets: [WebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")])
 
     func signed(url: String, body: String, id: String = "msg_t1", fault: FaultKind? = nil) throws
         -> [PlannedSend]
     {
-        let secret = try #require(Self.secret)
+        let signer = try #require(Self.signer)
         let prepared = PreparedRequest(
             vendor: "testlify", event: "candidate.completed", url: url, body: Array(body.utf8), messageId: id,
-            signing: MessageSigning(secret: secret), timeout: .seconds(5)
+            signers: [signer], timeout: .seconds(5)
         )
         return try FaultInjector.plan(prepared, fault: fault, options: FaultOptions(timeScale: 0.001))
     }

@@ -1,5 +1,6 @@
 import ProctorCore
 import ProctorDelivery
+import ProctorSigning
 import Testing
 
 @Suite struct RetryPolicyTests {

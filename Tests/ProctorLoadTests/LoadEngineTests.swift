@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import ProctorCore
+import ProctorSigning
 import ProctorVendors
 import Testing
 
@@ -77,17 +78,16 @@ struct LoadEngineTests {
 
         #expect(report.counters.succeeded == 160)
         #expect(requests.count == 160)
-        let key = try #require(StandardWebhooksSecret(secret))
+        let verifier = WebhookVerifier(secrets: [WebhookSecret(secret)])
         let now = Int64(Date().timeIntervalSince1970)
         var ids = Set<String>()
         var candidates: [String: [String]] = [:]
         for r in requests {
             let id = try #require(r.headers["svix-id"])
-            let verdict = StandardWebhooksVerifier.verify(
-                secret: key, id: id, timestamp: r.headers["svix-timestamp"] ?? "",
-                signatureHeader: r.headers["svix-signature"] ?? "",
-                body: r.body, now: now)
-            #expect((try? verdict.get()) != nil, "\(verdict)")
+            let verdict = verifier.verify(
+                headers: HeaderFields(r.headers.map { HTTPHeader($0.key, $0.value) }), body: r.body,
+                nowSeconds: now)
+            #expect(verdict.isValid, "\(verdict.rendered)")
             #expect(r.headers["content-type"] == "application/json")
             ids.insert(id)
             let body = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
@@ -151,13 +151,12 @@ struct LoadEngineTests {
         let requests = receiver.requests
         try await receiver.stop()
         #expect(report.counters.succeeded == 12)
-        let key = try #require(StandardWebhooksSecret(secret))
+        let verifier = WebhookVerifier(secrets: [WebhookSecret(secret)])
         for r in requests {
-            let verdict = StandardWebhooksVerifier.verify(
-                secret: key, id: r.headers["svix-id"] ?? "", timestamp: r.headers["svix-timestamp"] ?? "",
-                signatureHeader: r.headers["svix-signature"] ?? "", body: r.body,
-                now: Int64(Date().timeIntervalSince1970))
-            #expect((try? verdict.get()) != nil)
+            let verdict = verifier.verify(
+                headers: HeaderFields(r.headers.map { HTTPHeader($0.key, $0.value) }), body: r.body,
+                nowSeconds: Int64(Date().timeIntervalSince1970))
+            #expect(verdict.isValid, "\(verdict.rendered)")
         }
     }
 

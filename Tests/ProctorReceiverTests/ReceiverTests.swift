@@ -1,11 +1,13 @@
 import ProctorCore
 import ProctorDelivery
 import ProctorReceiver
+import ProctorSigning
 import ProctorVendors
 import Testing
 
 @Suite(.serialized) struct ReceiverTests {
-    static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    static let signer = try? Signer(
+        scheme: .standardWebhooks(.svix), secrets: [WebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")])
     static let completed =
         #"{"data":{"candidateId":"69145db6968cb883ddfc598b","candidate":{"email":"jane@example.com"},"status":{"candidateStatus":"COMPLETED","candidateStage":"ASSESSMENT_COMPLETED"}},"event":"completed","type":"candidate"}"#
 
@@ -16,11 +18,11 @@ import Testing
         id: String = "msg_1",
         fault: FaultKind? = nil, signed: Bool = true
     ) async throws -> [Exchange] {
-        let secret = try #require(Self.secret)
+        let signer = try #require(Self.signer)
         let prepared = PreparedRequest(
             vendor: vendor, event: "e", url: receiver.url(vendor: vendor), body: Array(body.utf8),
             messageId: id,
-            signing: signed ? MessageSigning(secret: secret) : nil, timeout: .seconds(5)
+            signers: signed ? [signer] : [], timeout: .seconds(5)
         )
         let plan = try FaultInjector.plan(prepared, fault: fault)
         return try await withHTTPTransport { transport in
@@ -166,7 +168,7 @@ import Testing
     }
 
     @Test func genericHMACForOtherVendors() async throws {
-        let key = Array("talview-secret".utf8)
+        let key = WebhookSecret("talview-secret")
         let receiver = try await ReferenceReceiver(
             configuration: ReceiverConfiguration(hmacChecks: [
                 "talview": BodyHMACCheck(header: "X-Signature", secret: key)
@@ -179,7 +181,13 @@ import Testing
             let good = await transport.send(
                 OutgoingRequest(
                     url: receiver.url(vendor: "talview"),
-                    headers: [("X-Signature", BodyHMAC.headerValue(key: key, body: body))], body: body,
+                    headers: [
+                        (
+                            "X-Signature",
+                            HMACSigning(prefix: "sha256=").signature(key: key.hmacKey, body: body)
+                        )
+                    ],
+                    body: body,
                     timeout: .seconds(5)))
             let bad = await transport.send(
                 OutgoingRequest(
@@ -201,7 +209,7 @@ import Testing
             (nil, 200), (FaultKind.badSignature, 401), (.missingSignature, 401), (.malformedSignature, 401),
         ] as [(FaultKind?, Int)])
     func talviewWithABodyHMAC(fault: FaultKind?, status: Int) async throws {
-        let key = Array("talview-secret".utf8)
+        let key = WebhookSecret("talview-secret")
         let receiver = try await ReferenceReceiver(
             configuration: ReceiverConfiguration(hmacChecks: [
                 "talview": BodyHMACCheck(header: "X-Signature", secret: key)
@@ -210,7 +218,11 @@ import Testing
         let prepared = PreparedRequest(
             vendor: "talview", event: "ae.test_instance.created", url: receiver.url(vendor: "talview"),
             body: Array(#"{"id":1,"candidate":{"id":7}}"#.utf8), messageId: "t1",
-            bodyHMAC: BodyHMACSigning(header: "X-Signature", key: key), timeout: .seconds(5))
+            signers: [
+                try Signer(
+                    scheme: .hmac(HMACSigning(header: "X-Signature", prefix: "sha256=")), secrets: [key])
+            ],
+            timeout: .seconds(5))
         let plan = try FaultInjector.plan(prepared, fault: fault)
         let exchange = try await withHTTPTransport { transport in
             await transport.send(plan[0].makeRequest(AttemptContext(attempt: 1, nowSeconds: 1_700_000_000)))

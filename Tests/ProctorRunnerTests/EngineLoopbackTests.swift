@@ -3,24 +3,26 @@ import ProctorCore
 import ProctorDelivery
 import ProctorReceiver
 import ProctorRunner
+import ProctorSigning
 import ProctorVendors
 import Testing
 
 /// The engine against the reference receiver on 127.0.0.1: the whole send path, end to end.
 @Suite(.serialized) struct EngineLoopbackTests {
-    static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    static let signer = try? Signer(
+        scheme: .standardWebhooks(.svix), secrets: [WebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")])
 
     func step(
         _ event: String, index: Int, base: String, fault: FaultKind? = nil, expect: String = "2xx",
         id: String? = nil
     ) throws -> PreparedDelivery {
-        let secret = try #require(Self.secret)
+        let signer = try #require(Self.signer)
         let body =
             #"{"data":{"candidateId":"c-jane","status":{"candidateStatus":"\#(event.uppercased())"}},"event":"\#(event)","type":"candidate"}"#
         let request = PreparedRequest(
             vendor: "testlify", event: "candidate.\(event)", url: base + "/webhooks/testlify",
             body: Array(body.utf8),
-            messageId: id ?? "msg_\(index)", signing: MessageSigning(secret: secret), timeout: .seconds(5)
+            messageId: id ?? "msg_\(index)", signers: [signer], timeout: .seconds(5)
         )
         return PreparedDelivery(
             name: "send candidate.\(event)", actor: "jane", index: index, request: request, fault: fault,

@@ -4,6 +4,7 @@ import ProctorDelivery
 import ProctorJSON
 import ProctorReceiver
 import ProctorRunner
+import ProctorSigning
 import ProctorVendors
 import Synchronization
 import Testing
@@ -251,7 +252,9 @@ final class Lines: Sendable {
     @Test func scenarioSigningAndMethodReachTheWire() async throws {
         let receiver = try await ReferenceReceiver(
             configuration: ReceiverConfiguration(
-                hmacChecks: ["qualified": BodyHMACCheck(header: "X-Signature", secret: Array("s3cret".utf8))])
+                hmacChecks: [
+                    "qualified": BodyHMACCheck(header: "X-Signature", secret: WebhookSecret("s3cret"))
+                ])
         ).start()
         defer { Task { await receiver.stop() } }
         let folder = try temporaryFolder()

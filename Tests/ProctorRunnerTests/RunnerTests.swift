@@ -2,6 +2,7 @@ import Foundation
 import ProctorCore
 import ProctorDelivery
 import ProctorRunner
+import ProctorSigning
 import ProctorVendors
 import Testing
 
@@ -24,16 +25,17 @@ final class XMLCounter: NSObject, XMLParserDelegate {
 }
 
 @Suite struct RunnerTests {
-    static let secret = StandardWebhooksSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+    static let signer = try? Signer(
+        scheme: .standardWebhooks(.svix), secrets: [WebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")])
 
     func delivery(_ name: String, actor: String, index: Int, fault: FaultKind? = nil, expect: String = "2xx")
         throws -> PreparedDelivery
     {
-        let secret = try #require(Self.secret)
+        let signer = try #require(Self.signer)
         let request = PreparedRequest(
             vendor: "testlify", event: name, url: "http://127.0.0.1:9/webhooks/testlify",
             body: Array(#"{"event":"\#(name)"}"#.utf8),
-            messageId: "msg_\(actor)_\(index)", signing: MessageSigning(secret: secret)
+            messageId: "msg_\(actor)_\(index)", signers: [signer]
         )
         return PreparedDelivery(
             name: "send \(name)", actor: actor, index: index, request: request, fault: fault,
@@ -122,7 +124,7 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         }
         let engine = DeliveryEngine(transport: recording, sleep: { _ in })
         var unsigned = try delivery("completed", actor: "a", index: 2, fault: .badSignature)
-        unsigned.request.signing = nil
+        unsigned.request.signers = []
         let result = await engine.run(
             scenario: "s", vendor: "testlify",
             actors: [
@@ -190,7 +192,8 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         let run = try await sampleRun()
         let text = String(decoding: JSONReport.render(run), as: UTF8.self)
         #expect(text.contains(#""name": "svix-signature","#))
-        #expect(!text.contains("v1,"))
+        #expect(text.contains(#""value": "v1,****""#))
+        #expect(text.components(separatedBy: "v1,").count == text.components(separatedBy: "v1,****").count)
         #expect(!text.contains("whsec_"))
         #expect(text.contains(#""status": 500"#))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -225,12 +228,12 @@ actor LockedOrder {
         let request = OutgoingRequest(
             url: "http://127.0.0.1:1/webhooks/testlify",
             headers: [("svix-signature", "v1,c2VjcmV0"), ("Content-Type", "application/json")],
-            body: Array("{}".utf8))
+            body: Array("{}".utf8), sensitive: ["c2VjcmV0"])
         let exchange = Exchange(
             request: request, startedAtMilliseconds: 0, duration: .milliseconds(12),
             outcome: .success(ResponseSummary(status: 200, body: Array(#"{"ok":true}"#.utf8))))
         let text = ExchangeText.render(exchange)
-        #expect(text.contains("> svix-signature: ****"))
+        #expect(text.contains("> svix-signature: v1,****"))
         #expect(text.contains("< HTTP/1.1 200  (12ms)"))
         #expect(ExchangeText.render(exchange, showSecrets: true).contains("v1,c2VjcmV0"))
         let failed = Exchange(

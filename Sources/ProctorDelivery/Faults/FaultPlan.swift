@@ -1,4 +1,5 @@
 import ProctorCore
+import ProctorSigning
 
 /// One send that a step turns into, after its fault is applied.
 public struct PlannedSend: Sendable {
@@ -73,11 +74,11 @@ public enum FaultInjector {
     ) throws(FaultError) -> [PlannedSend] {
         func send(
             _ label: String, delay: Duration = .zero, variant: SignatureVariant = .valid, skew: Int64 = 0,
-            names: SignatureHeaderNames? = nil, mode: SendMode = .normal, retry: RetryPolicy? = nil
+            style: StandardWebhooksHeaderStyle? = nil, mode: SendMode = .normal, retry: RetryPolicy? = nil
         ) -> PlannedSend {
             PlannedSend(label: label, delayBefore: delay, retryPolicy: retry) { context in
                 prepared.request(
-                    timestamp: context.nowSeconds + skew, variant: variant, names: names, mode: mode)
+                    timestamp: context.nowSeconds + skew, variant: variant, style: style, mode: mode)
             }
         }
         guard let fault else { return [send("original")] }
@@ -85,11 +86,14 @@ public enum FaultInjector {
             .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp, .rotatedSecret,
             .missingSignature, .webhookHeaders,
         ]
-        if signatureFaults.contains(fault) && prepared.signing == nil {
+        let signsStandardWebhooks = prepared.signers.contains {
+            if case .standardWebhooks = $0.scheme { return true } else { return false }
+        }
+        if signatureFaults.contains(fault) && !signsStandardWebhooks {
             let timestampFaults: Set<FaultKind> = [
                 .staleTimestamp, .futureTimestamp, .rotatedSecret, .webhookHeaders,
             ]
-            if prepared.bodyHMAC == nil {
+            if prepared.signers.isEmpty {
                 throw FaultError(
                     fault: fault,
                     message: "\(prepared.vendor) requests are not signed, so there is no signature to alter")
@@ -110,7 +114,7 @@ public enum FaultInjector {
         case .futureTimestamp: return [send("future-timestamp", skew: options.timestampSkewSeconds)]
         case .rotatedSecret: return [send("rotated-secret", variant: .rotated)]
         case .missingSignature: return [send("missing-signature", variant: .missing)]
-        case .webhookHeaders: return [send("webhook-headers", names: .webhook)]
+        case .webhookHeaders: return [send("webhook-headers", style: .webhook)]
         case .vendorRetries:
             guard let policy = options.retryPolicy ?? RetryPolicy.vendor(prepared.vendor) else {
                 throw FaultError(

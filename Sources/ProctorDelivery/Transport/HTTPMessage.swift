@@ -1,75 +1,5 @@
 import Foundation
-
-/// One header line. Order and repeated names are kept as given.
-public struct HeaderField: Sendable, Hashable {
-    public var name: String
-    public var value: String
-
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
-/// An ordered list of header fields with case-insensitive lookup.
-public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByArrayLiteral {
-    public private(set) var fields: [HeaderField]
-
-    public init(_ fields: [HeaderField] = []) { self.fields = fields }
-    public init(arrayLiteral elements: (String, String)...) {
-        fields = elements.map { HeaderField($0.0, $0.1) }
-    }
-
-    public func makeIterator() -> IndexingIterator<[HeaderField]> { fields.makeIterator() }
-    public var count: Int { fields.count }
-    public var isEmpty: Bool { fields.isEmpty }
-
-    /// The first value under `name`, compared case-insensitively.
-    public subscript(name: String) -> String? {
-        fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-    }
-
-    public func values(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
-    }
-
-    public func contains(_ name: String) -> Bool { self[name] != nil }
-
-    /// Replaces every field named `name` by one field, in the position of the first.
-    public mutating func set(_ name: String, _ value: String) {
-        if let index = fields.firstIndex(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
-            fields[index] = HeaderField(fields[index].name, value)
-            var seen = false
-            fields.removeAll { field in
-                guard field.name.caseInsensitiveCompare(name) == .orderedSame else { return false }
-                defer { seen = true }
-                return seen
-            }
-        } else {
-            fields.append(HeaderField(name, value))
-        }
-    }
-
-    public mutating func add(_ name: String, _ value: String) { fields.append(HeaderField(name, value)) }
-
-    public mutating func remove(_ name: String) {
-        fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
-    }
-
-    /// Header values with secrets and signatures replaced, for reports and logs.
-    public var masked: HeaderFields {
-        HeaderFields(
-            fields.map { HeaderField($0.name, HeaderFields.isSecretBearing($0.name) ? "****" : $0.value) })
-    }
-
-    /// Names whose values are secrets or signatures.
-    public static func isSecretBearing(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return lower.hasSuffix("-signature") || lower == "authorization" || lower == "proxy-authorization"
-            || lower == "cookie" || lower == "x-api-key" || lower.contains("secret")
-            || lower.hasSuffix("-token")
-    }
-}
+import ProctorSigning
 
 /// How the body goes onto the wire.
 public enum SendMode: Sendable, Hashable {
@@ -92,10 +22,12 @@ public struct OutgoingRequest: Sendable, Hashable {
     /// Total time allowed, from connecting to the last response byte. The connect limit is the
     /// transport's (``TransportConfiguration/connectTimeout``).
     public var timeout: Duration
+    /// The signatures and secrets in the headers, which reports and outputs mask.
+    public var sensitive: [String]
 
     public init(
         method: String = "POST", url: String, headers: HeaderFields = [], body: [UInt8],
-        mode: SendMode = .normal, timeout: Duration = .seconds(15)
+        mode: SendMode = .normal, timeout: Duration = .seconds(15), sensitive: [String] = []
     ) {
         self.method = method
         self.url = url
@@ -103,7 +35,11 @@ public struct OutgoingRequest: Sendable, Hashable {
         self.body = body
         self.mode = mode
         self.timeout = timeout
+        self.sensitive = sensitive
     }
+
+    /// The headers as outputs show them: signatures and secrets masked.
+    public var maskedHeaders: HeaderFields { headers.masked(sensitive: sensitive) }
 }
 
 /// What came back.

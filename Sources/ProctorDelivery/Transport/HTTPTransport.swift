@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import ProctorCore
+import ProctorSigning
 
 /// Settings shared by every request of one ``HTTPTransport``.
 public struct TransportConfiguration: Sendable, Hashable {

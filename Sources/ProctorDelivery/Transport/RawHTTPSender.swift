@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import ProctorCore
+import ProctorSigning
 
 /// Writes HTTP/1.1 requests byte by byte on a plain socket, for sends that a conforming client
 /// refuses to make (a body shorter than its `Content-Length`).

@@ -2,6 +2,7 @@ import Atomics
 import Foundation
 import Histogram
 import NIOCore
+import ProctorSigning
 import ProctorVendors
 
 /// Figures for one progress line.
@@ -276,12 +277,12 @@ public struct LoadEngine: Sendable {
             model = "closed"
             concurrency = n
         }
-        let signing: String
-        if let profile = VendorCatalog.standard.profile(for: plan.vendor) {
-            signing = (plan.signing ?? profile.signing).description
-        } else {
-            signing = "none"
+        var schemes: [String] = []
+        if let profile = VendorCatalog.standard.profile(for: plan.vendor), profile.signing != .none {
+            schemes.append(profile.signing.description)
         }
+        if let hmac = plan.hmac { schemes.append(SigningScheme.hmac(hmac).description) }
+        let signing = schemes.isEmpty ? "none" : schemes.joined(separator: " and ")
         return LoadReport.Configuration(
             vendor: plan.vendor, events: events, target: plan.target.description, seed: plan.seed,
             model: model,

@@ -1,5 +1,6 @@
 import NIOCore
 import ProctorCore
+import ProctorSigning
 import ProctorVendors
 
 /// Encodes signed HTTP/1.1 requests straight into a reused `ByteBuffer`: the request line, `Host`
@@ -8,11 +9,12 @@ import ProctorVendors
 /// byte regions (no `String`, `Data` or header dictionary per request).
 final class RequestEncoder: Sendable {
     enum Signature: Sendable {
-        /// Standard Webhooks: `{style}-id`, `{style}-timestamp`, `{style}-signature` (one `v1,` entry per secret).
-        case standardWebhooks(
-            id: [UInt8], timestamp: [UInt8], signature: [UInt8], signers: [StandardWebhooksSigner])
-        /// A generic HMAC header over the body.
-        case hmac(HMACSigning, secret: String)
+        /// Standard Webhooks with symmetric keys only: `{style}-id`, `{style}-timestamp`,
+        /// `{style}-signature`, signed in place.
+        case standardWebhooks(id: [UInt8], timestamp: [UInt8], signature: [UInt8], signer: Signer)
+        /// Any other signers (Ed25519 `v1a`, body HMACs, both a vendor's scheme and a
+        /// scenario's `signing:`): the body is materialized and each signer's headers written.
+        case general([Signer])
         case none
     }
 
@@ -23,42 +25,36 @@ final class RequestEncoder: Sendable {
     private static let contentLength = Array("Content-Length: ".utf8)
     private static let crlf: [UInt8] = [13, 10]
     private static let endOfHead: [UInt8] = [13, 10, 13, 10]
-    private static let v1 = Array("v1,".utf8)
 
     init(plan: LoadPlan, vendor profile: VendorProfile) throws(LoadError) {
         var text =
-            profile.method + " " + plan.target.path + " HTTP/1.1\r\nHost: " + plan.target.hostHeader + "\r\n"
+            (plan.method ?? profile.method) + " " + plan.target.path + " HTTP/1.1\r\nHost: "
+            + plan.target.hostHeader + "\r\n"
         for header in profile.defaultHeaders where header.name.lowercased() != "content-length" {
             text += header.name + ": " + header.value + "\r\n"
         }
         head = Array(text.utf8)
-        switch plan.signing ?? profile.signing {
-        case .standardWebhooks(let style):
-            guard !plan.secrets.isEmpty else {
-                throw LoadError(
-                    "\(profile.name) signs with Standard Webhooks: give --secret whsec_... (or a scenario secret)"
-                )
+        var signers: [Signer] = []
+        do {
+            let secrets = plan.secrets.map(WebhookSecret.init)
+            if profile.signing != .none {
+                signers.append(try Signer(scheme: profile.signing, secrets: secrets))
             }
-            var signers: [StandardWebhooksSigner] = []
-            for text in plan.secrets {
-                guard let secret = StandardWebhooksSecret(text) else {
-                    throw LoadError(
-                        "a secret is not whsec_ followed by base64 (\(text.hasPrefix("whsec_") ? "whsec_****" : "****"))"
-                    )
-                }
-                signers.append(StandardWebhooksSigner(secret: secret))
-            }
+            if let hmac = plan.hmac { signers.append(try Signer(scheme: .hmac(hmac), secrets: secrets)) }
+        } catch {
+            throw LoadError(error.message)
+        }
+        if signers.count == 1, let signer = signers.first, case .standardWebhooks(let style) = signer.scheme,
+            signer.isSymmetricOnly
+        {
             signature = .standardWebhooks(
                 id: Array((style.idHeader + ": ").utf8),
                 timestamp: Array((style.timestampHeader + ": ").utf8),
-                signature: Array((style.signatureHeader + ": ").utf8), signers: signers)
-        case .hmac(let h):
-            guard let secret = plan.secrets.first else {
-                throw LoadError("the \(h.header) signature needs --secret")
-            }
-            signature = .hmac(h, secret: secret)
-        case .none:
+                signature: Array((style.signatureHeader + ": ").utf8), signer: signer)
+        } else if signers.isEmpty {
             signature = .none
+        } else {
+            signature = .general(signers)
         }
     }
 
@@ -70,9 +66,9 @@ final class RequestEncoder: Sendable {
     ) {
         buffer.clear()
         buffer.writeBytes(head)
-        var signatureSlots: [Int] = []
+        var signatureSlot = 0
         switch signature {
-        case .standardWebhooks(let idName, let timestampName, let signatureName, let signers):
+        case .standardWebhooks(let idName, let timestampName, let signatureName, let signer):
             buffer.writeBytes(idName)
             buffer.writeBytes(messageId)
             buffer.writeBytes(Self.crlf)
@@ -80,18 +76,19 @@ final class RequestEncoder: Sendable {
             buffer.writeBytes(timestamp)
             buffer.writeBytes(Self.crlf)
             buffer.writeBytes(signatureName)
-            signatureSlots.reserveCapacity(signers.count)
-            for n in signers.indices {
-                if n > 0 { buffer.writeInteger(UInt8(ascii: " ")) }
-                buffer.writeBytes(Self.v1)
-                signatureSlots.append(buffer.writerIndex)
-                buffer.writeRepeatingByte(UInt8(ascii: "="), count: StandardWebhooksSigner.base64Length)
-            }
+            signatureSlot = buffer.writerIndex
+            buffer.writeRepeatingByte(UInt8(ascii: "="), count: signer.symmetricValueLength)
             buffer.writeBytes(Self.crlf)
-        case .hmac(let h, let secret):
+        case .general(let signers):
             var body = [UInt8](repeating: 0, count: bodyLength)
             body.withUnsafeMutableBytes(writeBody)
-            buffer.writeString(h.header + ": " + h.signature(secret: secret, body: body) + "\r\n")
+            let id = String(decoding: messageId, as: UTF8.self)
+            let seconds = Int64(String(decoding: timestamp, as: UTF8.self)) ?? 0
+            var headers = HeaderFields()
+            for signer in signers {
+                headers.apply(signer.sign(messageId: id, timestampSeconds: seconds, body: body))
+            }
+            for header in headers { buffer.writeString(header.name + ": " + header.value + "\r\n") }
             writeLengthAndBody(into: &buffer, bodyLength: bodyLength) { out in
                 body.withUnsafeBytes { out.copyMemory(from: $0) }
             }
@@ -100,14 +97,12 @@ final class RequestEncoder: Sendable {
             break
         }
         let bodyStart = writeLengthAndBody(into: &buffer, bodyLength: bodyLength, writeBody)
-        guard case .standardWebhooks(_, _, _, let signers) = signature else { return }
+        guard case .standardWebhooks(_, _, _, let signer) = signature else { return }
         buffer.withUnsafeMutableReadableBytes { all in
             let body = UnsafeRawBufferPointer(rebasing: all[bodyStart..<(bodyStart + bodyLength)])
-            for (slot, signer) in zip(signatureSlots, signers) {
-                let out = UnsafeMutableRawBufferPointer(
-                    rebasing: all[slot..<(slot + StandardWebhooksSigner.base64Length)])
-                signer.writeSignature(id: messageId, timestamp: timestamp, body: body, base64Into: out)
-            }
+            let out = UnsafeMutableRawBufferPointer(
+                rebasing: all[signatureSlot..<(signatureSlot + signer.symmetricValueLength)])
+            signer.writeSymmetricSignatures(id: messageId, timestamp: timestamp, body: body, into: out)
         }
     }
 

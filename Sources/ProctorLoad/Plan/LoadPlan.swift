@@ -1,4 +1,6 @@
+import ProctorCore
 import ProctorJSON
+import ProctorSigning
 import ProctorVendors
 
 /// What load mode sends: one vendor, the ordered events every actor sends, how they are signed
@@ -8,10 +10,12 @@ public struct LoadPlan: Sendable {
     public var vendor: String
     /// Event names each actor sends, in order (canonical names or accepted spellings).
     public var events: [String]
-    /// Signing secrets (`whsec_...` for Standard Webhooks; several sign with each, as in key rotation).
+    /// Signing secrets as resolved by ``SecretRule`` (several sign with each, as in key rotation).
     public var secrets: [String]
-    /// Overrides the vendor's signing scheme; nil keeps the vendor's own.
-    public var signing: SigningScheme?
+    /// A body HMAC header signed in addition to the vendor's scheme (a scenario's `signing:`).
+    public var hmac: HMACSigning?
+    /// The HTTP method; nil uses the vendor's (a scenario's `method:`).
+    public var method: String?
     /// Seed for every generated value: the same seed gives the same actors and bodies.
     public var seed: UInt64
     public var target: LoadTarget
@@ -19,14 +23,16 @@ public struct LoadPlan: Sendable {
     public var actorFields: JSONObject
 
     public init(
-        vendor: String, events: [String], secrets: [String] = [], signing: SigningScheme? = nil,
+        vendor: String, events: [String], secrets: [String] = [], hmac: HMACSigning? = nil,
+        method: String? = nil,
         seed: UInt64 = 42,
         target: LoadTarget, actorFields: JSONObject = JSONObject()
     ) {
         self.vendor = vendor
         self.events = events
         self.secrets = secrets
-        self.signing = signing
+        self.hmac = hmac
+        self.method = method
         self.seed = seed
         self.target = target
         self.actorFields = actorFields

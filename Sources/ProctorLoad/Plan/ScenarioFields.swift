@@ -3,7 +3,7 @@ import ProctorCore
 import ProctorScenario
 import ProctorVendors
 
-/// What load mode takes from a scenario file: `vendor`, `target`, `secret`, `seed`, and the
+/// What load mode takes from a scenario file: `vendor`, `target`, `secret`, `seed`, `signing`, `method`, and the
 /// events of the send steps in order (includes and `lifecycle:` expanded). The file is loaded
 /// with the scenario loader and checked against the vendor catalog, exactly as `proctor run` and
 /// `proctor check` load it; expectations, probes and faults do not apply to load mode.
@@ -12,6 +12,10 @@ public struct ScenarioFields: Sendable, Equatable {
     public var target: String?
     public var secret: String?
     public var seed: UInt64?
+    /// The scenario's `signing:` body HMAC, signed in addition to the vendor's scheme.
+    public var hmac: HMACSigning?
+    /// The scenario's `method:`; nil keeps the vendor's.
+    public var method: String?
     public var events: [String] = []
 
     public init() {}
@@ -44,6 +48,8 @@ public struct ScenarioFields: Sendable, Equatable {
         fields.target = scenario.target?.value
         fields.secret = scenario.secret?.value
         fields.seed = scenario.seed?.value
+        fields.hmac = scenario.signing?.value
+        fields.method = scenario.method?.value.rawValue
         let actor = scenario.actors.allNames.first ?? ""
         fields.events = scenario.steps(for: actor).compactMap(\.event)
         return fields

@@ -4,6 +4,7 @@ import ProctorCore
 import ProctorDelivery
 import ProctorReceiver
 import ProctorScenario
+import ProctorSigning
 import ProctorVendors
 
 /// `proctor run` as a library call: load -> (start the reference receiver when there is no
@@ -91,29 +92,18 @@ public struct RunPipeline: Sendable {
                         plan.append((scenario, target))
                         continue
                     }
-                    // Only Standard Webhooks vendors are verified with the scenario's secret.
-                    let signs =
-                        VendorCatalog.standard.profile(for: scenario.vendor.value).map {
-                            if case .standardWebhooks = $0.signing { return true } else { return false }
-                        } ?? false
-                    let secret = signs ? runner.secret(for: scenario) : ScenarioRunner.defaultSecret
-                    // A scenario whose `signing:` is an HMAC-SHA256 gets a receiver that checks it.
+                    // The receiver verifies with the scenario's secrets and requires its `signing:` HMAC.
+                    let secrets = runner.secrets(for: scenario)
                     var checks: [String: BodyHMACCheck] = [:]
-                    if let spec = scenario.signing?.value, spec.algorithm == .sha256 {
-                        checks[scenario.vendor.value] = BodyHMACCheck(
-                            header: spec.header, secret: Array(runner.secret(for: scenario).utf8))
+                    if let spec = scenario.signing?.value {
+                        checks[scenario.vendor.value] = BodyHMACCheck(header: spec.header)
                     }
                     let key =
-                        secret + checks.map { "|\($0.key):\($0.value.header):\($0.value.secret)" }.joined()
+                        secrets.map(\.text).joined(separator: " ")
+                        + checks.map { "|\($0.key):\($0.value.header)" }.joined()
                     if receivers[key] == nil {
-                        guard let parsed = StandardWebhooksSecret(secret) else {
-                            printError(
-                                "\(scenario.secret?.location.description ?? scenario.file): error: the secret is not a whsec_<base64> secret"
-                            )
-                            throw PipelineStop(exitCode: 2)
-                        }
                         let receiver = ReferenceReceiver(
-                            configuration: ReceiverConfiguration(secret: parsed, hmacChecks: checks))
+                            configuration: ReceiverConfiguration(secrets: secrets, hmacChecks: checks))
                         let running = try await receiver.start()
                         receivers[key] = running
                         print(

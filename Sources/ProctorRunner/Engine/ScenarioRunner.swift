@@ -4,14 +4,18 @@ import ProctorCore
 import ProctorDelivery
 import ProctorJSON
 import ProctorScenario
+import ProctorSigning
 import ProctorVendors
 
 /// What a run of scenarios is told from the command line; each field overrides the scenario's own.
 public struct RunSettings: Sendable {
     /// Where every scenario sends; nil uses each scenario's `target:`.
     public var target: String?
-    /// Signing secret for every scenario; nil uses each scenario's `secret:` or the default.
-    public var secret: String?
+    /// `--secret`: signing secrets for every scenario (several for key rotation); empty follows
+    /// ``SecretRule`` (the scenario's `secret:`, `PROCTOR_SECRET`, the example secret).
+    public var secrets: [String]
+    /// The environment ``SecretRule`` reads `PROCTOR_SECRET` from.
+    public var environment: [String: String]
     /// Seed for every scenario; nil uses each scenario's `seed:` or ``fallbackSeed``.
     public var seed: UInt64?
     /// The seed of scenarios that name none.
@@ -28,12 +32,15 @@ public struct RunSettings: Sendable {
     public static let defaultRequestTimeout: Duration = .seconds(15)
 
     public init(
-        target: String? = nil, secret: String? = nil, seed: UInt64? = nil, fallbackSeed: UInt64 = 0,
+        target: String? = nil, secrets: [String] = [], environment: [String: String] = [:],
+        seed: UInt64? = nil,
+        fallbackSeed: UInt64 = 0,
         timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8,
         requestTimeout: Duration? = nil
     ) {
         self.target = target
-        self.secret = secret
+        self.secrets = secrets
+        self.environment = environment
         self.seed = seed
         self.fallbackSeed = fallbackSeed
         self.timeScale = timeScale
@@ -53,10 +60,6 @@ public struct ScenarioRunner: Sendable {
     public let evaluator: ContractEvaluator
     public let settings: RunSettings
 
-    /// The secret used when neither the flags nor the scenario give one: the one the reference
-    /// receiver expects by default.
-    public static let defaultSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
     public init(
         catalog: VendorCatalog = .standard, engine: DeliveryEngine,
         evaluator: ContractEvaluator = ContractEvaluator(),
@@ -68,9 +71,11 @@ public struct ScenarioRunner: Sendable {
         self.settings = settings
     }
 
-    /// The signing secret a scenario uses.
-    public func secret(for scenario: Scenario) -> String {
-        settings.secret ?? scenario.secret?.value ?? Self.defaultSecret
+    /// The signing secrets a scenario uses, by ``SecretRule``.
+    public func secrets(for scenario: Scenario) -> [WebhookSecret] {
+        SecretRule.resolve(
+            flags: settings.secrets, scenario: scenario.secret?.value, environment: settings.environment
+        ).secrets
     }
 
     /// The seed a scenario uses.
@@ -108,7 +113,7 @@ public struct ScenarioRunner: Sendable {
         }
         let limit = max(1, scenario.concurrency?.value ?? settings.concurrency)
         let context = ScenarioContext(
-            scenario: scenario, target: target, secret: secret(for: scenario), seed: seed,
+            scenario: scenario, target: target, secrets: secrets(for: scenario), seed: seed,
             actors: actorValues,
             deadline: scenario.timeout.map { ContinuousClock.now + $0.value })
         var steps: [StepResult] = []
@@ -139,7 +144,7 @@ public struct ScenarioRunner: Sendable {
     struct ScenarioContext: Sendable {
         var scenario: Scenario
         var target: String
-        var secret: String
+        var secrets: [WebhookSecret]
         var seed: UInt64
         var actors: [String: JSONValue]
         /// When the scenario's `timeout:` runs out; steps not started by then are not sent.
@@ -294,16 +299,12 @@ public struct ScenarioRunner: Sendable {
             var request: PreparedRequest
             do {
                 request = try Self.preparedRequest(
-                    for: generated, url: context.target, headers: headers, secret: context.secret,
-                    timeout: timeout)
+                    for: generated, url: context.target, headers: headers, secrets: context.secrets,
+                    hmac: scenario.signing?.value, timeout: timeout)
             } catch {
                 return .failed(errorResult(step, index, actor, fault, error.description))
             }
             if let method = scenario.method?.value { request.method = method.rawValue }
-            if let signing = scenario.signing?.value {
-                request.bodyHMAC = BodyHMACSigning(
-                    header: signing.header, key: Array(context.secret.utf8), scheme: signing)
-            }
             var policy: RetryPolicy?
             if scenario.retries?.value == .vendor || fault == .vendorRetries {
                 policy = RetryPolicy.vendor(vendor)
@@ -318,26 +319,28 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
-    /// The request for a generated event: the vendor's default headers after `headers`, and a
-    /// Standard Webhooks signature (made anew per attempt) for vendors that sign.
+    /// The request for a generated event: the vendor's default headers after `headers`, signed
+    /// anew per attempt by the vendor's scheme and, when given, a scenario's `signing:` HMAC.
     public static func preparedRequest(
-        for generated: GeneratedEvent, url: String, headers: HeaderFields = HeaderFields(), secret: String,
-        timeout: Duration
+        for generated: GeneratedEvent, url: String, headers: HeaderFields = HeaderFields(),
+        secrets: [WebhookSecret], hmac: HMACSigning? = nil, timeout: Duration
     ) throws(Diagnostic) -> PreparedRequest {
         var headers = headers
         for header in generated.defaultHeaders where !headers.contains(header.name) {
             headers.set(header.name, header.value)
         }
-        var signing: MessageSigning?
-        if case .standardWebhooks(let style) = generated.signing {
-            guard let key = StandardWebhooksSecret(secret) else {
-                throw .error("the secret is not a whsec_<base64> secret")
+        var signers: [Signer] = []
+        do {
+            if generated.signing != .none {
+                signers.append(try Signer(scheme: generated.signing, secrets: secrets))
             }
-            signing = MessageSigning(secret: key, names: style == .webhook ? .webhook : .svix)
+            if let hmac { signers.append(try Signer(scheme: .hmac(hmac), secrets: secrets)) }
+        } catch {
+            throw .error(error.message)
         }
         return PreparedRequest(
             vendor: generated.vendor, event: generated.event, method: generated.method, url: url,
-            headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signing: signing,
+            headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signers: signers,
             timeout: timeout)
     }
 

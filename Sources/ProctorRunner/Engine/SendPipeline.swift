@@ -2,6 +2,7 @@ import ProctorContracts
 import ProctorCore
 import ProctorDelivery
 import ProctorJSON
+import ProctorSigning
 import ProctorVendors
 
 /// `proctor send` as a library call: one generated, signed event (with an optional fault) sent to
@@ -26,7 +27,8 @@ public struct SendPipeline: Sendable {
         public var earlierEvents: [String]
         public var quirks: [String]
         public var overrides: [Override]
-        public var secret: String
+        /// Signing secrets (see ``SecretRule``).
+        public var secrets: [WebhookSecret]
         public var fault: FaultKind?
         public var timeout: Duration
         public var timeScale: Double
@@ -34,7 +36,7 @@ public struct SendPipeline: Sendable {
         public init(
             vendor: String, event: String, target: String, seed: UInt64 = 42, actor: String = "candidate",
             earlierEvents: [String] = [], quirks: [String] = [], overrides: [Override] = [],
-            secret: String = ScenarioRunner.defaultSecret, fault: FaultKind? = nil,
+            secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)], fault: FaultKind? = nil,
             timeout: Duration = .seconds(15),
             timeScale: Double = 1
         ) {
@@ -46,7 +48,7 @@ public struct SendPipeline: Sendable {
             self.earlierEvents = earlierEvents
             self.quirks = quirks
             self.overrides = overrides
-            self.secret = secret
+            self.secrets = secrets
             self.fault = fault
             self.timeout = timeout
             self.timeScale = timeScale
@@ -72,7 +74,7 @@ public struct SendPipeline: Sendable {
             throw .error(error.description)
         }
         let prepared = try ScenarioRunner.preparedRequest(
-            for: generated, url: request.target, secret: request.secret, timeout: request.timeout)
+            for: generated, url: request.target, secrets: request.secrets, timeout: request.timeout)
         let engine = DeliveryEngine(
             transport: transport,
             options: EngineOptions(maxConcurrentActors: 1, timeScale: request.timeScale),

@@ -10,7 +10,7 @@ public enum ExchangeText {
     ) -> String {
         let request = exchange.request
         var lines = ["> \(request.method) \(request.url)"]
-        for field in showSecrets ? request.headers : request.headers.masked {
+        for field in showSecrets ? request.headers : request.maskedHeaders {
             lines.append("> \(field.name): \(field.value)")
         }
         if includeRequestBody, !request.body.isEmpty {
@@ -22,7 +22,9 @@ public enum ExchangeText {
         case .success(let response):
             lines.append(
                 "< \(response.httpVersion) \(response.status)  (\(DurationText.format(exchange.duration)))")
-            for field in showSecrets ? response.headers : response.headers.masked {
+            for field in showSecrets
+                ? response.headers : response.headers.masked(sensitive: request.sensitive)
+            {
                 lines.append("< \(field.name): \(field.value)")
             }
             if !response.body.isEmpty {

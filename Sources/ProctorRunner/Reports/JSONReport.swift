@@ -1,6 +1,7 @@
 import ProctorCore
 import ProctorDelivery
 import ProctorJSON
+import ProctorSigning
 
 /// `--report json=PATH`: every request and response with timings; secret-bearing headers masked.
 public enum JSONReport {
@@ -82,7 +83,7 @@ public enum JSONReport {
             }
         var request: [(String, JSONValue)] = [
             ("method", .string(e.request.method)), ("url", .string(e.request.url)),
-            ("headers", headers(e.request.headers)),
+            ("headers", headers(e.request.maskedHeaders)),
             ("bodyBytes", .int(e.request.body.count)),
             ("body", .string(String(decoding: e.request.body, as: UTF8.self))),
         ]
@@ -106,7 +107,7 @@ public enum JSONReport {
                     "response",
                     object([
                         ("status", .int(r.status)), ("httpVersion", .string(r.httpVersion)),
-                        ("headers", headers(r.headers)),
+                        ("headers", headers(r.headers.masked(sensitive: e.request.sensitive))),
                         ("body", .string(r.bodyText)), ("bodyTruncated", .bool(r.bodyTruncated)),
                     ])
                 ))
@@ -118,7 +119,7 @@ public enum JSONReport {
     }
 
     static func headers(_ h: HeaderFields) -> JSONValue {
-        .array(h.masked.map { object([("name", .string($0.name)), ("value", .string($0.value))]) })
+        .array(h.map { object([("name", .string($0.name)), ("value", .string($0.value))]) })
     }
 
     static func object(_ pairs: [(String, JSONValue)]) -> JSONValue { .object(JSONObject(pairs)) }

@@ -1,4 +1,5 @@
 import ProctorCore
+import ProctorSigning
 
 /// One event a vendor sends.
 public struct EventSpec: Sendable, Hashable {

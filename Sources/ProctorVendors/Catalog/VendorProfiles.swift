@@ -1,3 +1,5 @@
+import ProctorSigning
+
 /// The four vendor profiles. Facts and their sources: reference/NOTES.md and reference/qualified.md
 /// of the vendor reference pack; docs/README-vendors.md summarises them.
 enum VendorProfiles {

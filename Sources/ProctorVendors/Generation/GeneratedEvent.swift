@@ -1,6 +1,7 @@
 import Foundation
 import ProctorCore
 import ProctorJSON
+import ProctorSigning
 
 /// Builds one vendor's bodies from its templates and the actor's state.
 protocol PayloadBuilder: Sendable {
@@ -66,67 +67,55 @@ public struct GeneratedEvent: Sendable {
     public func request(options: SigningOptions = SigningOptions(), timestampSeconds: Int64)
         throws(SigningError) -> SignedRequest
     {
-        var headers = defaultHeaders
-        switch options.scheme ?? signing {
-        case .standardWebhooks(let style):
-            guard !options.secrets.isEmpty else {
-                throw SigningError("\(vendor) signs with Standard Webhooks: a whsec_ secret is needed")
-            }
-            var signatures: [String] = []
-            for text in options.secrets {
-                guard let secret = StandardWebhooksSecret(text) else {
-                    throw SigningError("a secret is not whsec_ followed by base64 (\(Self.masked(text)))")
-                }
-                signatures.append(secret.sign(id: messageId, timestamp: timestampSeconds, body: bodyBytes))
-            }
-            headers.append(HTTPHeader(style.idHeader, messageId))
-            headers.append(HTTPHeader(style.timestampHeader, String(timestampSeconds)))
-            headers.append(HTTPHeader(style.signatureHeader, signatures.joined(separator: " ")))
-        case .hmac(let hmac):
-            guard let secret = options.secrets.first else {
-                throw SigningError("the \(hmac.header) signature needs a secret")
-            }
-            headers.append(HTTPHeader(hmac.header, hmac.signature(secret: secret, body: bodyBytes)))
-        case .none:
-            break
+        var headers = HeaderFields(defaultHeaders)
+        var signers: [Signer] = []
+        if signing != .none { signers.append(try Signer(scheme: signing, secrets: options.secrets)) }
+        if let hmac = options.hmac {
+            signers.append(try Signer(scheme: .hmac(hmac), secrets: options.secrets))
         }
-        for extra in options.extraHeaders {
-            headers.removeAll { $0.name.lowercased() == extra.name.lowercased() }
-            headers.append(extra)
+        var sensitive: [String] = []
+        for signer in signers {
+            let signed = signer.sign(
+                messageId: messageId, timestampSeconds: timestampSeconds, body: bodyBytes)
+            headers.apply(signed)
+            sensitive += signed.sensitive
         }
-        return SignedRequest(method: method, headers: headers, body: bodyBytes, secrets: options.secrets)
+        for extra in options.extraHeaders { headers.set(extra.name, extra.value) }
+        return SignedRequest(method: method, headers: headers, body: bodyBytes, sensitive: sensitive)
     }
-
-    static func masked(_ secret: String) -> String { secret.hasPrefix("whsec_") ? "whsec_****" : "****" }
 }
 
-/// A request ready to send. Its description masks secrets and signatures.
+/// Everything about signing one delivery attempt that a scenario or the command line decides.
+public struct SigningOptions: Sendable, Hashable {
+    /// A body HMAC header signed in addition to the vendor's own scheme (a scenario's
+    /// `signing:`, `--hmac-header`).
+    public var hmac: HMACSigning?
+    /// Secrets to sign with (see ``SecretRule``). Standard Webhooks signs with each (key
+    /// rotation: several signatures, space-separated); HMAC uses the first.
+    public var secrets: [WebhookSecret]
+    /// Headers added after the vendor's defaults (replacing any of the same name).
+    public var extraHeaders: [HTTPHeader]
+
+    public init(hmac: HMACSigning? = nil, secrets: [WebhookSecret] = [], extraHeaders: [HTTPHeader] = []) {
+        self.hmac = hmac
+        self.secrets = secrets
+        self.extraHeaders = extraHeaders
+    }
+}
+
+/// A request ready to send. Its displayed headers mask secrets and signatures.
 public struct SignedRequest: Sendable {
     public let method: String
-    public let headers: [HTTPHeader]
+    public let headers: HeaderFields
     public let body: [UInt8]
-    let secrets: [String]
+    /// What outputs mask: the signatures produced and the secrets used.
+    public let sensitive: [String]
 
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
+    public func header(_ name: String) -> String? { headers[name] }
 
     /// Headers with signature values masked, unless `showSecrets`.
-    public func displayHeaders(showSecrets: Bool) -> [HTTPHeader] {
-        guard !showSecrets else { return headers }
-        let sensitive = ["svix-signature", "webhook-signature", "authorization"]
-        return headers.map { h in
-            var value = h.value
-            if sensitive.contains(h.name.lowercased()) || h.name.lowercased().contains("signature") {
-                value = value.split(separator: " ").map { entry in
-                    entry.hasPrefix("v1,") ? "v1,****" : "****"
-                }.joined(separator: " ")
-            }
-            for s in secrets where !s.isEmpty {
-                value = value.replacingOccurrences(of: s, with: GeneratedEvent.masked(s))
-            }
-            return HTTPHeader(h.name, value)
-        }
+    public func displayHeaders(showSecrets: Bool) -> HeaderFields {
+        showSecrets ? headers : headers.masked(sensitive: sensitive)
     }
 }
 

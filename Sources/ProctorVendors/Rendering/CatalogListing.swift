@@ -139,13 +139,6 @@ public enum EmitRendering {
 }
 
 extension VendorCatalog {
-    /// A Standard Webhooks secret derived from the seed, for `emit` and `send` without `--secret`.
-    public static func demoSecret(seed: UInt64) -> String {
-        var random = SeededRandom(seed: seed).derived("demo-secret")
-        let bytes = (0..<24).map { _ in UInt8(random.int(in: 0...255)) }
-        return "whsec_" + Data(bytes).base64EncodedString()
-    }
-
     /// Parses `--set PATH=VALUE` arguments.
     public static func overrides(_ assignments: [String]) throws(GenerationError) -> [Override] {
         var out: [Override] = []

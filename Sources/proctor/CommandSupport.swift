@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import ProctorCore
+import ProctorSigning
+import ProctorVendors
+
+/// The one error format of every command: `error: message` on stderr (located problems are
+/// `path:line:col: error: message`), then the exit code (2 for bad input).
+func fail(_ message: String, exitCode: Int32 = 2) -> ExitCode {
+    StandardStreams.error("error: " + message)
+    return ExitCode(exitCode)
+}
+
+/// A bad flag or argument: printed as one line, exit 2.
+struct CommandInputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `--secret`, shared by every command that signs or verifies. See ``SecretRule``.
+struct SecretOptions: ParsableArguments {
+    @Option(
+        name: .customLong("secret"),
+        help: ArgumentHelp(
+            "Signing secret: whsec_... (Standard Webhooks v1), whsk_... (v1a, Ed25519; whpk_... verifies), or any text keying an HMAC header. Repeat for key rotation.",
+            discussion:
+                "Default: the scenario's secret:, then PROCTOR_SECRET, then the example secret \(SecretRule.exampleSecret)."
+        ))
+    var values: [String] = []
+
+    /// The secrets by the one rule, with the scenario's `secret:` when there is one.
+    func resolve(scenario: String? = nil, environment: [String: String]) -> [WebhookSecret] {
+        SecretRule.resolve(flags: values, scenario: scenario, environment: environment).secrets
+    }
+}
+
+/// A body HMAC header, for `emit` and `send` (a scenario says the same with `signing:`).
+struct HMACOptions: ParsableArguments {
+    @Option(
+        name: .customLong("hmac-header"),
+        help: "Also sign with a body HMAC in this header (keyed with the first secret).")
+    var header: String?
+
+    @Option(name: .customLong("hmac-algorithm"), help: "With --hmac-header.")
+    var algorithm: HMACSigning.Algorithm = .sha256
+
+    @Option(name: .customLong("hmac-encoding"), help: "With --hmac-header.")
+    var encoding: HMACSigning.Encoding = .hex
+
+    @Option(
+        name: .customLong("hmac-prefix"),
+        help: "Prefix of the HMAC header value, e.g. sha256= (with --hmac-header).")
+    var prefix: String = ""
+
+    var signing: HMACSigning? {
+        header.map { HMACSigning(header: $0, algorithm: algorithm, encoding: encoding, prefix: prefix) }
+    }
+}
+
+extension HMACSigning.Algorithm: ExpressibleByArgument {}
+extension HMACSigning.Encoding: ExpressibleByArgument {}
+extension EmitRendering.Format: ExpressibleByArgument {}
+extension CatalogListing.Format: ExpressibleByArgument {}
+extension FaultKind: ExpressibleByArgument {}
+
+/// `NAME: VALUE` header arguments.
+func parseHeaders(_ values: [String], flag: String) throws(CommandInputError) -> [HTTPHeader] {
+    var out: [HTTPHeader] = []
+    for h in values {
+        guard let colon = h.firstIndex(of: ":") else {
+            throw CommandInputError("\(flag) must be NAME: VALUE")
+        }
+        let name = String(h[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, !name.contains(where: { $0.isNewline }), !value.contains(where: { $0.isNewline })
+        else {
+            throw CommandInputError("\(flag) must be NAME: VALUE on one line")
+        }
+        out.append(HTTPHeader(name, value))
+    }
+    return out
+}
