@@ -38,7 +38,8 @@ let package = Package(
         // JSON Schema 2020-12 validator. Depends on the JSON value only.
         .target(
             name: "ProctorSchema",
-            dependencies: ["ProctorJSON", .product(name: "BigInt", package: "BigInt")]
+            dependencies: ["ProctorJSON", .product(name: "BigInt", package: "BigInt")],
+            resources: [.embedInCode("MetaSchemas")]
         ),
         // Checks a received response (status, headers, body, latency) against an expectation.
         .target(name: "ProctorContracts", dependencies: ["ProctorCore", "ProctorSchema"]),
