@@ -51,7 +51,9 @@ let package = Package(
         // Vendor catalog, payload builders, lifecycle state, signing schemes.
         .target(
             name: "ProctorVendors",
-            dependencies: ["ProctorCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ProctorCore", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Templates/ReferenceExamples/README.md"],
+            resources: [.embedInCode("Templates/ReferenceExamples")]
         ),
         // HTTP transport (AsyncHTTPClient, plus a raw NIO path for malformed sends), retry
         // policies and request-level fault injection.
