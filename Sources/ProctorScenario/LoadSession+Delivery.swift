@@ -40,14 +40,7 @@ extension LoadSession {
             error("'fault' must be a fault name; found \(node.kindDescription)", at: node.location)
             return nil
         }
-        guard let kind = FaultKind(rawValue: name) else {
-            let hint = Suggestions.didYouMean(name, in: FaultKind.names)
-            error(
-                "unknown fault '\(name)'"
-                    + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
-                at: node.location)
-            return nil
-        }
+        guard let kind = faultKind(name, at: node.location) else { return nil }
         return Located(kind, at: node.location)
     }
 
@@ -61,14 +54,7 @@ extension LoadSession {
         var rates: [FaultRate] = []
         for pair in pairs {
             guard let name = pair.key.scalarText else { continue }
-            guard let kind = FaultKind(rawValue: name) else {
-                let hint = Suggestions.didYouMean(name, in: FaultKind.names)
-                error(
-                    "unknown fault '\(name)'"
-                        + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
-                    at: pair.key.location)
-                continue
-            }
+            guard let kind = faultKind(name, at: pair.key.location) else { continue }
             guard case .string(let text) = pair.value.jsonValue, text.hasSuffix("%"),
                 let percent = Double(text.dropLast()),
                 text.dropLast().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
@@ -82,5 +68,16 @@ extension LoadSession {
             rates.append(FaultRate(fault: kind, percent: percent, location: pair.key.location))
         }
         return rates
+    }
+
+    /// The fault called `name`; an unknown name is reported at `location` with the known ones.
+    mutating func faultKind(_ name: String, at location: SourceLocation) -> FaultKind? {
+        if let kind = FaultKind(rawValue: name) { return kind }
+        let hint = Suggestions.didYouMean(name, in: FaultKind.names)
+        error(
+            "unknown fault '\(name)'"
+                + (hint.isEmpty ? "; faults are \(FaultKind.names.joined(separator: ", "))" : hint),
+            at: location)
+        return nil
     }
 }
