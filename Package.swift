@@ -38,7 +38,8 @@ let package = Package(
         // JSON Schema 2020-12 validator. Depends on the JSON value only.
         .target(
             name: "ProctorSchema",
-            dependencies: ["ProctorJSON", .product(name: "BigInt", package: "BigInt")]
+            dependencies: ["ProctorJSON", .product(name: "BigInt", package: "BigInt")],
+            resources: [.embedInCode("MetaSchemas")]
         ),
         // Checks a received response (status, headers, body, latency) against an expectation.
         .target(name: "ProctorContracts", dependencies: ["ProctorCore", "ProctorSchema"]),
@@ -56,7 +57,9 @@ let package = Package(
         // Vendor catalog, payload builders, lifecycle state.
         .target(
             name: "ProctorVendors",
-            dependencies: ["ProctorCore", "ProctorSigning", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ProctorCore", "ProctorSigning", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Templates/ReferenceExamples/README.md"],
+            resources: [.embedInCode("Templates/ReferenceExamples")]
         ),
         // HTTP transport (AsyncHTTPClient, plus a raw NIO path for malformed sends), retry
         // policies and request-level fault injection.

@@ -5,7 +5,8 @@ For every vendor event: the reference example validates against its schema, and 
 payload `proctor emit` prints for many seeds, with each selectable quirk, alone and after the
 events that usually precede it. Also compares each payload's shape with its example (keys,
 nesting, JSON types, key order) and reports example values copied into generated payloads.
-Usage: scripts/check-vendor-schemas.py [PROCTOR_BINARY] [SEEDS] [REFERENCE_DIR]
+Usage: scripts/check-vendor-schemas.py [PROCTOR_BINARY] [SEEDS] [EXAMPLES_DIR]
+EXAMPLES_DIR defaults to the examples in the repository, Sources/ProctorVendors/Templates/ReferenceExamples.
 """
 import json
 import os
@@ -17,8 +18,7 @@ import jsonschema
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, ".build/debug/proctor")
 seeds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-ref = sys.argv[3] if len(sys.argv) > 3 else "/work/shared/reference"
-examples = os.path.join(ref, "examples")
+examples = sys.argv[3] if len(sys.argv) > 3 else os.path.join(root, "Sources/ProctorVendors/Templates/ReferenceExamples")
 failures = []
 
 PRECEDING = {

@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Writes Schemas/<vendor>/<event>.schema.json (JSON Schema 2020-12), one per vendor event.
 
-Talview's schemas are the vendor's Payload Type Showcase (reference/types). The others are
-derived from the reference examples: every key of the example is required unless its presence is
-a quirk; a key is nullable when the vendor sends it as null in any example or when the vendor
-sends it before a value exists (listed below); vocabulary fields carry enums.
-Usage: scripts/generate-vendor-schemas.py REFERENCE_DIR
+Talview's schemas are the vendor's Payload Type Showcase, read from TALVIEW_TYPES_DIR
+(talview__EVENT.schema.json) when given, else from Schemas/talview/ itself (rewriting them is
+idempotent). The others are derived from the reference examples: every key of the example is
+required unless its presence is a quirk; a key is nullable when the vendor sends it as null in
+any example or when the vendor sends it before a value exists (listed below); vocabulary fields
+carry enums.
+Usage: scripts/generate-vendor-schemas.py [EXAMPLES_DIR [TALVIEW_TYPES_DIR]]
+EXAMPLES_DIR defaults to the examples in the repository, Sources/ProctorVendors/Templates/ReferenceExamples.
 """
 import copy
 import json
 import os
 import sys
 
-ref = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference"
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-examples_dir = os.path.join(ref, "examples")
+examples_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "Sources/ProctorVendors/Templates/ReferenceExamples")
+talview_types = sys.argv[2] if len(sys.argv) > 2 else None
 
 V1_STAGES = ["Invited For Assessment", "Enrolled For Assessment", "Assessment Completed", "Rejected",
              "Request Expired For Assessment", "Invited For Interview"]
@@ -144,7 +147,9 @@ def header(vendor, event, note):
 
 # Talview: the vendor's type showcase.
 for event in ["ae.test_instance.created", "ae.test_instance.updated"]:
-    with open(os.path.join(ref, "types", "talview__%s.schema.json" % event), encoding="utf-8") as f:
+    showcase = (os.path.join(talview_types, "talview__%s.schema.json" % event) if talview_types
+                else os.path.join(root, "Schemas", "talview", "%s.schema.json" % event))
+    with open(showcase, encoding="utf-8") as f:
         s = json.load(f)
     s["$id"] = "https://proctor.dev/schemas/talview/%s.schema.json" % event
     if "old" in s["properties"]:

@@ -172,7 +172,7 @@ final class Compiler {
     private func ensureLoaded(_ uri: String) throws(SchemaError) {
         if registry[uri] != nil { return }
         if let bundled = BundledMetaSchemas.parsed[uri] {
-            try register(document: bundled, uri: uri)
+            try register(document: try bundled.get(), uri: uri)
             return
         }
         let document: JSONValue?
@@ -572,15 +572,4 @@ enum Describe {
         guard text.count > limit else { return text }
         return String(text.prefix(limit)) + "…"
     }
-}
-
-extension BundledMetaSchemas {
-    /// The bundled meta-schemas, parsed once.
-    static let parsed: [String: JSONValue] = {
-        var result: [String: JSONValue] = [:]
-        for (uri, text) in documents {
-            if let value = try? JSONParser().parse(text) { result[uri] = value }
-        }
-        return result
-    }()
 }

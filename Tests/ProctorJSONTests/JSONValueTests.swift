@@ -3,13 +3,12 @@ import Testing
 
 @testable import ProctorJSON
 
-/// The vendors' reference examples, when ../shared is beside the checkout.
-func referenceExamples() -> [URL] {
+/// The vendors' reference examples, kept in the repository as the vendor templates' data files.
+func referenceExamples() throws -> [URL] {
     let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let folder = root.deletingLastPathComponent().appendingPathComponent("shared/reference/examples")
-    let files =
-        (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
+    let folder = root.appendingPathComponent("Sources/ProctorVendors/Templates/ReferenceExamples")
+    let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
     return files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }
 }
 
@@ -41,10 +40,8 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
 
 @Suite struct JSONValueTests {
     @Test func referenceExamplesRoundTripByteForByte() throws {
-        let files = referenceExamples()
-        // The reference examples are read from ../shared when it is beside the checkout.
-        guard !files.isEmpty else { return }
-        #expect(files.count >= 45)
+        let files = try referenceExamples()
+        try #require(files.count >= 45)
         for file in files {
             let bytes = try [UInt8](Data(contentsOf: file))
             let value = try JSONValue(parsing: bytes)
@@ -56,11 +53,9 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
     }
 
     @Test func prettyMatchesTheExamplesLayout() throws {
-        guard
-            let file = referenceExamples().first(where: {
-                $0.lastPathComponent == "talview__ae.test_instance.updated.json"
-            })
-        else { return }
+        let file = try #require(
+            try referenceExamples().first { $0.lastPathComponent == "talview__ae.test_instance.updated.json" }
+        )
         let text = try String(contentsOf: file, encoding: .utf8)
         let value = try JSONValue(parsing: text)
         #expect(value.serialized(style: .pretty) == text.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -11,7 +11,6 @@ import Testing
 @Suite struct SchemaValidationTests {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let examples = root.deletingLastPathComponent().appendingPathComponent("shared/reference/examples")
 
     static func schema(_ vendor: String, _ event: String) throws -> JSONSchema {
         try JSONSchema(
@@ -23,12 +22,9 @@ import Testing
         let parts = pair.split(separator: " ").map(String.init)
         let spec = try #require(catalog.profile(for: parts[0])?.events.first { $0.name == parts[1] })
         guard spec.hasOwnExample else { return }
-        let file = Self.examples.appendingPathComponent(spec.example + ".json")
-        guard let data = try? Data(contentsOf: file) else {
-            Issue.record("reference example \(file.path) not found (../shared beside the checkout?)")
-            return
-        }
-        let result = try Self.schema(parts[0], parts[1]).validate(bytes: [UInt8](data))
+        let bytes = try #require(
+            ReferenceTemplates.files[spec.example], "no reference example \(spec.example)")
+        let result = try Self.schema(parts[0], parts[1]).validate(bytes: bytes)
         #expect(result.isValid, "\(spec.example):\n\(result.text)")
     }
 

@@ -38,7 +38,7 @@ func shapeDifferences(
 
 /// Keys the vendor sends as null somewhere in its examples, plus the nullable fields of Talview's
 /// type showcase and Testlify's not-yet-available result fields.
-func nullableKeys(vendor: String) -> Set<String> {
+func nullableKeys(vendor: String) throws -> Set<String> {
     var keys: Set<String> = []
     func walk(_ v: JSONValue, _ key: String) {
         switch v {
@@ -48,7 +48,9 @@ func nullableKeys(vendor: String) -> Set<String> {
         default: break
         }
     }
-    for (name, value) in ReferenceTemplates.parsed where name.hasPrefix(vendor + "__") { walk(value, "") }
+    for name in ReferenceTemplates.files.keys where name.hasPrefix(vendor + "__") {
+        walk(try ReferenceTemplates.template(name), "")
+    }
     switch vendor {
     case "talview":
         keys.formUnion([
@@ -70,8 +72,8 @@ let eventsWithExamples: [String] = VendorCatalog.standard.profiles.flatMap { p i
     func generatedPayloadHasTheExampleShape(_ pair: String) throws {
         let parts = pair.split(separator: " ").map(String.init)
         let (_, spec) = try catalog.requireEvent(vendor: parts[0], event: parts[1])
-        let example = try #require(ReferenceTemplates.parsed[spec.example])
-        let nullable = nullableKeys(vendor: parts[0])
+        let example = try ReferenceTemplates.template(spec.example)
+        let nullable = try nullableKeys(vendor: parts[0])
         for seed in UInt64(1)...20 {
             let event = try catalog.generate(vendor: parts[0], event: parts[1], seed: seed, clock: fixedClock)
             let differences = shapeDifferences(event.body, example, nullable: nullable)
@@ -94,7 +96,7 @@ let eventsWithExamples: [String] = VendorCatalog.standard.profiles.flatMap { p i
     func examplesValuesAreNotCopied(_ pair: String) throws {
         let parts = pair.split(separator: " ").map(String.init)
         let (_, spec) = try catalog.requireEvent(vendor: parts[0], event: parts[1])
-        let example = try #require(ReferenceTemplates.parsed[spec.example])
+        let example = try ReferenceTemplates.template(spec.example)
         let vocabularyKeys = TestlifyBuilder.vocabulary.union(QualifiedBuilder.vocabulary).union(
             TalviewBuilder.vocabulary
         )

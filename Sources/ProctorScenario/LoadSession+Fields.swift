@@ -1,0 +1,98 @@
+import ProctorCore
+import ProctorJSON
+
+/// Reading mappings with known keys and typed scalars, reporting what does not fit.
+extension LoadSession {
+    /// The mapping's pairs by key, reporting keys not in `allowed` (with suggestions). Nil when
+    /// the node is not a mapping (nothing reported: callers say what was expected).
+    mutating func keyed(_ node: SourceNode, allowed: [String], what: String) -> [String: SourceNode.Pair]? {
+        guard let pairs = node.pairs else { return nil }
+        var result: [String: SourceNode.Pair] = [:]
+        for pair in pairs {
+            guard let key = pair.key.scalarText else {
+                error("keys in \(what) are names; found \(pair.key.kindDescription)", at: pair.key.location)
+                continue
+            }
+            guard allowed.contains(key) else {
+                error(
+                    "unknown key '\(key)' in \(what)\(Suggestions.didYouMean(key, in: allowed))",
+                    at: pair.key.location)
+                continue
+            }
+            result[key] = pair
+        }
+        return result
+    }
+
+    mutating func string(_ node: SourceNode, key: String) -> Located<String>? {
+        guard case .string(let s) = node.jsonValue else {
+            error("'\(key)' must be a string; found \(node.kindDescription)", at: node.location)
+            return nil
+        }
+        return Located(s, at: node.location)
+    }
+
+    /// A string, or nothing for null / an empty string (e.g. `${VAR:-}`).
+    mutating func optionalString(_ node: SourceNode, key: String) -> Located<String>? {
+        switch node.jsonValue {
+        case .null: return nil
+        case .string(let s): return s.isEmpty ? nil : Located(s, at: node.location)
+        default:
+            error("'\(key)' must be a string; found \(node.kindDescription)", at: node.location)
+            return nil
+        }
+    }
+
+    mutating func seedValue(_ node: SourceNode) -> Located<UInt64>? {
+        guard case .number(let n) = node.jsonValue, n.isIntegerLiteral, let v = n.int64Value, v >= 0 else {
+            error(
+                "'seed' must be a whole number from 0 to \(Int64.max); found \(describe(node))",
+                at: node.location)
+            return nil
+        }
+        return Located(UInt64(v), at: node.location)
+    }
+
+    mutating func positiveInt(_ node: SourceNode, key: String) -> Located<Int>? {
+        guard case .number(let n) = node.jsonValue, n.isIntegerLiteral, let v = n.intValue, v >= 1 else {
+            error("'\(key)' must be a whole number of at least 1; found \(describe(node))", at: node.location)
+            return nil
+        }
+        return Located(v, at: node.location)
+    }
+
+    mutating func duration(_ node: SourceNode, key: String) -> Located<Duration>? {
+        guard case .string(let text) = node.jsonValue, let d = DurationText.parse(text) else {
+            error(
+                "'\(key)' must be a duration, \(DurationText.acceptedForms); found \(describe(node))",
+                at: node.location)
+            return nil
+        }
+        return Located(d, at: node.location)
+    }
+
+    mutating func enumValue<E: RawRepresentable & CaseIterable & Sendable & Hashable>(
+        _ node: SourceNode, key: String, _ type: E.Type
+    ) -> Located<E>? where E.RawValue == String {
+        let names = E.allCases.map(\.rawValue)
+        guard case .string(let text) = node.jsonValue, let value = E(rawValue: text) else {
+            let hint = node.jsonValue.stringValue.map { Suggestions.didYouMean($0, in: names) } ?? ""
+            error(
+                "'\(key)' must be one of \(names.joined(separator: ", ")); found \(describe(node))\(hint)",
+                at: node.location)
+            return nil
+        }
+        return Located(value, at: node.location)
+    }
+
+    /// `'abc'` for a scalar, "a list"/"a mapping" otherwise.
+    func describe(_ node: SourceNode) -> String {
+        switch node.jsonValue {
+        case .string(let s): return "'\(s)'"
+        case .number(let n): return n.description
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "nothing"
+        default: return node.kindDescription
+        }
+    }
+}
