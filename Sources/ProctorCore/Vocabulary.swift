@@ -1,8 +1,3 @@
-/// The vendor names Proctor knows.
-public enum VendorName {
-    public static let all = ["talview", "testlify", "testlify-v1", "qualified"]
-}
-
 /// Faults a step can inject (`fault:`) or a scenario can apply at seeded rates (`faults:`).
 public enum FaultKind: String, Sendable, Hashable, CaseIterable {
     case duplicate
@@ -46,8 +41,8 @@ public protocol EventVocabulary: Sendable {
 
 /// A vocabulary that knows the vendor names only: every event name is accepted.
 public struct VendorNamesOnlyVocabulary: EventVocabulary {
-    public init() {}
-    public var vendorNames: [String] { VendorName.all }
+    public let vendorNames: [String]
+    public init(vendorNames: [String]) { self.vendorNames = vendorNames }
     public func eventNames(vendor: String) -> [String] { [] }
     public func resolveEvent(vendor: String, name: String) -> String? { name }
     public func lifecycleStages(vendor: String) -> [String] { [] }

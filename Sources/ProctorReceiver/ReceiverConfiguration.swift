@@ -85,7 +85,7 @@ public struct ReceiverConfiguration: Sendable {
     /// The keys requests are verified with (see ``SecretRule``): Standard Webhooks `v1`/`v1a`
     /// and body HMAC headers alike.
     public var secrets: [WebhookSecret]
-    /// Body HMAC headers required by vendor (`talview`, `testlify-v1`, `qualified`).
+    /// Body HMAC headers required, by vendor name.
     public var hmacChecks: [String: BodyHMACCheck]
     public var toleranceSeconds: Int64
     /// Larger bodies are answered 413.

@@ -1,5 +1,6 @@
 import ProctorCore
 import ProctorJSON
+import ProctorVendors
 
 /// One delivery the receiver answered.
 public struct ReceivedEvent: Sendable, Hashable {

@@ -52,7 +52,7 @@ struct WebhookHandler: Sendable {
                 400, Self.answer("rejected", reason: "the body could not be read completely"))
         }
 
-        let headerId = headers["svix-id"] ?? headers["webhook-id"]
+        let headerId = StandardWebhooksHeaderStyle.allCases.lazy.compactMap { headers[$0.idHeader] }.first
         let messageId = headerId ?? "body-" + Self.fnv1a(body)
         let now = configuration.clock.nowMilliseconds()
         var entry = ReceivedEvent(
@@ -109,7 +109,7 @@ struct WebhookHandler: Sendable {
             return ReferenceReceiver.json(
                 400, Self.answer("invalid", reason: "invalid JSON at \(error.description)"))
         }
-        let facts = PayloadInspector.facts(vendor: vendor, body: payload)
+        let facts = profile.inspect(payload)
         entry.event = facts.event
         entry.candidateId = facts.candidateId
 

@@ -16,7 +16,7 @@ public struct Located<Value: Sendable & Hashable>: Sendable, Hashable {
 /// substituted, templates parsed and their references checked.
 public struct Scenario: Sendable, Hashable {
     public var name: Located<String>
-    /// One of ``VendorName/all``.
+    /// One of the vocabulary's ``EventVocabulary/vendorNames``.
     public var vendor: Located<String>
     /// Where to send; nil when the file gives none (or it interpolates to an empty string).
     public var target: Located<String>?

@@ -82,7 +82,7 @@ struct EmitCommand: ParsableCommand {
             let request = try generated.request(options: options, timestampSeconds: now / 1000)
             let text = EmitRendering.render(
                 request, event: generated, format: format,
-                target: target.replacingOccurrences(of: "{vendor}", with: generated.vendor),
+                target: target.replacingOccurrences(of: "{vendor}", with: generated.vendor.rawValue),
                 showSecrets: showSecrets)
             StandardStreams.write(
                 text + (format == .http && StandardStreams.isTerminal(STDOUT_FILENO) ? "\n" : ""))

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import ProctorCore
+import ProctorVendors
 
 @main
 struct Proctor: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proctor",
-        abstract: "Tests webhook consumers by playing Talview, Testlify and Qualified.",
+        abstract:
+            "Tests webhook consumers by playing the webhook vendors (\(VendorCatalog.standard.displayNames)).",
         discussion: "Exit codes: 0 passed, 1 a test or assertion failed, 2 bad input, 130 interrupted.",
         subcommands: [
             RunCommand.self, CheckCommand.self, SendCommand.self, EmitCommand.self, EventsCommand.self,

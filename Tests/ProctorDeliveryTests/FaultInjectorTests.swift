@@ -13,7 +13,8 @@ import Testing
             body: Array(#"{"event":"completed"}"#.utf8), messageId: "msg_1",
             signers: [(try? Signer(scheme: .standardWebhooks(.svix), secrets: [Self.secret]))].compactMap {
                 $0
-            }
+            },
+            retryPolicy: .svix
         )
     }
 

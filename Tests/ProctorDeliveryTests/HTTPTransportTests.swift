@@ -15,7 +15,8 @@ import Testing
         let signer = try #require(Self.signer)
         let prepared = PreparedRequest(
             vendor: "testlify", event: "candidate.completed", url: url, body: Array(body.utf8), messageId: id,
-            signers: [signer], timeout: .seconds(5)
+            signers: [signer], timeout: .seconds(5),
+            retryPolicy: VendorCatalog.standard.profile(for: "testlify")?.retryPolicy
         )
         return try FaultInjector.plan(prepared, fault: fault, options: FaultOptions(timeScale: 0.001))
     }

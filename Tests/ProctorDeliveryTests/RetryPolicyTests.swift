@@ -1,6 +1,7 @@
 import ProctorCore
 import ProctorDelivery
 import ProctorSigning
+import ProctorVendors
 import Testing
 
 @Suite struct RetryPolicyTests {
@@ -107,8 +108,13 @@ import Testing
     }
 
     @Test func vendorDefaults() {
-        #expect(RetryPolicy.vendor("testlify") == .svix)
-        #expect(RetryPolicy.vendor("qualified") == .qualified)
+        #expect(
+            RetryPolicy.vendor("testlify")?.delays == [
+                .seconds(5), .seconds(300), .seconds(1800), .seconds(7200), .seconds(18000), .seconds(36000),
+                .seconds(36000),
+            ])
+        #expect(RetryPolicy.vendor("testlify")?.successWithin == .seconds(15))
+        #expect(RetryPolicy.vendor("qualified")?.delays == [.seconds(60)])
         #expect(RetryPolicy.vendor("talview")?.delays == [.seconds(30), .seconds(300), .seconds(1800)])
         #expect(RetryPolicy.vendor("testlify-v1")?.maxAttempts == 1)
         #expect(RetryPolicy.vendor("nobody") == nil)
@@ -178,4 +184,13 @@ final class SteppingClock: WallClock {
             defer { value += step }; return value
         }
     }
+}
+
+/// The vendors' schedules, read from their profiles.
+extension RetryPolicy {
+    static func vendor(_ name: String) -> RetryPolicy? {
+        VendorCatalog.standard.profile(for: name)?.retryPolicy
+    }
+    static var svix: RetryPolicy { vendor("testlify") ?? .none }
+    static var qualified: RetryPolicy { vendor("qualified") ?? .none }
 }

@@ -119,7 +119,8 @@ struct LoadEngineTests {
             vendor: vendor, events: events, seed: 7, target: LoadTarget(host: "127.0.0.1", port: 1, path: "/")
         )
         let origin: Int64 = 1_750_000_000_000
-        let pool = try PayloadPool(plan: p, prototypes: 5, originMilliseconds: origin)
+        let profile = try #require(VendorCatalog.standard.profile(for: vendor))
+        let pool = try PayloadPool(plan: p, profile: profile, prototypes: 5, originMilliseconds: origin)
         #expect(pool.variedFields == varied)
         var bodies = Set<[UInt8]>()
         for actor in [0, 3, 7, 12_345, 987_654_321] {

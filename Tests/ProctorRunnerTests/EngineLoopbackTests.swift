@@ -22,7 +22,8 @@ import Testing
         let request = PreparedRequest(
             vendor: "testlify", event: "candidate.\(event)", url: base + "/webhooks/testlify",
             body: Array(body.utf8),
-            messageId: id ?? "msg_\(index)", signers: [signer], timeout: .seconds(5)
+            messageId: id ?? "msg_\(index)", signers: [signer], timeout: .seconds(5),
+            retryPolicy: VendorCatalog.standard.profile(for: "testlify")?.retryPolicy
         )
         return PreparedDelivery(
             name: "send candidate.\(event)", actor: "jane", index: index, request: request, fault: fault,

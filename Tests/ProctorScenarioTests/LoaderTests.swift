@@ -218,7 +218,9 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
     }
 
     @Test func namesOnlyVocabularyAcceptsAnyEvent() throws {
-        let loader = ScenarioLoader(vocabulary: VendorNamesOnlyVocabulary(), currentDirectory: "/tmp")
+        let loader = ScenarioLoader(
+            vocabulary: VendorNamesOnlyVocabulary(vendorNames: TestVocabulary.vendorNames),
+            currentDirectory: "/tmp")
         let result = loader.load(
             yaml:
                 "scenario: s\nvendor: testlify\nsteps:\n  - send: anything.at.all\n  - lifecycle: [invited]\n    quirks: [x]\n",

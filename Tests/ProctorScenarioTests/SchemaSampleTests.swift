@@ -35,7 +35,7 @@ import Testing
             contentsOf: URL(fileURLWithPath: Fixtures.repositoryRoot + "/Schemas/scenario.schema.json"))
         let text = String(decoding: data, as: UTF8.self)
         for key in ScenarioKeys.topLevel + ScenarioKeys.step + ScenarioKeys.expect + FaultKind.names
-            + VendorName.all
+            + TestVocabulary.vendorNames
         {
             #expect(text.contains("\"\(key)\""), "schema does not mention '\(key)'")
         }

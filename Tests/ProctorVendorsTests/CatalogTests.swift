@@ -1,3 +1,4 @@
+import Foundation
 import ProctorCore
 import ProctorJSON
 import Testing
@@ -19,7 +20,16 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(catalog.eventNames(vendor: "testlify-v1").count >= 11)
         #expect(catalog.eventNames(vendor: "qualified").count >= 16)
         #expect(catalog.eventNames(vendor: "qualified").count == 22)
-        #expect(catalog.vendorNames == VendorName.all)
+    }
+
+    /// The scenario schema's `vendor` enum (what editors complete) lists exactly the catalog's vendors.
+    @Test func scenarioSchemaListsTheCatalogVendors() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Schemas/scenario.schema.json")
+        let schema = try JSONParser().parse(Array(try Data(contentsOf: url)))
+        let names = try #require(schema["properties"]?["vendor"]?["enum"]?.arrayValue).compactMap(
+            \.stringValue)
+        #expect(names == catalog.vendorNames)
     }
 
     @Test func everyEventHasItsTemplate() throws {

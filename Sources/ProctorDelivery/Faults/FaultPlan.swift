@@ -1,5 +1,6 @@
 import ProctorCore
 import ProctorSigning
+import ProctorVendors
 
 /// One send that a step turns into, after its fault is applied.
 public struct PlannedSend: Sendable {
@@ -116,7 +117,7 @@ public enum FaultInjector {
         case .missingSignature: return [send("missing-signature", variant: .missing)]
         case .webhookHeaders: return [send("webhook-headers", style: .webhook)]
         case .vendorRetries:
-            guard let policy = options.retryPolicy ?? RetryPolicy.vendor(prepared.vendor) else {
+            guard let policy = options.retryPolicy ?? prepared.retryPolicy else {
                 throw FaultError(
                     fault: fault, message: "no retry schedule is known for vendor \(prepared.vendor)")
             }

@@ -21,11 +21,14 @@ public struct PreparedRequest: Sendable {
     /// Empty for requests sent unsigned.
     public var signers: [Signer]
     public var timeout: Duration
+    /// The vendor's retry schedule (its profile's), for `retries: vendor` and the `vendor-retries` fault.
+    public var retryPolicy: RetryPolicy?
 
     public init(
         vendor: String, event: String, method: String = "POST", url: String,
         headers: HeaderFields = [("Content-Type", "application/json")],
-        body: [UInt8], messageId: String, signers: [Signer] = [], timeout: Duration = .seconds(15)
+        body: [UInt8], messageId: String, signers: [Signer] = [], timeout: Duration = .seconds(15),
+        retryPolicy: RetryPolicy? = nil
     ) {
         self.vendor = vendor
         self.event = event
@@ -36,6 +39,7 @@ public struct PreparedRequest: Sendable {
         self.messageId = messageId
         self.signers = signers
         self.timeout = timeout
+        self.retryPolicy = retryPolicy
     }
 
     /// The request for one attempt, signed at `timestamp` (seconds). `style` overrides the

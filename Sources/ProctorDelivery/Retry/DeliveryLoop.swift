@@ -1,5 +1,6 @@
 import Foundation
 import ProctorCore
+import ProctorVendors
 
 /// What an attempt is built from: its number and the wall-clock time it is sent at.
 public struct AttemptContext: Sendable, Hashable {

@@ -71,7 +71,8 @@ public struct LoadEngine: Sendable {
             return (
                 events, encoder,
                 try PayloadPool(
-                    plan: canonical, prototypes: options.prototypes, originMilliseconds: originMilliseconds)
+                    plan: canonical, profile: profile, prototypes: options.prototypes,
+                    originMilliseconds: originMilliseconds)
             )
         case .fresh:
             _ = try PayloadPool.generate(

@@ -1,21 +1,13 @@
-/// The identity fields that make each load actor a different candidate, per vendor, and their
-/// values for a given actor. The values are fixed-width so that a body built by the vendor
+import ProctorVendors
+
+/// The identity fields that make each load actor a different candidate (from the vendor's
+/// profile), and their values for a given actor. The values are fixed-width so that a body built by the vendor
 /// builder with one value can be turned into the body for another by rewriting bytes in place.
 struct ActorVariation: Sendable {
-    enum Kind: Sendable {
-        /// A 24-hex ObjectId: 8 hex of a creation time and 6 hex drawn from the seed, 10 hex of
-        /// the actor index, so that ids depend on the seed and the actor only.
-        case objectId
-        /// A 6-digit integer id, a bijection of the actor index modulo 900,000.
-        case sixDigits(stride: Int)
-        /// The prototype's email with `+NNNNNNNNNN` (the actor index) before the `@`.
-        case emailTag
-    }
-
     struct Field: Sendable {
         /// The actor field the vendor builder reads (`candidateId`, `candidate_id`, `email`).
         let name: String
-        let kind: Kind
+        let kind: LoadIdentityField.Kind
         /// Width in bytes of the part rewritten per actor.
         var width: Int {
             switch kind {
@@ -29,26 +21,12 @@ struct ActorVariation: Sendable {
     let fields: [Field]
     let seed: UInt64
 
-    /// The fields varied for `vendor`, leaving out those the plan fixes for every actor.
-    init(vendor: String, seed: UInt64, fixed: Set<String>) {
-        var fields: [Field]
-        switch vendor {
-        case "testlify", "testlify-v1":
-            fields = [Field(name: "candidateId", kind: .objectId), Field(name: "email", kind: .emailTag)]
-        case "qualified":
-            fields = [
-                Field(name: "team-candidateId", kind: .objectId), Field(name: "email", kind: .emailTag),
-            ]
-        case "talview":
-            fields = [
-                Field(name: "candidate_id", kind: .sixDigits(stride: 7919)),
-                Field(name: "test_instance_id", kind: .sixDigits(stride: 104_729)),
-                Field(name: "email", kind: .emailTag),
-            ]
-        default:
-            fields = [Field(name: "email", kind: .emailTag)]
+    /// The vendor's identity fields (its profile's `loadIdentity`), leaving out those the plan
+    /// fixes for every actor.
+    init(profile: VendorProfile, seed: UInt64, fixed: Set<String>) {
+        fields = profile.loadIdentity.map { Field(name: $0.name, kind: $0.kind) }.filter {
+            !fixed.contains($0.name)
         }
-        self.fields = fields.filter { !fixed.contains($0.name) }
         self.seed = seed
     }
 

@@ -28,9 +28,10 @@ final class PayloadPool: Sendable {
     /// Builds the pool with the vendor builders at the fixed time `originMilliseconds`. A field
     /// whose value the builder also encodes elsewhere (Testlify puts the email into the base64
     /// invite key) cannot be rewritten in place; such fields are left as the prototype's.
-    init(plan: LoadPlan, prototypes: Int, originMilliseconds: Int64) throws(LoadError) {
+    init(plan: LoadPlan, profile: VendorProfile, prototypes: Int, originMilliseconds: Int64) throws(LoadError)
+    {
         let fixed = Set(plan.actorFields.map(\.key))
-        var variation = ActorVariation(vendor: plan.vendor, seed: plan.seed, fixed: fixed)
+        var variation = ActorVariation(profile: profile, seed: plan.seed, fixed: fixed)
         prototypeCount = prototypes
         let clock = FixedClock(milliseconds: originMilliseconds)
         var perPrototype: [[Body]] = []

@@ -1,5 +1,6 @@
 import ProctorCore
 import ProctorDelivery
+import ProctorVendors
 
 /// One step for one actor, ready to send: the request before signing, its fault, its check.
 public struct PreparedDelivery: Sendable {

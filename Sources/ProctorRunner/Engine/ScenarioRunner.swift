@@ -307,7 +307,7 @@ public struct ScenarioRunner: Sendable {
             if let method = scenario.method?.value { request.method = method.rawValue }
             var policy: RetryPolicy?
             if scenario.retries?.value == .vendor || fault == .vendorRetries {
-                policy = RetryPolicy.vendor(vendor)
+                policy = request.retryPolicy
             }
             let expectation = step.expect ?? Self.defaultExpectation(for: fault)
             return .delivery(
@@ -339,9 +339,9 @@ public struct ScenarioRunner: Sendable {
             throw .error(error.message)
         }
         return PreparedRequest(
-            vendor: generated.vendor, event: generated.event, method: generated.method, url: url,
+            vendor: generated.vendor.rawValue, event: generated.event, method: generated.method, url: url,
             headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signers: signers,
-            timeout: timeout)
+            timeout: timeout, retryPolicy: generated.retryPolicy)
     }
 
     /// Compiles every body schema a scenario expects (inline or `$ref` to a file), so that an

@@ -82,7 +82,7 @@ public struct SendPipeline: Sendable {
         let delivery = PreparedDelivery(
             name: "send \(generated.event)", actor: request.actor, index: 0, request: prepared,
             fault: request.fault,
-            retryPolicy: request.fault == .vendorRetries ? RetryPolicy.vendor(request.vendor) : nil,
+            retryPolicy: request.fault == .vendorRetries ? prepared.retryPolicy : nil,
             check: ScenarioRunner.contractCheck(
                 ScenarioRunner.defaultExpectation(for: request.fault), fault: request.fault,
                 evaluator: ContractEvaluator()))

@@ -1,9 +1,24 @@
 import ProctorCore
+import ProctorJSON
 import ProctorSigning
+
+/// A vendor's identity: the name scenarios, routes and flags use (`testlify`, `talview`, ...).
+/// Only the catalog turns a name into a profile; code outside the vendor folder asks the
+/// profile, never compares names.
+public struct VendorID: RawRepresentable, Sendable, Hashable, Comparable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { rawValue = value }
+    public var description: String { rawValue }
+    public static func < (a: VendorID, b: VendorID) -> Bool { a.rawValue < b.rawValue }
+}
 
 /// One event a vendor sends.
 public struct EventSpec: Sendable, Hashable {
-    public let vendor: String
+    public let vendor: VendorID
     /// The name scenarios use (`candidate.completed`, `ae.test_instance.updated`, `assessment_result_submitted`).
     public let name: String
     /// What identifies the event on the wire (body `event`, Talview event type, Svix event type).
@@ -25,7 +40,7 @@ public struct EventSpec: Sendable, Hashable {
     public let organisational: Bool
 
     init(
-        vendor: String, name: String, wireName: String, aliases: [String] = [], envelope: String,
+        vendor: VendorID, name: String, wireName: String, aliases: [String] = [], envelope: String,
         example: String? = nil, exampleNote: String? = nil, requiresAny: [String] = [],
         notAfter: [String] = [],
         organisational: Bool = false
@@ -72,9 +87,11 @@ public struct QuirkSpec: Sendable, Hashable {
     }
 }
 
-/// Everything Proctor knows about one vendor.
+/// Everything Proctor knows about one vendor: the one place a vendor lives. Adding a vendor
+/// means adding its profile (under Profiles/), its builder and its templates, and listing the
+/// profile in ``VendorCatalog/standard``.
 public struct VendorProfile: Sendable {
-    public let name: String
+    public let id: VendorID
     public let displayName: String
     public let events: [EventSpec]
     public let method: String
@@ -83,9 +100,19 @@ public struct VendorProfile: Sendable {
     public let quirks: [QuirkSpec]
     /// `lifecycle:` stage names and the events they stand for, in order.
     public let lifecycle: [(stage: String, event: String)]
-    /// The vendor's retry behaviour, in words.
-    public let retries: String
+    /// How the vendor resends a message that was not accepted.
+    public let retryPolicy: RetryPolicy
+    /// What the reference receiver reads out of a body (event, candidate, status).
+    public let inspect: @Sendable (JSONValue) -> PayloadFacts
+    /// The actor fields that make each load actor a different candidate.
+    public let loadIdentity: [LoadIdentityField]
     let builder: PayloadBuilder
+
+    /// The vendor's name (`testlify`).
+    public var name: String { id.rawValue }
+
+    /// The vendor's retry behaviour, in words.
+    public var retries: String { retryPolicy.summary }
 
     public func event(named name: String) -> EventSpec? {
         events.first { $0.name == name } ?? events.first { $0.wireName == name || $0.aliases.contains(name) }
@@ -122,7 +149,9 @@ public struct VendorCatalog: Sendable, EventVocabulary {
         VendorProfiles.talview, VendorProfiles.testlify, VendorProfiles.testlifyV1, VendorProfiles.qualified,
     ])
 
-    public func profile(for vendor: String) -> VendorProfile? { profiles.first { $0.name == vendor } }
+    public func profile(for vendor: String) -> VendorProfile? { profiles.first { $0.id.rawValue == vendor } }
+
+    public func profile(for vendor: VendorID) -> VendorProfile? { profiles.first { $0.id == vendor } }
 
     /// The profile, or an error naming the close vendor names.
     public func requireProfile(_ vendor: String) throws(CatalogError) -> VendorProfile {
@@ -150,6 +179,13 @@ public struct VendorCatalog: Sendable, EventVocabulary {
     // MARK: EventVocabulary
 
     public var vendorNames: [String] { profiles.map(\.name) }
+
+    /// `Talview, Testlify, Testlify (legacy v1) and Qualified`.
+    public var displayNames: String {
+        let names = profiles.map(\.displayName)
+        guard names.count > 1, let last = names.last else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + last
+    }
 
     public func eventNames(vendor: String) -> [String] { profile(for: vendor)?.events.map(\.name) ?? [] }
 
@@ -188,5 +224,31 @@ public struct VendorCatalog: Sendable, EventVocabulary {
             lastSeen[spec.name] = index
         }
         return nil
+    }
+}
+
+/// One actor field load mode rewrites per actor, and how its values are drawn.
+public struct LoadIdentityField: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// A 24-hex ObjectId.
+        case objectId
+        /// A 6-digit integer id, a bijection of the actor index modulo 900,000.
+        case sixDigits(stride: Int)
+        /// The prototype's email with `+NNNNNNNNNN` (the actor index) before the `@`.
+        case emailTag
+    }
+
+    /// The actor field the vendor builder reads (`candidateId`, `candidate_id`, `email`).
+    public let name: String
+    public let kind: Kind
+
+    public static func objectId(_ name: String) -> LoadIdentityField {
+        LoadIdentityField(name: name, kind: .objectId)
+    }
+    public static func sixDigits(_ name: String, stride: Int) -> LoadIdentityField {
+        LoadIdentityField(name: name, kind: .sixDigits(stride: stride))
+    }
+    public static func emailTag(_ name: String) -> LoadIdentityField {
+        LoadIdentityField(name: name, kind: .emailTag)
     }
 }

@@ -46,7 +46,7 @@ public struct GenerationError: Error, Sendable, Equatable, CustomStringConvertib
 
 /// One generated vendor event: the exact body bytes and what is needed to sign any attempt.
 public struct GeneratedEvent: Sendable {
-    public let vendor: String
+    public let vendor: VendorID
     public let event: String
     public let wireName: String
     public let body: JSONValue
@@ -59,6 +59,8 @@ public struct GeneratedEvent: Sendable {
     public let method: String
     public let defaultHeaders: [HTTPHeader]
     public let signing: SigningScheme
+    /// The vendor's retry schedule.
+    public let retryPolicy: RetryPolicy
     /// The quirks in effect, sorted.
     public let quirks: [String]
 
@@ -141,10 +143,10 @@ extension VendorCatalog {
         actor.record(spec.name)
         var idRandom = actor.identity.random("message:\(actor.history.count):\(spec.name)")
         return GeneratedEvent(
-            vendor: profile.name, event: spec.name, wireName: spec.wireName, body: body,
+            vendor: profile.id, event: spec.name, wireName: spec.wireName, body: body,
             bodyBytes: body.serializedBytes(style: .compact), messageId: "msg_" + Self.base62(27, &idRandom),
             timeMilliseconds: time, method: profile.method, defaultHeaders: profile.defaultHeaders,
-            signing: profile.signing, quirks: active.sorted())
+            signing: profile.signing, retryPolicy: profile.retryPolicy, quirks: active.sorted())
     }
 
     /// One event for a fresh actor (what `proctor emit` prints).

@@ -25,17 +25,9 @@ public struct PayloadFacts: Sendable, Hashable {
     }
 }
 
-/// Extracts events, candidates and statuses from the vendors' payload shapes.
-public enum PayloadInspector {
-    public static func facts(vendor: String, body: JSONValue) -> PayloadFacts {
-        switch vendor {
-        case "testlify", "testlify-v1": return testlify(body)
-        case "talview": return talview(body)
-        case "qualified": return qualified(body)
-        default: return PayloadFacts(event: body["event"]?.stringValue ?? "unknown")
-        }
-    }
-
+/// Reads events, candidates and statuses out of the vendors' payload shapes: each profile's
+/// `inspect` is one of these.
+enum PayloadInspection {
     /// v2 `{data:{candidateId, candidate:{email}, status:{candidateStatus, candidateStage}}, event, type}`;
     /// v1 `{data:{candidateId, email, status|candidateStatus, candidateStage}, event, type}`, and the
     /// v1 invitation-expired envelope `{success, data}` without an event.

@@ -1,0 +1,96 @@
+import ProctorCore
+import ProctorSigning
+
+extension VendorProfiles {
+    // Qualified
+
+    /// Seed name (dotted), wire name, model.
+    static let qualifiedEvents: [(seed: String?, wire: String, model: QualifiedBuilder.Model)] = [
+        ("assessment.created", "assessment_created", .assessment),
+        ("assessment.updated", "assessment_updated", .assessment),
+        ("assessment.published", "assessment_published", .assessment),
+        ("assessment.destroyed", "assessment_destroyed", .assessment),
+        ("team_candidate.started_assessment", "team_candidate_started_assessment", .assessmentResult),
+        ("team_candidate.submitted_assessment", "team_candidate_submitted_assessment", .assessmentResult),
+        (nil, "assessment_result_started", .assessmentResult),
+        (nil, "assessment_result_submitted", .assessmentResult),
+        (nil, "assessment_result_state_changed", .assessmentResult),
+        ("solution.created", "solution_created", .solution),
+        ("solution.updated", "solution_updated", .solution),
+        ("assessment_result_review.created", "assessment_result_review_created", .review),
+        ("assessment_result_review.updated", "assessment_result_review_updated", .review),
+        ("assessment_result_review.submitted", "assessment_result_review_submitted", .review),
+        ("assessment_result_review.destroyed", "assessment_result_review_destroyed", .review),
+        ("challenge.created", "challenge_created", .challenge),
+        ("challenge.updated", "challenge_updated", .challenge),
+        ("challenge.published", "challenge_published", .challenge),
+        ("challenge.destroyed", "challenge_destroyed", .challenge),
+        ("team_candidate.created", "team_candidate_state_changed", .teamCandidate),
+        ("team_candidate.label_added", "team_candidate_label_added", .teamCandidate),
+        ("team_candidate.label_removed", "team_candidate_label_removed", .teamCandidate),
+    ]
+
+    static func qualifiedOrder(_ wire: String) -> (requiresAny: [String], notAfter: [String]) {
+        switch wire {
+        case "assessment_result_started", "team_candidate_started_assessment":
+            return ([], ["assessment_result_submitted", "team_candidate_submitted_assessment"])
+        case "assessment_result_review_updated", "assessment_result_review_submitted",
+            "assessment_result_review_destroyed":
+            return (["assessment_result_review_created"], ["assessment_result_review_destroyed"])
+        case "team_candidate_label_removed": return (["team_candidate_label_added"], [])
+        case "assessment_updated", "assessment_published": return ([], ["assessment_destroyed"])
+        case "challenge_updated", "challenge_published": return ([], ["challenge_destroyed"])
+        default: return ([], [])
+        }
+    }
+
+    /// Qualified: one retry after 60 s, only on connection failure, a 5 s connect timeout or one
+    /// of these statuses.
+    static let qualifiedRetries = RetryPolicy(
+        name: "qualified", delays: [.seconds(60)],
+        trigger: .connectionFailureOr(statuses: [502, 503, 504, 520, 521, 523, 525, 526, 527, 530]),
+        connectTimeout: .seconds(5), note: "at least 60s after the failure")
+
+    static let qualified = VendorProfile(
+        id: VendorID("qualified"), displayName: "Qualified",
+        events: qualifiedEvents.map { e in
+            let order = qualifiedOrder(e.wire)
+            let deprecated = e.wire.hasPrefix("team_candidate_") && e.wire.hasSuffix("_assessment")
+            return EventSpec(
+                vendor: "qualified", name: e.wire, wireName: e.wire, aliases: e.seed.map { [$0] } ?? [],
+                envelope: "{event, data: \(e.model.rawValue)}" + (deprecated ? " (deprecated)" : ""),
+                requiresAny: order.requiresAny, notAfter: order.notAfter,
+                organisational: e.model == .assessment || e.model == .challenge)
+        },
+        method: "POST",
+        // Qualified documents no headers; it is a Ruby application and Ruby's HTTP client
+        // sends this user agent by default.
+        defaultHeaders: [
+            HTTPHeader("Content-Type", "application/json"),
+            HTTPHeader("User-Agent", "Ruby"),
+        ],
+        signing: .none,
+        quirks: [
+            QuirkSpec(
+                "labels-null", "labels is null rather than [] when the record has no labels",
+                events: qualifiedEvents.map(\.wire), always: true),
+            QuirkSpec(
+                "float-score", "score is a float (0.0, 100.0)",
+                events: qualifiedEvents.filter { $0.model == .assessmentResult || $0.model == .solution }.map(
+                    \.wire),
+                always: true),
+            QuirkSpec(
+                "missing-started-at",
+                "a submitted result with started_at and invited_at null, as in the docs' fixture",
+                events: ["assessment_result_submitted", "team_candidate_submitted_assessment"]),
+        ],
+        lifecycle: [
+            ("invited", "team_candidate_state_changed"), ("opened", "assessment_result_state_changed"),
+            ("started", "assessment_result_started"), ("solved", "solution_updated"),
+            ("submitted", "assessment_result_submitted"), ("reviewed", "assessment_result_review_submitted"),
+        ],
+        retryPolicy: qualifiedRetries,
+        inspect: PayloadInspection.qualified,
+        loadIdentity: [.objectId("team-candidateId"), .emailTag("email")],
+        builder: QualifiedBuilder())
+}
