@@ -1,0 +1,225 @@
+import Foundation
+import ProctorSigning
+import ProctorVendors
+import Testing
+
+/// `proctor serve` and every sending command, as a user runs them: with no secret flags
+/// anywhere they agree for every vendor, and with an Ed25519 key pair (`whsk_` to send, `whpk_`
+/// to serve) too.
+@Suite(.serialized) struct ServeAgreementTests {
+    /// A running `proctor serve` on a free port.
+    final class Server {
+        let process = Process()
+        var baseURL = ""
+
+        init(_ arguments: [String], environment: [String: String]) throws {
+            let path = try #require(CommandLineTests.executable, "the proctor executable is not built")
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = ["serve", "--port", "0"] + arguments
+            process.environment = environment
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var line = Data()
+            while !line.contains(UInt8(ascii: "\n")) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            let url = try #require(
+                text.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init),
+                "serve printed: \(text)")
+            baseURL = url
+        }
+
+        deinit {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// The environment without PROCTOR_SECRET, so that the example secret applies.
+    static var cleanEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PROCTOR_SECRET"] = nil
+        return environment
+    }
+
+    /// Runs a shell command line in the repository root with `proctor` on PATH.
+    static func shell(_ command: String, environment: [String: String] = cleanEnvironment) throws -> (
+        status: Int32, out: String, err: String
+    ) {
+        let path = try #require(CommandLineTests.executable, "the proctor executable is not built")
+        var environment = environment
+        environment["PATH"] =
+            URL(fileURLWithPath: path).deletingLastPathComponent().path + ":"
+            + (environment["PATH"] ?? "/usr/bin:/bin")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", command]
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: CommandLineTests.root)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    /// The first event of each vendor's lifecycle, which needs none before it.
+    static func firstEvent(_ profile: VendorProfile) -> String {
+        profile.lifecycle.first?.event ?? profile.events.first { $0.requiresAny.isEmpty }?.name ?? ""
+    }
+
+    /// `bodyHMACScenarios`: whether to run the scenarios that declare a body HMAC (`signing:`);
+    /// an HMAC needs the shared secret, which a server holding only a `whpk_` key does not have.
+    func everySenderIsAccepted(serve: [String], senderSecret: [String], bodyHMACScenarios: Bool = true) throws
+    {
+        let server = try Server(serve, environment: Self.cleanEnvironment)
+        let secret = senderSecret.map { "--secret '\($0)' " }.joined()
+        for profile in VendorCatalog.standard.profiles {
+            let vendor = profile.name
+            let event = Self.firstEvent(profile)
+            let url = "\(server.baseURL)/webhooks/\(vendor)"
+
+            let send = try Self.shell("proctor send \(vendor) \(event) --target \(url) --as send \(secret)")
+            #expect(send.status == 0, "send \(vendor): \(send.out)\(send.err)")
+
+            let curl = try Self.shell(
+                "proctor emit \(vendor) \(event) --as emit --format curl --show-secrets \(secret)"
+                    + " --target '\(server.baseURL)/webhooks/{vendor}' | sh -s 2>/dev/null")
+            #expect(curl.out.contains(#""status":"accepted""#), "emit | sh \(vendor): \(curl.out)\(curl.err)")
+
+            let load = try Self.shell(
+                "proctor load --vendor \(vendor) --events \(event) --target \(url) --actors 4 --concurrency 2"
+                    + " --connections 2 --progress none \(secret)")
+            #expect(load.status == 0, "load \(vendor): \(load.out)\(load.err)")
+            #expect(load.out.contains("4 sent, 4 2xx, 0 errors"), "load \(vendor): \(load.out)")
+        }
+        let scenarios = try FileManager.default.contentsOfDirectory(
+            atPath: CommandLineTests.root + "/Scenarios"
+        )
+        .filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(scenarios.count >= 6)
+        for file in scenarios {
+            let text = try String(
+                contentsOfFile: CommandLineTests.root + "/Scenarios/" + file, encoding: .utf8)
+            let vendor = try #require(
+                text.split(separator: "\n").first { $0.hasPrefix("vendor: ") }.map { $0.dropFirst(8) })
+            if !bodyHMACScenarios && text.contains("\nsigning:") { continue }
+            var environment = Self.cleanEnvironment
+            environment["PROCTOR_TARGET"] = "\(server.baseURL)/webhooks/\(vendor)"
+            let run = try Self.shell(
+                "proctor run Scenarios/\(file) --time-scale 0.001 \(secret)", environment: environment)
+            #expect(run.status == 0, "run \(file): \(run.out)\(run.err)")
+        }
+    }
+
+    @Test func noSecretFlagsAnywhere() throws {
+        try everySenderIsAccepted(serve: [], senderSecret: [])
+    }
+
+    @Test func ed25519KeyPair() throws {
+        let pair = WebhookSecret.generateEd25519()
+        try everySenderIsAccepted(
+            serve: ["--secret", pair.publicKey.text], senderSecret: [pair.secret.text],
+            bodyHMACScenarios: false)
+    }
+
+    /// Output into a pipe that closes after one line ends the output quietly: no crash, and the
+    /// reports are still written.
+    @Test func closedOutputPipeKeepsTheReports() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-pipe-\(UUID().uuidString)")
+        let result = try Self.shell(
+            "proctor run Scenarios/testlify-cohort.yaml --time-scale 0.001 --report junit=\(folder.path)/r.xml"
+                + " --report json=\(folder.path)/r.json | head -1; echo \"exit ${PIPESTATUS[0]}\"")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(result.out.hasSuffix("exit 0\n"), "\(result.out)\(result.err)")
+        #expect(!result.err.contains("Fatal error"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/r.xml"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/r.json"))
+    }
+
+    /// `verify` and `serve` give the same verdict on tampered requests.
+    @Test func verifyAndServeAgreeOnTamperedRequests() throws {
+        let server = try Server([], environment: Self.cleanEnvironment)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-tamper-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let emitted = try Self.shell("proctor emit testlify candidate.completed --format http --show-secrets")
+        #expect(emitted.status == 0)
+        let parts = emitted.out.components(separatedBy: "\r\n\r\n")
+        let head = try #require(parts.first).components(separatedBy: "\r\n").dropFirst()
+            .filter { !$0.lowercased().hasPrefix("host:") && !$0.lowercased().hasPrefix("content-length:") }
+        let body = parts.dropFirst().joined(separator: "\r\n\r\n")
+        let signature = try #require(head.first { $0.hasPrefix("svix-signature: ") }).dropFirst(16)
+        let timestampLine = try #require(head.first { $0.hasPrefix("svix-timestamp: ") })
+        let timestamp = try #require(Int(timestampLine.dropFirst(16)))
+        let other = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+        let cases: [(String, (String) -> String, String, Bool)] = [
+            ("valid", { $0 }, body, true),
+            ("empty", { $0.hasPrefix("svix-signature:") ? "svix-signature:" : $0 }, body, false),
+            (
+                "whitespace only", { $0.hasPrefix("svix-signature:") ? "svix-signature:    " : $0 }, body,
+                false
+            ),
+            (
+                "v2 only",
+                { $0.hasPrefix("svix-signature:") ? "svix-signature: v2," + signature.dropFirst(3) : $0 },
+                body, false
+            ),
+            (
+                "upper-case V1",
+                { $0.hasPrefix("svix-signature:") ? "svix-signature: V1," + signature.dropFirst(3) : $0 },
+                body, false
+            ),
+            ("changed body byte", { $0 }, body.replacingOccurrences(of: "\"data\"", with: "\"dAta\""), false),
+            (
+                "changed timestamp",
+                { $0.hasPrefix("svix-timestamp:") ? "svix-timestamp: \(timestamp + 1)" : $0 }, body, false
+            ),
+            (
+                "rotated, valid second",
+                { $0.hasPrefix("svix-signature:") ? "svix-signature: \(other) \(signature)" : $0 }, body, true
+            ),
+            (
+                "rotated, none valid",
+                { $0.hasPrefix("svix-signature:") ? "svix-signature: \(other) \(other)" : $0 }, body, false
+            ),
+            (
+                "extra spaces between entries",
+                { $0.hasPrefix("svix-signature:") ? "svix-signature:  \(other)   \(signature)  " : $0 }, body,
+                true
+            ),
+            ("trailing newline on the body", { $0 }, body + "\n", false),
+        ]
+        for (index, (name, change, sentBody, valid)) in cases.enumerated() {
+            let headerLines = head.map(change)
+            let request =
+                "POST /webhooks/testlify HTTP/1.1\r\n" + headerLines.joined(separator: "\r\n") + "\r\n\r\n"
+                + sentBody
+            let requestFile = folder.appendingPathComponent("\(index).http")
+            try Data(request.utf8).write(to: requestFile)
+            try Data(headerLines.joined(separator: "\n").utf8).write(
+                to: folder.appendingPathComponent("\(index).headers"))
+            try Data(sentBody.utf8).write(to: folder.appendingPathComponent("\(index).body"))
+            let verify = try Self.shell("proctor verify \(requestFile.path)")
+            let served = try Self.shell(
+                "curl -s -o /dev/null -w '%{http_code}' -H @\(folder.path)/\(index).headers --data-binary @\(folder.path)/\(index).body \(server.baseURL)/webhooks/testlify"
+            )
+            #expect(verify.status == (valid ? 0 : 1), "verify, \(name): \(verify.out)")
+            #expect(served.out == (valid ? "200" : "401"), "serve, \(name): \(served.out)")
+        }
+    }
+}
