@@ -136,3 +136,9 @@ public enum Suggestions {
         return "; did you mean \(head) or '\(last)'?"
     }
 }
+
+/// An error a person can act on, with one message: every command prints it as
+/// `error: message` on stderr and exits 2 (bad input).
+public protocol UserFacingError: Error, Sendable, CustomStringConvertible {
+    var message: String { get }
+}

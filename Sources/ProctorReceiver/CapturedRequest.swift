@@ -1,3 +1,4 @@
+import ProctorCore
 import ProctorSigning
 
 /// A request as captured (`proctor verify`'s input): header lines and the raw body bytes.
@@ -63,9 +64,10 @@ public struct CapturedRequest: Sendable, Hashable {
 }
 
 /// Unusable input to `verify`.
-public struct CapturedRequestError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+public struct CapturedRequestError: UserFacingError, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 extension StringProtocol {

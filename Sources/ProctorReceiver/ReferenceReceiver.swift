@@ -141,7 +141,8 @@ public struct ReferenceReceiver: Sendable {
 }
 
 /// An error starting or running the receiver.
-public struct ReceiverError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+public struct ReceiverError: UserFacingError {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

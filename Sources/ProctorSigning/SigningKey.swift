@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ProctorCore
 
 /// A secret as users write it (`--secret`, `secret:`, `PROCTOR_SECRET`). Its prefix says what
 /// it signs or verifies:
@@ -132,7 +133,7 @@ public enum SecretRule {
 }
 
 /// A signing or key problem a person can act on.
-public struct SigningError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SigningError: UserFacingError, Equatable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

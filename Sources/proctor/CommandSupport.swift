@@ -12,9 +12,10 @@ func fail(_ message: String, exitCode: Int32 = 2) -> ExitCode {
 }
 
 /// A bad flag or argument: printed as one line, exit 2.
-struct CommandInputError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+struct CommandInputError: UserFacingError {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 /// `--secret`, shared by every command that signs or verifies. See ``SecretRule``.

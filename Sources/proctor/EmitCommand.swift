@@ -64,34 +64,26 @@ struct EmitCommand: ParsableCommand {
     func run() throws {
         let now = time ?? Int64(Date().timeIntervalSince1970 * 1000)
         let clock = FixedClock(milliseconds: now)
-        do {
-            var actorFields = JSONObject()
-            for f in fields {
-                let o = try Override(assignment: f)
-                actorFields[o.path.text] = o.value
-            }
-            let overrides = try VendorCatalog.overrides(assignments)
-            let earlier = (after ?? "").split(separator: ",").map { String($0) }
-            let generated = try VendorCatalog.standard.generateLifecycle(
-                vendor: vendor, events: earlier + [event], actorName: actor, fields: actorFields, seed: seed,
-                clock: clock, quirks: quirks, overrides: overrides)
-            var options = SigningOptions(
-                secrets: secret.resolve(environment: ProcessInfo.processInfo.environment),
-                extraHeaders: try parseHeaders(headers, flag: "--header"))
-            options.hmac = hmac.signing
-            let request = try generated.request(options: options, timestampSeconds: now / 1000)
-            let text = EmitRendering.render(
-                request, event: generated, format: format,
-                target: target.replacingOccurrences(of: "{vendor}", with: generated.vendor.rawValue),
-                showSecrets: showSecrets)
-            StandardStreams.write(
-                text + (format == .http && StandardStreams.isTerminal(STDOUT_FILENO) ? "\n" : ""))
-        } catch let error as GenerationError {
-            throw fail(error.message)
-        } catch let error as SigningError {
-            throw fail(error.message)
-        } catch let error as CommandInputError {
-            throw fail(error.description)
+        var actorFields = JSONObject()
+        for f in fields {
+            let o = try Override(assignment: f)
+            actorFields[o.path.text] = o.value
         }
+        let overrides = try VendorCatalog.overrides(assignments)
+        let earlier = (after ?? "").split(separator: ",").map { String($0) }
+        let generated = try VendorCatalog.standard.generateLifecycle(
+            vendor: vendor, events: earlier + [event], actorName: actor, fields: actorFields, seed: seed,
+            clock: clock, quirks: quirks, overrides: overrides)
+        var options = SigningOptions(
+            secrets: secret.resolve(environment: ProcessInfo.processInfo.environment),
+            extraHeaders: try parseHeaders(headers, flag: "--header"))
+        options.hmac = hmac.signing
+        let request = try generated.request(options: options, timestampSeconds: now / 1000)
+        let text = EmitRendering.render(
+            request, event: generated, format: format,
+            target: target.replacingOccurrences(of: "{vendor}", with: generated.vendor.rawValue),
+            showSecrets: showSecrets)
+        StandardStreams.write(
+            text + (format == .http && StandardStreams.isTerminal(STDOUT_FILENO) ? "\n" : ""))
     }
 }

@@ -27,6 +27,8 @@ struct Proctor: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as any UserFacingError {
+            exit(withError: fail(error.message))
         } catch {
             if exitCode(for: error) == .validationFailure {
                 let message = fullMessage(for: error)

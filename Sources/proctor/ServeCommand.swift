@@ -47,9 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
                         "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{\(routes)})")
                 }
             } catch {
-                throw ServeOptionError("cannot serve on \(host):\(port): \(error)")
+                throw CommandInputError("cannot serve on \(host):\(port): \(error)")
             }
-        } catch let error as ServeOptionError {
+        } catch let error as CommandInputError {
             // Bad input exits 2, as every proctor command does.
             throw fail(error.message)
         }
@@ -64,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard parts.count >= 2, vendors.contains(parts[0]), !parts[1].isEmpty,
                 parts.count == 2 || !parts[2].isEmpty
             else {
-                throw ServeOptionError(
+                throw CommandInputError(
                     "--hmac: expected VENDOR:HEADER[:SECRET] with VENDOR one of \(vendors.joined(separator: ", "))"
                 )
             }
@@ -74,35 +74,29 @@ struct ServeCommand: AsyncParsableCommand {
         var chaos = ChaosSettings(failFirst: max(0, failFirst), seed: seed)
         if let status {
             guard let codes = ChaosSettings.parseStatuses(status) else {
-                throw ServeOptionError(
+                throw CommandInputError(
                     "--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
             }
             chaos.statusSequence = codes
         }
         if let latency {
             guard let duration = DurationText.parse(latency) else {
-                throw ServeOptionError("--latency: expected \(DurationText.acceptedForms)")
+                throw CommandInputError("--latency: expected \(DurationText.acceptedForms)")
             }
             chaos.latency = duration
         }
         if let dropConnectionRate {
             guard let rate = ChaosSettings.parseRate(dropConnectionRate) else {
-                throw ServeOptionError(
+                throw CommandInputError(
                     "--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)"
                 )
             }
             chaos.dropConnectionRate = rate
         }
-        guard (0...65535).contains(port) else { throw ServeOptionError("--port: expected 0...65535") }
+        guard (0...65535).contains(port) else { throw CommandInputError("--port: expected 0...65535") }
         return ReceiverConfiguration(
             host: host, port: port, secrets: secrets, hmacChecks: checks, toleranceSeconds: max(0, tolerance),
             maxBodyBytes: max(1, maxBodyBytes), chaos: chaos
         )
     }
-}
-
-/// A bad `serve` option or an address that cannot be bound.
-struct ServeOptionError: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
 }

@@ -69,7 +69,7 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
     }
 
     @Test func unknownNamesSuggestCloseOnes() {
-        #expect(throws: CatalogError.self) { try catalog.requireProfile("testlfy") }
+        #expect(throws: GenerationError.self) { try catalog.requireProfile("testlfy") }
         do {
             _ = try catalog.requireEvent(vendor: "testlify", event: "candidate.complete")
             Issue.record("expected an error")

@@ -106,7 +106,7 @@ public struct LoadTarget: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A load-mode problem a person can act on (bad flag value, unusable plan, report that cannot merge).
-public struct LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LoadError: UserFacingError, Equatable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

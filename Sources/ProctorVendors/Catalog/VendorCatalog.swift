@@ -130,13 +130,6 @@ public struct VendorProfile: Sendable {
     }
 }
 
-/// A lookup failure with a suggestion, for a person to read.
-public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// The four vendor profiles. Implements ``EventVocabulary`` so `proctor check` can validate
 /// event names, lifecycle stages, quirks and event order without depending on this module.
 public struct VendorCatalog: Sendable, EventVocabulary {
@@ -154,9 +147,9 @@ public struct VendorCatalog: Sendable, EventVocabulary {
     public func profile(for vendor: VendorID) -> VendorProfile? { profiles.first { $0.id == vendor } }
 
     /// The profile, or an error naming the close vendor names.
-    public func requireProfile(_ vendor: String) throws(CatalogError) -> VendorProfile {
+    public func requireProfile(_ vendor: String) throws(GenerationError) -> VendorProfile {
         guard let p = profile(for: vendor) else {
-            throw CatalogError(
+            throw GenerationError(
                 "unknown vendor \"\(vendor)\"" + Suggestions.didYouMean(vendor, in: vendorNames)
                     + "; vendors: " + vendorNames.joined(separator: ", "))
         }
@@ -164,11 +157,12 @@ public struct VendorCatalog: Sendable, EventVocabulary {
     }
 
     /// The event, or an error naming the close event names.
-    public func requireEvent(vendor: String, event: String) throws(CatalogError) -> (VendorProfile, EventSpec)
-    {
+    public func requireEvent(vendor: String, event: String) throws(GenerationError) -> (
+        VendorProfile, EventSpec
+    ) {
         let p = try requireProfile(vendor)
         guard let e = p.event(named: event) else {
-            throw CatalogError(
+            throw GenerationError(
                 "unknown \(vendor) event \"\(event)\""
                     + Suggestions.didYouMean(event, in: p.acceptedEventNames)
                     + "; run `proctor events \(vendor)` for the list")

@@ -38,7 +38,7 @@ public struct Override: Sendable, Hashable {
 }
 
 /// A generation problem for a person to read (bad override path, quirk not for this event).
-public struct GenerationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct GenerationError: UserFacingError, Equatable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

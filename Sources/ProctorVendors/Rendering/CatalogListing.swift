@@ -12,9 +12,10 @@ public enum CatalogListing {
     /// The catalog (or one vendor of it) as a table or JSON; with `quirks`, the quirks instead.
     public static func render(
         _ catalog: VendorCatalog, vendor: String?, format: Format, quirks: Bool
-    ) throws(CatalogError) -> String {
+    ) throws(GenerationError) -> String {
         let profiles =
-            try vendor.map { v throws(CatalogError) in [try catalog.requireProfile(v)] } ?? catalog.profiles
+            try vendor.map { v throws(GenerationError) in [try catalog.requireProfile(v)] }
+            ?? catalog.profiles
         if quirks { return renderQuirks(profiles, format: format) }
         switch format {
         case .json:
