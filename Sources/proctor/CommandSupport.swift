@@ -81,3 +81,34 @@ func parseHeaders(_ values: [String], flag: String) throws(CommandInputError) ->
     }
     return out
 }
+
+/// The event to generate, shared by `emit` and `send`.
+struct EventOptions: ParsableArguments {
+    @Argument(help: "The vendor (see `proctor events`).")
+    var vendor: String
+
+    @Argument(help: "The event (see `proctor events VENDOR`).")
+    var event: String
+
+    @Option(help: "Seed for generated values.")
+    var seed: UInt64 = 42
+
+    @Option(name: .customLong("as"), help: "Actor name (different names give different people).")
+    var actor = "candidate"
+
+    @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
+    var assignments: [String] = []
+
+    @Option(
+        name: .customLong("quirk"),
+        help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
+    var quirks: [String] = []
+
+    @Option(
+        help:
+            "Events the same actor went through first (comma-separated), so the payload shows that lifecycle state."
+    )
+    var after: String?
+
+    var earlierEvents: [String] { (after ?? "").split(separator: ",").map { String($0) } }
+}

@@ -10,37 +10,12 @@ struct EmitCommand: ParsableCommand {
         commandName: "emit",
         abstract: "Print the request that would be sent for one vendor event.")
 
-    @Argument(help: "The vendor (see `proctor events`).")
-    var vendor: String
-
-    @Argument(help: "The event (see `proctor events VENDOR`).")
-    var event: String
-
-    @Option(help: "Seed for generated values.")
-    var seed: UInt64 = 42
-
-    @Option(name: .customLong("as"), help: "Actor name (different names give different people).")
-    var actor: String = "candidate"
-
-    @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
-    var assignments: [String] = []
+    @OptionGroup var generation: EventOptions
 
     @Option(
         name: .customLong("field"),
         help: "NAME=VALUE actor field (first_name, email, or a vendor field). Repeatable.")
     var fields: [String] = []
-
-    @Option(
-        name: .customLong("quirk"),
-        help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
-    var quirks: [String] = []
-
-    @Option(
-        name: .customLong("after"),
-        help:
-            "Events the same actor went through first (comma-separated), so the payload shows that lifecycle state."
-    )
-    var after: String?
 
     @OptionGroup var secret: SecretOptions
 
@@ -69,11 +44,10 @@ struct EmitCommand: ParsableCommand {
             let o = try Override(assignment: f)
             actorFields[o.path.text] = o.value
         }
-        let overrides = try VendorCatalog.overrides(assignments)
-        let earlier = (after ?? "").split(separator: ",").map { String($0) }
         let generated = try VendorCatalog.standard.generateLifecycle(
-            vendor: vendor, events: earlier + [event], actorName: actor, fields: actorFields, seed: seed,
-            clock: clock, quirks: quirks, overrides: overrides)
+            vendor: generation.vendor, events: generation.earlierEvents + [generation.event],
+            actorName: generation.actor, fields: actorFields, seed: generation.seed, clock: clock,
+            quirks: generation.quirks, overrides: try VendorCatalog.overrides(generation.assignments))
         var options = SigningOptions(
             secrets: secret.resolve(environment: ProcessInfo.processInfo.environment),
             extraHeaders: try parseHeaders(headers, flag: "--header"))

@@ -15,31 +15,10 @@ struct SendCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The vendor (see `proctor events`).")
-    var vendor: String
-
-    @Argument(help: "The event (see `proctor events VENDOR`).")
-    var event: String
+    @OptionGroup var generation: EventOptions
 
     @Option(help: "URL to post the event to.")
     var target: String
-
-    @Option(help: "Seed for generated values.")
-    var seed: UInt64 = 42
-
-    @Option(name: .customLong("as"), help: "Actor name (different names give different people).")
-    var actor = "candidate"
-
-    @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
-    var assignments: [String] = []
-
-    @Option(
-        name: .customLong("quirk"),
-        help: "A payload quirk (see `proctor events VENDOR --quirks`). Repeatable.")
-    var quirks: [String] = []
-
-    @Option(help: "Events the same actor went through first (comma-separated).")
-    var after: String?
 
     @OptionGroup var secret: SecretOptions
 
@@ -64,13 +43,13 @@ struct SendCommand: AsyncParsableCommand {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")
             }
             let overrides: [Override]
-            do { overrides = try VendorCatalog.overrides(assignments) } catch {
+            do { overrides = try VendorCatalog.overrides(generation.assignments) } catch {
                 throw CommandInputError("--set: \(error.description)")
             }
             configuration = try transport.configuration()
             request = SendPipeline.Request(
-                vendor: vendor, event: event, target: target, seed: seed, actor: actor,
-                earlierEvents: (after ?? "").split(separator: ",").map(String.init), quirks: quirks,
+                vendor: generation.vendor, event: generation.event, target: target, seed: generation.seed,
+                actor: generation.actor, earlierEvents: generation.earlierEvents, quirks: generation.quirks,
                 overrides: overrides,
                 secrets: secret.resolve(environment: environment),
                 fault: fault, timeout: try transport.requestTimeout() ?? .seconds(15),
