@@ -33,7 +33,7 @@ exit_codes() {
     send) echo "0 the consumer answered as a correct one should; 1 it did not, or could not be reached; 2 bad input" ;;
     emit) echo "0; 2 bad input (unknown vendor, event or quirk, a bad --set, --format or --hmac-encoding)" ;;
     events) echo "0; 2 an unknown vendor or format" ;;
-    serve) echo "runs until Ctrl-C or SIGTERM; 2 a bad flag or an address that cannot be bound" ;;
+    serve) echo "runs until Ctrl-C or SIGTERM, then 0; 2 a bad flag or an address that cannot be bound" ;;
     verify) echo "0 valid; 1 invalid; 2 unusable input (no usable secret, an unreadable file, no header/body separator)" ;;
     "schema validate") echo "0 every instance is valid; 1 at least one is invalid; 2 the schema or an input is unusable" ;;
     load) echo "0; 1 no request got a 2xx answer, or no connection could be opened (the run stops early); 2 bad input; 130 interrupted (reports are still written)" ;;
