@@ -3,39 +3,9 @@ import Testing
 
 /// The `proctor` executable as a user runs it: exit codes, the main job, secrets kept out of output.
 @Suite(.serialized) struct CommandLineTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
-    /// The built `proctor` next to the test bundle.
-    static var executable: String? {
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("proctor").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            folder = folder.deletingLastPathComponent()
-        }
-        let fallback = root + "/.build/debug/proctor"
-        return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
-    }
-
     func proctor(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let path = try #require(Self.executable, "the proctor executable is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Self.root)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        let path = try #require(TestProcesses.executable, "the proctor executable is not built")
+        return try TestProcesses.run(path, arguments)
     }
 
     @Test func mainJobRunsAgainstTheBuiltInReceiver() throws {
@@ -50,7 +20,7 @@ import Testing
     }
 
     @Test func shippedScenariosCheckClean() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.root + "/Scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestProcesses.root + "/Scenarios")
             .filter { $0.hasSuffix(".yaml") }.map { "Scenarios/" + $0 }
         let result = try proctor(["check"] + files)
         #expect(result.status == 0, "\(result.out)\(result.err)")

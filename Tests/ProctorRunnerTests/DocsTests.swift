@@ -14,7 +14,7 @@ import Testing
     /// Names of `<!-- needs: NAME -->` markers whose examples wait for behaviour that is not built
     /// yet: blocks marked with one of these are skipped. When the behaviour lands, remove its name
     /// here and the markers from the pages.
-    static let pendingFeatures: Set<String> = ["secret-rule"]
+    static let pendingFeatures: Set<String> = []
 
     /// Fewer runnable blocks than this means the fence convention broke or examples were lost.
     static let minimumRunnableBlocks = 20
@@ -22,7 +22,7 @@ import Testing
     /// The longest a block may run.
     static let blockTimeout: Duration = .seconds(120)
 
-    static let root = CommandLineTests.root
+    static let root = TestProcesses.root
 
     /// Every fenced block of README.md and docs/*.md.
     static let allBlocks: [DocBlock] = DocPages.all(root: root).flatMap {
@@ -36,13 +36,13 @@ import Testing
     }
 
     @Test func commandReferenceMatchesTheHelp() throws {
-        let executable = try #require(CommandLineTests.executable, "the proctor executable is not built")
-        let generated = try Shell.capture(
+        let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
+        let generated = try TestProcesses.run(
             "/usr/bin/env", ["bash", Self.root + "/scripts/generate-command-reference.sh", executable, "-"])
         try #require(
-            generated.status == 0, "scripts/generate-command-reference.sh failed:\n\(generated.error)")
+            generated.status == 0, "scripts/generate-command-reference.sh failed:\n\(generated.err)")
         let committed = try String(contentsOfFile: Self.root + "/docs/commands.md", encoding: .utf8)
-        let difference = Self.firstDifference(committed, generated.output)
+        let difference = Self.firstDifference(committed, generated.out)
         #expect(
             difference == nil,
             """
@@ -84,7 +84,7 @@ import Testing
 
     @Test(arguments: DocsTests.runnableBlocks)
     func shellExampleRuns(_ block: DocBlock) async throws {
-        let executable = try #require(CommandLineTests.executable, "the proctor executable is not built")
+        let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
         let run = try await ExampleRunner(executable: executable, root: Self.root).run(
             block, timeout: Self.blockTimeout)
         let outcome = run.timedOut ? "did not finish within \(Self.blockTimeout)" : "exited \(run.status)"
@@ -167,7 +167,7 @@ import Testing
     }
 
     @Test func examplesLeaveNothingRunning() async throws {
-        let executable = try #require(CommandLineTests.executable, "the proctor executable is not built")
+        let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
         let runner = ExampleRunner(executable: executable, root: Self.root)
         let finished = DocBlock(
             file: "sample.md", line: 1, language: "sh", attributes: [],
@@ -463,7 +463,7 @@ struct ExampleRunner {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output
-        try Self.startWithNoSignalBlocked(process)
+        try TestProcesses.startWithNoSignalBlocked(process)
 
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
@@ -478,18 +478,6 @@ struct ExampleRunner {
         process.waitUntilExit()
         let text = String(decoding: (try? Data(contentsOf: outputFile)) ?? Data(), as: UTF8.self)
         return Result(status: process.terminationStatus, output: Self.tail(text), timedOut: timedOut)
-    }
-
-    /// A test runs on a worker thread that blocks every signal, and a child inherits the mask of
-    /// the thread that starts it: the example's `kill` would then not stop what it started, and
-    /// bash can hang waiting for its children. The mask is cleared while the process starts.
-    static func startWithNoSignalBlocked(_ process: Process) throws {
-        var none = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&none)
-        pthread_sigmask(SIG_SETMASK, &none, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
     }
 
     /// SIGTERM, then SIGKILL, to the example's shell and, when it leads its own process group, to
@@ -549,28 +537,5 @@ struct ExampleRunner {
 
     struct PortError: Error, CustomStringConvertible {
         var description: String { "no free port on 127.0.0.1" }
-    }
-}
-
-/// Runs a program and collects its output, for short commands that cannot hang.
-enum Shell {
-    static func capture(_ program: String, _ arguments: [String]) throws -> (
-        status: Int32, output: String, error: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
     }
 }

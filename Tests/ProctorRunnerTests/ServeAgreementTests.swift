@@ -13,14 +13,14 @@ import Testing
         var baseURL = ""
 
         init(_ arguments: [String], environment: [String: String]) throws {
-            let path = try #require(CommandLineTests.executable, "the proctor executable is not built")
+            let path = try #require(TestProcesses.executable, "the proctor executable is not built")
             process.executableURL = URL(fileURLWithPath: path)
             process.arguments = ["serve", "--port", "0"] + arguments
             process.environment = environment
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try TestProcesses.startWithNoSignalBlocked(process)
             var line = Data()
             while !line.contains(UInt8(ascii: "\n")) {
                 let chunk = out.fileHandleForReading.availableData
@@ -51,28 +51,12 @@ import Testing
     static func shell(_ command: String, environment: [String: String] = cleanEnvironment) throws -> (
         status: Int32, out: String, err: String
     ) {
-        let path = try #require(CommandLineTests.executable, "the proctor executable is not built")
+        let path = try #require(TestProcesses.executable, "the proctor executable is not built")
         var environment = environment
         environment["PATH"] =
             URL(fileURLWithPath: path).deletingLastPathComponent().path + ":"
             + (environment["PATH"] ?? "/usr/bin:/bin")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", command]
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: CommandLineTests.root)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+        return try TestProcesses.run("/bin/bash", ["-c", command], environment: environment)
     }
 
     /// The first event of each vendor's lifecycle, which needs none before it.
@@ -106,13 +90,13 @@ import Testing
             #expect(load.out.contains("4 sent, 4 2xx, 0 errors"), "load \(vendor): \(load.out)")
         }
         let scenarios = try FileManager.default.contentsOfDirectory(
-            atPath: CommandLineTests.root + "/Scenarios"
+            atPath: TestProcesses.root + "/Scenarios"
         )
         .filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(scenarios.count >= 6)
         for file in scenarios {
             let text = try String(
-                contentsOfFile: CommandLineTests.root + "/Scenarios/" + file, encoding: .utf8)
+                contentsOfFile: TestProcesses.root + "/Scenarios/" + file, encoding: .utf8)
             let vendor = try #require(
                 text.split(separator: "\n").first { $0.hasPrefix("vendor: ") }.map { $0.dropFirst(8) })
             if !bodyHMACScenarios && text.contains("\nsigning:") { continue }
