@@ -40,18 +40,25 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
             return .ed25519Secret(key)
         }
         if text.hasPrefix("whpk_") {
-            guard let bytes = Base64.decode(String(text.dropFirst(5))), bytes.count == 32,
+            guard let bytes = Base64.decode(Self.padded(text.dropFirst(5))), bytes.count == 32,
                 let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)
             else {
                 throw SigningError("a whpk_ key is not base64 of a 32-byte Ed25519 public key")
             }
             return .ed25519Public(key)
         }
-        let encoded = text.hasPrefix("whsec_") ? String(text.dropFirst(6)) : text
-        guard let data = Data(base64Encoded: encoded), !data.isEmpty else {
+        let encoded = text.hasPrefix("whsec_") ? text.dropFirst(6) : Substring(text)
+        guard let data = Data(base64Encoded: Self.padded(encoded)), !data.isEmpty else {
             throw SigningError("a secret (\(self)) is not whsec_, whsk_ or whpk_ followed by base64")
         }
         return .symmetric([UInt8](data))
+    }
+
+    /// Base64 with its `=` padding restored: secrets are often copied without it, and the
+    /// Standard Webhooks libraries read them either way.
+    static func padded(_ text: Substring) -> String {
+        let remainder = text.utf8.count % 4
+        return remainder == 0 ? String(text) : String(text) + String(repeating: "=", count: 4 - remainder)
     }
 
     /// `whsec_****`, `whsk_****`, `whpk_****` or `****`.

@@ -116,7 +116,11 @@ public struct WebhookVerifier: Sendable {
     func verifyStandard(
         headers: HeaderFields, style: StandardWebhooksHeaderStyle, body: [UInt8], now: Int64, explain: Bool
     ) -> Verification {
-        let missing = style.names.filter { !headers.contains($0) }
+        // An empty id or timestamp is as good as none: the id is part of what is signed.
+        let missing = style.names.filter { name in
+            (headers[name] ?? "").allSatisfy { $0 == " " || $0 == "\t" } && name != style.signatureHeader
+                || !headers.contains(name)
+        }
         guard missing.isEmpty else {
             return Verification(
                 verdict: .invalid,
