@@ -12,20 +12,12 @@ import Testing
             "set PROCTOR_PYTHON_CHECKS=1 with svix, standardwebhooks and cryptography installed"),
         .timeLimit(.minutes(10)))
     func signaturesAgreeWithThePythonPackages() throws {
-        let binary = try #require(CommandLineTests.executable, "the proctor executable is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", CommandLineTests.root + "/scripts/check-signatures.py", binary]
-        process.currentDirectoryURL = URL(fileURLWithPath: CommandLineTests.root)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "scripts/check-signatures.py:\n\(text)")
-        if process.terminationStatus == 0 {
+        let binary = try #require(TestProcesses.executable, "the proctor executable is not built")
+        let result = try TestProcesses.run(
+            "/usr/bin/env", ["python3", TestProcesses.root + "/scripts/check-signatures.py", binary])
+        let text = result.out + result.err
+        #expect(result.status == 0, "scripts/check-signatures.py:\n\(text)")
+        if result.status == 0 {
             #expect(text.contains("all agree"), "scripts/check-signatures.py ended without its summary")
         }
     }
