@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import ProctorCore
 import ProctorVendors
 import Testing
 

@@ -90,26 +90,33 @@ enum RawHTTPSender {
         }
     }
 
-    /// Parses a status line and headers from raw bytes.
+    /// The response in `bytes` (all that arrived before the connection closed or the window
+    /// ended), read with ``HTTPResponseParser``: the final response after any 1xx, its body
+    /// decoded and capped at `limit`. A response cut short keeps the body that arrived; nil when
+    /// no final response head arrived or the bytes are not HTTP/1.x.
     static func parseResponse(_ bytes: [UInt8], limit: Int) -> ResponseSummary? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard text.hasPrefix("HTTP/") else { return nil }
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let headLines = (parts.first ?? "").components(separatedBy: "\r\n")
-        let statusParts = (headLines.first ?? "").split(separator: " ")
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { return nil }
-        var headers = HeaderFields()
-        for line in headLines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.add(
-                String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            )
+        var parser = HTTPResponseParser(keepingBodyUpTo: limit)
+        let outcome = bytes.withUnsafeBytes { raw -> HTTPResponseParser.Outcome in
+            var index = 0
+            return parser.parse(raw, index: &index)
         }
-        let body = Array(parts.dropFirst().joined(separator: "\r\n\r\n").utf8)
+        let status: Int
+        switch outcome {
+        case .response(let s, _):
+            status = s
+        case .incomplete where parser.hasFinalHead:
+            if case .response(let s, _) = parser.connectionClosed() {
+                status = s
+            } else {
+                status = parser.currentStatus
+            }
+        case .incomplete, .malformed:
+            return nil
+        }
+        var headers = HeaderFields()
+        for field in parser.fields { headers.add(field.name, field.value) }
         return ResponseSummary(
-            status: status, headers: headers, body: Array(body.prefix(limit)),
-            bodyTruncated: body.count > limit,
-            httpVersion: String(statusParts[0])
-        )
+            status: status, headers: headers, body: parser.body, bodyTruncated: parser.bodyTruncated,
+            httpVersion: parser.httpVersion)
     }
 }
