@@ -80,10 +80,10 @@ struct EmitCommand: ParsableCommand {
                 extraHeaders: try parseHeaders(headers, flag: "--header"))
             options.hmac = hmac.signing
             let request = try generated.request(options: options, timestampSeconds: now / 1000)
+            let targetURL = try TargetURL(
+                parsing: target.replacingOccurrences(of: "{vendor}", with: generated.vendor))
             let text = EmitRendering.render(
-                request, event: generated, format: format,
-                target: target.replacingOccurrences(of: "{vendor}", with: generated.vendor),
-                showSecrets: showSecrets)
+                request, event: generated, format: format, target: targetURL, showSecrets: showSecrets)
             StandardStreams.write(
                 text + (format == .http && StandardStreams.isTerminal(STDOUT_FILENO) ? "\n" : ""))
         } catch let error as GenerationError {
@@ -92,6 +92,8 @@ struct EmitCommand: ParsableCommand {
             throw fail(error.message)
         } catch let error as CommandInputError {
             throw fail(error.description)
+        } catch let error as TargetURLError {
+            throw fail("--target \(error.text): \(error.problem.reason)")
         }
     }
 }

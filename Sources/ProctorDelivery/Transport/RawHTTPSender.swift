@@ -11,21 +11,17 @@ enum RawHTTPSender {
     static let answerWindow: Duration = .milliseconds(500)
 
     static func sendTruncated(
-        _ request: OutgoingRequest, sentBytes: Int, connectTimeout: Duration, maxResponseBytes: Int
+        _ request: OutgoingRequest, to target: TargetURL, sentBytes: Int, connectTimeout: Duration,
+        maxResponseBytes: Int
     ) async -> Result<ResponseSummary, TransportFailure> {
-        guard let url = URL(string: request.url), let host = url.host, !host.isEmpty else {
-            return .failure(TransportFailure(.invalidRequest, "invalid URL \"\(request.url)\""))
-        }
-        guard url.scheme?.lowercased() == "http" else {
+        guard target.scheme == .http else {
             return .failure(
                 TransportFailure(
                     .invalidRequest,
-                    "truncated-body needs an http:// target; \(url.scheme ?? "this") targets are sent whole"))
+                    "truncated-body needs an http:// target; \(target.scheme.rawValue) targets are sent whole"
+                ))
         }
-        let port = url.port ?? 80
-        var path = url.path.isEmpty ? "/" : url.path
-        if let query = url.query { path += "?" + query }
-        var head = "\(request.method) \(path) HTTP/1.1\r\nHost: \(host)\(url.port.map { ":\($0)" } ?? "")\r\n"
+        var head = "\(request.method) \(target.pathAndQuery) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n"
         var headers = request.headers
         headers.set("Content-Length", String(request.body.count))
         headers.set("Connection", "close")
@@ -38,7 +34,7 @@ enum RawHTTPSender {
         do {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
-                .connect(host: host, port: port) { channel in
+                .connect(host: target.host, port: target.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
