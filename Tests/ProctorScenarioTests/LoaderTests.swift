@@ -373,6 +373,17 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         }
     }
 
+    /// `with:` paths and template paths read as `--set` paths do: one grammar.
+    @Test(arguments: [
+        "a[1", "a]", "a.[0]", "a[12345678901]", "a[+1]", "a[]", "", ".a", "a.", "a..b", "[0]", "a[0]b",
+        "a[0]", "a.b[2].c", "naïve.clé", "a b",
+    ])
+    func fieldPathsFollowTheJSONPathGrammar(text: String) {
+        let json = try? JSONPath(parsing: text)
+        #expect(FieldPath(parsing: text)?.components == json?.components)
+        #expect(FieldPath(parsing: text)?.description == json?.text)
+    }
+
     @Test func resolvesAgainstAContext() throws {
         let context = TemplateContext(
             currentActor: "jane",
