@@ -183,7 +183,7 @@ public struct TargetURLError: Error, Sendable, Hashable, CustomStringConvertible
             case .space: return "contains a space; write it as %20"
             case .controlCharacter(let value):
                 let hex = String(value, radix: 16, uppercase: true)
-                return "contains the control character U+" + String(repeating: "0", count: 4 - hex.count)
+                return "contains the control character U+" + String(repeating: "0", count: max(0, 4 - hex.count))
                     + hex
             case .nonASCII(let c):
                 return
