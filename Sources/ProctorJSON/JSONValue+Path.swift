@@ -1,10 +1,26 @@
-/// Dotted paths with indexes (`data.scores.totalScore`, `data.customQuestions[0].score`) for
-/// overrides (`with:` in scenarios, `--set` on the command line).
+/// Dotted paths with indexes (`data.scores.totalScore`, `data.customQuestions[0].score`): the one
+/// field-path grammar of Proctor, for overrides (`with:` in scenarios, `--set` on the command line)
+/// and template references (`{{steps.s.payload.data.items[0]}}`).
+///
+///     path  = segment *( "." segment )
+///     segment = key *( "[" index "]" )
+///     key   = 1*( any character but "." "[" "]" )
+///     index = 1*9DIGIT
 public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
-    public enum Component: Sendable, Hashable {
+    public enum Component: Sendable, Hashable, CustomStringConvertible {
         case key(String)
         case index(Int)
+
+        public var description: String {
+            switch self {
+            case .key(let key): return key
+            case .index(let index): return "[\(index)]"
+            }
+        }
     }
+
+    /// The largest index a path may hold.
+    public static let maxIndex = 999_999_999
 
     public var components: [Component]
     public let text: String
@@ -19,46 +35,59 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         }.joined()
     }
 
-    /// Parses `a.b[2].c`. Keys are separated by dots; `[n]` selects an array element.
+    /// Parses `a.b[2].c`. Keys are separated by dots; `[n]` selects an array element. The error
+    /// names the first problem.
     public init(parsing text: String) throws(JSONPathError) {
         self.text = text
-        var components: [Component] = []
-        var key = ""
-        var chars = Array(text)[...]
-        var expectKey = true
         func fail(_ message: String) -> JSONPathError { JSONPathError(path: text, message: message) }
-        while let c = chars.popFirst() {
-            switch c {
-            case ".":
-                if expectKey && key.isEmpty { throw fail("empty key") }
-                if !key.isEmpty { components.append(.key(key)) }
-                key = ""
-                expectKey = true
-            case "[":
-                if !key.isEmpty {
-                    components.append(.key(key))
-                } else if components.isEmpty {
-                    throw fail("a path starts with a key")
+        let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { throw fail("empty path") }
+        var components: [Component] = []
+        var i = 0
+        while true {
+            // A key, then any number of [n].
+            let start = i
+            while i < bytes.count, bytes[i] != dot, bytes[i] != open, bytes[i] != close { i += 1 }
+            if i == start {
+                if i == bytes.count { throw fail("path ends with \".\"") }
+                switch (bytes[i], components.isEmpty) {
+                case (close, _): throw fail("unexpected \"]\"")
+                case (open, true): throw fail("a path starts with a key, not \"[\"")
+                case (open, false): throw fail("expected a key after \".\", found \"[\"")
+                case (_, true): throw fail("a path starts with a key, not \".\"")
+                default: throw fail("empty key between two dots")
                 }
-                key = ""
-                var digits = ""
-                while let d = chars.popFirst(), d != "]" { digits.append(d) }
-                guard let index = Int(digits), index >= 0 else {
-                    throw fail("\"[\(digits)]\" is not an array index")
-                }
-                components.append(.index(index))
-                expectKey = false
-                if let next = chars.first, next != "." && next != "[" {
-                    throw fail("expected \".\" or \"[\" after \"]\"")
-                }
-            default:
-                key.append(c)
             }
-        }
-        if !key.isEmpty {
-            components.append(.key(key))
-        } else if expectKey {
-            throw fail(text.isEmpty ? "empty path" : "path ends with \".\"")
+            components.append(.key(String(decoding: bytes[start..<i], as: UTF8.self)))
+            while i < bytes.count, bytes[i] == open {
+                let digitsStart = i + 1
+                var end = digitsStart
+                while end < bytes.count, bytes[end] != close, bytes[end] != open, bytes[end] != dot {
+                    end += 1
+                }
+                guard end < bytes.count, bytes[end] == close else {
+                    throw fail("\"[\" without a closing \"]\"")
+                }
+                let digits = bytes[digitsStart..<end]
+                guard !digits.isEmpty,
+                    digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+                else {
+                    throw fail("\"[\(String(decoding: digits, as: UTF8.self))]\" is not an array index")
+                }
+                guard digits.count <= 9 else {
+                    throw fail(
+                        "index \(String(decoding: digits, as: UTF8.self)) is larger than \(Self.maxIndex)")
+                }
+                components.append(.index(digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }))
+                i = end + 1
+            }
+            if i == bytes.count { break }
+            switch bytes[i] {
+            case dot: i += 1
+            case close: throw fail("unexpected \"]\"")
+            default: throw fail("expected \".\" or \"[\" after \"]\"")
+            }
         }
         self.components = components
     }

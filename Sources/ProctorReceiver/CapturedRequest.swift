@@ -12,54 +12,49 @@ public struct CapturedRequest: Sendable, Hashable {
     }
 
     /// Parses a raw HTTP request: an optional request line, header lines, an empty line, the body.
-    /// Lines may end in CRLF or LF; the body is kept byte for byte.
+    /// Lines may end in CRLF or LF (``HTTP1Syntax``); the body is kept byte for byte.
     public static func parse(raw: [UInt8]) throws(CapturedRequestError) -> CapturedRequest {
-        guard let (headEnd, bodyStart) = headerBoundary(raw) else {
-            throw CapturedRequestError("no empty line separates the headers from the body")
+        let result = raw.withUnsafeBytes { bytes in
+            Result { () throws(CapturedRequestError) -> CapturedRequest in
+                guard let (headEnd, bodyStart) = HTTP1Syntax.headBoundary(bytes) else {
+                    throw CapturedRequestError("no empty line separates the headers from the body")
+                }
+                let headers = try parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<headEnd]))
+                return CapturedRequest(headers: headers, body: Array(bytes[bodyStart...]))
+            }
         }
-        let headers = try parse(headerText: String(decoding: raw[..<headEnd], as: UTF8.self))
-        return CapturedRequest(headers: headers, body: Array(raw[bodyStart...]))
+        return try result.get()
     }
 
-    /// Parses `Name: value` lines; a leading request line (`POST /path HTTP/1.1`) is skipped.
+    /// Parses `Name: value` lines; a leading request line (`POST /path HTTP/1.1`) is skipped, and
+    /// so are empty lines.
     public static func parse(headerText: String) throws(CapturedRequestError) -> HeaderFields {
+        let result = Array(headerText.utf8).withUnsafeBytes { bytes in
+            Result { () throws(CapturedRequestError) -> HeaderFields in try parseHead(bytes) }
+        }
+        return try result.get()
+    }
+
+    /// Header lines in ``HTTP1Syntax``'s grammar: obsolete line folding and whitespace before the
+    /// colon are rejected.
+    static func parseHead(_ bytes: UnsafeRawBufferPointer) throws(CapturedRequestError) -> HeaderFields {
         var headers = HeaderFields()
-        var lines = headerText.split(omittingEmptySubsequences: true) {
-            $0 == "\n" || $0 == "\r\n" || $0 == "\r"
-        }
-        if let first = lines.first {
-            let parts = first.split(separator: " ")
-            if parts.count == 3, parts[2].hasPrefix("HTTP/"), parts[0].allSatisfy(\.isUppercase) {
-                lines.removeFirst()
+        var first = true
+        try HTTP1Syntax.forEachLine(bytes) { line throws(CapturedRequestError) in
+            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { return }
+            defer { first = false }
+            if first && HTTP1Syntax.isRequestLine(line) { return }
+            switch HTTP1Syntax.headerLine(line) {
+            case .success(let header):
+                headers.add(
+                    String(decoding: line[header.name], as: UTF8.self),
+                    String(decoding: line[header.value], as: UTF8.self))
+            case .failure(let problem):
+                let text = String(decoding: line, as: UTF8.self)
+                throw CapturedRequestError("not a header line: \"\(text.prefix(80))\": \(problem)")
             }
-        }
-        for line in lines {
-            let trimmed = line.trimmingWhitespace
-            if trimmed.isEmpty { continue }
-            guard let colon = trimmed.firstIndex(of: ":") else {
-                throw CapturedRequestError("not a header line: \"\(trimmed.prefix(80))\"")
-            }
-            headers.add(
-                String(trimmed[..<colon]).trimmingWhitespace,
-                String(trimmed[trimmed.index(after: colon)...]).trimmingWhitespace)
         }
         return headers
-    }
-
-    static func headerBoundary(_ raw: [UInt8]) -> (Int, Int)? {
-        var index = 0
-        while index < raw.count {
-            if raw[index] == UInt8(ascii: "\n") {
-                if index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "\n") { return (index, index + 2) }
-                if index + 2 < raw.count, raw[index + 1] == UInt8(ascii: "\r"),
-                    raw[index + 2] == UInt8(ascii: "\n")
-                {
-                    return (index, index + 3)
-                }
-            }
-            index += 1
-        }
-        return nil
     }
 }
 

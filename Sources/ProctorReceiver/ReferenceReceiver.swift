@@ -42,7 +42,7 @@ public struct ReferenceReceiver: Sendable {
         let task: Task<Void, any Error>
 
         /// `http://127.0.0.1:PORT`.
-        public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+        public var baseURL: String { TargetURL(host: host, port: port).origin }
         public func url(vendor: String) -> String { "\(baseURL)/webhooks/\(vendor)" }
 
         /// Stops serving (gracefully: requests in flight are answered) and waits until the socket is closed.
@@ -84,7 +84,7 @@ public struct ReferenceReceiver: Sendable {
     public func run(onRunning: @escaping @Sendable (String) -> Void) async throws {
         let host = configuration.host
         let app = makeApplication { port in
-            onRunning("http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+            onRunning(TargetURL(host: host, port: port).origin)
         }
         try await app.runService()
     }

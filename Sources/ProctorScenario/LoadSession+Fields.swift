@@ -43,6 +43,21 @@ extension LoadSession {
         }
     }
 
+    /// A `target:` must be an http(s) URL as ``TargetURL`` reads it.
+    mutating func checkTarget(_ target: Located<String>) {
+        do throws(TargetURLError) {
+            _ = try TargetURL(parsing: target.value)
+        } catch {
+            if error.problem.isScheme {
+                self.error(
+                    "'target' must be an http:// or https:// URL; found '\(target.value)'",
+                    at: target.location)
+            } else {
+                self.error("'target' '\(target.value)' \(error.problem.reason)", at: target.location)
+            }
+        }
+    }
+
     mutating func seedValue(_ node: SourceNode) -> Located<UInt64>? {
         guard case .number(let n) = node.jsonValue, n.isIntegerLiteral, let v = n.int64Value, v >= 0 else {
             error(

@@ -64,9 +64,7 @@ struct LoadSession {
             }
         }
         let target = fields["target"].flatMap { optionalString($0.value, key: "target") }
-        if let target, !(target.value.hasPrefix("http://") || target.value.hasPrefix("https://")) {
-            error("'target' must be an http:// or https:// URL; found '\(target.value)'", at: target.location)
-        }
+        if let target { checkTarget(target) }
         let secret = fields["secret"].flatMap { optionalString($0.value, key: "secret") }
         let seed = fields["seed"].flatMap { seedValue($0.value) }
         if let actorsNode = fields["actors"] { actors = actorSet(actorsNode.value) }

@@ -2,98 +2,28 @@ import ProctorCore
 import ProctorJSON
 
 /// One step of a path into a JSON value: `data.scores[0].score` is key, key, index, key.
-public enum PathComponent: Sendable, Hashable, CustomStringConvertible {
-    case key(String)
-    case index(Int)
+public typealias PathComponent = JSONPath.Component
 
-    public var description: String {
-        switch self {
-        case .key(let key): return key
-        case .index(let index): return "[\(index)]"
-        }
-    }
-}
-
-/// A dotted path with optional `[n]` indexes: `data.customQuestions[0].score`.
+/// A dotted path with optional `[n]` indexes: `data.customQuestions[0].score`, in ``JSONPath``'s
+/// grammar (one grammar for `with:`, template references and `--set`).
 public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
     public var components: [PathComponent]
 
     public init(_ components: [PathComponent]) { self.components = components }
 
     /// The same path as the payload builders take it.
-    public var jsonPath: JSONPath {
-        JSONPath(
-            components: components.map { component in
-                switch component {
-                case .key(let key): return .key(key)
-                case .index(let index): return .index(index)
-                }
-            })
-    }
+    public var jsonPath: JSONPath { JSONPath(components: components) }
 
-    /// Parses `a.b[0].c`; nil when the text is not such a path (empty segments, bad indexes).
+    /// Parses `a.b[0].c` with ``JSONPath/init(parsing:)``; nil when the text is not such a path.
     public init?(parsing text: String) {
-        let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
-        let bytes = Array(text.utf8)
-        let n = bytes.count
-        guard n > 0 else { return nil }
-        var components: [PathComponent] = []
-        var i = 0
-        while true {
-            let start = i
-            while i < n, bytes[i] != dot, bytes[i] != open {
-                if bytes[i] == close { return nil }
-                i += 1
-            }
-            guard i > start else { return nil }
-            components.append(.key(String(decoding: bytes[start..<i], as: UTF8.self)))
-            while i < n, bytes[i] == open {
-                i += 1
-                var value = 0
-                var digits = 0
-                while i < n, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
-                    value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
-                    digits += 1
-                    i += 1
-                    if digits > 9 { return nil }
-                }
-                guard digits > 0, i < n, bytes[i] == close else { return nil }
-                i += 1
-                components.append(.index(value))
-            }
-            if i == n { break }
-            guard bytes[i] == dot, i + 1 < n else { return nil }
-            i += 1
-        }
-        self.components = components
+        guard let path = try? JSONPath(parsing: text) else { return nil }
+        components = path.components
     }
 
-    public var description: String {
-        var text = ""
-        for component in components {
-            switch component {
-            case .key(let key): text += text.isEmpty ? key : "." + key
-            case .index(let index): text += "[\(index)]"
-            }
-        }
-        return text
-    }
+    public var description: String { jsonPath.text }
 
     /// The value at this path, or nil when a component is missing.
-    public func value(in root: JSONValue) -> JSONValue? {
-        var current = root
-        for component in components {
-            switch component {
-            case .key(let key):
-                guard let next = current[key] else { return nil }
-                current = next
-            case .index(let index):
-                guard let next = current[index] else { return nil }
-                current = next
-            }
-        }
-        return current
-    }
+    public func value(in root: JSONValue) -> JSONValue? { root.value(at: jsonPath) }
 
     /// Sets the value at this path, creating objects (for keys) and extending arrays with nulls
     /// (for indexes) on the way. Fails when a component meets a value of the other kind.

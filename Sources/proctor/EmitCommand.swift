@@ -53,10 +53,15 @@ struct EmitCommand: ParsableCommand {
             extraHeaders: try parseHeaders(headers, flag: "--header"))
         options.hmac = hmac.signing
         let request = try generated.request(options: options, timestampSeconds: now / 1000)
+        let targetText = target.replacingOccurrences(of: "{vendor}", with: generated.vendor.rawValue)
+        let targetURL: TargetURL
+        do {
+            targetURL = try TargetURL(parsing: targetText)
+        } catch {
+            throw CommandInputError("--target \(error.text): \(error.problem.reason)")
+        }
         let text = EmitRendering.render(
-            request, event: generated, format: format,
-            target: target.replacingOccurrences(of: "{vendor}", with: generated.vendor.rawValue),
-            showSecrets: showSecrets)
+            request, event: generated, format: format, target: targetURL, showSecrets: showSecrets)
         StandardStreams.write(
             text + (format == .http && StandardStreams.isTerminal(STDOUT_FILENO) ? "\n" : ""))
     }

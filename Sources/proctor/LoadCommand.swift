@@ -103,7 +103,7 @@ struct LoadCommand: AsyncParsableCommand {
         }
         let counters = result.counters
         if counters.succeeded == 0 && counters.errorCount > 0 {
-            let target = "http://\(plan.target.host):\(plan.target.port)\(plan.target.path)"
+            let target = plan.target.description
             let statusKinds: Set<String> = ["1xx", "3xx", "4xx", "5xx"]
             let answered = counters.errors.filter { statusKinds.contains($0.key) }.values.reduce(0, +)
             let kinds = counters.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

@@ -77,12 +77,15 @@ struct RunCommand: AsyncParsableCommand {
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 
-    /// An http(s) URL with a host.
+    /// An http(s) URL as ``TargetURL`` reads it.
     static func checkTarget(_ target: String) throws {
-        guard let url = URLComponents(string: target), let scheme = url.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty
-        else {
-            throw CommandInputError("--target \(target): expected an http:// or https:// URL")
+        do throws(TargetURLError) {
+            _ = try TargetURL(parsing: target)
+        } catch {
+            if error.problem.isScheme {
+                throw CommandInputError("--target \(target): expected an http:// or https:// URL")
+            }
+            throw CommandInputError("--target \(target): \(error.problem.reason)")
         }
     }
 }

@@ -13,6 +13,45 @@ import Testing
         }
     }
 
+    /// The paths the `with:` grammar and the `--set` grammar used to disagree on, and the rest of
+    /// the malformed ones, each with its one message.
+    @Test(arguments: [
+        ("a[1", "\"[\" without a closing \"]\""),
+        ("a[", "\"[\" without a closing \"]\""),
+        ("a[1.b]", "\"[\" without a closing \"]\""),
+        ("a]", "unexpected \"]\""),
+        ("a]b", "unexpected \"]\""),
+        ("a[0]]", "unexpected \"]\""),
+        ("a.[0]", "expected a key after \".\", found \"[\""),
+        ("a[12345678901]", "index 12345678901 is larger than 999999999"),
+        ("a[+1]", "\"[+1]\" is not an array index"),
+        ("a[-1]", "\"[-1]\" is not an array index"),
+        ("a[ 1]", "\"[ 1]\" is not an array index"),
+        ("a[]", "\"[]\" is not an array index"),
+        ("a[x]", "\"[x]\" is not an array index"),
+        ("", "empty path"),
+        (".a", "a path starts with a key, not \".\""),
+        ("[0]", "a path starts with a key, not \"[\""),
+        ("a..b", "empty key between two dots"),
+        ("a.", "path ends with \".\""),
+        ("a[0]b", "expected \".\" or \"[\" after \"]\""),
+    ])
+    func rejectsMalformedPaths(path: String, message: String) {
+        #expect(throws: JSONPathError(path: path, message: message)) { try JSONPath(parsing: path) }
+    }
+
+    @Test(arguments: [
+        ("a", [JSONPath.Component.key("a")]),
+        ("a b.c-d", [.key("a b"), .key("c-d")]),
+        ("naïve.clé", [.key("naïve"), .key("clé")]),
+        ("a[0][10].b", [.key("a"), .index(0), .index(10), .key("b")]),
+        ("a[007]", [.key("a"), .index(7)]),
+        ("a[999999999]", [.key("a"), .index(999_999_999)]),
+    ])
+    func acceptsPaths(path: String, components: [JSONPath.Component]) throws {
+        #expect(try JSONPath(parsing: path).components == components)
+    }
+
     @Test func replacesInPlaceAndAppendsNewKeys() throws {
         var v: JSONValue = ["a": 1, "b": ["c": 2, "d": [1, 2]], "e": 3]
         try v.set(9, at: "b.c")

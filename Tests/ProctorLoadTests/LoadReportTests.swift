@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import ProctorCore
 import ProctorVendors
 import Testing
 
@@ -117,10 +118,24 @@ struct LoadPlanTests {
         #expect(t.host == host && t.port == port && t.path == path)
     }
 
-    @Test func httpsAndBadTargetsAreRejected() {
+    @Test func httpsAndBadTargetsAreRejected() throws {
         #expect(throws: LoadError.self) { try LoadTarget(parsing: "https://example.com/") }
         #expect(throws: LoadError.self) { try LoadTarget(parsing: "http://host:99999/") }
         #expect(throws: LoadError.self) { try LoadTarget(parsing: "ftp://x") }
+        #expect(
+            throws: LoadError(
+                "load mode sends plain HTTP/1.1; HTTPS://example.com/ is https (put a TLS-terminating proxy in front, or use `proctor run`)"
+            )
+        ) { try LoadTarget(parsing: "HTTPS://example.com/") }
+        #expect(
+            throws: LoadError(
+                "target \"http://u@h/\" has user information before \"@\"; send credentials in a header instead"
+            )
+        ) {
+            try LoadTarget(parsing: "http://u@h/")
+        }
+        #expect(try LoadTarget(parsing: "http://[::1]/x").hostHeader == "[::1]")
+        #expect(try LoadTarget(parsing: "http://[::1]:8080/x").description == "http://[::1]:8080/x")
     }
 
     @Test func shardsPartitionActors() throws {

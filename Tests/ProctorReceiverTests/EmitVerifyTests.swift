@@ -17,8 +17,9 @@ import Testing
         let request = try generated.request(
             options: SigningOptions(secrets: [WebhookSecret(secretText)]), timestampSeconds: 1_795_459_876)
         let text = EmitRendering.render(
-            request, event: generated, format: .http, target: "http://127.0.0.1:3000/hooks", showSecrets: true
-        )
+            request, event: generated, format: .http,
+            target: try TargetURL(parsing: "http://127.0.0.1:3000/hooks"),
+            showSecrets: true)
         #expect(text.hasSuffix("}"))
         let captured = try CapturedRequest.parse(raw: Array(text.utf8))
         #expect(captured.body == generated.bodyBytes)

@@ -290,6 +290,32 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
             ])
     }
 
+    /// A scenario's target is read by the same parser as `--target`.
+    @Test(arguments: [
+        (
+            "ftp://example.com/hooks",
+            "'target' must be an http:// or https:// URL; found 'ftp://example.com/hooks'"
+        ),
+        ("localhost:8080/hooks", "'target' must be an http:// or https:// URL; found 'localhost:8080/hooks'"),
+        (
+            "http://user:pw@example.com/",
+            "'target' 'http://user:pw@example.com/' has user information before \"@\"; send credentials in a header instead"
+        ),
+        (
+            "http://example.com:0/",
+            "'target' 'http://example.com:0/' has the port \"0\"; expected a number from 1 to 65535"
+        ),
+        (
+            "http://[::1/x",
+            "'target' 'http://[::1/x' has a malformed IPv6 host; write it in brackets, like http://[::1]:8080/"
+        ),
+    ])
+    func targetsAreParsedOnce(target: String, message: String) {
+        #expect(
+            messages("scenario: s\nvendor: testlify\ntarget: \"\(target)\"\nsteps: []\n")
+                == ["test.yaml:3:9: error: \(message)"])
+    }
+
     @Test func includesResolveRelativeToTheIncludingFile() throws {
         let loader = Fixtures.loader(in: Fixtures.directory)
         let result = loader.load(
@@ -347,6 +373,17 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         ] {
             #expect(FieldPath(parsing: bad) == nil, "\(bad)")
         }
+    }
+
+    /// `with:` paths and template paths read as `--set` paths do: one grammar.
+    @Test(arguments: [
+        "a[1", "a]", "a.[0]", "a[12345678901]", "a[+1]", "a[]", "", ".a", "a.", "a..b", "[0]", "a[0]b",
+        "a[0]", "a.b[2].c", "naïve.clé", "a b",
+    ])
+    func fieldPathsFollowTheJSONPathGrammar(text: String) {
+        let json = try? JSONPath(parsing: text)
+        #expect(FieldPath(parsing: text)?.components == json?.components)
+        #expect(FieldPath(parsing: text)?.description == json?.text)
     }
 
     @Test func resolvesAgainstAContext() throws {

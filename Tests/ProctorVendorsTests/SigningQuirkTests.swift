@@ -117,16 +117,19 @@ func options(_ secrets: [String], hmac: HMACSigning? = nil, extraHeaders: [HTTPH
         let r = try e.request(options: options([secretA]), timestampSeconds: 1_000)
         for format in [EmitRendering.Format.http, .curl] {
             let masked = EmitRendering.render(
-                r, event: e, format: format, target: "http://127.0.0.1:3000/h", showSecrets: false)
+                r, event: e, format: format,
+                target: TargetURL(host: "127.0.0.1", port: 3000, pathAndQuery: "/h"), showSecrets: false)
             #expect(masked.contains("v1,****"))
             #expect(!masked.contains(try #require(r.header("svix-signature"))))
             #expect(!masked.contains("whsec_"))
             let shown = EmitRendering.render(
-                r, event: e, format: format, target: "http://127.0.0.1:3000/h", showSecrets: true)
+                r, event: e, format: format,
+                target: TargetURL(host: "127.0.0.1", port: 3000, pathAndQuery: "/h"), showSecrets: true)
             #expect(shown.contains(try #require(r.header("svix-signature"))))
         }
         let http = EmitRendering.render(
-            r, event: e, format: .http, target: "http://127.0.0.1:3000/h", showSecrets: false)
+            r, event: e, format: .http, target: TargetURL(host: "127.0.0.1", port: 3000, pathAndQuery: "/h"),
+            showSecrets: false)
         #expect(http.hasPrefix("POST /h HTTP/1.1\r\nHost: 127.0.0.1:3000\r\n"))
         #expect(WebhookSecret(secretA).description == "whsec_****")
     }

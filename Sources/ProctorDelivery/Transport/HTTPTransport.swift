@@ -81,13 +81,18 @@ public final class HTTPTransport: Transport {
         let clock = ContinuousClock()
         let start = clock.now
         let outcome: Result<ResponseSummary, TransportFailure>
-        if case .truncated(let sentBytes) = request.mode {
-            outcome = await RawHTTPSender.sendTruncated(
-                request, sentBytes: sentBytes, connectTimeout: configuration.connectTimeout,
-                maxResponseBytes: configuration.maxResponseBytes
-            )
-        } else {
-            outcome = await execute(request)
+        do throws(TargetURLError) {
+            let target = try TargetURL(parsing: request.url)
+            if case .truncated(let sentBytes) = request.mode {
+                outcome = await RawHTTPSender.sendTruncated(
+                    request, to: target, sentBytes: sentBytes, connectTimeout: configuration.connectTimeout,
+                    maxResponseBytes: configuration.maxResponseBytes
+                )
+            } else {
+                outcome = await execute(request)
+            }
+        } catch {
+            outcome = .failure(TransportFailure(.invalidRequest, error.description))
         }
         return Exchange(
             request: request, startedAtMilliseconds: Int64(started.timeIntervalSince1970 * 1000),
@@ -187,7 +192,7 @@ enum TransportFailureClassifier {
     static func classify(_ error: any Error, url: String, timeout: Duration, connectTimeout: Duration)
         -> TransportFailure
     {
-        let host = URL(string: url)?.host ?? url
+        let host = (try? TargetURL(parsing: url))?.host ?? url
         if error is CancellationError { return TransportFailure(.cancelled, "the request was cancelled") }
         if let error = error as? HTTPClientError {
             switch error {

@@ -11,21 +11,17 @@ enum RawHTTPSender {
     static let answerWindow: Duration = .milliseconds(500)
 
     static func sendTruncated(
-        _ request: OutgoingRequest, sentBytes: Int, connectTimeout: Duration, maxResponseBytes: Int
+        _ request: OutgoingRequest, to target: TargetURL, sentBytes: Int, connectTimeout: Duration,
+        maxResponseBytes: Int
     ) async -> Result<ResponseSummary, TransportFailure> {
-        guard let url = URL(string: request.url), let host = url.host, !host.isEmpty else {
-            return .failure(TransportFailure(.invalidRequest, "invalid URL \"\(request.url)\""))
-        }
-        guard url.scheme?.lowercased() == "http" else {
+        guard target.scheme == .http else {
             return .failure(
                 TransportFailure(
                     .invalidRequest,
-                    "truncated-body needs an http:// target; \(url.scheme ?? "this") targets are sent whole"))
+                    "truncated-body needs an http:// target; \(target.scheme.rawValue) targets are sent whole"
+                ))
         }
-        let port = url.port ?? 80
-        var path = url.path.isEmpty ? "/" : url.path
-        if let query = url.query { path += "?" + query }
-        var head = "\(request.method) \(path) HTTP/1.1\r\nHost: \(host)\(url.port.map { ":\($0)" } ?? "")\r\n"
+        var head = "\(request.method) \(target.pathAndQuery) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n"
         var headers = request.headers
         headers.set("Content-Length", String(request.body.count))
         headers.set("Connection", "close")
@@ -38,7 +34,7 @@ enum RawHTTPSender {
         do {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(connectTimeout.nanoseconds))
-                .connect(host: host, port: port) { channel in
+                .connect(host: target.host, port: target.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
@@ -90,26 +86,33 @@ enum RawHTTPSender {
         }
     }
 
-    /// Parses a status line and headers from raw bytes.
+    /// The response in `bytes` (all that arrived before the connection closed or the window
+    /// ended), read with ``HTTPResponseParser``: the final response after any 1xx, its body
+    /// decoded and capped at `limit`. A response cut short keeps the body that arrived; nil when
+    /// no final response head arrived or the bytes are not HTTP/1.x.
     static func parseResponse(_ bytes: [UInt8], limit: Int) -> ResponseSummary? {
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard text.hasPrefix("HTTP/") else { return nil }
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let headLines = (parts.first ?? "").components(separatedBy: "\r\n")
-        let statusParts = (headLines.first ?? "").split(separator: " ")
-        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { return nil }
-        var headers = HeaderFields()
-        for line in headLines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.add(
-                String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            )
+        var parser = HTTPResponseParser(keepingBodyUpTo: limit)
+        let outcome = bytes.withUnsafeBytes { raw -> HTTPResponseParser.Outcome in
+            var index = 0
+            return parser.parse(raw, index: &index)
         }
-        let body = Array(parts.dropFirst().joined(separator: "\r\n\r\n").utf8)
+        let status: Int
+        switch outcome {
+        case .response(let s, _):
+            status = s
+        case .incomplete where parser.hasFinalHead:
+            if case .response(let s, _) = parser.connectionClosed() {
+                status = s
+            } else {
+                status = parser.currentStatus
+            }
+        case .incomplete, .malformed:
+            return nil
+        }
+        var headers = HeaderFields()
+        for field in parser.fields { headers.add(field.name, field.value) }
         return ResponseSummary(
-            status: status, headers: headers, body: Array(body.prefix(limit)),
-            bodyTruncated: body.count > limit,
-            httpVersion: String(statusParts[0])
-        )
+            status: status, headers: headers, body: parser.body, bodyTruncated: parser.bodyTruncated,
+            httpVersion: parser.httpVersion)
     }
 }

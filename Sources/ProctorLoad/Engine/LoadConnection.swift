@@ -1,4 +1,5 @@
 import NIOCore
+import ProctorCore
 
 #if canImport(Glibc)
     import Glibc

@@ -39,70 +39,40 @@ public struct LoadPlan: Sendable {
     }
 }
 
-/// An `http://host[:port][/path]` target. Load mode speaks plain HTTP/1.1 only.
+/// An `http://host[:port][/path]` target (a ``TargetURL`` with the http scheme). Load mode speaks
+/// plain HTTP/1.1 only.
 public struct LoadTarget: Sendable, Hashable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    /// Path and query, starting with `/`.
-    public var path: String
+    public let url: TargetURL
 
     public init(host: String, port: Int, path: String) {
-        self.host = host
-        self.port = port
-        self.path = path
+        url = TargetURL(scheme: .http, host: host, port: port, pathAndQuery: path)
     }
 
-    /// Parses an `http://` URL.
+    /// Parses an `http://` URL with ``TargetURL``.
     public init(parsing text: String) throws(LoadError) {
-        guard text.hasPrefix("http://") else {
-            if text.hasPrefix("https://") {
-                throw LoadError(
-                    "load mode sends plain HTTP/1.1; \(text) is https (put a TLS-terminating proxy in front, or use `proctor run`)"
-                )
-            }
-            throw LoadError("target \"\(text)\" is not an http:// URL")
+        let url: TargetURL
+        do throws(TargetURLError) {
+            url = try TargetURL(parsing: text)
+        } catch {
+            throw LoadError(error.description)
         }
-        let rest = text.dropFirst("http://".count)
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let authority = rest[..<slash]
-        let pathPart = rest[slash...]
-        guard !authority.isEmpty, !authority.contains("@") else {
-            throw LoadError("target \"\(text)\" has no host")
+        guard url.scheme == .http else {
+            throw LoadError(
+                "load mode sends plain HTTP/1.1; \(text) is https (put a TLS-terminating proxy in front, or use `proctor run`)"
+            )
         }
-        var hostPart = Substring(authority)
-        var port = 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                throw LoadError("target \"\(text)\" has a bad IPv6 host")
-            }
-            hostPart = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") {
-                guard let p = Int(after.dropFirst()), (1...65535).contains(p) else {
-                    throw LoadError("target \"\(text)\" has a bad port")
-                }
-                port = p
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            hostPart = authority[..<colon]
-            guard let p = Int(authority[authority.index(after: colon)...]), (1...65535).contains(p) else {
-                throw LoadError("target \"\(text)\" has a bad port")
-            }
-            port = p
-        }
-        guard !hostPart.isEmpty else { throw LoadError("target \"\(text)\" has no host") }
-        host = String(hostPart)
-        self.port = port
-        path = pathPart.isEmpty ? "/" : String(pathPart.prefix { $0 != "#" })
+        self.url = url
     }
+
+    public var host: String { url.host }
+    public var port: Int { url.port }
+    /// Path and query, starting with `/`.
+    public var path: String { url.pathAndQuery }
 
     /// The `Host` header value.
-    public var hostHeader: String {
-        let h = host.contains(":") ? "[" + host + "]" : host
-        return port == 80 ? h : h + ":" + String(port)
-    }
+    public var hostHeader: String { url.hostHeader }
 
-    public var description: String { "http://" + hostHeader + path }
+    public var description: String { url.description }
 }
 
 /// A load-mode problem a person can act on (bad flag value, unusable plan, report that cannot merge).

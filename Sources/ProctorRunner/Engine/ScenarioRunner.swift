@@ -431,11 +431,7 @@ public struct ScenarioRunner: Sendable {
 
     /// `scheme://host[:port]` of a URL, for probes.
     static func origin(of target: String) -> String {
-        guard let components = URLComponents(string: target), let scheme = components.scheme,
-            let host = components.host
-        else { return target }
-        let hostText = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(hostText)" + (components.port.map { ":\($0)" } ?? "")
+        (try? TargetURL(parsing: target))?.origin ?? target
     }
 
     func errorResult(_ step: Step, _ index: Int, _ actor: String, _ fault: FaultKind?, _ message: String)

@@ -104,7 +104,7 @@ public enum EmitRendering {
     /// The body (pretty JSON), the full HTTP request, or a curl command. Signatures and secrets
     /// are masked unless `showSecrets`.
     public static func render(
-        _ request: SignedRequest, event: GeneratedEvent, format: Format, target: String, showSecrets: Bool
+        _ request: SignedRequest, event: GeneratedEvent, format: Format, target: TargetURL, showSecrets: Bool
     ) -> String {
         let headers = request.displayHeaders(showSecrets: showSecrets)
         let bodyText = String(decoding: request.body, as: UTF8.self)
@@ -112,26 +112,18 @@ public enum EmitRendering {
         case .json:
             return event.body.serialized(style: .pretty) + "\n"
         case .http:
-            let (host, path) = split(target)
-            var lines = ["\(request.method) \(path) HTTP/1.1", "Host: \(host)"]
+            var lines = ["\(request.method) \(target.pathAndQuery) HTTP/1.1", "Host: \(target.hostHeader)"]
             lines += headers.map { "\($0.name): \($0.value)" }
             lines.append("Content-Length: \(request.body.count)")
             // The body exactly as signed: no newline after it, so the output can be replayed or
             // checked with `proctor verify` as it is.
             return lines.joined(separator: "\r\n") + "\r\n\r\n" + bodyText
         case .curl:
-            var parts = ["curl -X \(request.method) \(shellQuote(target))"]
+            var parts = ["curl -X \(request.method) \(shellQuote(target.description))"]
             parts += headers.map { "  -H \(shellQuote("\($0.name): \($0.value)"))" }
             parts.append("  --data-binary \(shellQuote(bodyText))")
             return parts.joined(separator: " \\\n") + "\n"
         }
-    }
-
-    static func split(_ target: String) -> (host: String, path: String) {
-        var rest = Substring(target)
-        if let range = rest.range(of: "://") { rest = rest[range.upperBound...] }
-        guard let slash = rest.firstIndex(of: "/") else { return (String(rest), "/") }
-        return (String(rest[..<slash]), String(rest[slash...]))
     }
 
     static func shellQuote(_ s: String) -> String {
