@@ -31,8 +31,16 @@ struct Proctor: AsyncParsableCommand {
             exit(withError: fail(error.message))
         } catch {
             if exitCode(for: error) == .validationFailure {
-                let message = fullMessage(for: error)
-                StandardStreams.writeError(message.hasSuffix("\n") ? message : message + "\n")
+                // A flag that does not parse is bad input like any other: one `error:` line, then
+                // where to read more.
+                let message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+                let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+                let command =
+                    CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
+                    .flatMap { name in names.first { $0 == name } }
+                    .map { "proctor \($0)" } ?? "proctor"
+                StandardStreams.error("error: " + message)
+                StandardStreams.error("See '\(command) --help'.")
                 exit(withError: ExitCode(2))
             }
             exit(withError: error)

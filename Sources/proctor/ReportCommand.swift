@@ -20,8 +20,7 @@ struct ReportMergeCommand: ParsableCommand {
     @Argument(help: "JSON reports written by `proctor load --report json=PATH`.")
     var files: [String]
 
-    @Option(help: "json=PATH or html=PATH for the merged report. Repeatable.")
-    var report: [String] = []
+    @OptionGroup var outputs: LoadReportOptions
 
     func run() throws {
         do {
@@ -31,7 +30,7 @@ struct ReportMergeCommand: ParsableCommand {
             }
             let merged = try LoadReport.merge(reports)
             StandardStreams.write(try LoadSummaryText.summary(merged))
-            try ReportOutputs.write(merged, to: try ReportOutputs.parse(report))
+            try ReportOutputs.write(merged, to: outputs.outputs)
             let expected = merged.shards.first?.count ?? 1
             if merged.shards.count != expected || merged.shards.contains(where: { $0.count != expected }) {
                 let warning =

@@ -36,23 +36,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Actors delivering at once per scenario.")
     var concurrency = 8
 
-    @Option(help: "FORMAT=PATH with FORMAT json or junit. Repeatable.")
-    var report: [String] = []
+    @Option(
+        name: .customLong("report"), help: "FORMAT=PATH with FORMAT json or junit. Repeatable.",
+        transform: { text in
+            guard let spec = ReportSpec(text) else {
+                throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
+            }
+            return spec
+        })
+    var reports: [ReportSpec] = []
 
     @OptionGroup var transport: TransportOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let reports: [ReportSpec]
         let settings: RunSettings
         let transportConfiguration: TransportConfiguration
         do {
-            reports = try report.map { text in
-                guard let spec = ReportSpec(text) else {
-                    throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
-                }
-                return spec
-            }
             guard timeScale > 0, timeScale.isFinite else {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")
             }
@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
                 target: target, secrets: secret.values, environment: environment, seed: seed, fallbackSeed: 0,
                 timeScale: timeScale,
                 failFast: failFast, concurrency: concurrency,
-                requestTimeout: try transport.requestTimeout())
+                requestTimeout: transport.timeout)
         } catch let error as CommandInputError {
             throw fail(error.description)
         }

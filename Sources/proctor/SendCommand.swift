@@ -52,7 +52,7 @@ struct SendCommand: AsyncParsableCommand {
                 actor: generation.actor, earlierEvents: generation.earlierEvents, quirks: generation.quirks,
                 overrides: overrides,
                 secrets: secret.resolve(environment: environment),
-                fault: fault, timeout: try transport.requestTimeout() ?? .seconds(15),
+                fault: fault, timeout: transport.timeout ?? .seconds(15),
                 timeScale: timeScale)
         } catch let error as CommandInputError {
             throw fail(error.description)

@@ -30,28 +30,49 @@ struct ServeCommand: AsyncParsableCommand {
         300
     @Option(help: "Largest accepted body, in bytes (larger: 413).") var maxBodyBytes = 1 << 20
     @Option(help: "Answer 503 to the first N deliveries of each message id.") var failFirst = 0
-    @Option(help: "Statuses for successive deliveries, e.g. 503,503,200.") var status: String?
-    @Option(help: "Delay before every webhook answer, e.g. 200ms.") var latency: String?
-    @Option(help: "Close this share of connections without answering, e.g. 5%.") var dropConnectionRate:
-        String?
+    @Option(
+        help: "Statuses for successive deliveries, e.g. 503,503,200.",
+        transform: { text in
+            guard let codes = ChaosSettings.parseStatuses(text) else {
+                throw CommandInputError(
+                    "--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
+            }
+            return codes
+        })
+    var status: [Int] = []
+    @Option(
+        help: "Delay before every webhook answer, e.g. 200ms.",
+        transform: { text in
+            guard let duration = DurationText.parse(text) else {
+                throw CommandInputError("--latency: expected \(DurationText.acceptedForms)")
+            }
+            return duration
+        })
+    var latency: Duration = .zero
+    @Option(
+        help: "Close this share of connections without answering, e.g. 5%.",
+        transform: { text in
+            guard let rate = ChaosSettings.parseRate(text) else {
+                throw CommandInputError(
+                    "--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)"
+                )
+            }
+            return rate
+        })
+    var dropConnectionRate: Double = 0
     @Option(help: "Seed for --drop-connection-rate.") var seed: UInt64 = 1
 
     func run() async throws {
+        let receiver = ReferenceReceiver(
+            configuration: try makeConfiguration(environment: ProcessInfo.processInfo.environment))
         do {
-            let configuration = try makeConfiguration(environment: ProcessInfo.processInfo.environment)
-            let receiver = ReferenceReceiver(configuration: configuration)
-            do {
-                try await receiver.run { url in
-                    let routes = VendorCatalog.standard.vendorNames.joined(separator: ",")
-                    StandardStreams.output(
-                        "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{\(routes)})")
-                }
-            } catch {
-                throw CommandInputError("cannot serve on \(host):\(port): \(error)")
+            try await receiver.run { url in
+                let routes = VendorCatalog.standard.vendorNames.joined(separator: ",")
+                StandardStreams.output(
+                    "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{\(routes)})")
             }
-        } catch let error as CommandInputError {
-            // Bad input exits 2, as every proctor command does.
-            throw fail(error.message)
+        } catch {
+            throw CommandInputError("cannot serve on \(host):\(port): \(error)")
         }
     }
 
@@ -71,28 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
             checks[parts[0]] = BodyHMACCheck(
                 header: parts[1], secret: parts.count == 3 ? WebhookSecret(parts[2]) : nil)
         }
-        var chaos = ChaosSettings(failFirst: max(0, failFirst), seed: seed)
-        if let status {
-            guard let codes = ChaosSettings.parseStatuses(status) else {
-                throw CommandInputError(
-                    "--status: expected a comma-separated list of HTTP statuses, e.g. 503,503,200")
-            }
-            chaos.statusSequence = codes
-        }
-        if let latency {
-            guard let duration = DurationText.parse(latency) else {
-                throw CommandInputError("--latency: expected \(DurationText.acceptedForms)")
-            }
-            chaos.latency = duration
-        }
-        if let dropConnectionRate {
-            guard let rate = ChaosSettings.parseRate(dropConnectionRate) else {
-                throw CommandInputError(
-                    "--drop-connection-rate: expected a percentage up to 100% (5%) or a fraction up to 1 (0.05)"
-                )
-            }
-            chaos.dropConnectionRate = rate
-        }
+        let chaos = ChaosSettings(
+            failFirst: max(0, failFirst), statusSequence: status, latency: latency,
+            dropConnectionRate: dropConnectionRate, seed: seed)
         guard (0...65535).contains(port) else { throw CommandInputError("--port: expected 0...65535") }
         return ReceiverConfiguration(
             host: host, port: port, secrets: secrets, hmacChecks: checks, toleranceSeconds: max(0, tolerance),

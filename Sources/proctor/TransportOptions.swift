@@ -10,8 +10,15 @@ struct TransportOptions: ParsableArguments {
     @Option(help: "PEM file of a private CA to trust, besides the system's.")
     var caFile: String?
 
-    @Option(help: "Per-request timeout, e.g. 5s (overrides the scenarios' defaults.timeout; default 15s).")
-    var timeout: String?
+    @Option(
+        help: "Per-request timeout, e.g. 5s (overrides the scenarios' defaults.timeout; default 15s).",
+        transform: { text in
+            guard let duration = DurationText.parse(text), duration > .zero else {
+                throw CommandInputError("--timeout: expected \(DurationText.acceptedForms)")
+            }
+            return duration
+        })
+    var timeout: Duration?
 
     @Option(help: "Largest response body read, in bytes; the rest is discarded.")
     var maxResponseBytes = 1 << 20
@@ -22,13 +29,5 @@ struct TransportOptions: ParsableArguments {
         }
         return TransportConfiguration(
             maxResponseBytes: max(1, maxResponseBytes), insecure: insecure, caFile: caFile)
-    }
-
-    func requestTimeout() throws -> Duration? {
-        guard let timeout else { return nil }
-        guard let duration = DurationText.parse(timeout), duration > .zero else {
-            throw CommandInputError("--timeout: expected \(DurationText.acceptedForms)")
-        }
-        return duration
     }
 }

@@ -3,13 +3,13 @@ import Testing
 
 /// The `proctor` executable as a user runs it: exit codes, the main job, secrets kept out of output.
 @Suite(.serialized) struct CommandLineTests {
-    func proctor(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    func proctor(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
         let path = try #require(TestProcesses.executable, "the proctor executable is not built")
-        return try TestProcesses.run(path, arguments)
+        return try await TestProcesses.run(path, arguments)
     }
 
-    @Test func mainJobRunsAgainstTheBuiltInReceiver() throws {
-        let result = try proctor([
+    @Test func mainJobRunsAgainstTheBuiltInReceiver() async throws {
+        let result = try await proctor([
             "run", "Scenarios/testlify-candidate-completes.yaml", "--time-scale", "0.001",
         ])
         #expect(result.status == 0, "\(result.out)\(result.err)")
@@ -19,10 +19,10 @@ import Testing
         #expect(result.out.contains("PASS"))
     }
 
-    @Test func shippedScenariosCheckClean() throws {
+    @Test func shippedScenariosCheckClean() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: TestProcesses.root + "/Scenarios")
             .filter { $0.hasSuffix(".yaml") }.map { "Scenarios/" + $0 }
-        let result = try proctor(["check"] + files)
+        let result = try await proctor(["check"] + files)
         #expect(result.status == 0, "\(result.out)\(result.err)")
         #expect(result.err.contains("\(files.count) files checked, 0 errors"))
     }
@@ -32,14 +32,14 @@ import Testing
         ["run", "Scenarios/x.yaml", "--time-scale", "0"],
         ["emit", "testlfy", "candidate.invited"], ["run", "/no/such/file.yaml"],
     ])
-    func badInputExitsTwo(arguments: [String]) throws {
-        let result = try proctor(arguments)
+    func badInputExitsTwo(arguments: [String]) async throws {
+        let result = try await proctor(arguments)
         #expect(result.status == 2, "\(arguments): \(result.out)\(result.err)")
         #expect(!result.err.isEmpty)
     }
 
-    @Test func loadAgainstAnUnreachableTargetFails() throws {
-        let result = try proctor([
+    @Test func loadAgainstAnUnreachableTargetFails() async throws {
+        let result = try await proctor([
             "load", "--vendor", "testlify", "--events", "candidate.invited", "--target",
             "http://127.0.0.1:1/x",
             "--rate", "5/s", "--duration", "1s", "--progress", "none",
@@ -48,15 +48,15 @@ import Testing
         #expect(result.err.contains("no request got an answer from http://127.0.0.1:1/x"))
     }
 
-    @Test func secretsStayMaskedUnlessAskedFor() throws {
+    @Test func secretsStayMaskedUnlessAskedFor() async throws {
         let secret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD"
-        let masked = try proctor([
+        let masked = try await proctor([
             "emit", "testlify", "candidate.completed", "--format", "http", "--secret", secret,
         ])
         #expect(masked.status == 0)
         #expect(masked.out.contains("svix-signature: v1,****\r\n"))
         #expect(!masked.out.contains(secret))
-        let shown = try proctor([
+        let shown = try await proctor([
             "emit", "testlify", "candidate.completed", "--format", "http", "--secret", secret,
             "--show-secrets",
         ])

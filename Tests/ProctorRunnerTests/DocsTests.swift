@@ -35,9 +35,9 @@ import Testing
         $0.isRunnable && pendingFeatures.isDisjoint(with: $0.needs)
     }
 
-    @Test func commandReferenceMatchesTheHelp() throws {
+    @Test func commandReferenceMatchesTheHelp() async throws {
         let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
-        let generated = try TestProcesses.run(
+        let generated = try await TestProcesses.run(
             "/usr/bin/env", ["bash", Self.root + "/scripts/generate-command-reference.sh", executable, "-"])
         try #require(
             generated.status == 0, "scripts/generate-command-reference.sh failed:\n\(generated.err)")

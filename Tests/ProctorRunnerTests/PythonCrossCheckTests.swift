@@ -11,9 +11,9 @@ import Testing
             if: ProcessInfo.processInfo.environment["PROCTOR_PYTHON_CHECKS"] == "1",
             "set PROCTOR_PYTHON_CHECKS=1 with svix, standardwebhooks and cryptography installed"),
         .timeLimit(.minutes(10)))
-    func signaturesAgreeWithThePythonPackages() throws {
+    func signaturesAgreeWithThePythonPackages() async throws {
         let binary = try #require(TestProcesses.executable, "the proctor executable is not built")
-        let result = try TestProcesses.run(
+        let result = try await TestProcesses.run(
             "/usr/bin/env", ["python3", TestProcesses.root + "/scripts/check-signatures.py", binary])
         let text = result.out + result.err
         #expect(result.status == 0, "scripts/check-signatures.py:\n\(text)")

@@ -48,7 +48,7 @@ import Testing
     }
 
     /// Runs a shell command line in the repository root with `proctor` on PATH.
-    static func shell(_ command: String, environment: [String: String] = cleanEnvironment) throws -> (
+    static func shell(_ command: String, environment: [String: String] = cleanEnvironment) async throws -> (
         status: Int32, out: String, err: String
     ) {
         let path = try #require(TestProcesses.executable, "the proctor executable is not built")
@@ -56,7 +56,7 @@ import Testing
         environment["PATH"] =
             URL(fileURLWithPath: path).deletingLastPathComponent().path + ":"
             + (environment["PATH"] ?? "/usr/bin:/bin")
-        return try TestProcesses.run("/bin/bash", ["-c", command], environment: environment)
+        return try await TestProcesses.run("/bin/bash", ["-c", command], environment: environment)
     }
 
     /// The first event of each vendor's lifecycle, which needs none before it.
@@ -66,7 +66,8 @@ import Testing
 
     /// `bodyHMACScenarios`: whether to run the scenarios that declare a body HMAC (`signing:`);
     /// an HMAC needs the shared secret, which a server holding only a `whpk_` key does not have.
-    func everySenderIsAccepted(serve: [String], senderSecret: [String], bodyHMACScenarios: Bool = true) throws
+    func everySenderIsAccepted(serve: [String], senderSecret: [String], bodyHMACScenarios: Bool = true)
+        async throws
     {
         let server = try Server(serve, environment: Self.cleanEnvironment)
         let secret = senderSecret.map { "--secret '\($0)' " }.joined()
@@ -75,15 +76,16 @@ import Testing
             let event = Self.firstEvent(profile)
             let url = "\(server.baseURL)/webhooks/\(vendor)"
 
-            let send = try Self.shell("proctor send \(vendor) \(event) --target \(url) --as send \(secret)")
+            let send = try await Self.shell(
+                "proctor send \(vendor) \(event) --target \(url) --as send \(secret)")
             #expect(send.status == 0, "send \(vendor): \(send.out)\(send.err)")
 
-            let curl = try Self.shell(
+            let curl = try await Self.shell(
                 "proctor emit \(vendor) \(event) --as emit --format curl --show-secrets \(secret)"
                     + " --target '\(server.baseURL)/webhooks/{vendor}' | sh -s 2>/dev/null")
             #expect(curl.out.contains(#""status":"accepted""#), "emit | sh \(vendor): \(curl.out)\(curl.err)")
 
-            let load = try Self.shell(
+            let load = try await Self.shell(
                 "proctor load --vendor \(vendor) --events \(event) --target \(url) --actors 4 --concurrency 2"
                     + " --connections 2 --progress none \(secret)")
             #expect(load.status == 0, "load \(vendor): \(load.out)\(load.err)")
@@ -102,29 +104,29 @@ import Testing
             if !bodyHMACScenarios && text.contains("\nsigning:") { continue }
             var environment = Self.cleanEnvironment
             environment["PROCTOR_TARGET"] = "\(server.baseURL)/webhooks/\(vendor)"
-            let run = try Self.shell(
+            let run = try await Self.shell(
                 "proctor run Scenarios/\(file) --time-scale 0.001 \(secret)", environment: environment)
             #expect(run.status == 0, "run \(file): \(run.out)\(run.err)")
         }
     }
 
-    @Test func noSecretFlagsAnywhere() throws {
-        try everySenderIsAccepted(serve: [], senderSecret: [])
+    @Test func noSecretFlagsAnywhere() async throws {
+        try await everySenderIsAccepted(serve: [], senderSecret: [])
     }
 
-    @Test func ed25519KeyPair() throws {
+    @Test func ed25519KeyPair() async throws {
         let pair = WebhookSecret.generateEd25519()
-        try everySenderIsAccepted(
+        try await everySenderIsAccepted(
             serve: ["--secret", pair.publicKey.text], senderSecret: [pair.secret.text],
             bodyHMACScenarios: false)
     }
 
     /// Output into a pipe that closes after one line ends the output quietly: no crash, and the
     /// reports are still written.
-    @Test func closedOutputPipeKeepsTheReports() throws {
+    @Test func closedOutputPipeKeepsTheReports() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "proctor-pipe-\(UUID().uuidString)")
-        let result = try Self.shell(
+        let result = try await Self.shell(
             "proctor run Scenarios/testlify-cohort.yaml --time-scale 0.001 --report junit=\(folder.path)/r.xml"
                 + " --report json=\(folder.path)/r.json | head -1; echo \"exit ${PIPESTATUS[0]}\"")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -135,13 +137,14 @@ import Testing
     }
 
     /// `verify` and `serve` give the same verdict on tampered requests.
-    @Test func verifyAndServeAgreeOnTamperedRequests() throws {
+    @Test func verifyAndServeAgreeOnTamperedRequests() async throws {
         let server = try Server([], environment: Self.cleanEnvironment)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "proctor-tamper-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let emitted = try Self.shell("proctor emit testlify candidate.completed --format http --show-secrets")
+        let emitted = try await Self.shell(
+            "proctor emit testlify candidate.completed --format http --show-secrets")
         #expect(emitted.status == 0)
         let parts = emitted.out.components(separatedBy: "\r\n\r\n")
         let head = try #require(parts.first).components(separatedBy: "\r\n").dropFirst()
@@ -198,8 +201,8 @@ import Testing
             try Data(headerLines.joined(separator: "\n").utf8).write(
                 to: folder.appendingPathComponent("\(index).headers"))
             try Data(sentBody.utf8).write(to: folder.appendingPathComponent("\(index).body"))
-            let verify = try Self.shell("proctor verify \(requestFile.path)")
-            let served = try Self.shell(
+            let verify = try await Self.shell("proctor verify \(requestFile.path)")
+            let served = try await Self.shell(
                 "curl -s -o /dev/null -w '%{http_code}' -H @\(folder.path)/\(index).headers --data-binary @\(folder.path)/\(index).body \(server.baseURL)/webhooks/testlify"
             )
             #expect(verify.status == (valid ? 0 : 1), "verify, \(name): \(verify.out)")

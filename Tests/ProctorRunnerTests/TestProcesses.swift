@@ -18,10 +18,25 @@ enum TestProcesses {
         return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
     }
 
-    /// Runs `program` to its end and collects its output, for commands that cannot hang.
+    /// Runs `program` to its end and collects its output, for commands that cannot hang. The
+    /// wait happens on a thread of its own: blocking one of the few threads that run the tests
+    /// would starve the tests that serve HTTP meanwhile.
     static func run(
         _ program: String, _ arguments: [String], environment: [String: String]? = nil,
         directory: String = root
+    ) async throws -> (status: Int32, out: String, err: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Result {
+                        try runBlocking(program, arguments, environment: environment, directory: directory)
+                    })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ program: String, _ arguments: [String], environment: [String: String]?, directory: String
     ) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)

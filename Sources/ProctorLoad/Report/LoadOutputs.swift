@@ -8,12 +8,11 @@ public enum ReportOutputs {
         case html(String)
     }
 
-    public static func parse(_ values: [String]) throws(LoadError) -> [Output] {
-        try values.map { v throws(LoadError) in
-            if v.hasPrefix("json=") { return .json(String(v.dropFirst(5))) }
-            if v.hasPrefix("html=") { return .html(String(v.dropFirst(5))) }
-            throw LoadError("--report must be json=PATH or html=PATH, not \"\(v)\"")
-        }
+    /// Parses `json=PATH` or `html=PATH`.
+    public static func parse(_ value: String) throws(LoadError) -> Output {
+        if value.hasPrefix("json="), value.count > 5 { return .json(String(value.dropFirst(5))) }
+        if value.hasPrefix("html="), value.count > 5 { return .html(String(value.dropFirst(5))) }
+        throw LoadError("--report must be json=PATH or html=PATH, not \"\(value)\"")
     }
 
     public static func write(_ report: LoadReport, to outputs: [Output]) throws(LoadError) {
@@ -53,19 +52,19 @@ public final class ProgressPrinter: Sendable {
     private let plainEvery: Double = 5
     private let state = LockedCounter()
 
-    public init(mode: String) {
+    public init(mode: ProgressMode) {
         let tty = StandardStreams.isTerminal(2)
         switch mode {
-        case "none":
+        case .none:
             enabled = false
             live = false
-        case "live":
+        case .live:
             enabled = true
             live = true
-        case "plain":
+        case .plain:
             enabled = true
             live = false
-        default:
+        case .auto:
             enabled = true
             live = tty
         }
