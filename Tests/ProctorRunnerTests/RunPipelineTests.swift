@@ -287,6 +287,25 @@ final class Lines: Sendable {
         #expect(received.map(\.status) == [200, 401, 401])
     }
 
+    @Test func anUnusableSecretIsReportedAtItsLineBeforeSending() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/secret.yaml"
+        try write(
+            """
+            scenario: secret
+            vendor: testlify
+            target: http://127.0.0.1:1/webhooks/testlify
+            secret: "not-a-key!"
+            steps:
+              - send: candidate.invited
+            """, to: path)
+        let (outcome, _, err) = await run([path])
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.result == nil)
+        #expect(
+            err == [path + ":4:9: error: a secret (****) is not whsec_, whsk_ or whpk_ followed by base64"])
+    }
+
     @Test func scenarioTimeoutLeavesLaterStepsUnsent() async throws {
         let folder = try temporaryFolder()
         let path = folder + "/timeout.yaml"

@@ -59,6 +59,7 @@ public struct RunPipeline: Sendable {
             problems.append(contentsOf: loaded.diagnostics)
             if let scenario = loaded.scenario {
                 problems.append(contentsOf: ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator))
+                problems.append(contentsOf: ScenarioRunner.signingProblems(in: scenario, settings: settings))
                 scenarios.append(scenario)
             }
         }

@@ -73,6 +73,10 @@ public struct ScenarioRunner: Sendable {
 
     /// The signing secrets a scenario uses, by ``SecretRule``.
     public func secrets(for scenario: Scenario) -> [WebhookSecret] {
+        Self.secrets(for: scenario, settings: settings)
+    }
+
+    static func secrets(for scenario: Scenario, settings: RunSettings) -> [WebhookSecret] {
         SecretRule.resolve(
             flags: settings.secrets, scenario: scenario.secret?.value, environment: settings.environment
         ).secrets
@@ -342,6 +346,23 @@ public struct ScenarioRunner: Sendable {
             vendor: generated.vendor.rawValue, event: generated.event, method: generated.method, url: url,
             headers: headers, body: generated.bodyBytes, messageId: generated.messageId, signers: signers,
             timeout: timeout, retryPolicy: generated.retryPolicy)
+    }
+
+    /// The scenario's secrets checked against the schemes it signs with (the vendor's, its
+    /// `signing:` HMAC), so that an unusable secret is reported at its line before anything is
+    /// sent rather than at every step.
+    public static func signingProblems(
+        in scenario: Scenario, settings: RunSettings, catalog: VendorCatalog = .standard
+    ) -> Diagnostics {
+        var problems = Diagnostics()
+        let secrets = secrets(for: scenario, settings: settings)
+        let location = scenario.secret?.location ?? SourceLocation(file: scenario.file, line: 1, column: 1)
+        if let profile = catalog.profile(for: scenario.vendor.value), profile.signing != .none {
+            do { _ = try Signer(scheme: profile.signing, secrets: secrets) } catch {
+                problems.append(.error(error.message, at: location))
+            }
+        }
+        return problems
     }
 
     /// Compiles every body schema a scenario expects (inline or `$ref` to a file), so that an
