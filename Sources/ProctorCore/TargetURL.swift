@@ -132,7 +132,7 @@ public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A target that is not a usable `http://` or `https://` URL.
-public struct TargetURLError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct TargetURLError: UserFacingError, Hashable {
     /// What is wrong, one case per problem.
     public struct Problem: Sendable, Hashable {
         fileprivate enum Kind: Sendable, Hashable {
@@ -183,7 +183,8 @@ public struct TargetURLError: Error, Sendable, Hashable, CustomStringConvertible
             case .space: return "contains a space; write it as %20"
             case .controlCharacter(let value):
                 let hex = String(value, radix: 16, uppercase: true)
-                return "contains the control character U+" + String(repeating: "0", count: max(0, 4 - hex.count))
+                return "contains the control character U+"
+                    + String(repeating: "0", count: max(0, 4 - hex.count))
                     + hex
             case .nonASCII(let c):
                 return
@@ -215,7 +216,8 @@ public struct TargetURLError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// `target "TEXT" REASON`.
-    public var description: String { "target \"\(text)\" \(problem.reason)" }
+    public var message: String { "target \"\(text)\" \(problem.reason)" }
+    public var description: String { message }
 }
 
 extension Character {

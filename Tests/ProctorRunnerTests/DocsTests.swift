@@ -323,9 +323,9 @@ enum DocPages {
         }
     }
 
-    /// Targets of `[text](target)` links outside code, without web and mail links.
-    static func relativeLinks(in text: String) -> [String] {
-        var links: [String] = []
+    /// The lines of a page outside fenced code blocks.
+    static func linesOutsideCode(_ text: String) -> [Substring] {
+        var lines: [Substring] = []
         var fence: DocBlock.Fence?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if let open = fence {
@@ -336,6 +336,15 @@ enum DocPages {
                 fence = opening
                 continue
             }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// Targets of `[text](target)` links outside code, without web and mail links.
+    static func relativeLinks(in text: String) -> [String] {
+        var links: [String] = []
+        for line in linesOutsideCode(text) {
             var rest = Substring(withoutCodeSpans(line))
             while let close = rest.range(of: "](") {
                 let after = rest[close.upperBound...]
@@ -376,16 +385,7 @@ enum DocPages {
     /// hyphens, `-1`, `-2` for repeats.
     static func headingAnchors(in text: String) -> Set<String> {
         var anchors = Set<String>()
-        var fence: DocBlock.Fence?
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let open = fence {
-                if open.isClosed(by: line) { fence = nil }
-                continue
-            }
-            if let opening = DocBlock.Fence(line) {
-                fence = opening
-                continue
-            }
+        for line in linesOutsideCode(text) {
             guard line.hasPrefix("#") else { continue }
             let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
             let slug = String(
