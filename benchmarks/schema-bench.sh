@@ -4,6 +4,10 @@
 #
 #   benchmarks/schema-bench.sh [SECONDS_PER_MEASUREMENT]
 #
+# Environment: BENCH (a built proctor-schema-bench; default: a release build of this package),
+# BASELINE (an older proctor-schema-bench, measured on the same instances in the same run, for
+# before/after ratios), PYTHON (python3).
+#
 # Cases: the Talview reference payloads (../shared/reference), any Schemas/*/*.schema.json with a
 # matching example, and a generated 50-property schema. Each case is measured from parsed values
 # and from raw bytes (parse + validate).
@@ -23,14 +27,21 @@ trap 'rm -rf "$work"' EXIT
 "$python" benchmarks/schema_bench_cases.py "$work/cases" "$repo" "$shared"
 cases=("$work"/cases/*)
 
-swift build -c release --product proctor-schema-bench >&2
-bench=$(swift build -c release --show-bin-path)/proctor-schema-bench
+if [ -n "${BENCH:-}" ]; then
+  bench=$BENCH
+else
+  swift build -c release --product proctor-schema-bench >&2
+  bench=$(swift build -c release --show-bin-path)/proctor-schema-bench
+fi
 
 "$bench" --seconds "$seconds" "${cases[@]}" > "$work/proctor.jsonl"
+if [ -n "${BASELINE:-}" ]; then
+  "$BASELINE" --seconds "$seconds" "${cases[@]}" > "$work/baseline.jsonl"
+fi
 "$python" benchmarks/schema_bench_python.py "$seconds" "${cases[@]}" > "$work/python.jsonl"
 
-"$python" - "$work/proctor.jsonl" "$work/python.jsonl" <<'PY'
-import json, sys
+"$python" - "$work/proctor.jsonl" "$work/python.jsonl" "$work/baseline.jsonl" <<'PY'
+import json, os, sys
 ours = {r["case"]: r for r in map(json.loads, open(sys.argv[1]))}
 theirs = {}
 for r in map(json.loads, open(sys.argv[2])):
@@ -61,4 +72,12 @@ for mode, key in (("values", "values_per_sec"), ("bytes", "bytes_per_sec")):
             print("%s vs %s over %d cases: lowest %.2fx, median %.2fx, below %gx: %d" % (
                 mode, label, len(ratios), ratios[0], ratios[len(ratios) // 2], target,
                 sum(1 for x in ratios if x < target)))
+if os.path.exists(sys.argv[3]):
+    base = {r["case"]: r for r in map(json.loads, open(sys.argv[3]))}
+    for mode, key in (("values", "values_per_sec"), ("bytes", "bytes_per_sec")):
+        ratios = sorted(r[key] / base[c][key] for c, r in ours.items()
+                        if "error" not in r and c in base and "error" not in base[c] and base[c].get(key))
+        if ratios:
+            print("%s vs baseline over %d cases: lowest %.2fx, median %.2fx, highest %.2fx" % (
+                mode, len(ratios), ratios[0], ratios[len(ratios) // 2], ratios[-1]))
 PY
