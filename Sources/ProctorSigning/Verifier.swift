@@ -67,23 +67,30 @@ public struct WebhookVerifier: Sendable {
     }
 
     /// Checks `headers` and `body` as of `nowSeconds`. `hmacHeader` names the header of a body
-    /// HMAC the consumer expects (nil: any header whose name contains `sig` or `hmac`).
-    /// `explain` adds notes on near misses (re-serialized bodies); the receiver leaves it off.
+    /// HMAC the consumer requires, besides any Standard Webhooks signature (nil: without Standard
+    /// Webhooks headers, any header whose name contains `sig` or `hmac` is checked). `explain` adds
+    /// notes on near misses (re-serialized bodies); the receiver leaves it off.
     public func verify(
         headers: HeaderFields, body: [UInt8], nowSeconds: Int64, hmacHeader: String? = nil,
         explain: Bool = true
     ) -> Verification {
+        var standard: Verification?
         for style in Self.styleOrder(headers) where style.names.contains(where: { headers.contains($0) }) {
-            return verifyStandard(
+            standard = verifyStandard(
                 headers: headers, style: style, body: body, now: nowSeconds, explain: explain)
+            break
         }
         let candidates: [HTTPHeader]
         if let hmacHeader {
             candidates = headers.filter { HeaderFields.same($0.name, hmacHeader) }
             if candidates.isEmpty {
                 return Verification(
-                    verdict: .invalid, problems: ["missing signature header: \(hmacHeader)"], notes: [])
+                    verdict: .invalid,
+                    problems: (standard?.problems ?? []) + ["missing signature header: \(hmacHeader)"],
+                    notes: standard?.notes ?? [])
             }
+        } else if let standard {
+            return standard
         } else {
             candidates = headers.filter { Self.looksLikeSignatureHeader($0.name) }
         }
@@ -94,7 +101,13 @@ public struct WebhookVerifier: Sendable {
                     "no signature headers (expected svix-id, svix-timestamp and svix-signature, the webhook-* equivalents, or a body HMAC header)"
                 ], notes: [])
         }
-        return verifyHMAC(candidates, body: body, explain: explain)
+        let hmac = verifyHMAC(candidates, body: body, explain: explain)
+        guard let standard else { return hmac }
+        // Both must hold: the Standard Webhooks signature and the required body HMAC.
+        if standard.isValid && hmac.isValid { return standard }
+        return Verification(
+            verdict: .invalid, problems: standard.problems + hmac.problems, notes: standard.notes + hmac.notes
+        )
     }
 
     /// Header names a body HMAC may travel in, when the consumer was not told which.

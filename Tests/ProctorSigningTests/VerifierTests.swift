@@ -96,6 +96,29 @@ struct VerifierTests {
             Self.verify(HeaderFields([HTTPHeader("Content-Type", "application/json")])).verdict == .unsigned)
     }
 
+    /// A required body HMAC is checked besides a Standard Webhooks signature: both must hold.
+    @Test func aRequiredHMACIsCheckedBesidesStandardWebhooks() throws {
+        let hmac = HMACSigning(header: "X-Sig", prefix: "sha256=")
+        var headers = try Self.signed()
+        let verifier = WebhookVerifier(secrets: [Self.secret])
+        #expect(
+            verifier.verify(headers: headers, body: Self.body, nowSeconds: Self.now, hmacHeader: "X-Sig")
+                .problems
+                == ["missing signature header: X-Sig"])
+        headers.apply(
+            try Signer(scheme: .hmac(hmac), secrets: [Self.secret]).sign(
+                messageId: "m", timestampSeconds: 0, body: Self.body))
+        #expect(
+            verifier.verify(headers: headers, body: Self.body, nowSeconds: Self.now, hmacHeader: "X-Sig")
+                .isValid)
+        headers.set("X-Sig", "sha256=" + String(repeating: "0", count: 64))
+        #expect(
+            !verifier.verify(headers: headers, body: Self.body, nowSeconds: Self.now, hmacHeader: "X-Sig")
+                .isValid)
+        // Not required: the Standard Webhooks signature decides.
+        #expect(verifier.verify(headers: headers, body: Self.body, nowSeconds: Self.now).isValid)
+    }
+
     @Test func masksWhatTheSignerProducedWhateverTheHeaderName() throws {
         let signer = try Signer(
             scheme: .hmac(HMACSigning(header: "X-Sig", prefix: "sha256=")), secrets: [WebhookSecret("s3cret")]
