@@ -15,7 +15,11 @@
    raises something other than its WebhookVerificationError (a ValueError from a malformed entry)
    cannot judge that case; any case both can judge must get the same verdict.
 
-Every request is signed at one fixed time; `proctor verify` gets it with --now and the packages'
+4. Every sender path: the v1 requests `proctor send`, `run` and `load` deliver to a recording
+   consumer (the example secret of the secret rule, one --secret, two) are accepted by both
+   packages and `proctor verify`, and each entry is Python's HMAC-SHA256.
+
+Every emitted request is signed at one fixed time; `proctor verify` gets it with --now and the packages'
 clock (`datetime.now` in their module) is fixed to it, so the tolerance checks still run.
 Header values reach the packages as an HTTP server hands them over: spaces and tabs around the
 value stripped, as `proctor verify` reads a request file.
@@ -27,12 +31,14 @@ Exit 0 when everything agrees, 1 on any disagreement or failed check, 2 when it 
 import base64
 import hashlib
 import hmac
+import http.server
 import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from datetime import datetime
 
 
@@ -69,6 +75,7 @@ workdir = tempfile.mkdtemp(prefix="proctor-signatures-")
 
 
 V1, V1A, TAMPERED, TOTAL = "1. v1 requests proctor emit signed", "2. v1a (Ed25519)", "3. tampered requests", "in all"
+PATHS = "4. v1 requests proctor send, run and load delivered"
 
 
 def count(category, what, n=1):
@@ -85,12 +92,15 @@ def check(ok, message):
 # MARK: The packages' clock
 
 
+CLOCK = [NOW]  # the packages' now; the sender paths set it to each request's own timestamp
+
+
 class FixedDatetime(datetime):
     """`datetime` whose now() is NOW, for the packages' timestamp tolerance check."""
 
     @classmethod
     def now(cls, tz=None):
-        return datetime.fromtimestamp(NOW, tz)
+        return datetime.fromtimestamp(CLOCK[0], tz)
 
 
 patched = [m.__name__ for m in (standard_module, svix_module) if getattr(m, "datetime", None) is datetime]
@@ -193,14 +203,14 @@ def emit(event, secrets, seed=1, seconds=NOW):
 serial = 0
 
 
-def proctor_verify(request, secrets):
+def proctor_verify(request, secrets, now=NOW):
     """'accept', 'reject', or 'error: ...' (exit 2: proctor cannot judge)."""
     global serial
     serial += 1
     path = os.path.join(workdir, "request-%d.http" % serial)
     with open(path, "wb") as handle:
         handle.write(request.raw())
-    arguments = ["verify", "--now", str(NOW)]
+    arguments = ["verify", "--now", str(now)]
     for secret in secrets:
         arguments += ["--secret", secret]
     out = run(arguments + [path])
@@ -545,6 +555,83 @@ def check_tampered(event):
 HEADER = ("case", "spec", "proctor verify", "svix", "standardwebhooks", "")
 
 
+# MARK: 4. Every sender path
+
+
+class Recorder(http.server.BaseHTTPRequestHandler):
+    """A consumer that records every request as received and answers 200."""
+
+    protocol_version = "HTTP/1.1"
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Recorder.received.append(Request("%s %s HTTP/1.1" % (self.command, self.path), self.headers.items(), body))
+        answer = b'{"status":"accepted"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    do_PUT = do_POST
+    do_PATCH = do_POST
+
+    def log_message(self, *arguments):
+        pass
+
+
+def check_sender_paths():
+    """`send`, `run` and `load` deliver requests the packages accept, with the secret rule's
+    example secret, one --secret, and two (rotation)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d/webhooks/testlify" % server.server_address[1]
+    scenario = os.path.join(workdir, "paths.yaml")
+    with open(scenario, "w") as handle:
+        handle.write(
+            "scenario: paths\nvendor: testlify\ntarget: %s\nsteps:\n"
+            "  - send: candidate.invited\n  - send: candidate.enrolled\n" % url
+        )
+    example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    try:
+        for secrets in ([], [whsec(32)], [whsec(24), whsec(32)]):
+            flags = [a for s in secrets for a in ("--secret", s)]
+            keys = secrets or [example]
+            paths = {
+                "send": ["send", VENDOR, "candidate.invited", "--target", url] + flags,
+                "run": ["run", scenario, "--time-scale", "0.001"] + flags,
+                "load": ["load", "--vendor", VENDOR, "--events", "candidate.invited,candidate.enrolled", "--target", url,
+                         "--actors", "2", "--concurrency", "1", "--connections", "1", "--progress", "none"] + flags,
+            }
+            for path, arguments in paths.items():
+                Recorder.received = []
+                out = run(arguments)
+                label = "proctor %s with %s" % (path, ", ".join(k[:10] + "..." for k in keys))
+                if not check(out.returncode == 0, "%s: exit %d %s" % (label, out.returncode, out.stderr.decode()[:200])):
+                    continue
+                check(len(Recorder.received) > 0, "%s: nothing received" % label)
+                for request in Recorder.received:
+                    count(PATHS, "%s requests" % path)
+                    timestamp = int(request.standard("timestamp") or "0")
+                    check(
+                        request.entries() == [hmac_entry(k, request) for k in keys],
+                        "%s: the v1 entries are not Python's HMAC-SHA256" % label,
+                    )
+                    CLOCK[0] = timestamp + 1
+                    try:
+                        for package in ("svix", "standardwebhooks"):
+                            for secret in keys:
+                                verdict = package_verify(package, request, [secret])
+                                check(verdict == "accept", "%s: %s says %s" % (label, package, verdict))
+                    finally:
+                        CLOCK[0] = NOW
+                    verdict = proctor_verify(request, keys, now=timestamp + 1)
+                    check(verdict == "accept", "%s: proctor verify says %s" % (label, verdict))
+    finally:
+        server.shutdown()
+
+
 def main():
     print(
         "check-signatures: %s against svix %s, standardwebhooks %s, cryptography %s (clock fixed in: %s)"
@@ -557,8 +644,9 @@ def main():
     check_v1a(names[:4])
     print("tampered %s requests:" % names[0])
     check_tampered(names[0])
+    check_sender_paths()
     print("checked:")
-    for category in (V1, V1A, TAMPERED, TOTAL):
+    for category in (V1, V1A, TAMPERED, PATHS, TOTAL):
         print("  %s" % category)
         for what, n in counts.get(category, {}).items():
             print("    %6d %s" % (n, what))
