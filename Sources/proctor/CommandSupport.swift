@@ -58,7 +58,19 @@ struct HMACOptions: ParsableArguments {
     }
 }
 
-extension HMACSigning.Algorithm: ExpressibleByArgument {}
+extension HMACSigning.Algorithm: ExpressibleByArgument {
+    /// `sha256` (as header prefixes write it) or `hmac-sha256` (as a scenario's `signing:` does).
+    public init?(argument: String) {
+        guard
+            let algorithm = Self.allCases.first(where: { $0.rawValue == argument || $0.shortName == argument }
+            )
+        else { return nil }
+        self = algorithm
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.shortName) }
+    public var defaultValueDescription: String { shortName }
+}
 extension HMACSigning.Encoding: ExpressibleByArgument {}
 extension EmitRendering.Format: ExpressibleByArgument {}
 extension CatalogListing.Format: ExpressibleByArgument {}

@@ -22,6 +22,8 @@ struct SendCommand: AsyncParsableCommand {
 
     @OptionGroup var secret: SecretOptions
 
+    @OptionGroup var hmac: HMACOptions
+
     @Option(help: "A fault to inject.")
     var fault: FaultKind?
 
@@ -51,7 +53,7 @@ struct SendCommand: AsyncParsableCommand {
                 vendor: generation.vendor, event: generation.event, target: target, seed: generation.seed,
                 actor: generation.actor, earlierEvents: generation.earlierEvents, quirks: generation.quirks,
                 overrides: overrides,
-                secrets: secret.resolve(environment: environment),
+                secrets: secret.resolve(environment: environment), hmac: hmac.signing,
                 fault: fault, timeout: transport.timeout ?? .seconds(15),
                 timeScale: timeScale)
         } catch let error as CommandInputError {

@@ -121,6 +121,25 @@ import Testing
             bodyHMACScenarios: false)
     }
 
+    /// A body HMAC from `send --hmac-header` on a vendor without a documented scheme: serve with
+    /// no flags checks it with the secret of the rule, and rejects one keyed otherwise.
+    @Test func bodyHMACFromSendIsChecked() async throws {
+        let server = try Server([], environment: Self.cleanEnvironment)
+        let url = "\(server.baseURL)/webhooks/talview"
+        for algorithm in ["sha1", "sha256", "sha512"] {
+            let signed = try await Self.shell(
+                "proctor send talview ae.test_instance.created --target \(url) --as a\(algorithm)"
+                    + " --hmac-header X-Talview-Signature --hmac-algorithm \(algorithm) --hmac-prefix \(algorithm)="
+            )
+            #expect(signed.status == 0, "\(algorithm): \(signed.out)\(signed.err)")
+        }
+        let wrong = try await Self.shell(
+            "proctor send talview ae.test_instance.created --target \(url) --as b"
+                + " --hmac-header X-Talview-Signature --secret other-secret")
+        #expect(wrong.status == 1, "\(wrong.out)\(wrong.err)")
+        #expect(wrong.out.contains("< HTTP/1.1 401"), "\(wrong.out)")
+    }
+
     /// Output into a pipe that closes after one line ends the output quietly: no crash, and the
     /// reports are still written.
     @Test func closedOutputPipeKeepsTheReports() async throws {

@@ -29,6 +29,8 @@ public struct SendPipeline: Sendable {
         public var overrides: [Override]
         /// Signing secrets (see ``SecretRule``).
         public var secrets: [WebhookSecret]
+        /// A body HMAC header signed besides the vendor's scheme.
+        public var hmac: HMACSigning?
         public var fault: FaultKind?
         public var timeout: Duration
         public var timeScale: Double
@@ -36,7 +38,8 @@ public struct SendPipeline: Sendable {
         public init(
             vendor: String, event: String, target: String, seed: UInt64 = 42, actor: String = "candidate",
             earlierEvents: [String] = [], quirks: [String] = [], overrides: [Override] = [],
-            secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)], fault: FaultKind? = nil,
+            secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)], hmac: HMACSigning? = nil,
+            fault: FaultKind? = nil,
             timeout: Duration = .seconds(15),
             timeScale: Double = 1
         ) {
@@ -49,6 +52,7 @@ public struct SendPipeline: Sendable {
             self.quirks = quirks
             self.overrides = overrides
             self.secrets = secrets
+            self.hmac = hmac
             self.fault = fault
             self.timeout = timeout
             self.timeScale = timeScale
@@ -74,7 +78,8 @@ public struct SendPipeline: Sendable {
             throw .error(error.description)
         }
         let prepared = try ScenarioRunner.preparedRequest(
-            for: generated, url: request.target, secrets: request.secrets, timeout: request.timeout)
+            for: generated, url: request.target, secrets: request.secrets, hmac: request.hmac,
+            timeout: request.timeout)
         let engine = DeliveryEngine(
             transport: transport,
             options: EngineOptions(maxConcurrentActors: 1, timeScale: request.timeScale),
