@@ -25,11 +25,14 @@ struct CheckCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let loader = ScenarioLoader(
-            vocabulary: CatalogVocabulary.vocabulary, environment: ProcessInfo.processInfo.environment)
+        let environment = ProcessInfo.processInfo.environment
+        let loader = ScenarioLoader(vocabulary: CatalogVocabulary.vocabulary, environment: environment)
         let evaluator = ContractEvaluator()
+        let settings = RunSettings(environment: environment)
         let outcome = ScenarioCheck(loader: loader) { scenario in
-            ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator)
+            var problems = ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator)
+            problems.append(contentsOf: ScenarioRunner.signingProblems(in: scenario, settings: settings))
+            return problems
         }.run(paths: files)
         StandardStreams.write(outcome.output)
         StandardStreams.error(outcome.summary)

@@ -38,6 +38,24 @@ import Testing
         #expect(!result.err.isEmpty)
     }
 
+    /// `check` reports what `run` would fail on: a secret that cannot sign the vendor's scheme.
+    @Test func checkReportsAnUnusableSecretAtItsLine() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-secret-\(UUID().uuidString).yaml"
+        ).path
+        try Data(
+            "scenario: s\nvendor: testlify\nsecret: \"not-a-key!\"\nsteps:\n  - send: candidate.invited\n"
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await proctor(["check", path])
+        #expect(result.status == 2)
+        #expect(
+            result.out == path
+                + ":3:9: error: a secret (****) is not whsec_, whsk_ or whpk_ followed by base64\n")
+    }
+
     @Test func loadAgainstAnUnreachableTargetFails() async throws {
         let result = try await proctor([
             "load", "--vendor", "testlify", "--events", "candidate.invited", "--target",
