@@ -1,4 +1,5 @@
 import Foundation
+import ProctorSigning
 import Testing
 
 /// The `proctor` executable as a user runs it: exit codes, the main job, secrets kept out of output.
@@ -79,5 +80,29 @@ import Testing
             "--show-secrets",
         ])
         #expect(shown.out.contains("svix-signature: v1,") && !shown.out.contains("v1,****"))
+    }
+
+    /// A signature is masked by what the header carries, whatever its name: an HMAC in `X-Sig`
+    /// from `emit`, and the scenario's `signing:` header in the `run` JSON report.
+    @Test func bodyHMACSignaturesAreMaskedByWhatTheyCarry() async throws {
+        let emitted = try await proctor([
+            "emit", "talview", "ae.test_instance.created", "--format", "http", "--hmac-header", "X-Sig",
+            "--hmac-prefix", "sha256=",
+        ])
+        #expect(emitted.status == 0)
+        #expect(emitted.out.contains("X-Sig: sha256=****\r\n"), "\(emitted.out)")
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-mask-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try await proctor([
+            "run", "Scenarios/talview-test-instance.yaml", "--time-scale", "0.001", "--report",
+            "json=\(folder.path)/run.json",
+        ])
+        #expect(run.status == 0, "\(run.out)\(run.err)")
+        let report = try String(contentsOfFile: folder.path + "/run.json", encoding: .utf8)
+        #expect(report.contains(#""name": "X-Talview-Signature""#))
+        #expect(report.contains(#""value": "sha256=****""#))
+        #expect(!report.contains(SecretRule.exampleSecret))
     }
 }
