@@ -50,8 +50,12 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Most actors active at once in this process; arrivals beyond it are dropped and counted.")
     var maxInFlight: Int = 10_000
 
-    @Option(help: "http:// URL to send to (overrides the scenario's target).")
-    var target: String?
+    @Option(
+        name: .customLong("target"),
+        help:
+            "http:// URL to send to, or VENDOR=URL (repeatable); {vendor} stands for the vendor. Overrides the scenario's target."
+    )
+    var targets: [String] = []
 
     @Option(help: "Keep-alive connections in this process.")
     var connections: Int = 32
@@ -86,7 +90,9 @@ struct LoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan = try LoadRequest(
-            scenarioPath: scenario, vendor: vendor, events: events, target: target, secrets: secret.values,
+            scenarioPath: scenario, vendor: vendor, events: events,
+            targets: try RunCommand.parseTargets(targets),
+            secrets: secret.values,
             seed: seed, environment: ProcessInfo.processInfo.environment
         ).plan()
         let model: LoadModel

@@ -19,8 +19,12 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Scenario files.")
     var scenarios: [String]
 
-    @Option(help: "URL every event is posted to (overrides the scenarios' target).")
-    var target: String?
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "URL events are posted to, or VENDOR=URL for one vendor's scenarios (repeatable); {vendor} in a URL stands for the vendor.",
+            discussion: "Overrides the scenarios' target:."))
+    var targets: [String] = []
 
     @OptionGroup var secret: SecretOptions
 
@@ -57,10 +61,11 @@ struct RunCommand: AsyncParsableCommand {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")
             }
             guard concurrency >= 1 else { throw CommandInputError("--concurrency: expected at least 1") }
-            if let target { try Self.checkTarget(target) }
+            let choice = try Self.parseTargets(targets)
             transportConfiguration = try transport.configuration()
             settings = RunSettings(
-                target: target, secrets: secret.values, environment: environment, seed: seed, fallbackSeed: 0,
+                targets: choice, secrets: secret.values, environment: environment, seed: seed,
+                fallbackSeed: 0,
                 timeScale: timeScale,
                 failFast: failFast, concurrency: concurrency,
                 requestTimeout: transport.timeout)
@@ -75,6 +80,18 @@ struct RunCommand: AsyncParsableCommand {
             files: scenarios, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) }
         )
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// `--target` values: URLs for every vendor or `VENDOR=URL`, as ``TargetChoice`` reads them.
+    static func parseTargets(_ values: [String]) throws -> TargetChoice {
+        do throws(TargetURLError) {
+            return try TargetChoice(parsing: values, vendors: VendorCatalog.standard.vendorNames)
+        } catch {
+            if error.problem.isScheme {
+                throw CommandInputError("--target \(error.text): expected an http:// or https:// URL")
+            }
+            throw CommandInputError("--target \(error.text): \(error.problem.reason)")
+        }
     }
 
     /// An http(s) URL as ``TargetURL`` reads it.

@@ -17,7 +17,7 @@ struct SendCommand: AsyncParsableCommand {
 
     @OptionGroup var generation: EventOptions
 
-    @Option(help: "URL to post the event to.")
+    @Option(help: "URL to post the event to; {vendor} stands for the vendor.")
     var target: String
 
     @OptionGroup var secret: SecretOptions
@@ -40,6 +40,7 @@ struct SendCommand: AsyncParsableCommand {
         let request: SendPipeline.Request
         let configuration: TransportConfiguration
         do {
+            let target = TargetChoice.expand(target, vendor: generation.vendor)
             try RunCommand.checkTarget(target)
             guard timeScale > 0, timeScale.isFinite else {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")

@@ -334,7 +334,7 @@ final class Lines: Sendable {
         let path = folder + "/unreachable.yaml"
         try write("scenario: unreachable\nvendor: testlify\nsteps:\n  - send: candidate.invited\n", to: path)
         let (outcome, _, _) = await run(
-            [path], settings: RunSettings(target: "http://127.0.0.1:9/hooks", timeScale: 0.001))
+            [path], settings: RunSettings(targets: TargetChoice(all: "http://127.0.0.1:9/hooks"), timeScale: 0.001))
         #expect(outcome.exitCode == 1)
         guard case .failed(let reasons)? = outcome.result?.scenarios.first?.steps.first?.verdict else {
             Issue.record("expected a failed step")

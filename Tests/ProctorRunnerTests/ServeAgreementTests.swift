@@ -121,6 +121,28 @@ import Testing
             bodyHMACScenarios: false)
     }
 
+    /// Every shipped scenario in one `run`, each vendor's events to its own route: by a
+    /// `{vendor}` placeholder, and by `VENDOR=URL` targets.
+    @Test func oneRunOfEveryScenarioReachesEachVendorsRoute() async throws {
+        let server = try Server([], environment: Self.cleanEnvironment)
+        let placeholder = try await Self.shell(
+            "proctor run Scenarios/*.yaml --time-scale 0.001 --target '\(server.baseURL)/webhooks/{vendor}'")
+        #expect(placeholder.status == 0, "\(placeholder.out)\(placeholder.err)")
+        // A second server: message ids repeat between runs of the same scenarios (#11).
+        let second = try Server([], environment: Self.cleanEnvironment)
+        let perVendor = VendorCatalog.standard.vendorNames.map {
+            "--target \($0)=\(second.baseURL)/webhooks/\($0)"
+        }
+        let explicit = try await Self.shell(
+            "proctor run Scenarios/*.yaml --time-scale 0.001 " + perVendor.joined(separator: " "))
+        #expect(explicit.status == 0, "\(explicit.out)\(explicit.err)")
+        let wrongRoute = try await Self.shell(
+            "proctor run Scenarios/testlify-candidate-completes.yaml --time-scale 0.001 --seed 10"
+                + " --target qualified=\(server.baseURL)/webhooks/qualified --target \(server.baseURL)/webhooks/talview"
+        )
+        #expect(wrongRoute.status == 1, "a Testlify scenario sent to the Talview route: \(wrongRoute.out)")
+    }
+
     /// A body HMAC from `send --hmac-header` on a vendor without a documented scheme: serve with
     /// no flags checks it with the secret of the rule, and rejects one keyed otherwise.
     @Test func bodyHMACFromSendIsChecked() async throws {

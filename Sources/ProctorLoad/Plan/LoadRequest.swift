@@ -8,20 +8,22 @@ public struct LoadRequest: Sendable {
     public var vendor: String?
     /// Events each actor sends, instead of the scenario's steps.
     public var events: [String]?
-    public var target: String?
+    /// `--target`: a URL, or `VENDOR=URL`; `{vendor}` stands for the vendor.
+    public var targets: TargetChoice
     /// `--secret` values; empty follows ``SecretRule``.
     public var secrets: [String]
     public var seed: UInt64?
     public var environment: [String: String]
 
     public init(
-        scenarioPath: String? = nil, vendor: String? = nil, events: [String]? = nil, target: String? = nil,
+        scenarioPath: String? = nil, vendor: String? = nil, events: [String]? = nil,
+        targets: TargetChoice = TargetChoice(),
         secrets: [String] = [], seed: UInt64? = nil, environment: [String: String] = [:]
     ) {
         self.scenarioPath = scenarioPath
         self.vendor = vendor
         self.events = events
-        self.target = target
+        self.targets = targets
         self.secrets = secrets
         self.seed = seed
         self.environment = environment
@@ -38,7 +40,7 @@ public struct LoadRequest: Sendable {
         guard !eventList.isEmpty else {
             throw LoadError("no events to send: the scenario has no send: steps and --events is not given")
         }
-        guard let targetText = target ?? fields.target, !targetText.isEmpty else {
+        guard let targetText = targets.target(for: vendor, scenario: fields.target) else {
             throw LoadError("give --target http://HOST:PORT/PATH (or a target in the scenario)")
         }
         let secrets = SecretRule.resolve(flags: secrets, scenario: fields.secret, environment: environment)

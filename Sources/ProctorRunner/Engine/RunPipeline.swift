@@ -75,7 +75,9 @@ public struct RunPipeline: Sendable {
         }
 
         // Built-in reference receivers, one per signing secret, for scenarios without a target.
-        let needsReceiver = settings.target == nil && scenarios.contains { ($0.target?.value ?? "").isEmpty }
+        let needsReceiver = scenarios.contains {
+            settings.targets.target(for: $0.vendor.value, scenario: $0.target?.value) == nil
+        }
         var receivers: [String: ReferenceReceiver.Running] = [:]
         let started = clock.nowMilliseconds()
         let timer = ContinuousClock.now
@@ -89,7 +91,9 @@ public struct RunPipeline: Sendable {
                     evaluator: evaluator, settings: settings)
                 var plan: [(Scenario, String)] = []
                 for scenario in scenarios {
-                    if let target = settings.target ?? scenario.target?.value, !target.isEmpty {
+                    if let target = settings.targets.target(
+                        for: scenario.vendor.value, scenario: scenario.target?.value)
+                    {
                         plan.append((scenario, target))
                         continue
                     }
@@ -137,7 +141,8 @@ public struct RunPipeline: Sendable {
                 for running in receivers.values { await running.stop() }
                 let run = RunResult(
                     startedAtMilliseconds: started, duration: ContinuousClock.now - timer,
-                    target: settings.target ?? (receivers.isEmpty ? nil : "built-in reference receiver"),
+                    target: settings.targets.description
+                        ?? (receivers.isEmpty ? nil : "built-in reference receiver"),
                     seed: settings.seed, scenarios: results, interrupted: interrupted || Task.isCancelled)
                 print(console.summary(for: run))
                 var exitCode = run.exitCode

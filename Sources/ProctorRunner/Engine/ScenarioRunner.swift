@@ -9,8 +9,9 @@ import ProctorVendors
 
 /// What a run of scenarios is told from the command line; each field overrides the scenario's own.
 public struct RunSettings: Sendable {
-    /// Where every scenario sends; nil uses each scenario's `target:`.
-    public var target: String?
+    /// `--target`: where each vendor's scenarios send; what it leaves open comes from each
+    /// scenario's `target:` (or the built-in receiver).
+    public var targets: TargetChoice
     /// `--secret`: signing secrets for every scenario (several for key rotation); empty follows
     /// ``SecretRule`` (the scenario's `secret:`, `PROCTOR_SECRET`, the example secret).
     public var secrets: [String]
@@ -32,13 +33,13 @@ public struct RunSettings: Sendable {
     public static let defaultRequestTimeout: Duration = .seconds(15)
 
     public init(
-        target: String? = nil, secrets: [String] = [], environment: [String: String] = [:],
+        targets: TargetChoice = TargetChoice(), secrets: [String] = [], environment: [String: String] = [:],
         seed: UInt64? = nil,
         fallbackSeed: UInt64 = 0,
         timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8,
         requestTimeout: Duration? = nil
     ) {
-        self.target = target
+        self.targets = targets
         self.secrets = secrets
         self.environment = environment
         self.seed = seed
