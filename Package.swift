@@ -166,7 +166,7 @@ let package = Package(
             name: "ProctorRunnerTests",
             dependencies: [
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
-                "ProctorSigning", "ProctorLoad", .product(name: "NIOCore", package: "swift-nio"),
+                "ProctorSigning", "ProctorLoad", "ProctorScenario", .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(
             name: "ProctorLoadTests",

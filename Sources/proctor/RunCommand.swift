@@ -3,6 +3,7 @@ import Foundation
 import ProctorCore
 import ProctorDelivery
 import ProctorRunner
+import ProctorScenario
 import ProctorVendors
 
 struct RunCommand: AsyncParsableCommand {
@@ -37,6 +38,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Stop sending after the first failed step.")
     var failFast = false
 
+    @Option(
+        help:
+            "vendor (resend failed deliveries on the vendor's schedule) or none; overrides the scenarios' retries:."
+    )
+    var retries: RetryMode?
+
     @Option(help: "Actors delivering at once per scenario.")
     var concurrency = 8
 
@@ -67,7 +74,7 @@ struct RunCommand: AsyncParsableCommand {
                 targets: choice, secrets: secret.values, environment: environment, seed: seed,
                 fallbackSeed: 0,
                 timeScale: timeScale,
-                failFast: failFast, concurrency: concurrency,
+                failFast: failFast, concurrency: concurrency, retries: retries,
                 requestTimeout: transport.timeout)
         } catch let error as CommandInputError {
             throw fail(error.description)
@@ -115,3 +122,5 @@ enum FileManagerProbe {
             && FileManager.default.isReadableFile(atPath: path)
     }
 }
+
+extension RetryMode: ExpressibleByArgument {}

@@ -4,6 +4,7 @@ import ProctorDelivery
 import ProctorJSON
 import ProctorReceiver
 import ProctorRunner
+import ProctorScenario
 import ProctorSigning
 import ProctorVendors
 import Synchronization
@@ -329,12 +330,53 @@ final class Lines: Sendable {
         #expect(outcome.result?.counts.notSent == 1)
     }
 
+    /// A scenario's `timeout:` is a wait like the others: `--time-scale` scales it.
+    @Test func scenarioTimeoutIsScaledWithTheTimeScale() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/scaled.yaml"
+        try write(
+            """
+            scenario: scaled
+            vendor: testlify
+            timeout: 300s
+            steps:
+              - send: candidate.invited
+              - send: candidate.enrolled
+                after: 1000s
+              - send: candidate.in_progress
+            """, to: path)
+        let started = ContinuousClock.now
+        let (outcome, _, _) = await run([path], settings: RunSettings(timeScale: 0.001))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let verdicts = outcome.result?.scenarios.first?.steps.map(\.verdict) ?? []
+        #expect(
+            verdicts.last == .notSent("the scenario's timeout of 5m (300ms at --time-scale) ran out"),
+            "\(verdicts)")
+    }
+
+    /// `--retries none` overrides a scenario's `retries: vendor`: one attempt.
+    @Test func retriesFlagOverridesTheScenario() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/retries.yaml"
+        try write(
+            "scenario: retries\nvendor: qualified\nretries: vendor\nsteps:\n  - send: assessment_result_started\n",
+            to: path)
+        let target = TargetChoice(all: "http://127.0.0.1:9/hooks")
+        let (once, _, _) = await run(
+            [path], settings: RunSettings(targets: target, timeScale: 0.0001, retries: RetryMode.none))
+        #expect(once.result?.scenarios.first?.steps.first?.attemptCount == 1)
+        // Qualified retries a refused connection once.
+        let (vendor, _, _) = await run([path], settings: RunSettings(targets: target, timeScale: 0.0001))
+        #expect(vendor.result?.scenarios.first?.steps.first?.attemptCount == 2)
+    }
+
     @Test func unreachableTargetIsAFailedStepNotACrash() async throws {
         let folder = try temporaryFolder()
         let path = folder + "/unreachable.yaml"
         try write("scenario: unreachable\nvendor: testlify\nsteps:\n  - send: candidate.invited\n", to: path)
         let (outcome, _, _) = await run(
-            [path], settings: RunSettings(targets: TargetChoice(all: "http://127.0.0.1:9/hooks"), timeScale: 0.001))
+            [path],
+            settings: RunSettings(targets: TargetChoice(all: "http://127.0.0.1:9/hooks"), timeScale: 0.001))
         #expect(outcome.exitCode == 1)
         guard case .failed(let reasons)? = outcome.result?.scenarios.first?.steps.first?.verdict else {
             Issue.record("expected a failed step")

@@ -26,6 +26,8 @@ public struct RunSettings: Sendable {
     public var failFast: Bool
     /// Actors delivering at once within a scenario; a scenario's `concurrency:` overrides it.
     public var concurrency: Int
+    /// `--retries`: overrides every scenario's `retries:`; nil keeps each scenario's.
+    public var retries: RetryMode?
     /// Per-request timeout for every scenario; nil uses the scenario's `defaults.timeout` or
     /// ``defaultRequestTimeout``.
     public var requestTimeout: Duration?
@@ -36,7 +38,7 @@ public struct RunSettings: Sendable {
         targets: TargetChoice = TargetChoice(), secrets: [String] = [], environment: [String: String] = [:],
         seed: UInt64? = nil,
         fallbackSeed: UInt64 = 0,
-        timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8,
+        timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8, retries: RetryMode? = nil,
         requestTimeout: Duration? = nil
     ) {
         self.targets = targets
@@ -47,6 +49,7 @@ public struct RunSettings: Sendable {
         self.timeScale = timeScale
         self.failFast = failFast
         self.concurrency = concurrency
+        self.retries = retries
         self.requestTimeout = requestTimeout
     }
 }
@@ -81,6 +84,11 @@ public struct ScenarioRunner: Sendable {
         SecretRule.resolve(
             flags: settings.secrets, scenario: scenario.secret?.value, environment: settings.environment
         ).secrets
+    }
+
+    /// A scenario's `timeout:` as a run budget: scaled by `--time-scale` like every other wait.
+    static func budget(_ timeout: Duration, settings: RunSettings) -> Duration {
+        timeout * settings.timeScale
     }
 
     /// The seed a scenario uses.
@@ -120,7 +128,8 @@ public struct ScenarioRunner: Sendable {
         let context = ScenarioContext(
             scenario: scenario, target: target, secrets: secrets(for: scenario), seed: seed,
             actors: actorValues,
-            deadline: scenario.timeout.map { ContinuousClock.now + $0.value })
+            deadline: scenario.timeout.map { ContinuousClock.now + Self.budget($0.value, settings: settings) }
+        )
         var steps: [StepResult] = []
         await withTaskGroup(of: [StepResult].self) { group in
             var pending = names[...]
@@ -195,7 +204,11 @@ public struct ScenarioRunner: Sendable {
                 if let deadline = context.deadline, ContinuousClock.now >= deadline,
                     let timeout = context.scenario.timeout
                 {
-                    let reason = "the scenario's timeout of \(DurationText.format(timeout.value)) ran out"
+                    let budget = Self.budget(timeout.value, settings: settings)
+                    let reason =
+                        "the scenario's timeout of \(DurationText.format(timeout.value))"
+                        + (budget == timeout.value ? "" : " (\(DurationText.format(budget)) at --time-scale)")
+                        + " ran out"
                     prepared.append(
                         (step, step.id?.value, .failed(notSent(step, index, actor, reason: reason))))
                     continue
@@ -311,7 +324,7 @@ public struct ScenarioRunner: Sendable {
             }
             if let method = scenario.method?.value { request.method = method.rawValue }
             var policy: RetryPolicy?
-            if scenario.retries?.value == .vendor || fault == .vendorRetries {
+            if (settings.retries ?? scenario.retries?.value) == .vendor || fault == .vendorRetries {
                 policy = request.retryPolicy
             }
             let expectation = step.expect ?? Self.defaultExpectation(for: fault)
