@@ -24,6 +24,9 @@ struct SendCommand: AsyncParsableCommand {
 
     @OptionGroup var hmac: HMACOptions
 
+    @Option(help: "Send with this message id (default: a fresh one per send).")
+    var messageId: String?
+
     @Option(help: "A fault to inject.")
     var fault: FaultKind?
 
@@ -40,6 +43,9 @@ struct SendCommand: AsyncParsableCommand {
         let request: SendPipeline.Request
         let configuration: TransportConfiguration
         do {
+            if let messageId, messageId.isEmpty || !messageId.utf8.allSatisfy({ $0 > 32 && $0 < 127 }) {
+                throw CommandInputError("--message-id: expected printable ASCII without spaces")
+            }
             let target = TargetChoice.expand(target, vendor: generation.vendor)
             try RunCommand.checkTarget(target)
             guard timeScale > 0, timeScale.isFinite else {
@@ -54,7 +60,7 @@ struct SendCommand: AsyncParsableCommand {
                 vendor: generation.vendor, event: generation.event, target: target, seed: generation.seed,
                 actor: generation.actor, earlierEvents: generation.earlierEvents, quirks: generation.quirks,
                 overrides: overrides,
-                secrets: secret.resolve(environment: environment), hmac: hmac.signing,
+                secrets: secret.resolve(environment: environment), hmac: hmac.signing, messageId: messageId,
                 fault: fault, timeout: transport.timeout ?? .seconds(15),
                 timeScale: timeScale)
         } catch let error as CommandInputError {

@@ -143,6 +143,24 @@ import Testing
         #expect(wrongRoute.status == 1, "a Testlify scenario sent to the Talview route: \(wrongRoute.out)")
     }
 
+    /// Each `send` is a new message (a fresh id), unless `--message-id` pins one: then the second
+    /// send is a duplicate to a de-duplicating consumer.
+    @Test func eachSendIsANewMessageUnlessTheIdIsPinned() async throws {
+        let server = try Server([], environment: Self.cleanEnvironment)
+        let url = "\(server.baseURL)/webhooks/testlify"
+        let send = "proctor send testlify candidate.invited --target \(url)"
+        let first = try await Self.shell(send)
+        let second = try await Self.shell(send)
+        #expect(first.out.contains(#""status":"accepted""#), "\(first.out)")
+        #expect(second.out.contains(#""status":"accepted""#), "\(second.out)")
+        let pinned = try await Self.shell(send + " --message-id msg_pinned")
+        let again = try await Self.shell(send + " --message-id msg_pinned")
+        #expect(pinned.out.contains(#""status":"accepted""#), "\(pinned.out)")
+        #expect(again.out.contains(#""status":"duplicate""#), "\(again.out)")
+        let bad = try await Self.shell(send + " --message-id 'a b'")
+        #expect(bad.status == 2)
+    }
+
     /// A body HMAC from `send --hmac-header` on a vendor without a documented scheme: serve with
     /// no flags checks it with the secret of the rule, and rejects one keyed otherwise.
     @Test func bodyHMACFromSendIsChecked() async throws {

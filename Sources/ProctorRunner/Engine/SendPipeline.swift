@@ -31,6 +31,9 @@ public struct SendPipeline: Sendable {
         public var secrets: [WebhookSecret]
         /// A body HMAC header signed besides the vendor's scheme.
         public var hmac: HMACSigning?
+        /// The message id to send with; nil: a fresh one, so that each send is a new message
+        /// (the `duplicate` fault repeats it within one send).
+        public var messageId: String?
         public var fault: FaultKind?
         public var timeout: Duration
         public var timeScale: Double
@@ -39,6 +42,7 @@ public struct SendPipeline: Sendable {
             vendor: String, event: String, target: String, seed: UInt64 = 42, actor: String = "candidate",
             earlierEvents: [String] = [], quirks: [String] = [], overrides: [Override] = [],
             secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)], hmac: HMACSigning? = nil,
+            messageId: String? = nil,
             fault: FaultKind? = nil,
             timeout: Duration = .seconds(15),
             timeScale: Double = 1
@@ -53,6 +57,7 @@ public struct SendPipeline: Sendable {
             self.overrides = overrides
             self.secrets = secrets
             self.hmac = hmac
+            self.messageId = messageId
             self.fault = fault
             self.timeout = timeout
             self.timeScale = timeScale
@@ -77,9 +82,10 @@ public struct SendPipeline: Sendable {
         } catch {
             throw .error(error.description)
         }
-        let prepared = try ScenarioRunner.preparedRequest(
+        var prepared = try ScenarioRunner.preparedRequest(
             for: generated, url: request.target, secrets: request.secrets, hmac: request.hmac,
             timeout: request.timeout)
+        prepared.messageId = request.messageId ?? VendorCatalog.freshMessageId()
         let engine = DeliveryEngine(
             transport: transport,
             options: EngineOptions(maxConcurrentActors: 1, timeScale: request.timeScale),

@@ -176,6 +176,14 @@ extension VendorCatalog {
             vendor: vendor, event: last, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
     }
 
+    /// A fresh Svix-style message id (`msg_` and 27 base62 characters) from the system's random
+    /// source: each `proctor send` is a new message unless an id is pinned.
+    public static func freshMessageId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var random = SeededRandom(seed: generator.next())
+        return "msg_" + base62(27, &random)
+    }
+
     static func base62(_ count: Int, _ random: inout SeededRandom) -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         return String((0..<count).map { _ in alphabet[random.int(in: 0..<62)] })
