@@ -1,5 +1,18 @@
 /// Faults a step can inject (`fault:`) or a scenario can apply at seeded rates (`faults:`).
 public enum FaultKind: String, Sendable, Hashable, CaseIterable {
+    /// Whether a step with this fault still delivers an event a correct consumer accepts, so it
+    /// counts in the order of the actor's events. `reorder` changes the delivery order and is
+    /// left out of the order check.
+    public var deliversAcceptedEvent: Bool {
+        switch self {
+        case .duplicate, .delay, .rotatedSecret, .webhookHeaders, .vendorRetries, .slowSend: return true
+        case .reorder, .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp,
+            .missingSignature,
+            .truncatedBody:
+            return false
+        }
+    }
+
     case duplicate
     case reorder
     case delay
@@ -35,8 +48,25 @@ public protocol EventVocabulary: Sendable {
     /// Quirk names a step may select with `quirks:`.
     func quirkNames(vendor: String) -> [String]
     /// Checks one actor's sequence of canonical events against the vendor's state machine.
-    /// Returns the index of the first event that cannot follow the ones before it, and why.
-    func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)?
+    /// Gaps are allowed (an endpoint may not be subscribed to every event); a regression is not.
+    /// Returns the first event that cannot follow the ones before it, the earlier event it
+    /// conflicts with, and why.
+    func orderProblem(vendor: String, events: [String]) -> OrderProblem?
+}
+
+/// An event that cannot follow an earlier one for the same actor.
+public struct OrderProblem: Sendable, Hashable {
+    /// The event that cannot come where it is.
+    public var index: Int
+    /// The earlier event it conflicts with, when there is one.
+    public var earlierIndex: Int?
+    public var reason: String
+
+    public init(index: Int, earlierIndex: Int? = nil, reason: String) {
+        self.index = index
+        self.earlierIndex = earlierIndex
+        self.reason = reason
+    }
 }
 
 /// A vocabulary that knows the vendor names only: every event name is accepted.
@@ -48,5 +78,5 @@ public struct VendorNamesOnlyVocabulary: EventVocabulary {
     public func lifecycleStages(vendor: String) -> [String] { [] }
     public func lifecycleEvent(vendor: String, stage: String) -> String? { nil }
     public func quirkNames(vendor: String) -> [String] { [] }
-    public func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? { nil }
+    public func orderProblem(vendor: String, events: [String]) -> OrderProblem? { nil }
 }

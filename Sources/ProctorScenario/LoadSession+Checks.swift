@@ -69,13 +69,20 @@ extension LoadSession {
         }
         if actors.generatedCount > 0 { sequences.append(steps.filter { $0.actor == nil }) }
         for sequence in sequences {
-            let sends = sequence.filter { $0.fault == nil && $0.event != nil }
+            // Steps whose fault still delivers an accepted event count; the others do not reach the consumer.
+            let sends = sequence.filter { ($0.fault?.value.deliversAcceptedEvent ?? true) && $0.event != nil }
             let events = sends.compactMap(\.event)
             guard let problem = vocabulary.orderProblem(vendor: vendor, events: events),
                 sends.indices.contains(problem.index), case .send(let event) = sends[problem.index].action
             else { continue }
             guard reported.insert(event.location).inserted else { continue }
-            error("events out of order: \(problem.reason)", at: event.location)
+            var earlier = ""
+            if let e = problem.earlierIndex, sends.indices.contains(e),
+                case .send(let first) = sends[e].action
+            {
+                earlier = " (sent at \(first.location))"
+            }
+            error("events out of order: \(problem.reason)\(earlier)", at: event.location)
         }
     }
 }

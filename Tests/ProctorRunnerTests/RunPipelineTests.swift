@@ -82,7 +82,8 @@ final class Lines: Sendable {
                 "scenario: e2e-\(vendor)\nvendor: \(vendor)\ntarget: \(receiver.url(vendor: vendor))\nseed: 9\n"
             yaml += "actors: { jo: { first_name: Jo, last_name: March } }\nsteps:\n"
             for event in events { yaml += "  - send: \(event)\n" }
-            yaml += "  - send: \(events[0])\n    fault: duplicate\n"
+            // The last event again, delivered twice: a repeat the vendor can send at that point.
+            yaml += "  - send: \(events[events.count - 1])\n    fault: duplicate\n"
             if vendor == "testlify" { yaml += "  - send: candidate.completed\n    fault: bad-signature\n" }
             let path = folder + "/\(vendor).yaml"
             try write(yaml, to: path)

@@ -213,8 +213,53 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
             """
         #expect(
             messages(yaml) == [
-                "test.yaml:9:11: error: events out of order: 'candidate.invited' cannot follow 'candidate.completed'"
+                "test.yaml:9:11: error: events out of order: 'candidate.invited' cannot follow 'candidate.completed' (sent at test.yaml:5:11)"
             ])
+    }
+
+    /// Gaps are allowed (an endpoint need not be subscribed to every event), and steps whose
+    /// fault still delivers an accepted event count in the order.
+    @Test func gapsAreAllowedAndDeliveringFaultsCount() {
+        let gaps = """
+            scenario: s
+            vendor: testlify
+            steps:
+              - send: candidate.completed
+            """
+        #expect(messages(gaps) == [])
+        let delivering = """
+            scenario: s
+            vendor: testlify
+            steps:
+              - send: candidate.invited
+              - send: candidate.enrolled
+                fault: rotated-secret
+              - send: candidate.in_progress
+                fault: webhook-headers
+              - send: candidate.completed
+            """
+        #expect(messages(delivering) == [])
+        let regression = """
+            scenario: s
+            vendor: testlify
+            steps:
+              - send: candidate.completed
+                fault: duplicate
+              - send: candidate.invited
+            """
+        #expect(
+            messages(regression) == [
+                "test.yaml:6:11: error: events out of order: 'candidate.invited' cannot follow 'candidate.completed' (sent at test.yaml:4:11)"
+            ])
+        let rejected = """
+            scenario: s
+            vendor: testlify
+            steps:
+              - send: candidate.completed
+                fault: bad-signature
+              - send: candidate.invited
+            """
+        #expect(messages(rejected) == [], "a delivery the consumer rejects does not move the candidate on")
     }
 
     @Test func namesOnlyVocabularyAcceptsAnyEvent() throws {

@@ -61,29 +61,23 @@ struct TestVocabulary: EventVocabulary {
             ? ["result-link-string-null", "missing-timestamp", "score-as-status-changed"] : []
     }
 
-    func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? {
-        switch vendor {
-        case "talview":
-            guard let updated = events.firstIndex(of: "ae.test_instance.updated") else { return nil }
-            if let created = events.firstIndex(of: "ae.test_instance.created"), created < updated {
-                return nil
+    /// Gaps are allowed; an earlier stage after a later one is not (as the vendor catalog says).
+    func orderProblem(vendor: String, events: [String]) -> OrderProblem? {
+        guard vendor == "testlify" || vendor == "testlify-v1" else { return nil }
+        let rank = Dictionary(
+            uniqueKeysWithValues: Self.candidateStages.prefix(4).enumerated().map {
+                ("candidate.\($0.element)", $0.offset)
+            })
+        var highest: (rank: Int, event: String, index: Int)?
+        for (index, event) in events.enumerated() {
+            guard let r = rank[event] else { continue }
+            if let h = highest, r < h.rank {
+                return OrderProblem(
+                    index: index, earlierIndex: h.index, reason: "'\(event)' cannot follow '\(h.event)'")
             }
-            return (updated, "a test instance is created before it is updated")
-        case "testlify", "testlify-v1":
-            let rank = Dictionary(
-                uniqueKeysWithValues: Self.candidateStages.prefix(4).enumerated().map {
-                    ("candidate.\($0.element)", $0.offset)
-                })
-            var highest: (rank: Int, event: String)?
-            for (index, event) in events.enumerated() {
-                guard let r = rank[event] else { continue }
-                if let h = highest, r < h.rank { return (index, "'\(event)' cannot follow '\(h.event)'") }
-                if highest == nil || r > (highest?.rank ?? 0) { highest = (r, event) }
-            }
-            return nil
-        default:
-            return nil
+            if highest == nil || r > (highest?.rank ?? 0) { highest = (r, event, index) }
         }
+        return nil
     }
 }
 

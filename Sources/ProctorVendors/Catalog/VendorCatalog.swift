@@ -199,21 +199,18 @@ public struct VendorCatalog: Sendable, EventVocabulary {
         profile(for: vendor)?.quirks.filter { !$0.always }.map(\.name) ?? []
     }
 
-    public func orderProblem(vendor: String, events: [String]) -> (index: Int, reason: String)? {
+    public func orderProblem(vendor: String, events: [String]) -> OrderProblem? {
         guard let p = profile(for: vendor) else { return nil }
-        // Where each event was last seen: constant-time checks however long the lifecycle.
+        // Where each event was last seen: constant-time checks however long the lifecycle. Events
+        // the endpoint may not be subscribed to can be missing (gaps); an event the vendor can no
+        // longer send after an earlier one is an error.
         var lastSeen: [String: Int] = [:]
         for (index, raw) in events.enumerated() {
             guard let spec = p.event(named: raw) else { continue }
-            if !spec.requiresAny.isEmpty && !spec.requiresAny.contains(where: { lastSeen[$0] != nil }) {
-                let needed =
-                    spec.requiresAny.count == 1
-                    ? spec.requiresAny[0] : "one of " + spec.requiresAny.joined(separator: ", ")
-                return (index, "\(spec.name) needs \(needed) earlier for the same actor")
-            }
             let blockers = spec.notAfter.compactMap { name in lastSeen[name].map { (name, $0) } }
             if let blocker = blockers.max(by: { $0.1 < $1.1 }) {
-                return (index, "\(spec.name) cannot follow \(blocker.0)")
+                return OrderProblem(
+                    index: index, earlierIndex: blocker.1, reason: "\(spec.name) cannot follow \(blocker.0)")
             }
             lastSeen[spec.name] = index
         }
