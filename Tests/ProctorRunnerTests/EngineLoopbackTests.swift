@@ -84,6 +84,10 @@ import Testing
         #expect(step.deliverySummary == "vendor-retries: delivered in 4 attempts")
         let waits = step.sends.first?.result.attempts.map(\.waitedBefore)
         #expect(waits == [.zero, .milliseconds(5), .milliseconds(300), .milliseconds(1800)])
+        // The step's time is all its attempts and the waits between them, and the line says so.
+        #expect(step.duration >= .milliseconds(2105))
+        let line = ConsoleReporter(useColor: false).line(for: step)
+        #expect(line.contains("4 attempts in \(DurationText.format(step.duration))"), "\(line)")
         let junit = JUnitReport.render(RunResult(startedAtMilliseconds: 0, scenarios: [result]))
         #expect(junit.contains(#"tests="1" failures="0""#))
     }

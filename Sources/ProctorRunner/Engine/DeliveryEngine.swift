@@ -160,8 +160,7 @@ public struct DeliveryEngine: Sendable {
     }
 
     func runStep(_ delivery: PreparedDelivery) async -> StepResult {
-        let started = clock.nowMilliseconds()
-        let timer = ContinuousClock.now
+        var started = clock.nowMilliseconds()
         var faultOptions = options.faultOptions
         faultOptions.timeScale = options.timeScale
         if delivery.fault == .vendorRetries, let policy = delivery.retryPolicy {
@@ -181,6 +180,9 @@ public struct DeliveryEngine: Sendable {
         if wait > .zero {
             do { try await sleep(wait) } catch { return notSent(delivery, "interrupted") }
         }
+        // The step's time is its delivery: every attempt and the waits between them, not `after:`.
+        started = clock.nowMilliseconds()
+        let timer = ContinuousClock.now
         var sends: [SendRecord] = []
         var failures: [String] = []
         for planned in plan {

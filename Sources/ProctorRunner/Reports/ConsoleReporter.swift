@@ -40,7 +40,8 @@ public struct ConsoleReporter: Sendable {
         }
         if let latency = step.lastLatency { parts.append(DurationText.format(latency)) }
         let attempts = step.attemptCount
-        if attempts > 0 { parts.append("\(attempts) attempt\(attempts == 1 ? "" : "s")") }
+        if attempts == 1 { parts.append("1 attempt") }
+        if attempts > 1 { parts.append("\(attempts) attempts in \(DurationText.format(step.duration))") }
         var text = parts.joined(separator: "  ")
         switch step.verdict {
         case .passed: break
