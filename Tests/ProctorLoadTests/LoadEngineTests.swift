@@ -161,6 +161,23 @@ struct LoadEngineTests {
         }
     }
 
+    /// More sending threads than concurrency slots: every actor still runs (a thread without a
+    /// slot would never start its share).
+    @Test(arguments: [(1, 4, 5), (2, 4, 7), (3, 2, 5)])
+    func everyActorRunsWhateverTheThreads(concurrency: Int, threads: Int, actors: Int) async throws {
+        let receiver = try await TestReceiver()
+        let options = LoadOptions(
+            model: .closed(concurrency: concurrency), duration: nil, actors: actors, connections: 8,
+            threads: threads)
+        let report = try await LoadEngine(
+            plan: plan(port: receiver.port, events: ["candidate.invited"]), options: options
+        )
+        .run()
+        try await receiver.stop()
+        #expect(report.counters.actorsCompleted == UInt64(actors))
+        #expect(report.counters.succeeded == UInt64(actors))
+    }
+
     @Test func shardsSplitActorsCompletelyAndDeterministically() async throws {
         func candidateIds(shard: Shard) async throws -> [String] {
             let receiver = try await TestReceiver()

@@ -95,13 +95,16 @@ public struct LoadEngine: Sendable {
         } catch {
             throw LoadError("cannot resolve \(plan.target.host): \(error)")
         }
-        // Every loop needs at least one connection and one in-flight slot of its own.
+        // Every loop needs at least one connection and one in-flight slot of its own and, in the
+        // closed model, one concurrency slot: a loop without one would never start its share of
+        // the actors.
+        var slots = options.maxInFlight
+        if case .closed(let concurrency) = options.model { slots = min(slots, concurrency) }
         let threads = max(
             1,
             min(
                 options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount,
-                options.connections,
-                options.maxInFlight))
+                options.connections, slots))
         var loops: [LoadLoop] = []
         for w in 0..<threads {
             loops.append(try LoadLoop(name: "proctor-load-\(w)"))
