@@ -57,7 +57,7 @@ let package = Package(
         // Vendor catalog, payload builders, lifecycle state.
         .target(
             name: "ProctorVendors",
-            dependencies: ["ProctorCore", "ProctorSigning", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ProctorCore", "ProctorSigning"],
             exclude: ["Templates/ReferenceExamples/README.md"],
             resources: [.embedInCode("Templates/ReferenceExamples")]
         ),
@@ -144,7 +144,8 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "ProctorVendorsTests", dependencies: ["ProctorVendors", "ProctorSchema", "ProctorSigning"]),
-        .testTarget(name: "ProctorSigningTests", dependencies: ["ProctorSigning", "ProctorCore", "ProctorJSON"]),
+        .testTarget(
+            name: "ProctorSigningTests", dependencies: ["ProctorSigning", "ProctorCore", "ProctorJSON"]),
         .testTarget(
             name: "ProctorDeliveryTests",
             dependencies: [
@@ -166,7 +167,8 @@ let package = Package(
             name: "ProctorRunnerTests",
             dependencies: [
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
-                "ProctorSigning", "ProctorLoad", "ProctorScenario", .product(name: "NIOCore", package: "swift-nio"),
+                "ProctorSigning", "ProctorLoad", "ProctorScenario",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(
             name: "ProctorLoadTests",

@@ -15,9 +15,6 @@ public enum StandardStreams {
     /// Every command calls it first.
     public static func ignoreBrokenPipe() { signal(SIGPIPE, SIG_IGN) }
 
-    /// Whether stdout was found closed.
-    public static var isOutputClosed: Bool { closed.withLock { $0.output } }
-
     /// Writes `text` to stdout as it is.
     public static func write(_ text: String) { write(Array(text.utf8), descriptor: STDOUT_FILENO) }
 

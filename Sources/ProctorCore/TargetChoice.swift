@@ -32,8 +32,6 @@ public struct TargetChoice: Sendable, Hashable {
         self.byVendor = byVendor
     }
 
-    public var isEmpty: Bool { all == nil && byVendor.isEmpty }
-
     /// The target for `vendor`: its own, the one for all, else the scenario's (nil or empty:
     /// none), with `{vendor}` replaced.
     public func target(for vendor: String, scenario: String? = nil) -> String? {

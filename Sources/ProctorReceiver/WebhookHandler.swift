@@ -84,7 +84,7 @@ struct WebhookHandler: Sendable {
             }
         }
 
-        let verification = verifier(vendor).verify(
+        let verification = (verifiers[vendor] ?? configuration.verifier(for: vendor)).verify(
             headers: headers, body: body, nowSeconds: now / 1000,
             hmacHeader: configuration.hmacChecks[vendor]?.header, explain: false)
         switch verification.verdict {
@@ -123,11 +123,6 @@ struct WebhookHandler: Sendable {
         await state.updateCandidate(vendor: vendor, facts: facts, messageId: messageId, at: now)
         return ReferenceReceiver.json(
             200, .object(JSONObject([("status", .string("accepted")), ("id", .string(messageId))])))
-    }
-
-    /// The verifier of a vendor's route.
-    func verifier(_ vendor: String) -> WebhookVerifier {
-        verifiers[vendor] ?? configuration.verifier(for: vendor)
     }
 
     static func answer(_ status: String, reason: String) -> JSONValue {

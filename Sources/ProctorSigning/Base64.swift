@@ -1,7 +1,8 @@
 import Crypto
 
-/// Strict base64 (standard alphabet, padded), and a writer for the 32-byte digests signed per
-/// request, without allocation.
+/// Strict base64 decoding (standard alphabet, padded: signature entries and keys are read
+/// exactly), and a writer for the 32-byte digests signed per request, without allocation.
+/// Encoding of whole values is Foundation's.
 enum Base64 {
     private static let alphabet: [UInt8] = Array(
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -43,27 +44,6 @@ enum Base64 {
         case UInt8(ascii: "/"): return 63
         default: return nil
         }
-    }
-
-    /// Padded base64 of `bytes`.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
-        let input = Array(bytes)
-        var output: [UInt8] = []
-        output.reserveCapacity((input.count + 2) / 3 * 4)
-        var i = 0
-        while i < input.count {
-            let remaining = input.count - i
-            let b0 = UInt32(input[i])
-            let b1 = remaining > 1 ? UInt32(input[i + 1]) : 0
-            let b2 = remaining > 2 ? UInt32(input[i + 2]) : 0
-            let n = b0 << 16 | b1 << 8 | b2
-            output.append(alphabet[Int(n >> 18 & 63)])
-            output.append(alphabet[Int(n >> 12 & 63)])
-            output.append(remaining > 1 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            output.append(remaining > 2 ? alphabet[Int(n & 63)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Length of the base64 text of 32 bytes.

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import ProctorCore
 
 /// What a signature header should hold: the valid signatures, or one of the signature faults.
@@ -68,6 +69,34 @@ public struct Signer: Sendable {
         self.keys = keys
     }
 
+    /// The signers of a request: the vendor's scheme (none for `.none`), then a body HMAC header
+    /// (a scenario's `signing:`, `--hmac-header`), all with the same secrets.
+    public static func signers(
+        scheme: SigningScheme, hmac: HMACSigning? = nil, secrets: [WebhookSecret]
+    ) throws(SigningError) -> [Signer] {
+        var signers: [Signer] = []
+        if scheme != .none { signers.append(try Signer(scheme: scheme, secrets: secrets)) }
+        if let hmac { signers.append(try Signer(scheme: .hmac(hmac), secrets: secrets)) }
+        return signers
+    }
+
+    /// Signs one attempt with each of `signers` in order, into `headers`; returns what outputs
+    /// mask (see ``SignedHeaders/sensitive``).
+    public static func sign(
+        _ signers: [Signer], into headers: inout HeaderFields, messageId: String, timestampSeconds: Int64,
+        body: [UInt8], style: StandardWebhooksHeaderStyle? = nil, variant: SignatureVariant = .valid
+    ) -> [String] {
+        var sensitive: [String] = []
+        for signer in signers {
+            let signed = signer.sign(
+                messageId: messageId, timestampSeconds: timestampSeconds, body: body, style: style,
+                variant: variant)
+            headers.apply(signed)
+            sensitive += signed.sensitive
+        }
+        return sensitive
+    }
+
     /// The signature headers of one attempt. `style` overrides the Standard Webhooks header
     /// names (the `webhook-headers` fault).
     public func sign(
@@ -91,7 +120,7 @@ public struct Signer: Sendable {
                 entries = keys.map { key in
                     var (version, signature) = Self.raw(key, content: content)
                     if !signature.isEmpty { signature[0] ^= 0xFF }
-                    return version + "," + Base64.encode(signature)
+                    return version + "," + Data(signature).base64EncodedString()
                 }
             case .malformed: entries = ["v1,not*base64!"]
             case .rotated: entries = keys.map { Self.entry($0.older, content: content) } + entries
@@ -132,7 +161,7 @@ public struct Signer: Sendable {
 
     static func entry(_ key: Key, content: [UInt8]) -> String {
         let (version, signature) = raw(key, content: content)
-        return version + "," + Base64.encode(signature)
+        return version + "," + Data(signature).base64EncodedString()
     }
 
     // MARK: Fast path for load mode

@@ -27,8 +27,7 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
     /// The Standard Webhooks key, or why the text is not one.
     public func standardWebhooksKey() throws(SigningError) -> StandardWebhooksKey {
         if text.hasPrefix("whsk_") {
-            guard let bytes = Base64.decode(String(text.dropFirst(5))),
-                bytes.count == 32 || bytes.count == 64,
+            guard let bytes = Self.keyBytes(text.dropFirst(5)), bytes.count == 32 || bytes.count == 64,
                 let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes.prefix(32))
             else {
                 throw SigningError(
@@ -40,25 +39,24 @@ public struct WebhookSecret: Sendable, Hashable, CustomStringConvertible {
             return .ed25519Secret(key)
         }
         if text.hasPrefix("whpk_") {
-            guard let bytes = Base64.decode(Self.padded(text.dropFirst(5))), bytes.count == 32,
+            guard let bytes = Self.keyBytes(text.dropFirst(5)), bytes.count == 32,
                 let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes)
             else {
                 throw SigningError("a whpk_ key is not base64 of a 32-byte Ed25519 public key")
             }
             return .ed25519Public(key)
         }
-        let encoded = text.hasPrefix("whsec_") ? text.dropFirst(6) : Substring(text)
-        guard let data = Data(base64Encoded: Self.padded(encoded)), !data.isEmpty else {
+        guard let bytes = Self.keyBytes(text.hasPrefix("whsec_") ? text.dropFirst(6) : Substring(text)) else {
             throw SigningError("a secret (\(self)) is not whsec_, whsk_ or whpk_ followed by base64")
         }
-        return .symmetric([UInt8](data))
+        return .symmetric(bytes)
     }
 
-    /// Base64 with its `=` padding restored: secrets are often copied without it, and the
-    /// Standard Webhooks libraries read them either way.
-    static func padded(_ text: Substring) -> String {
+    /// The bytes of a key's base64 text, its `=` padding restored first: keys are often copied
+    /// without it, and the Standard Webhooks libraries read them either way.
+    static func keyBytes(_ text: Substring) -> [UInt8]? {
         let remainder = text.utf8.count % 4
-        return remainder == 0 ? String(text) : String(text) + String(repeating: "=", count: 4 - remainder)
+        return Base64.decode(remainder == 0 ? text : text + String(repeating: "=", count: 4 - remainder))
     }
 
     /// `whsec_****`, `whsk_****`, `whpk_****` or `****`.

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import ProctorCore
 
 /// Header names for Standard Webhooks signatures: Svix's `svix-*` or the white-labelled `webhook-*`.
@@ -39,7 +40,7 @@ extension HMACSigning {
         let mac = algorithm.mac(key: key, body: body)
         switch encoding {
         case .hex: return prefix + Base64.hex(mac)
-        case .base64: return prefix + Base64.encode(mac)
+        case .base64: return prefix + Data(mac).base64EncodedString()
         }
     }
 }

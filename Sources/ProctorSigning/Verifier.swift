@@ -48,7 +48,10 @@ public struct Verification: Sendable, Hashable {
 /// be checked is invalid, never valid.
 public struct WebhookVerifier: Sendable {
     public let toleranceSeconds: Int64
-    private let standardKeys: [StandardWebhooksKey]
+    /// `v1` keys, their HMAC pads prepared once.
+    private let symmetricSigners: [SymmetricSigner]
+    /// Keys that verify `v1a` (from `whpk_` and `whsk_` secrets).
+    private let publicKeys: [Curve25519.Signing.PublicKey]
     private let hmacKeys: [[UInt8]]
     private let keyProblems: [String]
 
@@ -56,12 +59,20 @@ public struct WebhookVerifier: Sendable {
     /// body HMAC headers.
     public init(secrets: [WebhookSecret], toleranceSeconds: Int64 = 300) {
         self.toleranceSeconds = toleranceSeconds
-        var standard: [StandardWebhooksKey] = []
+        var symmetric: [SymmetricSigner] = []
+        var publicKeys: [Curve25519.Signing.PublicKey] = []
         var problems: [String] = []
         for secret in secrets {
-            do { standard.append(try secret.standardWebhooksKey()) } catch { problems.append(error.message) }
+            do {
+                let key = try secret.standardWebhooksKey()
+                if case .symmetric(let bytes) = key { symmetric.append(SymmetricSigner(key: bytes)) }
+                if let verifying = key.verifyingKey { publicKeys.append(verifying) }
+            } catch {
+                problems.append(error.message)
+            }
         }
-        standardKeys = standard
+        symmetricSigners = symmetric
+        self.publicKeys = publicKeys
         hmacKeys = secrets.map(\.hmacKey)
         keyProblems = problems
     }
@@ -178,12 +189,8 @@ public struct WebhookVerifier: Sendable {
             default: otherVersions.append(String(parts[0].prefix(16)))
             }
         }
-        let symmetricKeys = standardKeys.compactMap { key -> [UInt8]? in
-            if case .symmetric(let bytes) = key { return bytes } else { return nil }
-        }
-        let publicKeys = standardKeys.compactMap(\.verifyingKey)
         let checkable =
-            (symmetricKeys.isEmpty ? 0 : symmetric.count) + (publicKeys.isEmpty ? 0 : asymmetric.count)
+            (symmetricSigners.isEmpty ? 0 : symmetric.count) + (publicKeys.isEmpty ? 0 : asymmetric.count)
 
         if !malformed.isEmpty {
             let shown = malformed.prefix(5).map { "\"\(String($0.prefix(4)))...\"" }.joined(separator: ", ")
@@ -198,7 +205,7 @@ public struct WebhookVerifier: Sendable {
             var problem = "no signature entry that can be checked"
             if signatureHeader.allSatisfy({ $0 == " " || $0 == "\t" }) {
                 problem += ": the \(style.signatureHeader) header is empty"
-            } else if !symmetric.isEmpty && symmetricKeys.isEmpty {
+            } else if !symmetric.isEmpty && symmetricSigners.isEmpty {
                 problem += ": v1 entries need a whsec_ secret"
             } else if !asymmetric.isEmpty && publicKeys.isEmpty {
                 problem += ": v1a entries need a whpk_ or whsk_ key"
@@ -210,8 +217,8 @@ public struct WebhookVerifier: Sendable {
 
         func matches(_ candidate: [UInt8]) -> Bool {
             let content = Signer.signedContent(id: id, timestamp: timestamp, body: candidate)
-            for key in symmetricKeys {
-                let expected = SymmetricSigner(key: key).mac(content)
+            for signer in symmetricSigners {
+                let expected = signer.mac(content)
                 if symmetric.contains(where: { constantTimeEquals($0, expected) }) { return true }
             }
             for key in publicKeys where asymmetric.contains(where: { key.isValidSignature($0, for: content) })

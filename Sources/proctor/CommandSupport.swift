@@ -124,3 +124,28 @@ struct EventOptions: ParsableArguments {
 
     var earlierEvents: [String] { (after ?? "").split(separator: ",").map { String($0) } }
 }
+
+/// `--target` values: URLs for every vendor or `VENDOR=URL`, as ``TargetChoice`` reads them.
+func parseTargets(_ values: [String]) throws -> TargetChoice {
+    do throws(TargetURLError) {
+        return try TargetChoice(parsing: values, vendors: VendorCatalog.standard.vendorNames)
+    } catch {
+        throw targetError(error)
+    }
+}
+
+/// An http(s) URL as ``TargetURL`` reads it.
+func parseTarget(_ target: String) throws -> TargetURL {
+    do throws(TargetURLError) {
+        return try TargetURL(parsing: target)
+    } catch {
+        throw targetError(error)
+    }
+}
+
+/// A `--target` that is not a URL Proctor can send to, as one input error.
+func targetError(_ error: TargetURLError) -> CommandInputError {
+    error.problem.isScheme
+        ? CommandInputError("--target \(error.text): expected an http:// or https:// URL")
+        : CommandInputError("--target \(error.text): \(error.problem.reason)")
+}

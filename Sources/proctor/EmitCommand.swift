@@ -54,12 +54,7 @@ struct EmitCommand: ParsableCommand {
         options.hmac = hmac.signing
         let request = try generated.request(options: options, timestampSeconds: now / 1000)
         let targetText = target.replacingOccurrences(of: "{vendor}", with: generated.vendor.rawValue)
-        let targetURL: TargetURL
-        do {
-            targetURL = try TargetURL(parsing: targetText)
-        } catch {
-            throw CommandInputError("--target \(error.text): \(error.problem.reason)")
-        }
+        let targetURL = try parseTarget(targetText)
         let text = EmitRendering.render(
             request, event: generated, format: format, target: targetURL, showSecrets: showSecrets)
         StandardStreams.write(

@@ -91,7 +91,7 @@ struct LoadCommand: AsyncParsableCommand {
     func run() async throws {
         let plan = try LoadRequest(
             scenarioPath: scenario, vendor: vendor, events: events,
-            targets: try RunCommand.parseTargets(targets),
+            targets: try parseTargets(targets),
             secrets: secret.values,
             seed: seed, environment: ProcessInfo.processInfo.environment
         ).plan()

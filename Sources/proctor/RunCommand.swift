@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")
             }
             guard concurrency >= 1 else { throw CommandInputError("--concurrency: expected at least 1") }
-            let choice = try Self.parseTargets(targets)
+            let choice = try parseTargets(targets)
             transportConfiguration = try transport.configuration()
             settings = RunSettings(
                 targets: choice, secrets: secret.values, environment: environment, seed: seed,
@@ -87,30 +87,6 @@ struct RunCommand: AsyncParsableCommand {
             files: scenarios, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) }
         )
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
-    }
-
-    /// `--target` values: URLs for every vendor or `VENDOR=URL`, as ``TargetChoice`` reads them.
-    static func parseTargets(_ values: [String]) throws -> TargetChoice {
-        do throws(TargetURLError) {
-            return try TargetChoice(parsing: values, vendors: VendorCatalog.standard.vendorNames)
-        } catch {
-            if error.problem.isScheme {
-                throw CommandInputError("--target \(error.text): expected an http:// or https:// URL")
-            }
-            throw CommandInputError("--target \(error.text): \(error.problem.reason)")
-        }
-    }
-
-    /// An http(s) URL as ``TargetURL`` reads it.
-    static func checkTarget(_ target: String) throws {
-        do throws(TargetURLError) {
-            _ = try TargetURL(parsing: target)
-        } catch {
-            if error.problem.isScheme {
-                throw CommandInputError("--target \(target): expected an http:// or https:// URL")
-            }
-            throw CommandInputError("--target \(target): \(error.problem.reason)")
-        }
     }
 }
 

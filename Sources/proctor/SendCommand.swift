@@ -47,7 +47,7 @@ struct SendCommand: AsyncParsableCommand {
                 throw CommandInputError("--message-id: expected printable ASCII without spaces")
             }
             let target = TargetChoice.expand(target, vendor: generation.vendor)
-            try RunCommand.checkTarget(target)
+            _ = try parseTarget(target)
             guard timeScale > 0, timeScale.isFinite else {
                 throw CommandInputError("--time-scale: expected a positive number such as 0.001")
             }

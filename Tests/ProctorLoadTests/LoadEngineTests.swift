@@ -12,7 +12,7 @@ private let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 private func plan(port: Int, events: [String] = ["candidate.invited"], seed: UInt64 = 7) -> LoadPlan {
     LoadPlan(
-        vendor: "testlify", events: events, secrets: [secret], seed: seed,
+        vendor: "testlify", events: events, secrets: [WebhookSecret(secret)], seed: seed,
         target: LoadTarget(host: "127.0.0.1", port: port, path: "/hooks"))
 }
 

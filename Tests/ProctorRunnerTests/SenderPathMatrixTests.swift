@@ -90,7 +90,7 @@ import Testing
         // load
         let profile = try #require(VendorCatalog.standard.profile(for: c.vendor))
         let plan = LoadPlan(
-            vendor: c.vendor, events: [c.event], secrets: c.secrets.map(\.text), hmac: c.hmac,
+            vendor: c.vendor, events: [c.event], secrets: c.secrets, hmac: c.hmac,
             target: LoadTarget(host: "127.0.0.1", port: 1, path: "/x"))
         let encoder = try RequestEncoder(plan: plan, vendor: profile)
         var buffer = ByteBufferAllocator().buffer(capacity: 8192)

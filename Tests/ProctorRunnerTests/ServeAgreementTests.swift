@@ -59,9 +59,9 @@ import Testing
         return try await TestProcesses.run("/bin/bash", ["-c", command], environment: environment)
     }
 
-    /// The first event of each vendor's lifecycle, which needs none before it.
+    /// The first event of each vendor's lifecycle.
     static func firstEvent(_ profile: VendorProfile) -> String {
-        profile.lifecycle.first?.event ?? profile.events.first { $0.requiresAny.isEmpty }?.name ?? ""
+        profile.lifecycle.first?.event ?? profile.events.first?.name ?? ""
     }
 
     /// `bodyHMACScenarios`: whether to run the scenarios that declare a body HMAC (`signing:`);

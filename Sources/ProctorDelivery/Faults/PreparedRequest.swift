@@ -49,13 +49,10 @@ public struct PreparedRequest: Sendable {
         mode: SendMode = .normal
     ) -> OutgoingRequest {
         var headers = self.headers
-        var sensitive: [String] = []
-        for signer in signers {
-            let signed = signer.sign(
-                messageId: messageId, timestampSeconds: timestamp, body: body, style: style, variant: variant)
-            headers.apply(signed)
-            sensitive += signed.sensitive
-        }
+        let sensitive = Signer.sign(
+            signers, into: &headers, messageId: messageId, timestampSeconds: timestamp, body: body,
+            style: style,
+            variant: variant)
         return OutgoingRequest(
             method: method, url: url, headers: headers, body: body, mode: mode, timeout: timeout,
             sensitive: sensitive)

@@ -34,13 +34,9 @@ final class RequestEncoder: Sendable {
             text += header.name + ": " + header.value + "\r\n"
         }
         head = Array(text.utf8)
-        var signers: [Signer] = []
+        let signers: [Signer]
         do {
-            let secrets = plan.secrets.map(WebhookSecret.init)
-            if profile.signing != .none {
-                signers.append(try Signer(scheme: profile.signing, secrets: secrets))
-            }
-            if let hmac = plan.hmac { signers.append(try Signer(scheme: .hmac(hmac), secrets: secrets)) }
+            signers = try Signer.signers(scheme: profile.signing, hmac: plan.hmac, secrets: plan.secrets)
         } catch {
             throw LoadError(error.message)
         }
@@ -85,9 +81,7 @@ final class RequestEncoder: Sendable {
             let id = String(decoding: messageId, as: UTF8.self)
             let seconds = Int64(String(decoding: timestamp, as: UTF8.self)) ?? 0
             var headers = HeaderFields()
-            for signer in signers {
-                headers.apply(signer.sign(messageId: id, timestampSeconds: seconds, body: body))
-            }
+            _ = Signer.sign(signers, into: &headers, messageId: id, timestampSeconds: seconds, body: body)
             for header in headers { buffer.writeString(header.name + ": " + header.value + "\r\n") }
             writeLengthAndBody(into: &buffer, bodyLength: bodyLength) { out in
                 body.withUnsafeBytes { out.copyMemory(from: $0) }

@@ -11,7 +11,7 @@ public struct LoadPlan: Sendable {
     /// Event names each actor sends, in order (canonical names or accepted spellings).
     public var events: [String]
     /// Signing secrets as resolved by ``SecretRule`` (several sign with each, as in key rotation).
-    public var secrets: [String]
+    public var secrets: [WebhookSecret]
     /// A body HMAC header signed in addition to the vendor's scheme (a scenario's `signing:`).
     public var hmac: HMACSigning?
     /// The HTTP method; nil uses the vendor's (a scenario's `method:`).
@@ -23,7 +23,7 @@ public struct LoadPlan: Sendable {
     public var actorFields: JSONObject
 
     public init(
-        vendor: String, events: [String], secrets: [String] = [], hmac: HMACSigning? = nil,
+        vendor: String, events: [String], secrets: [WebhookSecret] = [], hmac: HMACSigning? = nil,
         method: String? = nil,
         seed: UInt64 = 42,
         target: LoadTarget, actorFields: JSONObject = JSONObject()

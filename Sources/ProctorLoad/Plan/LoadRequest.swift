@@ -46,7 +46,7 @@ public struct LoadRequest: Sendable {
         let secrets = SecretRule.resolve(flags: secrets, scenario: fields.secret, environment: environment)
             .secrets
         return LoadPlan(
-            vendor: vendor, events: eventList, secrets: secrets.map(\.text), hmac: fields.hmac,
+            vendor: vendor, events: eventList, secrets: secrets, hmac: fields.hmac,
             method: fields.method, seed: seed ?? fields.seed ?? 42,
             target: try LoadTarget(parsing: targetText))
     }

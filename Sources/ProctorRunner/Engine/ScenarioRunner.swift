@@ -347,12 +347,9 @@ public struct ScenarioRunner: Sendable {
         for header in generated.defaultHeaders where !headers.contains(header.name) {
             headers.set(header.name, header.value)
         }
-        var signers: [Signer] = []
+        let signers: [Signer]
         do {
-            if generated.signing != .none {
-                signers.append(try Signer(scheme: generated.signing, secrets: secrets))
-            }
-            if let hmac { signers.append(try Signer(scheme: .hmac(hmac), secrets: secrets)) }
+            signers = try Signer.signers(scheme: generated.signing, hmac: hmac, secrets: secrets)
         } catch {
             throw .error(error.message)
         }
@@ -371,8 +368,11 @@ public struct ScenarioRunner: Sendable {
         var problems = Diagnostics()
         let secrets = secrets(for: scenario, settings: settings)
         let location = scenario.secret?.location ?? SourceLocation(file: scenario.file, line: 1, column: 1)
-        if let profile = catalog.profile(for: scenario.vendor.value), profile.signing != .none {
-            do { _ = try Signer(scheme: profile.signing, secrets: secrets) } catch {
+        if let profile = catalog.profile(for: scenario.vendor.value) {
+            do {
+                _ = try Signer.signers(
+                    scheme: profile.signing, hmac: scenario.signing?.value, secrets: secrets)
+            } catch {
                 problems.append(.error(error.message, at: location))
             }
         }

@@ -31,8 +31,6 @@ public struct EventSpec: Sendable, Hashable {
     public let example: String
     /// Set when the event has no example of its own: why the named example is the nearest one.
     public let exampleNote: String?
-    /// Events one of which must come earlier for the same actor (empty: none needed).
-    public let requiresAny: [String]
     /// Events after which this one can no longer happen for the same actor.
     public let notAfter: [String]
     /// True when the event is about an organisation's records rather than a candidate
@@ -41,7 +39,7 @@ public struct EventSpec: Sendable, Hashable {
 
     init(
         vendor: VendorID, name: String, wireName: String, aliases: [String] = [], envelope: String,
-        example: String? = nil, exampleNote: String? = nil, requiresAny: [String] = [],
+        example: String? = nil, exampleNote: String? = nil,
         notAfter: [String] = [],
         organisational: Bool = false
     ) {
@@ -52,7 +50,6 @@ public struct EventSpec: Sendable, Hashable {
         self.envelope = envelope
         self.example = example ?? "\(vendor)__\(name)"
         self.exampleNote = exampleNote
-        self.requiresAny = requiresAny
         self.notAfter = notAfter
         self.organisational = organisational
     }
@@ -110,9 +107,6 @@ public struct VendorProfile: Sendable {
 
     /// The vendor's name (`testlify`).
     public var name: String { id.rawValue }
-
-    /// The vendor's retry behaviour, in words.
-    public var retries: String { retryPolicy.summary }
 
     public func event(named name: String) -> EventSpec? {
         events.first { $0.name == name } ?? events.first { $0.wireName == name || $0.aliases.contains(name) }

@@ -70,18 +70,10 @@ public struct GeneratedEvent: Sendable {
         throws(SigningError) -> SignedRequest
     {
         var headers = HeaderFields(defaultHeaders)
-        var signers: [Signer] = []
-        if signing != .none { signers.append(try Signer(scheme: signing, secrets: options.secrets)) }
-        if let hmac = options.hmac {
-            signers.append(try Signer(scheme: .hmac(hmac), secrets: options.secrets))
-        }
-        var sensitive: [String] = []
-        for signer in signers {
-            let signed = signer.sign(
-                messageId: messageId, timestampSeconds: timestampSeconds, body: bodyBytes)
-            headers.apply(signed)
-            sensitive += signed.sensitive
-        }
+        let signers = try Signer.signers(scheme: signing, hmac: options.hmac, secrets: options.secrets)
+        let sensitive = Signer.sign(
+            signers, into: &headers, messageId: messageId, timestampSeconds: timestampSeconds, body: bodyBytes
+        )
         for extra in options.extraHeaders { headers.set(extra.name, extra.value) }
         return SignedRequest(method: method, headers: headers, body: bodyBytes, sensitive: sensitive)
     }

@@ -30,17 +30,17 @@ extension VendorProfiles {
         ("team_candidate.label_removed", "team_candidate_label_removed", .teamCandidate),
     ]
 
-    static func qualifiedOrder(_ wire: String) -> (requiresAny: [String], notAfter: [String]) {
+    /// The events Qualified can no longer send after `wire` for the same record.
+    static func qualifiedNotAfter(_ wire: String) -> [String] {
         switch wire {
         case "assessment_result_started", "team_candidate_started_assessment":
-            return ([], ["assessment_result_submitted", "team_candidate_submitted_assessment"])
+            return ["assessment_result_submitted", "team_candidate_submitted_assessment"]
         case "assessment_result_review_updated", "assessment_result_review_submitted",
             "assessment_result_review_destroyed":
-            return (["assessment_result_review_created"], ["assessment_result_review_destroyed"])
-        case "team_candidate_label_removed": return (["team_candidate_label_added"], [])
-        case "assessment_updated", "assessment_published": return ([], ["assessment_destroyed"])
-        case "challenge_updated", "challenge_published": return ([], ["challenge_destroyed"])
-        default: return ([], [])
+            return ["assessment_result_review_destroyed"]
+        case "assessment_updated", "assessment_published": return ["assessment_destroyed"]
+        case "challenge_updated", "challenge_published": return ["challenge_destroyed"]
+        default: return []
         }
     }
 
@@ -54,12 +54,11 @@ extension VendorProfiles {
     static let qualified = VendorProfile(
         id: VendorID("qualified"), displayName: "Qualified",
         events: qualifiedEvents.map { e in
-            let order = qualifiedOrder(e.wire)
             let deprecated = e.wire.hasPrefix("team_candidate_") && e.wire.hasSuffix("_assessment")
             return EventSpec(
                 vendor: "qualified", name: e.wire, wireName: e.wire, aliases: e.seed.map { [$0] } ?? [],
                 envelope: "{event, data: \(e.model.rawValue)}" + (deprecated ? " (deprecated)" : ""),
-                requiresAny: order.requiresAny, notAfter: order.notAfter,
+                notAfter: qualifiedNotAfter(e.wire),
                 organisational: e.model == .assessment || e.model == .challenge)
         },
         method: "POST",

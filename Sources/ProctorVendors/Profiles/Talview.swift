@@ -17,8 +17,7 @@ extension VendorProfiles {
                 envelope: "the test-instance record itself (no wrapper)"),
             EventSpec(
                 vendor: "talview", name: "ae.test_instance.updated", wireName: "ae_test_instance_updated",
-                envelope: "the test-instance record plus `old` (previous values of the changed fields)",
-                requiresAny: ["ae.test_instance.created"]),
+                envelope: "the test-instance record plus `old` (previous values of the changed fields)"),
         ],
         method: "POST",
         // Talview's webhooks are Hasura event triggers (subscriptions go through its Hasura
@@ -45,6 +44,9 @@ extension VendorProfiles {
         lifecycle: [("created", "ae.test_instance.created"), ("updated", "ae.test_instance.updated")],
         retryPolicy: talviewRetries,
         inspect: PayloadInspection.talview,
-        loadIdentity: [.sixDigits("candidate_id", stride: 7919), .sixDigits("test_instance_id", stride: 104_729), .emailTag("email")],
+        loadIdentity: [
+            .sixDigits("candidate_id", stride: 7919), .sixDigits("test_instance_id", stride: 104_729),
+            .emailTag("email"),
+        ],
         builder: TalviewBuilder())
 }

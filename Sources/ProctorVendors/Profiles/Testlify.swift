@@ -9,22 +9,19 @@ extension VendorProfiles {
         "invited_for_interview", "score_updated",
     ]
 
-    static func candidateOrder(_ event: String) -> (requiresAny: [String], notAfter: [String]) {
+    /// The candidate events Testlify can no longer send after `event` (the order rule of
+    /// `proctor check`; earlier events may be missing, as an endpoint may not be subscribed to them).
+    static func candidateNotAfter(_ event: String) -> [String] {
         let c = { (names: [String]) in names.map { "candidate." + $0 } }
         switch event {
-        case "invited": return ([], c(["enrolled", "in_progress", "completed", "disqualified", "rejected"]))
+        case "invited": return c(["enrolled", "in_progress", "completed", "disqualified", "rejected"])
         case "enrolled":
-            return (
-                c(["invited"]),
-                c(["in_progress", "completed", "invitation_expired", "disqualified", "rejected"])
-            )
-        case "in_progress":
-            return (c(["enrolled"]), c(["completed", "invitation_expired", "disqualified", "rejected"]))
-        case "completed":
-            return (c(["in_progress", "enrolled"]), c(["invitation_expired", "disqualified", "rejected"]))
-        case "invitation_expired": return (c(["invited"]), c(["enrolled", "in_progress", "completed"]))
-        case "score_updated", "invited_for_interview": return (c(["completed"]), c(["invitation_expired"]))
-        default: return (c(["invited"]), [])
+            return c(["in_progress", "completed", "invitation_expired", "disqualified", "rejected"])
+        case "in_progress": return c(["completed", "invitation_expired", "disqualified", "rejected"])
+        case "completed": return c(["invitation_expired", "disqualified", "rejected"])
+        case "invitation_expired": return c(["enrolled", "in_progress", "completed"])
+        case "score_updated", "invited_for_interview": return c(["invitation_expired"])
+        default: return []
         }
     }
 
@@ -43,11 +40,10 @@ extension VendorProfiles {
     static let testlify = VendorProfile(
         id: VendorID("testlify"), displayName: "Testlify",
         events: testlifyCandidateEvents.map { e in
-            let order = candidateOrder(e)
             return EventSpec(
                 vendor: "testlify", name: "candidate." + e, wireName: "candidate." + e,
                 envelope: "{data, event, metadata, success, timestamp, type}",
-                requiresAny: order.requiresAny, notAfter: order.notAfter)
+                notAfter: candidateNotAfter(e))
         }
             + ["created", "updated", "deleted", "archived"].map { e in
                 EventSpec(

@@ -34,12 +34,11 @@ extension VendorProfiles {
     static let testlifyV1 = VendorProfile(
         id: VendorID("testlify-v1"), displayName: "Testlify (legacy v1)",
         events: legacyCandidateEvents.map { e in
-            let order = candidateOrder(e)
             return EventSpec(
                 vendor: "testlify-v1", name: "candidate." + e,
                 wireName: e == "invited" || e == "score_updated"
                     ? "candidateStatusChanged" : (e == "invitation_expired" ? "(none)" : e),
-                envelope: legacyEnvelope(e), requiresAny: order.requiresAny, notAfter: order.notAfter)
+                envelope: legacyEnvelope(e), notAfter: candidateNotAfter(e))
         }
             + ["created", "updated", "deleted", "archived"].map { e in
                 EventSpec(
