@@ -38,7 +38,6 @@ struct EmitCommand: ParsableCommand {
 
     func run() throws {
         let now = time ?? Int64(Date().timeIntervalSince1970 * 1000)
-        let clock = FixedClock(milliseconds: now)
         var actorFields = JSONObject()
         for f in fields {
             let o = try Override(assignment: f)
@@ -46,7 +45,7 @@ struct EmitCommand: ParsableCommand {
         }
         let generated = try VendorCatalog.standard.generateLifecycle(
             vendor: generation.vendor, events: generation.earlierEvents + [generation.event],
-            actorName: generation.actor, fields: actorFields, seed: generation.seed, clock: clock,
+            actorName: generation.actor, fields: actorFields, seed: generation.seed, endingAt: now,
             quirks: generation.quirks, overrides: try VendorCatalog.overrides(generation.assignments))
         var options = SigningOptions(
             secrets: secret.resolve(environment: ProcessInfo.processInfo.environment),

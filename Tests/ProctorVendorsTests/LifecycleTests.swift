@@ -11,7 +11,7 @@ func lifecycle(
     clock: some WallClock = fixedClock
 ) throws -> [GeneratedEvent] {
     var actor = ActorState(
-        vendor: vendor, name: "jane", seed: seed, fields: fields, originMilliseconds: clock.nowMilliseconds())
+        vendor: vendor, name: "jane", seed: seed, fields: fields)
     return try events.map { try catalog.generate(vendor: vendor, event: $0, actor: &actor, clock: clock) }
 }
 
@@ -156,7 +156,7 @@ func milliseconds(_ iso: String?) -> Int64? {
 
     @Test func talviewNestedChangeBubblesUpToTheRoot() throws {
         var actor = ActorState(
-            vendor: "talview", name: "x", seed: 3, originMilliseconds: fixedClock.milliseconds)
+            vendor: "talview", name: "x", seed: 3)
         _ = try catalog.generate(
             vendor: "talview", event: "ae.test_instance.created", actor: &actor, clock: fixedClock)
         _ = try catalog.generate(
@@ -210,7 +210,7 @@ func milliseconds(_ iso: String?) -> Int64? {
     @Test func referencesMatchThePayloads() throws {
         for vendor in ["testlify", "talview", "qualified"] {
             var actor = ActorState(
-                vendor: vendor, name: "jane", seed: 4, originMilliseconds: fixedClock.milliseconds)
+                vendor: vendor, name: "jane", seed: 4)
             let first =
                 catalog.eventNames(vendor: vendor)
                 .first { $0.contains("invited") || $0.contains("created") || $0.contains("state_changed") }

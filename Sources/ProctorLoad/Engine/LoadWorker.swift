@@ -12,8 +12,15 @@ struct ActorRun {
     /// first step, the previous response for later ones. Latency counted from here is free of
     /// coordinated omission.
     var intended: UInt64
-    /// The actor's lifecycle state (fresh payloads only).
-    var state: ActorState?
+    /// The actor's lifecycle state and its events' times, the last one at the actor's arrival
+    /// (fresh payloads only).
+    var state: FreshActor?
+}
+
+/// A fresh-payload actor: its lifecycle state and when each of its events happened.
+struct FreshActor {
+    var state: ActorState
+    var times: [Int64]
 }
 
 /// What every worker shares.
@@ -262,11 +269,18 @@ final class LoadWorker {
         enqueue(ActorRun(actor: actor, step: 0, intended: monotonicNanoseconds(), state: freshState(actor)))
     }
 
-    private func freshState(_ actor: Int) -> ActorState? {
+    /// A fresh actor whose story ends now, so that no event is dated after it is sent.
+    private func freshState(_ actor: Int) -> FreshActor? {
         guard config.pool == nil else { return nil }
-        return ActorState(
-            vendor: config.plan.vendor, name: "actor-\(actor)", seed: config.plan.seed,
-            fields: config.plan.actorFields, originMilliseconds: config.originMilliseconds)
+        let name = "actor-\(actor)"
+        let story = VendorCatalog.standard.lifecycleTimeline(
+            vendor: config.plan.vendor, events: config.events, actorName: name,
+            fields: config.plan.actorFields, seed: config.plan.seed, endingAt: SystemClock().nowMilliseconds())
+        return FreshActor(
+            state: ActorState(
+                vendor: config.plan.vendor, name: name, seed: config.plan.seed,
+                fields: config.plan.actorFields, storyStartMilliseconds: story.timeline.anchorMilliseconds),
+            times: story.times)
     }
 
     // MARK: Requests
@@ -311,16 +325,16 @@ final class LoadWorker {
             }
             return true
         }
-        guard var state = run.state else { return false }
+        guard var fresh = run.state, fresh.times.indices.contains(run.step) else { return false }
         let generated: GeneratedEvent
         do {
             generated = try VendorCatalog.standard.generate(
-                vendor: config.plan.vendor, event: config.events[run.step], actor: &state,
-                clock: SystemClock())
+                vendor: config.plan.vendor, event: config.events[run.step], actor: &fresh.state,
+                atMilliseconds: fresh.times[run.step])
         } catch {
             return false
         }
-        run.state = state
+        run.state = fresh
         counters.bodyBytes &+= UInt64(generated.bodyBytes.count)
         let id = Array(generated.messageId.utf8)
         id.withUnsafeBytes { id in

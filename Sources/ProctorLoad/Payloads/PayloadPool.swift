@@ -70,8 +70,7 @@ final class PayloadPool: Sendable {
     {
         var fields = plan.actorFields
         let base = ActorIdentity(
-            vendor: plan.vendor, name: prototypeName(p), seed: plan.seed, fields: plan.actorFields,
-            originMilliseconds: 0)
+            vendor: plan.vendor, name: prototypeName(p), seed: plan.seed, fields: plan.actorFields)
         for (i, f) in variation.fields.enumerated() {
             let text = String(decoding: values[i], as: UTF8.self)
             switch f.kind {
@@ -144,15 +143,19 @@ final class PayloadPool: Sendable {
     static func generate(plan: LoadPlan, prototype p: Int, fields: JSONObject, clock: FixedClock)
         throws(LoadError) -> [[UInt8]]
     {
+        // The lifecycle ends at the clock's time, so that no event is dated after the run starts.
+        let story = VendorCatalog.standard.lifecycleTimeline(
+            vendor: plan.vendor, events: plan.events, actorName: prototypeName(p), fields: fields, seed: plan.seed,
+            endingAt: clock.milliseconds)
         var actor = ActorState(
             vendor: plan.vendor, name: prototypeName(p), seed: plan.seed, fields: fields,
-            originMilliseconds: clock.milliseconds)
+            storyStartMilliseconds: story.timeline.anchorMilliseconds)
         var out: [[UInt8]] = []
-        for event in plan.events {
+        for (event, time) in zip(plan.events, story.times) {
             do {
                 out.append(
                     try VendorCatalog.standard.generate(
-                        vendor: plan.vendor, event: event, actor: &actor, clock: clock
+                        vendor: plan.vendor, event: event, actor: &actor, atMilliseconds: time
                     ).bodyBytes)
             } catch {
                 throw LoadError(error.message)

@@ -31,6 +31,10 @@ public struct RunSettings: Sendable {
     /// Per-request timeout for every scenario; nil uses the scenario's `defaults.timeout` or
     /// ``defaultRequestTimeout``.
     public var requestTimeout: Duration?
+    /// `--time`: the instant (milliseconds since the epoch) each scenario's story is placed
+    /// against instead of the moment its delivery starts, so that two runs give the same bodies.
+    /// Not later than the real start (payloads would be dated after they are sent).
+    public var time: Int64?
 
     public static let defaultRequestTimeout: Duration = .seconds(15)
 
@@ -39,7 +43,7 @@ public struct RunSettings: Sendable {
         seed: UInt64? = nil,
         fallbackSeed: UInt64 = 0,
         timeScale: Double = 1, failFast: Bool = false, concurrency: Int = 8, retries: RetryMode? = nil,
-        requestTimeout: Duration? = nil
+        requestTimeout: Duration? = nil, time: Int64? = nil
     ) {
         self.targets = targets
         self.secrets = secrets
@@ -51,6 +55,7 @@ public struct RunSettings: Sendable {
         self.concurrency = concurrency
         self.retries = retries
         self.requestTimeout = requestTimeout
+        self.time = time
     }
 }
 
@@ -108,13 +113,14 @@ public struct ScenarioRunner: Sendable {
         let names = scenario.actors.allNames
         var fields: [String: JSONObject] = [:]
         for actor in scenario.actors.named { fields[actor.name] = actor.fields }
+        let story = timeline(for: scenario, seed: seed, fields: fields, start: settings.time ?? started)
         var states: [String: ActorState] = [:]
         var actorValues: [String: JSONValue] = [:]
         for name in names {
             let given = fields[name] ?? JSONObject()
             let state = ActorState(
                 vendor: vendor, name: name, seed: seed, fields: given,
-                originMilliseconds: engine.clock.nowMilliseconds())
+                storyStartMilliseconds: story.timeline.anchorMilliseconds)
             var value = given
             for (key, reference) in state.identity.references.sorted(by: { $0.key < $1.key })
             where value[key] == nil {
@@ -127,7 +133,7 @@ public struct ScenarioRunner: Sendable {
         let limit = max(1, scenario.concurrency?.value ?? settings.concurrency)
         let context = ScenarioContext(
             scenario: scenario, target: target, secrets: secrets(for: scenario), seed: seed,
-            actors: actorValues,
+            actors: actorValues, eventTimes: story.times,
             deadline: scenario.timeout.map { ContinuousClock.now + Self.budget($0.value, settings: settings) }
         )
         var steps: [StepResult] = []
@@ -154,6 +160,41 @@ public struct ScenarioRunner: Sendable {
             duration: ContinuousClock.now - timer, steps: steps)
     }
 
+    /// The scenario's story on the real clock (see ``StoryTimeline``): each actor's send steps at
+    /// the `after:` waits before them (unscaled), the whole story placed so that no event is
+    /// dated after the earliest moment delivery can send it from `start`.
+    func timeline(for scenario: Scenario, seed: UInt64, fields: [String: JSONObject], start: Int64)
+        -> (timeline: StoryTimeline, times: [String: [Int: Int64]])
+    {
+        let vendor = scenario.vendor.value
+        var events: [StoryTimeline.Event] = []
+        var storyTimes: [String: [Int: Int64]] = [:]
+        for name in scenario.actors.allNames {
+            var offset: Int64 = 0
+            var wait: Int64 = 0
+            var sends: [(index: Int, event: String, offset: Int64, wait: Int64)] = []
+            for (index, step) in scenario.steps.enumerated()
+            where step.actor == nil || step.actor?.value == name {
+                let after = step.after?.value ?? .zero
+                offset += StoryTimeline.milliseconds(after)
+                wait += StoryTimeline.milliseconds(after * settings.timeScale)
+                if let event = step.event { sends.append((index, event, offset, wait)) }
+            }
+            let actor = ActorState(vendor: vendor, name: name, seed: seed, fields: fields[name] ?? JSONObject())
+            let times = catalog.storyTimes(
+                vendor: vendor, actor: actor, events: sends.map { ($0.event, $0.offset) })
+            var byIndex: [Int: Int64] = [:]
+            for (send, time) in zip(sends, times) {
+                let story = time ?? send.offset
+                byIndex[send.index] = story
+                events.append(.init(storyMilliseconds: story, waitMilliseconds: send.wait))
+            }
+            storyTimes[name] = byIndex
+        }
+        let timeline = StoryTimeline(start: start, events: events)
+        return (timeline, storyTimes.mapValues { $0.mapValues(timeline.time) })
+    }
+
     /// What every actor of one scenario shares.
     struct ScenarioContext: Sendable {
         var scenario: Scenario
@@ -161,6 +202,8 @@ public struct ScenarioRunner: Sendable {
         var secrets: [WebhookSecret]
         var seed: UInt64
         var actors: [String: JSONValue]
+        /// When each actor's send steps happen in the story (by step index), on the real clock.
+        var eventTimes: [String: [Int: Int64]]
         /// When the scenario's `timeout:` runs out; steps not started by then are not sent.
         var deadline: ContinuousClock.Instant?
     }
@@ -307,8 +350,9 @@ public struct ScenarioRunner: Sendable {
             }
             let generated: GeneratedEvent
             do {
+                let time = context.eventTimes[actor]?[index] ?? engine.clock.nowMilliseconds()
                 generated = try catalog.generate(
-                    vendor: vendor, event: event.value, actor: &state, clock: engine.clock,
+                    vendor: vendor, event: event.value, actor: &state, atMilliseconds: time,
                     quirks: step.quirks.map(\.value), overrides: overrides)
             } catch {
                 return .failed(
@@ -323,6 +367,9 @@ public struct ScenarioRunner: Sendable {
                 return .failed(errorResult(step, index, actor, fault, error.description))
             }
             if let method = scenario.method?.value { request.method = method.rawValue }
+            // Each run is new traffic: a consumer that remembers message ids must not take a
+            // second run's events for duplicates of the first's.
+            request.messageId = VendorCatalog.freshMessageId()
             var policy: RetryPolicy?
             if (settings.retries ?? scenario.retries?.value) == .vendor || fault == .vendorRetries {
                 policy = request.retryPolicy

@@ -67,17 +67,13 @@ public struct SendPipeline: Sendable {
     /// Generates and sends the event. Throws (bad input) for an unknown vendor, event, quirk or
     /// override, or an unusable secret; delivery problems are in the returned step.
     public func send(_ request: Request, transport: any Transport) async throws(Diagnostic) -> StepResult {
+        // The event happens now (to the second) and the earlier ones before it, so no payload
+        // is dated after it is sent; the actor's ids do not depend on the time.
         let generated: GeneratedEvent
         do {
-            var actor = ActorState(
-                vendor: request.vendor, name: request.actor, seed: request.seed,
-                originMilliseconds: clock.nowMilliseconds())
-            for event in request.earlierEvents {
-                _ = try catalog.generate(vendor: request.vendor, event: event, actor: &actor, clock: clock)
-            }
-            generated = try catalog.generate(
-                vendor: request.vendor, event: request.event, actor: &actor, clock: clock,
-                quirks: request.quirks,
+            generated = try catalog.generateLifecycle(
+                vendor: request.vendor, events: request.earlierEvents + [request.event], actorName: request.actor,
+                seed: request.seed, endingAt: clock.nowMilliseconds(), quirks: request.quirks,
                 overrides: request.overrides)
         } catch {
             throw .error(error.description)

@@ -10,18 +10,25 @@ public struct ActorIdentity: Sendable {
     /// Fields given by the scenario (`first_name`, `email`, or any vendor field name).
     public let fields: JSONObject
     let base: SeededRandom
-    /// Roughly when the actor's story starts: ids and creation dates are placed before it.
+    /// The instant the actor's records (ids that embed a time, creation dates) are placed
+    /// before: ``identityEpochMilliseconds``, or the story's start when that is earlier. It never
+    /// depends on the wall clock, so the same seed and actor give the same ids on every call.
     public let originMilliseconds: Int64
 
+    /// 2026-01-01T00:00:00Z: records are created before it unless a story starts earlier.
+    public static let identityEpochMilliseconds: Int64 = 1_767_225_600_000
+
+    /// An actor of `vendor` whose story starts at `storyStartMilliseconds` (only a start before
+    /// ``identityEpochMilliseconds`` changes its records).
     public init(
         vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
-        originMilliseconds: Int64
+        storyStartMilliseconds: Int64 = ActorIdentity.identityEpochMilliseconds
     ) {
         self.vendor = vendor
         self.name = name
         self.fields = fields
         base = SeededRandom(seed: seed).derived("actor:" + name)
-        self.originMilliseconds = originMilliseconds
+        originMilliseconds = min(Self.identityEpochMilliseconds, storyStartMilliseconds)
     }
 
     /// The sub-stream for a label.
@@ -188,18 +195,20 @@ public struct ActorState: Sendable {
     /// An actor of `vendor` with the given seed, scenario fields and story start.
     public init(
         vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
-        originMilliseconds: Int64
+        storyStartMilliseconds: Int64 = ActorIdentity.identityEpochMilliseconds
     ) {
         self.init(
             identity: ActorIdentity(
                 vendor: vendor, name: name, seed: seed, fields: fields,
-                originMilliseconds: originMilliseconds))
+                storyStartMilliseconds: storyStartMilliseconds))
     }
 
     public var eventCount: Int { history.count }
 
     /// The time of the next event: the clock's time, but always after the previous event by a
     /// seeded gap of 1 s to 4 min so that timestamps move forward even under a fixed clock.
+    /// Moving the clock by some amount moves the result by the same amount (``StoryTimeline``
+    /// relies on it).
     mutating func advanceTime(clock: some WallClock, event: String) -> Int64 {
         let now = clock.nowMilliseconds()
         guard let last = lastEventMilliseconds else {
@@ -212,6 +221,10 @@ public struct ActorState: Sendable {
         lastEventMilliseconds = time
         return time
     }
+
+    /// Dates the next event at `time` (what ``advanceTime(clock:event:)`` chose, or a time
+    /// computed ahead by a ``StoryTimeline``).
+    mutating func place(at time: Int64) { lastEventMilliseconds = time }
 
     mutating func record(_ event: String) { history.append(event) }
 

@@ -115,10 +115,24 @@ public struct SignedRequest: Sendable {
 
 /// Generation entry points.
 extension VendorCatalog {
-    /// Generates `event` for the actor, advancing its state. Same seed, clock and inputs give
-    /// the same bytes.
+    /// Generates `event` for the actor, advancing its state: at the clock's time, or a seeded gap
+    /// after the actor's previous event if that is later. Same seed, clock and inputs give the
+    /// same bytes.
     public func generate(
         vendor: String, event: String, actor: inout ActorState, clock: some WallClock,
+        quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        let spec = try eventSpec(vendor: vendor, event: event)
+        let time = actor.advanceTime(clock: clock, event: spec.name)
+        return try generate(
+            vendor: vendor, event: event, actor: &actor, atMilliseconds: time, quirks: quirks,
+            overrides: overrides)
+    }
+
+    /// Generates `event` for the actor at exactly `time` (a time from ``storyTimes(vendor:actor:events:)``
+    /// placed on a ``StoryTimeline``), advancing its state.
+    public func generate(
+        vendor: String, event: String, actor: inout ActorState, atMilliseconds time: Int64,
         quirks: [String] = [], overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         let profile: VendorProfile
@@ -129,7 +143,7 @@ extension VendorCatalog {
             throw GenerationError(error.message)
         }
         let active = try profile.resolveQuirks(for: spec, selected: quirks)
-        let time = actor.advanceTime(clock: clock, event: spec.name)
+        actor.place(at: time)
         let body = try profile.builder.body(
             for: spec, state: &actor, time: time, quirks: active, overrides: overrides)
         actor.record(spec.name)
@@ -141,31 +155,93 @@ extension VendorCatalog {
             signing: profile.signing, retryPolicy: profile.retryPolicy, quirks: active.sorted())
     }
 
-    /// One event for a fresh actor (what `proctor emit` prints).
+    private func eventSpec(vendor: String, event: String) throws(GenerationError) -> EventSpec {
+        do {
+            return try requireEvent(vendor: vendor, event: event).1
+        } catch {
+            throw GenerationError(error.message)
+        }
+    }
+
+    /// When each of an actor's events happens in its story, in milliseconds from the story's
+    /// start: at the offset the scenario gives it (the `after:` waits before it, unscaled), or a
+    /// seeded gap after the actor's previous event if that is later. The same times generation
+    /// gives the events in this order; nil for an event the vendor does not have.
+    public func storyTimes(vendor: String, actor: ActorState, events: [(event: String, offset: Int64)])
+        -> [Int64?]
+    {
+        var state = actor
+        return events.map { item in
+            guard let spec = try? eventSpec(vendor: vendor, event: item.event) else { return nil }
+            let time = state.advanceTime(clock: FixedClock(milliseconds: item.offset), event: spec.name)
+            state.record(spec.name)
+            return time
+        }
+    }
+
+    /// One event for a fresh actor, dated `atMilliseconds` (what `proctor emit` prints).
+    public func generate(
+        vendor: String, event: String, actorName: String = "candidate", fields: JSONObject = JSONObject(),
+        seed: UInt64, atMilliseconds time: Int64, quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        try generateLifecycle(
+            vendor: vendor, events: [event], actorName: actorName, fields: fields, seed: seed,
+            endingAt: time, quirks: quirks, overrides: overrides)
+    }
+
+    /// Generates `events` in order for one fresh actor and returns the last one, dated `end`
+    /// rounded down to the second; the earlier events are dated before it by seeded gaps
+    /// (``StoryTimeline``). `quirks` and `overrides` apply to the last event only.
+    public func generateLifecycle(
+        vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
+        seed: UInt64, endingAt end: Int64, quirks: [String] = [], overrides: [Override] = []
+    ) throws(GenerationError) -> GeneratedEvent {
+        guard let last = events.last else { throw GenerationError("no event to generate") }
+        for event in events { _ = try eventSpec(vendor: vendor, event: event) }
+        let story = lifecycleTimeline(
+            vendor: vendor, events: events, actorName: actorName, fields: fields, seed: seed, endingAt: end)
+        var actor = ActorState(
+            vendor: vendor, name: actorName, seed: seed, fields: fields,
+            storyStartMilliseconds: story.timeline.anchorMilliseconds)
+        for (event, time) in zip(events.dropLast(), story.times) {
+            _ = try generate(vendor: vendor, event: event, actor: &actor, atMilliseconds: time)
+        }
+        return try generate(
+            vendor: vendor, event: last, actor: &actor, atMilliseconds: story.times.last ?? end, quirks: quirks,
+            overrides: overrides)
+    }
+
+    /// One event for a fresh actor, dated by `clock` (rounded down to the second).
     public func generate(
         vendor: String, event: String, actorName: String = "candidate", fields: JSONObject = JSONObject(),
         seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
-        var actor = ActorState(
-            vendor: vendor, name: actorName, seed: seed, fields: fields,
-            originMilliseconds: clock.nowMilliseconds())
-        return try generate(
-            vendor: vendor, event: event, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+        try generate(
+            vendor: vendor, event: event, actorName: actorName, fields: fields, seed: seed,
+            atMilliseconds: clock.nowMilliseconds(), quirks: quirks, overrides: overrides)
     }
 
-    /// Generates `events` in order for one fresh actor and returns the last one; `quirks` and
-    /// `overrides` apply to the last event only.
+    /// ``generateLifecycle(vendor:events:actorName:fields:seed:endingAt:quirks:overrides:)``
+    /// ending at the clock's time.
     public func generateLifecycle(
         vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
         seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
-        guard let last = events.last else { throw GenerationError("no event to generate") }
-        var actor = ActorState(
-            vendor: vendor, name: actorName, seed: seed, fields: fields,
-            originMilliseconds: clock.nowMilliseconds())
-        for e in events.dropLast() { _ = try generate(vendor: vendor, event: e, actor: &actor, clock: clock) }
-        return try generate(
-            vendor: vendor, event: last, actor: &actor, clock: clock, quirks: quirks, overrides: overrides)
+        try generateLifecycle(
+            vendor: vendor, events: events, actorName: actorName, fields: fields, seed: seed,
+            endingAt: clock.nowMilliseconds(), quirks: quirks, overrides: overrides)
+    }
+
+    /// The times of a lifecycle whose last event happens at `end` (rounded down to the second).
+    public func lifecycleTimeline(
+        vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
+        seed: UInt64, endingAt end: Int64
+    ) -> (timeline: StoryTimeline, times: [Int64]) {
+        let actor = ActorState(vendor: vendor, name: actorName, seed: seed, fields: fields)
+        let story = storyTimes(vendor: vendor, actor: actor, events: events.map { ($0, 0) }).map { $0 ?? 0 }
+        let timeline = StoryTimeline(
+            start: end, events: story.map { .init(storyMilliseconds: $0, waitMilliseconds: 0) })
+        return (timeline, story.map(timeline.time))
     }
 
     /// A fresh Svix-style message id (`msg_` and 27 base62 characters) from the system's random
