@@ -289,6 +289,62 @@ public enum FakeData {
         ISOTime(milliseconds: milliseconds).text(fractionDigits: 0)
     }
 
+    /// Milliseconds since the epoch of an ISO 8601 date-time such as `2026-05-11T09:17:06.216Z`,
+    /// `2023-11-05T10:30:00Z` or `2023-11-05T10:30:00+05:30` (fractions beyond milliseconds are
+    /// cut); nil for anything else.
+    public static func milliseconds(fromISOTimestamp text: String) -> Int64? {
+        let b = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= b.count else { return nil }
+            var n = 0
+            for i in range {
+                guard (48...57).contains(b[i]) else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        guard b.count >= 19, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58,
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var i = 19
+        var millisecond = 0
+        if i < b.count, b[i] == 46 {
+            i += 1
+            var digits = 0
+            while i < b.count, (48...57).contains(b[i]) {
+                if digits < 3 { millisecond = millisecond * 10 + Int(b[i] - 48) }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 3) { millisecond *= 10 }
+        }
+        var offsetMinutes = 0
+        if i < b.count, b[i] == 90 || b[i] == 122 {
+            i += 1
+        } else if i + 6 == b.count, b[i] == 43 || b[i] == 45, b[i + 3] == 58,
+            let h = number(i + 1..<i + 3), let m = number(i + 4..<i + 6)
+        {
+            offsetMinutes = (h * 60 + m) * (b[i] == 45 ? -1 : 1)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64(month > 2 ? month - 3 : month + 9)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
+        return seconds * 1000 + Int64(millisecond)
+    }
+
     /// The clock's instant in the vendors' millisecond form.
     public static func isoTimestamp(_ clock: some WallClock) -> String {
         isoTimestamp(milliseconds: clock.nowMilliseconds())

@@ -1,12 +1,12 @@
 /// Faults a step can inject (`fault:`) or a scenario can apply at seeded rates (`faults:`).
 public enum FaultKind: String, Sendable, Hashable, CaseIterable {
-    /// Whether a step with this fault still delivers an event a correct consumer accepts, so it
-    /// counts in the order of the actor's events. `reorder` changes the delivery order and is
-    /// left out of the order check.
+    /// Whether a step with this fault still delivers an event a correct consumer accepts (and
+    /// answers 2xx), or one it must reject (4xx): a forged, unsigned, stale or cut request.
     public var deliversAcceptedEvent: Bool {
         switch self {
-        case .duplicate, .delay, .rotatedSecret, .webhookHeaders, .vendorRetries, .slowSend: return true
-        case .reorder, .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp,
+        case .duplicate, .reorder, .delay, .rotatedSecret, .webhookHeaders, .vendorRetries, .slowSend:
+            return true
+        case .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp,
             .missingSignature,
             .truncatedBody:
             return false

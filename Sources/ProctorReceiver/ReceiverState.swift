@@ -48,6 +48,9 @@ public struct CandidateRecord: Sendable, Hashable {
     public var status: String?
     public var stage: String?
     public var lastEvent: String
+    /// The payload time of the event the status comes from: an older event arriving later
+    /// (a reordered or retried delivery) does not roll the status back.
+    public var statusAtMilliseconds: Int64?
     /// Event names in arrival order.
     public var history: [HistoryEntry]
 
@@ -56,6 +59,8 @@ public struct CandidateRecord: Sendable, Hashable {
         public var messageId: String
         public var status: String?
         public var receivedAtMilliseconds: Int64
+        /// False for an event older than the state already known (kept in the history only).
+        public var applied: Bool = true
     }
 
     public var json: JSONValue {
@@ -66,6 +71,8 @@ public struct CandidateRecord: Sendable, Hashable {
         object["status"] = status.map(JSONValue.string) ?? .null
         object["stage"] = stage.map(JSONValue.string) ?? .null
         object["lastEvent"] = .string(lastEvent)
+        object["statusAt"] =
+            statusAtMilliseconds.map { .string(FakeData.isoTimestamp(milliseconds: $0)) } ?? .null
         object["history"] = .array(
             history.map { entry in
                 var item = JSONObject()
@@ -74,6 +81,7 @@ public struct CandidateRecord: Sendable, Hashable {
                 item["status"] = entry.status.map(JSONValue.string) ?? .null
                 item["receivedAt"] = .string(
                     FakeData.isoTimestamp(milliseconds: entry.receivedAtMilliseconds))
+                item["applied"] = .bool(entry.applied)
                 return .object(item)
             })
         return .object(object)
@@ -139,13 +147,21 @@ public actor ReceiverState {
                 id: key, vendor: vendor, email: nil, status: nil, stage: nil, lastEvent: facts.event,
                 history: [])
         record.email = facts.candidateEmail ?? record.email
-        record.status = facts.status ?? record.status
-        record.stage = facts.stage ?? record.stage
-        record.lastEvent = facts.event
+        // The newer state wins: an event dated before the one the status came from changes nothing.
+        let isOlder =
+            facts.occurredAtMilliseconds.map { time in record.statusAtMilliseconds.map { time < $0 } ?? false
+            }
+            ?? false
+        if !isOlder {
+            record.status = facts.status ?? record.status
+            record.stage = facts.stage ?? record.stage
+            record.lastEvent = facts.event
+            record.statusAtMilliseconds = facts.occurredAtMilliseconds ?? record.statusAtMilliseconds
+        }
         record.history.append(
             .init(
                 event: facts.event, messageId: messageId, status: facts.status,
-                receivedAtMilliseconds: milliseconds))
+                receivedAtMilliseconds: milliseconds, applied: !isOlder))
         candidates[key] = record
         aliases[id] = key
         if let email = facts.candidateEmail { aliases[email] = key }

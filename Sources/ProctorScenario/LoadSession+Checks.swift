@@ -59,8 +59,8 @@ extension LoadSession {
         }
     }
 
-    /// Each actor's events, in order, must be a sequence the vendor could send. Steps that inject
-    /// a fault are left out: a duplicate or reordered event breaks the order on purpose.
+    /// Each actor's events, in the order they are generated (the scenario's order, faulted or not;
+    /// `reorder` changes only the delivery), must be a sequence the vendor could send.
     mutating func checkOrder(_ steps: [Step]) {
         guard let vendor, vendorKnown else { return }
         var reported = Set<SourceLocation>()
@@ -69,8 +69,7 @@ extension LoadSession {
         }
         if actors.generatedCount > 0 { sequences.append(steps.filter { $0.actor == nil }) }
         for sequence in sequences {
-            // Steps whose fault still delivers an accepted event count; the others do not reach the consumer.
-            let sends = sequence.filter { ($0.fault?.value.deliversAcceptedEvent ?? true) && $0.event != nil }
+            let sends = sequence.filter { $0.event != nil }
             let events = sends.compactMap(\.event)
             guard let problem = vocabulary.orderProblem(vendor: vendor, events: events),
                 sends.indices.contains(problem.index), case .send(let event) = sends[problem.index].action

@@ -72,6 +72,31 @@ extension HMACSigning.Algorithm: ExpressibleByArgument {
     public var defaultValueDescription: String { shortName }
 }
 extension HMACSigning.Encoding: ExpressibleByArgument {}
+
+/// `--time`: milliseconds since the epoch, or an ISO 8601 date-time such as `2026-12-01T09:30:00Z`.
+struct PinnedTime: ExpressibleByArgument {
+    var milliseconds: Int64
+
+    init?(argument: String) {
+        if let value = Int64(argument), value >= 0 {
+            milliseconds = value
+            return
+        }
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+        ] {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = options
+            if let date = formatter.date(from: argument) {
+                milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+                return
+            }
+        }
+        return nil
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
 extension EmitRendering.Format: ExpressibleByArgument {}
 extension CatalogListing.Format: ExpressibleByArgument {}
 extension FaultKind: ExpressibleByArgument {}

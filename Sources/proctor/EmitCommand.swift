@@ -27,8 +27,11 @@ struct EmitCommand: ParsableCommand {
     @Option(help: "json (body), http (full request) or curl.")
     var format: EmitRendering.Format = .json
 
-    @Option(help: "Event time in milliseconds since the epoch (default: now).")
-    var time: Int64?
+    @Option(
+        help:
+            "The event's time: milliseconds since the epoch or an ISO 8601 date-time (default: now). Earlier --after events are dated before it."
+    )
+    var time: PinnedTime?
 
     @Option(help: "Target URL shown in http and curl output.")
     var target: String = "http://127.0.0.1:8787/webhooks/{vendor}"
@@ -37,7 +40,7 @@ struct EmitCommand: ParsableCommand {
     var showSecrets = false
 
     func run() throws {
-        let now = time ?? Int64(Date().timeIntervalSince1970 * 1000)
+        let now = time?.milliseconds ?? SystemClock().nowMilliseconds()
         var actorFields = JSONObject()
         for f in fields {
             let o = try Override(assignment: f)

@@ -35,6 +35,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Multiplies every wait: after:, delay and retry schedules (0.001 for CI).")
     var timeScale: Double = 1
 
+    @Option(
+        help:
+            "Date the scenarios' stories as if delivery started at this time (milliseconds since the epoch or ISO 8601, not in the future): the same seed and time give the same bodies."
+    )
+    var time: PinnedTime?
+
     @Flag(help: "Stop sending after the first failed step.")
     var failFast = false
 
@@ -75,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
                 fallbackSeed: 0,
                 timeScale: timeScale,
                 failFast: failFast, concurrency: concurrency, retries: retries,
-                requestTimeout: transport.timeout)
+                requestTimeout: transport.timeout, time: time?.milliseconds)
         } catch let error as CommandInputError {
             throw fail(error.description)
         }

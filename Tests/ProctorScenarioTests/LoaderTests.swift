@@ -217,8 +217,8 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
             ])
     }
 
-    /// Gaps are allowed (an endpoint need not be subscribed to every event), and steps whose
-    /// fault still delivers an accepted event count in the order.
+    /// Gaps are allowed (an endpoint need not be subscribed to every event), and every step counts
+    /// in the order, faulted or not.
     @Test func gapsAreAllowedAndDeliveringFaultsCount() {
         let gaps = """
             scenario: s
@@ -259,7 +259,32 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
                 fault: bad-signature
               - send: candidate.invited
             """
-        #expect(messages(rejected) == [], "a delivery the consumer rejects does not move the candidate on")
+        #expect(
+            messages(rejected) == [
+                "test.yaml:6:11: error: events out of order: 'candidate.invited' cannot follow 'candidate.completed' (sent at test.yaml:4:11)"
+            ], "payloads are generated in the scenario's order, faulted or not")
+        // `reorder` swaps the delivery only: the generation order is still judged.
+        let reordered = """
+            scenario: s
+            vendor: testlify
+            steps:
+              - send: candidate.completed
+                fault: reorder
+              - send: candidate.in_progress
+            """
+        #expect(
+            messages(reordered) == [
+                "test.yaml:6:11: error: events out of order: 'candidate.in_progress' cannot follow 'candidate.completed' (sent at test.yaml:4:11)"
+            ])
+        let lifecycleOrder = """
+            scenario: s
+            vendor: testlify
+            steps:
+              - send: candidate.in_progress
+                fault: reorder
+              - send: candidate.completed
+            """
+        #expect(messages(lifecycleOrder) == [])
     }
 
     @Test func namesOnlyVocabularyAcceptsAnyEvent() throws {

@@ -275,7 +275,8 @@ final class LoadWorker {
         let name = "actor-\(actor)"
         let story = VendorCatalog.standard.lifecycleTimeline(
             vendor: config.plan.vendor, events: config.events, actorName: name,
-            fields: config.plan.actorFields, seed: config.plan.seed, endingAt: SystemClock().nowMilliseconds())
+            fields: config.plan.actorFields, seed: config.plan.seed, endingAt: SystemClock().nowMilliseconds()
+        )
         return FreshActor(
             state: ActorState(
                 vendor: config.plan.vendor, name: name, seed: config.plan.seed,

@@ -145,7 +145,8 @@ final class PayloadPool: Sendable {
     {
         // The lifecycle ends at the clock's time, so that no event is dated after the run starts.
         let story = VendorCatalog.standard.lifecycleTimeline(
-            vendor: plan.vendor, events: plan.events, actorName: prototypeName(p), fields: fields, seed: plan.seed,
+            vendor: plan.vendor, events: plan.events, actorName: prototypeName(p), fields: fields,
+            seed: plan.seed,
             endingAt: clock.milliseconds)
         var actor = ActorState(
             vendor: plan.vendor, name: prototypeName(p), seed: plan.seed, fields: fields,

@@ -50,6 +50,12 @@ public struct RunPipeline: Sendable {
         files: [String], print: @escaping @Sendable (String) -> Void,
         printError: @escaping @Sendable (String) -> Void
     ) async -> Outcome {
+        if let time = settings.time, time > clock.nowMilliseconds() {
+            printError(
+                "error: --time \(FakeData.isoTimestamp(milliseconds: time)) is in the future: payloads would be dated after they are sent"
+            )
+            return Outcome(result: nil, exitCode: 2)
+        }
         let loader = ScenarioLoader(vocabulary: vocabulary, environment: environment)
         let evaluator = ContractEvaluator()
         var scenarios: [Scenario] = []

@@ -180,7 +180,8 @@ public struct ScenarioRunner: Sendable {
                 wait += StoryTimeline.milliseconds(after * settings.timeScale)
                 if let event = step.event { sends.append((index, event, offset, wait)) }
             }
-            let actor = ActorState(vendor: vendor, name: name, seed: seed, fields: fields[name] ?? JSONObject())
+            let actor = ActorState(
+                vendor: vendor, name: name, seed: seed, fields: fields[name] ?? JSONObject())
             let times = catalog.storyTimes(
                 vendor: vendor, actor: actor, events: sends.map { ($0.event, $0.offset) })
             var byIndex: [Int: Int64] = [:]
@@ -455,13 +456,7 @@ public struct ScenarioRunner: Sendable {
     /// What a correct consumer answers when the step says nothing: a 2xx, or a 4xx for a request
     /// whose signature must be rejected.
     static func defaultExpectation(for fault: FaultKind?) -> Expectation {
-        switch fault {
-        case .badSignature, .malformedSignature, .staleTimestamp, .futureTimestamp, .missingSignature,
-            .truncatedBody:
-            return Expectation(status: .statusClass(4))
-        default:
-            return Expectation(status: .statusClass(2))
-        }
+        Expectation(status: .statusClass(fault?.deliversAcceptedEvent == false ? 4 : 2))
     }
 
     /// The contract check of one exchange. A truncated body may also be answered by closing the

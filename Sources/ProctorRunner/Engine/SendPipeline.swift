@@ -72,7 +72,8 @@ public struct SendPipeline: Sendable {
         let generated: GeneratedEvent
         do {
             generated = try catalog.generateLifecycle(
-                vendor: request.vendor, events: request.earlierEvents + [request.event], actorName: request.actor,
+                vendor: request.vendor, events: request.earlierEvents + [request.event],
+                actorName: request.actor,
                 seed: request.seed, endingAt: clock.nowMilliseconds(), quirks: request.quirks,
                 overrides: request.overrides)
         } catch {

@@ -207,7 +207,8 @@ extension VendorCatalog {
             _ = try generate(vendor: vendor, event: event, actor: &actor, atMilliseconds: time)
         }
         return try generate(
-            vendor: vendor, event: last, actor: &actor, atMilliseconds: story.times.last ?? end, quirks: quirks,
+            vendor: vendor, event: last, actor: &actor, atMilliseconds: story.times.last ?? end,
+            quirks: quirks,
             overrides: overrides)
     }
 

@@ -1,3 +1,4 @@
+import ProctorCore
 import ProctorJSON
 
 /// What the receiver reads out of a vendor payload.
@@ -11,10 +12,14 @@ public struct PayloadFacts: Sendable, Hashable {
     public var stage: String?
     /// A vendor id of the record, used to de-duplicate vendors without a message id header.
     public var recordId: String?
+    /// When the state the payload reports came about, by the payload's own time fields (Testlify's
+    /// `timestamp`, Talview's `updated_at`, Qualified's latest of `invited_at`, `started_at`,
+    /// `submitted_at`); nil when it carries none. A consumer keeps the newer state by it.
+    public var occurredAtMilliseconds: Int64?
 
     public init(
         event: String, candidateId: String? = nil, candidateEmail: String? = nil, status: String? = nil,
-        stage: String? = nil, recordId: String? = nil
+        stage: String? = nil, recordId: String? = nil, occurredAtMilliseconds: Int64? = nil
     ) {
         self.event = event
         self.candidateId = candidateId
@@ -22,6 +27,7 @@ public struct PayloadFacts: Sendable, Hashable {
         self.status = status
         self.stage = stage
         self.recordId = recordId
+        self.occurredAtMilliseconds = occurredAtMilliseconds
     }
 }
 
@@ -50,7 +56,8 @@ enum PayloadInspection {
             stage: isCandidate
                 ? (statusObject?["candidateStage"]?.stringValue ?? data?["candidateStage"]?.stringValue)
                 : nil,
-            recordId: text(data?["candidateId"]) ?? text(data?["_id"]) ?? text(data?["assessmentId"])
+            recordId: text(data?["candidateId"]) ?? text(data?["_id"]) ?? text(data?["assessmentId"]),
+            occurredAtMilliseconds: body["timestamp"]?.intValue.map(Int64.init)
         )
     }
 
@@ -65,7 +72,8 @@ enum PayloadInspection {
             candidateEmail: candidate?["email"]?.stringValue,
             status: status,
             stage: body["catalog_assessment"]?["assessment"]?["status"]?.stringValue,
-            recordId: text(body["id"])
+            recordId: text(body["id"]),
+            occurredAtMilliseconds: time(body["updated_at"])
         )
     }
 
@@ -89,8 +97,15 @@ enum PayloadInspection {
             candidateEmail: email,
             status: data?["state"]?.stringValue ?? data?["team_candidate"]?["state"]?.stringValue,
             stage: nil,
-            recordId: text(data?["id"])
+            recordId: text(data?["id"]),
+            occurredAtMilliseconds: ["invited_at", "started_at", "submitted_at"].compactMap {
+                time(data?[$0])
+            }.max()
         )
+    }
+
+    static func time(_ value: JSONValue?) -> Int64? {
+        value?.stringValue.flatMap(FakeData.milliseconds(fromISOTimestamp:))
     }
 
     static func text(_ value: JSONValue?) -> String? {
