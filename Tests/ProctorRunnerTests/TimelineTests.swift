@@ -220,7 +220,10 @@ final class ModelConsumer: Sendable {
     /// the newer state kept.
     @Test(arguments: shippedScenarios)
     func shippedScenarioPassesAgainstAStrictConsumer(path: String) async throws {
-        let scenario = try load(path)
+        var scenario = try load(path)
+        // The run budget is wall-clock time, which a busy test machine can spend before the
+        // first actor starts; it is tested on its own.
+        scenario.timeout = nil
         let consumer = ModelConsumer(policy: .newerStateWins)
         let result = await run(scenario, against: consumer)
         #expect(Self.failures(result).isEmpty, "\(Self.failures(result))")

@@ -193,10 +193,10 @@ struct QualifiedBuilder: PayloadBuilder {
                 return template.isNull ? template : iso(time)
             case "completed_at", "first_test_case_solved_at":
                 // Within the attempt: the first test passes in its first half, the solution
-                // completes in its second half.
+                // completes in its second half; never after the event itself.
                 guard !template.isNull else { return template }
-                let start = state.startedAt ?? time - 900_000
-                let span = max(2_000, time - start)
+                let start = min(state.startedAt ?? time - 900_000, time)
+                let span = time - start
                 var r = identity.random("qualified:solved:" + path.text)
                 let percent = key == "completed_at" ? r.int(in: 50...99) : r.int(in: 5...49)
                 return iso(start + span * Int64(percent) / 100)
