@@ -93,6 +93,10 @@ struct LoadEngineTests {
             let body = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
             let data = body?["data"] as? [String: Any]
             let candidate = try #require(data?["candidateId"] as? String)
+            // No event is dated after its signature timestamp.
+            let signedAt = try #require(r.headers["svix-timestamp"].flatMap { Int64($0) })
+            let dated = try #require((body?["timestamp"] as? NSNumber)?.int64Value)
+            #expect(dated <= signedAt * 1000)
             candidates[candidate, default: []].append(body?["event"] as? String ?? "?")
         }
         #expect(ids.count == 160)
@@ -158,6 +162,10 @@ struct LoadEngineTests {
                 headers: HeaderFields(r.headers.map { HTTPHeader($0.key, $0.value) }), body: r.body,
                 nowSeconds: Int64(Date().timeIntervalSince1970))
             #expect(verdict.isValid, "\(verdict.rendered)")
+            let body = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
+            let signedAt = try #require(r.headers["svix-timestamp"].flatMap { Int64($0) })
+            let dated = try #require((body?["timestamp"] as? NSNumber)?.int64Value)
+            #expect(dated <= signedAt * 1000, "no event is dated after its signature timestamp")
         }
     }
 

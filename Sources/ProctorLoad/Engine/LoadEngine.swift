@@ -137,8 +137,7 @@ public struct LoadEngine: Sendable {
             plan: plan, events: prepared.events, options: options, encoder: prepared.encoder,
             pool: prepared.pool,
             address: address, startNanos: start, workerCount: threads,
-            schedule: ArrivalSchedule(actorsPerSecond: rate, rampSeconds: options.ramp.secondsValue),
-            originMilliseconds: startedAtMillis)
+            schedule: ArrivalSchedule(actorsPerSecond: rate, rampSeconds: options.ramp.secondsValue))
 
         let finishedWorkers = ManagedAtomic(0)
         for (w, loop) in loops.enumerated() {

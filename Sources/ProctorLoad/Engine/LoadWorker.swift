@@ -36,8 +36,6 @@ struct WorkerConfig: Sendable {
     let startNanos: UInt64
     let workerCount: Int
     let schedule: ArrivalSchedule
-    /// Wall-clock start, the story start of fresh actors.
-    let originMilliseconds: Int64
 }
 
 /// A worker's numbers at one moment.

@@ -25,7 +25,8 @@ final class PayloadPool: Sendable {
     private let lengths: [Int]
     let prototypeCount: Int
 
-    /// Builds the pool with the vendor builders at the fixed time `originMilliseconds`. A field
+    /// Builds the pool with the vendor builders, each prototype's lifecycle ending at
+    /// `originMilliseconds` (the run's start), so no body is dated after it is sent. A field
     /// whose value the builder also encodes elsewhere (Testlify puts the email into the base64
     /// invite key) cannot be rewritten in place; such fields are left as the prototype's.
     init(plan: LoadPlan, profile: VendorProfile, prototypes: Int, originMilliseconds: Int64) throws(LoadError)
