@@ -57,6 +57,16 @@ import Testing
                 + ":3:9: error: a secret (****) is not whsec_, whsk_ or whpk_ followed by base64\n")
     }
 
+    @Test(arguments: [
+        ["run", "Scenarios/testlify-candidate-completes.yaml", "--timeout", "0s"],
+        ["send", "testlify", "candidate.invited", "--target", "http://127.0.0.1:1/x", "--timeout", "0ms"],
+    ])
+    func zeroTimeoutIsBadInput(arguments: [String]) async throws {
+        let result = try await proctor(arguments)
+        #expect(result.status == 2, "\(result.out)\(result.err)")
+        #expect(result.err.contains("--timeout must be more than 0s"), "\(result.err)")
+    }
+
     @Test func loadAgainstAnUnreachableTargetFails() async throws {
         let result = try await proctor([
             "load", "--vendor", "testlify", "--events", "candidate.invited", "--target",
