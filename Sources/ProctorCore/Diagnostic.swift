@@ -127,9 +127,13 @@ public enum Suggestions {
         return scored.prefix(limit).map { $0.name }
     }
 
-    /// " (did you mean 'x'?)" or " (did you mean 'x', 'y' or 'z'?)", or "" when nothing is close.
+    /// "; did you mean 'x'?" or "; did you mean 'x', 'y' or 'z'?", or "" when nothing is close.
     public static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String {
-        let close = closest(to: name, in: candidates)
+        didYouMean(close: closest(to: name, in: candidates))
+    }
+
+    /// The same phrase for suggestions found otherwise (closest first), or "" when there are none.
+    public static func didYouMean(close: [String]) -> String {
         guard let last = close.last else { return "" }
         if close.count == 1 { return "; did you mean '\(last)'?" }
         let head = close.dropLast().map { "'\($0)'" }.joined(separator: ", ")

@@ -32,8 +32,8 @@ public enum FaultKind: String, Sendable, Hashable, CaseIterable {
 
 /// What the scenario checker needs to know about vendors' events, supplied by the vendor catalog.
 ///
-/// `proctor check` validates event names, lifecycle stages, quirks and event order through this
-/// protocol, so the scenario loader does not depend on the catalog.
+/// `proctor check` validates event names, lifecycle stages, quirks, event order, actor fields and
+/// payload paths through this protocol, so the scenario loader does not depend on the catalog.
 public protocol EventVocabulary: Sendable {
     /// Vendor names the catalog serves.
     var vendorNames: [String] { get }
@@ -52,6 +52,13 @@ public protocol EventVocabulary: Sendable {
     /// Returns the first event that cannot follow the ones before it, the earlier event it
     /// conflicts with, and why.
     func orderProblem(vendor: String, events: [String]) -> OrderProblem?
+    /// The fields every actor of the vendor has for templates (`{{jane.candidateId}}`) besides
+    /// those the scenario gives it: names, email and the ids the vendor's payloads carry. Nil when
+    /// not known: every field is then accepted.
+    func actorFieldNames(vendor: String) -> [String]?
+    /// A payload of a canonical event with `quirks` selected, for checking the paths of
+    /// `{{steps.ID.payload.PATH}}` references. Nil when not known: every path is then accepted.
+    func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample?
 }
 
 /// An event that cannot follow an earlier one for the same actor.
@@ -69,7 +76,8 @@ public struct OrderProblem: Sendable, Hashable {
     }
 }
 
-/// A vocabulary that knows the vendor names only: every event name is accepted.
+/// A vocabulary that knows the vendor names only: every event name, actor field and payload path
+/// is accepted.
 public struct VendorNamesOnlyVocabulary: EventVocabulary {
     public let vendorNames: [String]
     public init(vendorNames: [String]) { self.vendorNames = vendorNames }
@@ -79,4 +87,6 @@ public struct VendorNamesOnlyVocabulary: EventVocabulary {
     public func lifecycleEvent(vendor: String, stage: String) -> String? { nil }
     public func quirkNames(vendor: String) -> [String] { [] }
     public func orderProblem(vendor: String, events: [String]) -> OrderProblem? { nil }
+    public func actorFieldNames(vendor: String) -> [String]? { nil }
+    public func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample? { nil }
 }

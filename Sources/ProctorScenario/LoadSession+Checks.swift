@@ -2,8 +2,10 @@ import ProctorCore
 
 /// Checks across steps: unique step ids, references to earlier steps and known actors, event order.
 extension LoadSession {
-    /// Step ids are unique; templates refer to earlier steps and known actors.
-    mutating func checkReferences(_ steps: [Step]) {
+    /// Step ids are unique; templates refer to earlier steps and known actors, to fields those
+    /// actors have and to paths the referenced payloads can have. `defaultHeaders` go with every
+    /// step, so they may refer to actors but not to steps.
+    mutating func checkReferences(_ steps: [Step], defaultHeaders: [HeaderValue] = []) {
         var firstIndex: [String: (index: Int, step: Step)] = [:]
         for (index, step) in steps.enumerated() {
             guard let id = step.id else { continue }
@@ -17,26 +19,38 @@ extension LoadSession {
             }
         }
         let ids = Array(firstIndex.keys).sorted()
+        for header in defaultHeaders {
+            guard let location = header.value.location else { continue }
+            for reference in header.value.references {
+                if reference.stepID != nil {
+                    error(
+                        "'{{\(reference)}}': 'defaults.headers' go with every step, so they cannot use a step's values",
+                        at: location)
+                } else {
+                    checkActorReference(reference, runningActor: nil, at: location)
+                }
+            }
+        }
         for (index, step) in steps.enumerated() {
             var templates: [Template] = step.overrides.flatMap(\.value.templates)
             if case .probe(let probe) = step.action { templates.append(probe.path) }
             for template in templates {
                 guard let location = template.location else { continue }
                 for reference in template.references {
-                    check(reference, at: location, stepIndex: index, firstIndex: firstIndex, ids: ids)
+                    check(
+                        reference, at: location, stepIndex: index, step: step, firstIndex: firstIndex,
+                        ids: ids)
                 }
             }
         }
     }
 
     mutating func check(
-        _ reference: TemplateReference, at location: SourceLocation, stepIndex: Int,
+        _ reference: TemplateReference, at location: SourceLocation, stepIndex: Int, step: Step,
         firstIndex: [String: (index: Int, step: Step)], ids: [String]
     ) {
-        if case .actor(let name?, _) = reference, !actors.contains(name) {
-            error(
-                "unknown actor '\(name)' in '{{\(reference)}}'\(Suggestions.didYouMean(name, in: actors.allNames))",
-                at: location)
+        if case .actor = reference {
+            checkActorReference(reference, runningActor: step.actor?.value, at: location)
             return
         }
         guard let id = reference.stepID else { return }
@@ -54,9 +68,29 @@ extension LoadSession {
                 target.step.location.file == location.file
                 ? "line \(target.step.location.line)" : "\(target.step.location)"
             error("'{{\(reference)}}' refers to step '\(id)', which comes later (\(place))", at: location)
-        } else if case .stepPayload = reference, case .probe = target.step.action {
-            error("'{{\(reference)}}': step '\(id)' is a probe and sends no payload", at: location)
+        } else if let only = target.step.actor?.value, let other = actorWithout(only, running: step) {
+            // Each actor keeps the records of its own steps.
+            error(
+                "'{{\(reference)}}': step '\(id)' runs only for actor '\(only)'; actor '\(other)' runs this step without it",
+                at: location)
+        } else if case .stepPayload(_, let path) = reference {
+            switch target.step.action {
+            case .probe:
+                error("'{{\(reference)}}': step '\(id)' is a probe and sends no payload", at: location)
+            case .send(let event):
+                if let path {
+                    checkPayloadPath(reference, path: path, of: target.step, event: event.value, at: location)
+                }
+            }
         }
+    }
+
+    /// An actor that runs `step` other than `actor`, if there is one.
+    func actorWithout(_ actor: String, running step: Step) -> String? {
+        if let own = step.actor?.value { return own == actor ? nil : own }
+        if let named = actors.named.first(where: { $0.name != actor }) { return named.name }
+        let generated = (0..<min(actors.generatedCount, 2)).map { ActorSet.generatedPrefix + "\($0 + 1)" }
+        return generated.first { $0 != actor }
     }
 
     /// Each actor's events, in the order they are generated (the scenario's order, faulted or not;

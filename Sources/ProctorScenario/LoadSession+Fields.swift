@@ -76,14 +76,28 @@ extension LoadSession {
         return Located(v, at: node.location)
     }
 
+    /// A duration of more than zero: every duration a scenario gives is a wait, a timeout or a
+    /// time limit, and none of them means anything at zero (leave `after:` out for no wait).
     mutating func duration(_ node: SourceNode, key: String) -> Located<Duration>? {
-        guard case .string(let text) = node.jsonValue, let d = DurationText.parse(text) else {
+        var parsed: Duration?
+        if case .string(let text) = node.jsonValue {
+            let trimmed = text.trimmingCharacters(in: " ")
+            parsed =
+                trimmed.hasPrefix("-")
+                ? DurationText.parse(String(trimmed.dropFirst())).map { .zero - $0 }
+                : DurationText.parse(text)
+        }
+        guard let parsed else {
             error(
                 "'\(key)' must be a duration, \(DurationText.acceptedForms); found \(describe(node))",
                 at: node.location)
             return nil
         }
-        return Located(d, at: node.location)
+        guard parsed > .zero else {
+            error("'\(key)' must be more than 0s; found \(describe(node))", at: node.location)
+            return nil
+        }
+        return Located(parsed, at: node.location)
     }
 
     mutating func enumValue<E: RawRepresentable & CaseIterable & Sendable & Hashable>(

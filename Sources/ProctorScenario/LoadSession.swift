@@ -1,4 +1,5 @@
 import ProctorCore
+import ProctorJSON
 
 /// One load of a scenario file and the files it includes: what has been read so far and every
 /// problem found. Its extensions read each part of the file (`LoadSession+Steps.swift`, ...).
@@ -16,6 +17,10 @@ struct LoadSession {
     var interpolationFailures = Set<SourceLocation>()
     /// Header patterns already compiled once.
     var validPatterns = Set<String>()
+    /// Each actor's fields as templates see them (see ``actorFields(_:)``), by actor name.
+    var actorFieldCache: [String: JSONObject] = [:]
+    /// Example payloads by vendor, event and quirks (nil: the vocabulary has none).
+    var exampleCache: [String: PayloadExample?] = [:]
 
     init(loader: ScenarioLoader) { self.loader = loader }
 
@@ -76,7 +81,7 @@ struct LoadSession {
         if let node = fields["steps"] {
             includeStack = [file]
             steps = stepList(node.value, key: "steps", file: file, inheritedActor: nil)
-            checkReferences(steps)
+            checkReferences(steps, defaultHeaders: defaults.headers)
             checkOrder(steps)
         }
         let retries = fields["retries"].flatMap { enumValue($0.value, key: "retries", RetryMode.self) }

@@ -98,6 +98,47 @@ public enum TemplateReference: Sendable, Hashable, CustomStringConvertible {
     static let forms =
         "'ACTOR.FIELD', 'steps.ID.payload.PATH', 'steps.ID.response.body.PATH', 'steps.ID.response.status' or 'steps.ID.response.headers.NAME'"
 
+    /// What the runner records of a step (``StepRecord``), as `{{steps.ID.FIELD...}}` names it.
+    static let stepFields = ["payload", "response.body", "response.status", "response.headers"]
+
+    /// Why `text` (between the braces) is not a reference: a step field that does not exist gets
+    /// the close ones; anything else gets the forms a reference takes.
+    static func problem(_ text: String) -> String {
+        let general = "'{{\(text)}}' is not a reference; write \(forms)"
+        guard text.hasPrefix("steps.") else { return general }
+        let rest = text.dropFirst("steps.".count)
+        guard let dot = rest.firstIndex(of: ".") else {
+            guard Template.isName(String(rest)) else { return general }
+            let forms = stepFields.map { "'steps.\(rest).\($0)'" }
+            return "'{{\(text)}}' names a step but no field; write "
+                + forms.dropLast().joined(separator: ", ") + " or " + (forms.last ?? "")
+        }
+        guard Template.isName(String(rest[..<dot])) else { return general }
+        // The field as written: `response.` and the next key, or the first key.
+        let keys = rest[rest.index(after: dot)...].split(separator: ".", omittingEmptySubsequences: false)
+            .map { String($0.prefix { $0 != "[" }) }
+        guard let first = keys.first else { return general }
+        let field = first == "response" && keys.count > 1 ? "response." + keys[1] : first
+        if field == "response" {
+            return
+                "'{{\(text)}}' names no part of the response; write response.body, response.status or response.headers.NAME"
+        }
+        guard !stepFields.contains(field) else { return general }
+        // By the last key written: `status` and `respons.status` are `response.status`.
+        let byLastKey = Dictionary(
+            uniqueKeysWithValues: stepFields.map {
+                ($0.split(separator: ".").last.map(String.init) ?? $0, $0)
+            })
+        let last = field.split(separator: ".").last.map(String.init) ?? field
+        let names = byLastKey[last] != nil ? [last] : Suggestions.closest(to: last, in: byLastKey.keys)
+        let close = names.compactMap { byLastKey[$0] }
+        let hint =
+            close.isEmpty
+            ? "; a step has \(stepFields.dropLast().joined(separator: ", ")) and \(stepFields.last ?? "")"
+            : Suggestions.didYouMean(close: close)
+        return "'{{\(text)}}': unknown step field '\(field)'\(hint)"
+    }
+
     /// Parses the text between `{{` and `}}` (already trimmed).
     static func parse(_ text: String) -> TemplateReference? {
         if text.hasPrefix("steps.") {
@@ -174,8 +215,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
             }
             let inner = String(rest[innerStart..<close]).trimmingCharacters(in: " ")
             guard let reference = TemplateReference.parse(inner) else {
-                throw .error(
-                    "'{{\(inner)}}' is not a reference; write \(TemplateReference.forms)", at: location)
+                throw .error(TemplateReference.problem(inner), at: location)
             }
             segments.append(.reference(reference))
             rest = rest[rest.utf8.index(close, offsetBy: 2)...]

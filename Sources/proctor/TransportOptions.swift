@@ -13,9 +13,10 @@ struct TransportOptions: ParsableArguments {
     @Option(
         help: "Per-request timeout, e.g. 5s (overrides the scenarios' defaults.timeout; default 15s).",
         transform: { text in
-            guard let duration = DurationText.parse(text), duration > .zero else {
+            guard let duration = DurationText.parse(text) else {
                 throw CommandInputError("--timeout: expected \(DurationText.acceptedForms)")
             }
+            guard duration > .zero else { throw CommandInputError("--timeout must be more than 0s") }
             return duration
         })
     var timeout: Duration?

@@ -57,6 +57,48 @@ import Testing
                 + ":3:9: error: a secret (****) is not whsec_, whsk_ or whpk_ followed by base64\n")
     }
 
+    /// `check` (with the vendor catalog) reports references a run could not resolve: actor
+    /// fields the vendor does not generate and payload paths its events do not have.
+    @Test func checkReportsReferencesARunCannotResolve() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-refs-\(UUID().uuidString).yaml"
+        ).path
+        let yaml = """
+            scenario: s
+            vendor: testlify
+            actors: { jane: { first_name: Jane, anyfield: x } }
+            steps:
+              - send: candidate.invited
+                id: invite
+              - probe: GET /c/{{jane.candidateid}}
+              - probe: GET /c/{{jane.nosuchfield}}
+              - probe: GET /c/{{steps.invite.payload.data.candidateID}}
+              - probe: GET /c/{{jane.candidateId}}/{{jane.anyfield}}/{{steps.invite.payload.data.customQuestions[9].score}}
+
+            """
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await proctor(["check", path])
+        #expect(result.status == 2)
+        #expect(
+            result.out == """
+                \(path):7:12: error: '{{jane.candidateid}}': actor 'jane' has no field 'candidateid'; did you mean 'candidateId'?
+                \(path):8:12: error: '{{jane.nosuchfield}}': actor 'jane' has no field 'nosuchfield'; its fields are first_name, anyfield, assessmentId, candidateId, email, firstName, lastName, last_name, name, orgId, workspaceUrl
+                \(path):9:12: error: '{{steps.invite.payload.data.candidateID}}': a testlify candidate.invited payload has no 'data.candidateID'; did you mean 'data.candidateId' or 'data.candidate'?
+
+                """)
+    }
+
+    @Test(arguments: [
+        ["run", "Scenarios/testlify-candidate-completes.yaml", "--timeout", "0s"],
+        ["send", "testlify", "candidate.invited", "--target", "http://127.0.0.1:1/x", "--timeout", "0ms"],
+    ])
+    func zeroTimeoutIsBadInput(arguments: [String]) async throws {
+        let result = try await proctor(arguments)
+        #expect(result.status == 2, "\(result.out)\(result.err)")
+        #expect(result.err.contains("--timeout must be more than 0s"), "\(result.err)")
+    }
+
     @Test func loadAgainstAnUnreachableTargetFails() async throws {
         let result = try await proctor([
             "load", "--vendor", "testlify", "--events", "candidate.invited", "--target",

@@ -299,6 +299,30 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         #expect(try #require(result.scenario).steps.map(\.event) == ["anything.at.all", "invited"])
     }
 
+    /// Without the catalog's actor fields and payloads, every field and path is accepted.
+    @Test func namesOnlyVocabularyAcceptsAnyFieldAndPath() throws {
+        let loader = ScenarioLoader(
+            vocabulary: VendorNamesOnlyVocabulary(vendorNames: TestVocabulary.vendorNames),
+            currentDirectory: "/tmp")
+        let yaml = """
+            scenario: s
+            vendor: testlify
+            actors: { jane: {} }
+            steps:
+              - send: candidate.invited
+                id: invite
+              - probe: GET /c/{{jane.nosuchfield}}/{{actor.x.y}}/{{steps.invite.payload.data.candidateID}}
+            """
+        let result = loader.load(yaml: yaml, path: "t.yaml")
+        #expect(result.diagnostics.sorted.map(\.description) == [])
+        #expect(
+            messages(yaml) == [
+                "test.yaml:7:12: error: '{{jane.nosuchfield}}': actor 'jane' has no field 'nosuchfield'; its fields are first_name, last_name, firstName, lastName, name, email, candidateId, assessmentId, orgId, workspaceUrl",
+                "test.yaml:7:12: error: '{{actor.x.y}}': actor 'jane' has no field 'x.y'; its fields are first_name, last_name, firstName, lastName, name, email, candidateId, assessmentId, orgId, workspaceUrl",
+                "test.yaml:7:12: error: '{{steps.invite.payload.data.candidateID}}': a testlify candidate.invited payload has no 'data.candidateID'; did you mean 'data.candidateId'?",
+            ])
+    }
+
     @Test func stepReferencesAreChecked() {
         let yaml = """
             scenario: s

@@ -1,5 +1,6 @@
 import Foundation
 import ProctorCore
+import ProctorJSON
 import ProctorScenario
 
 /// A small catalog for tests: a few events per vendor, wire-name aliases, lifecycle stages,
@@ -78,6 +79,49 @@ struct TestVocabulary: EventVocabulary {
             if highest == nil || r > (highest?.rank ?? 0) { highest = (r, event, index) }
         }
         return nil
+    }
+}
+
+extension TestVocabulary {
+    /// Names and email under both spellings, plus ids per vendor (as the catalog's actors have).
+    func actorFieldNames(vendor: String) -> [String]? {
+        let common = ["first_name", "last_name", "firstName", "lastName", "name", "email"]
+        switch vendor {
+        case "testlify", "testlify-v1":
+            return common + ["candidateId", "assessmentId", "orgId", "workspaceUrl"]
+        case "talview": return common + ["id", "test_instance_id", "candidate_id"]
+        case "qualified": return common + ["team_candidate_id", "assessment_result_id", "assessment_id"]
+        default: return nil
+        }
+    }
+
+    /// A small candidate payload for Testlify's candidate events (`missing-timestamp` leaves out
+    /// `timestamp`) and Talview's update, whose `old` may hold any key; none for other events.
+    func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample? {
+        switch vendor {
+        case "testlify", "testlify-v1":
+            guard event.hasPrefix("candidate.") else { return nil }
+            var root: JSONObject = [
+                "event": .string(String(event.dropFirst("candidate.".count))), "timestamp": 1_750_000_000,
+                "data": [
+                    "candidateId": "6650c0ffee", "assessmentId": "6650beef", "email": "a@example.com",
+                    "status": "INVITED", "completedAt": nil,
+                    "customQuestions": [
+                        ["question": "Why?", "score": 1], ["question": "How?", "score": 2],
+                    ],
+                    "scores": ["totalScore": 10],
+                ],
+            ]
+            if quirks.contains("missing-timestamp") { root.removeValue(forKey: "timestamp") }
+            return PayloadExample(payload: .object(root))
+        case "talview":
+            guard event == "ae.test_instance.updated" else { return nil }
+            return PayloadExample(
+                payload: ["id": 123_456, "score": 70, "old": ["id": 123_456, "score": 0]],
+                openObjects: [JSONPath(components: [.key("old")])])
+        default:
+            return nil
+        }
     }
 }
 

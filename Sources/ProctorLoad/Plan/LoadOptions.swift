@@ -106,13 +106,13 @@ public struct LoadOptions: Sendable {
             guard n >= 1 else { throw LoadError("--concurrency must be at least 1") }
         }
         if duration == nil && actors == nil { throw LoadError("give --duration or --actors (or both)") }
-        if let d = duration, d <= .zero { throw LoadError("--duration must be above zero") }
+        if let d = duration, d <= .zero { throw LoadError("--duration must be more than 0s") }
         if let a = actors, a < 1 { throw LoadError("--actors must be at least 1") }
         guard ramp >= .zero else { throw LoadError("--ramp cannot be negative") }
         guard maxInFlight >= 1 else { throw LoadError("--max-in-flight must be at least 1") }
         guard connections >= 1 else { throw LoadError("--connections must be at least 1") }
         guard threads >= 0 else { throw LoadError("--threads cannot be negative") }
-        guard timeout > .zero else { throw LoadError("--timeout must be above zero") }
+        guard timeout > .zero else { throw LoadError("--timeout must be more than 0s") }
         guard prototypes >= 1 else { throw LoadError("prototypes must be at least 1") }
         guard interval > .zero else { throw LoadError("the progress interval must be above zero") }
     }

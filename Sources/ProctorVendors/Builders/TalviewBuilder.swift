@@ -54,6 +54,12 @@ struct TalviewBuilder: PayloadBuilder {
         return body
     }
 
+    /// `old` holds the columns that changed since the last record sent, which depends on the
+    /// actor's history and on earlier steps' overrides.
+    func openObjects(for event: EventSpec) -> [JSONPath] {
+        event.name == "ae.test_instance.updated" ? [JSONPath(components: [.key("old")])] : []
+    }
+
     /// The full record (with candidate.tenant_id) at `time`.
     func record(state: ActorState, time: Int64, measured: Bool, quirks: Set<String>) throws(GenerationError)
         -> JSONValue

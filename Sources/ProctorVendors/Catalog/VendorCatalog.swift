@@ -212,6 +212,33 @@ public struct VendorCatalog: Sendable, EventVocabulary {
     }
 }
 
+// MARK: EventVocabulary: actor fields and payload paths
+
+extension VendorCatalog {
+    /// When example payloads happen (a fixed instant, so examples are the same on every check).
+    static let exampleMilliseconds: Int64 = 1_750_000_000_000
+
+    /// The actor's ``ActorIdentity/references``: what the runner gives templates besides the
+    /// scenario's own fields.
+    public func actorFieldNames(vendor: String) -> [String]? {
+        guard profile(for: vendor) != nil else { return nil }
+        return ActorIdentity.referenceNames(vendor: vendor)
+    }
+
+    /// The event generated for a fresh actor with seed 0, plus the objects whose keys the
+    /// vendor's builder varies with the actor's history. Nil when the event or a quirk does not
+    /// apply (generation fails, so there is no payload to look into).
+    public func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample? {
+        guard let profile = profile(for: vendor), let spec = profile.event(named: event),
+            let generated = try? generate(
+                vendor: vendor, event: event, seed: 0,
+                clock: FixedClock(milliseconds: Self.exampleMilliseconds),
+                quirks: quirks)
+        else { return nil }
+        return PayloadExample(payload: generated.body, openObjects: profile.builder.openObjects(for: spec))
+    }
+}
+
 /// One actor field load mode rewrites per actor, and how its values are drawn.
 public struct LoadIdentityField: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {

@@ -156,6 +156,12 @@ public struct ActorIdentity: Sendable {
         return out
     }
 
+    /// The names of ``references`` for a vendor's actors, sorted. They do not depend on the actor,
+    /// its seed or its fields, so they are read off one actor.
+    public static func referenceNames(vendor: String) -> [String] {
+        ActorIdentity(vendor: vendor, name: "actor", seed: 0).references.keys.sorted()
+    }
+
     /// A stable UUID for a named purpose.
     func uuid(_ label: String) -> String {
         var r = random("uuid:" + label)

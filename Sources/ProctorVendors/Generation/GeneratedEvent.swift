@@ -10,6 +10,14 @@ protocol PayloadBuilder: Sendable {
     func body(
         for event: EventSpec, state: inout ActorState, time: Int64, quirks: Set<String>, overrides: [Override]
     ) throws(GenerationError) -> JSONValue
+
+    /// Objects of the event's bodies whose keys vary from one body to the next (not only their
+    /// values), so that no example body has them all.
+    func openObjects(for event: EventSpec) -> [JSONPath]
+}
+
+extension PayloadBuilder {
+    func openObjects(for event: EventSpec) -> [JSONPath] { [] }
 }
 
 /// A value set at a path of the generated body (`with:` in scenarios, `--set` on the command line).
