@@ -47,9 +47,43 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         Diagnostic(.warning, message, at: location)
     }
 
+    /// One line, whatever the message quotes from the file: control characters and line breaks
+    /// are escaped (`\n`, `\u{1B}`), so a quoted value cannot forge another diagnostic or send
+    /// terminal escapes, and a message is cut at ``maxMessageLength`` characters.
     public var description: String {
-        if let location { return "\(location): \(severity.rawValue): \(message)" }
-        return "\(severity.rawValue): \(message)"
+        let text = Self.displayable(message)
+        if let location { return "\(Self.displayable(location.description)): \(severity.rawValue): \(text)" }
+        return "\(severity.rawValue): \(text)"
+    }
+
+    /// The longest message shown; the rest is replaced by a count.
+    public static let maxMessageLength = 1_000
+
+    /// `text` on one line: control characters escaped, cut at ``maxMessageLength``.
+    public static func displayable(_ text: String) -> String {
+        var out = ""
+        var count = 0
+        var scalars = text.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            if count == maxMessageLength {
+                var rest = 1
+                while scalars.next() != nil { rest += 1 }
+                out += "… (\(rest) more characters)"
+                break
+            }
+            count += 1
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _
+            where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 
@@ -113,13 +147,21 @@ public enum Suggestions {
         return previous[t.count]
     }
 
+    /// The longest name suggestions are looked for.
+    public static let maxNameLength = 100
+
     /// Candidates close to `name`, closest first (at most `limit`).
     public static func closest(to name: String, in candidates: some Sequence<String>, limit: Int = 3)
         -> [String]
     {
+        // Names this long are not typos; comparing them would cost length squared per candidate.
+        let length = name.unicodeScalars.count
+        guard length <= maxNameLength else { return [] }
         let threshold = Swift.max(2, name.count / 3)
         var scored: [(name: String, distance: Int)] = []
         for candidate in candidates where candidate != name {
+            // The distance is at least the difference in length.
+            guard abs(candidate.unicodeScalars.count - length) <= threshold else { continue }
             let d = distance(name, candidate)
             if d <= threshold { scored.append((candidate, d)) }
         }

@@ -114,6 +114,26 @@ public enum HTTP1Syntax {
             && version[4] == 47
     }
 
+    /// Why `name: value` cannot be written as an HTTP/1 header field, or nil when it can: the
+    /// name must be a token (RFC 9110), the value must not hold CR, LF, NUL or another control
+    /// character but tab. Every path that writes headers (scenario, flags, senders) applies it,
+    /// so nothing can split a request or inject a header.
+    public static func fieldProblem(name: String, value: String) -> String? {
+        if name.isEmpty { return "a header name is empty" }
+        if !name.utf8.allSatisfy(isTokenByte) {
+            return
+                "header name '\(name)' has a character a header name cannot hold (letters, digits and !#$%&'*+-.^_`|~ only)"
+        }
+        if let bad = value.utf8.first(where: { ($0 < 0x20 && $0 != tab) || $0 == 0x7F }) {
+            let what =
+                bad == cr
+                ? "a carriage return"
+                : bad == lf ? "a line break" : bad == 0 ? "a NUL" : "a control character"
+            return "header '\(name)' has \(what) in its value; a header value is one line of text"
+        }
+        return nil
+    }
+
     /// RFC 9110 `tchar`: letters, digits and ``!#$%&'*+-.^_`|~``.
     @inline(__always)
     public static func isTokenByte(_ b: UInt8) -> Bool {

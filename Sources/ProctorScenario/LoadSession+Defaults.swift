@@ -23,6 +23,10 @@ extension LoadSession {
                             at: pair.value.location)
                         continue
                     }
+                    if let problem = HTTP1Syntax.fieldProblem(name: name, value: text) {
+                        error(problem, at: pair.key.location)
+                        continue
+                    }
                     if let template = template(text, at: pair.value.location) {
                         defaults.headers.append(
                             HeaderValue(name: name, value: template, location: pair.key.location))

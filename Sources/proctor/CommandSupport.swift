@@ -110,9 +110,8 @@ func parseHeaders(_ values: [String], flag: String) throws(CommandInputError) ->
         }
         let name = String(h[..<colon]).trimmingCharacters(in: .whitespaces)
         let value = String(h[h.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, !name.contains(where: { $0.isNewline }), !value.contains(where: { $0.isNewline })
-        else {
-            throw CommandInputError("\(flag) must be NAME: VALUE on one line")
+        if let problem = HTTP1Syntax.fieldProblem(name: name, value: value) {
+            throw CommandInputError("\(flag): \(problem)")
         }
         out.append(HTTPHeader(name, value))
     }

@@ -101,3 +101,43 @@ import Testing
         #expect(d.description == "a.yaml:1:5: error: first\na.yaml:3:1: error: second")
     }
 }
+
+/// Diagnostics stay one line and bounded whatever they quote; suggestions stay cheap.
+@Suite struct DiagnosticSafetyTests {
+    @Test func quotedValuesCannotForgeLinesOrSendEscapes() {
+        let d = Diagnostic.error(
+            "unknown vendor 'a\nb.yaml:1:1: error: x\u{1B}[31m\r\t\u{7F}\u{2028}'",
+            at: SourceLocation(file: "s.yaml", line: 2, column: 9))
+        #expect(
+            d.description
+                == #"s.yaml:2:9: error: unknown vendor 'a\nb.yaml:1:1: error: x\u{1B}[31m\r\t\u{7F}\u{2028}'"#
+        )
+        #expect(!d.description.contains("\n"))
+        let long = Diagnostic.error(String(repeating: "é", count: 5_000)).description
+        #expect(long.hasSuffix("… (4000 more characters)"))
+        #expect(long.unicodeScalars.count < 1_100)
+    }
+
+    @Test func suggestionsSkipNamesThatCannotBeTypos() {
+        #expect(
+            Suggestions.closest(to: "candidate.invted", in: ["candidate.invited"]) == ["candidate.invited"])
+        let huge = String(repeating: "x", count: 200_000)
+        #expect(Suggestions.closest(to: huge, in: [huge + "y", "candidate.invited"]).isEmpty)
+        // Length alone rules out far candidates without computing the distance.
+        #expect(Suggestions.closest(to: "abc", in: [String(repeating: "a", count: 100_000)]).isEmpty)
+    }
+
+    @Test func headerFieldsAreOneLineOfText() {
+        #expect(HTTP1Syntax.fieldProblem(name: "X-Ok", value: "a\tb ü") == nil)
+        #expect(
+            HTTP1Syntax.fieldProblem(name: "X-A", value: "a\r\nInjected: 1")?.contains("carriage return")
+                == true)
+        #expect(HTTP1Syntax.fieldProblem(name: "X-A", value: "a\nb")?.contains("line break") == true)
+        #expect(HTTP1Syntax.fieldProblem(name: "X-A", value: "a\u{0}b")?.contains("NUL") == true)
+        #expect(
+            HTTP1Syntax.fieldProblem(name: "X-A", value: "a\u{1B}b")?.contains("control character") == true)
+        #expect(HTTP1Syntax.fieldProblem(name: "Bad Name", value: "x") != nil)
+        #expect(HTTP1Syntax.fieldProblem(name: "X:Y", value: "x") != nil)
+        #expect(HTTP1Syntax.fieldProblem(name: "", value: "x") != nil)
+    }
+}

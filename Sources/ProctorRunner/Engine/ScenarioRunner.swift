@@ -313,7 +313,11 @@ public struct ScenarioRunner: Sendable {
         var headers = HeaderFields()
         do {
             for header in scenario.defaults.headers {
-                headers.set(header.name, try header.value.render(in: templates))
+                let value = try header.value.render(in: templates)
+                if let problem = HTTP1Syntax.fieldProblem(name: header.name, value: value) {
+                    return .failed(errorResult(step, index, actor, fault, "\(header.location): \(problem)"))
+                }
+                headers.set(header.name, value)
             }
         } catch {
             return .failed(errorResult(step, index, actor, fault, error.description))
