@@ -101,3 +101,17 @@ import Testing
         #expect(d.description == "a.yaml:1:5: error: first\na.yaml:3:1: error: second")
     }
 }
+
+@Suite struct UnreachableRuleTests {
+    @Test(arguments: [
+        // (reached, failed attempts, span in ms, gives up)
+        (false, 3, 2000, true), (false, 31, 2100, true), (false, 2, 60_000, false), (false, 30, 1999, false),
+        (true, 30, 60_000, false), (false, 0, 5000, false),
+    ])
+    func standardRule(reached: Bool, failures: Int, spanMilliseconds: Int64, givesUp: Bool) {
+        #expect(
+            UnreachableRule.standard.givesUp(
+                reached: reached, failedAttempts: failures, span: .milliseconds(spanMilliseconds))
+                == givesUp)
+    }
+}
