@@ -28,7 +28,7 @@ export COLUMNS=100
 # Exit codes of each command, as the code maps its outcomes (Sources/proctor/*.swift).
 exit_codes() {
   case "$1" in
-    run) echo "0 every step passed; 1 a step failed; 2 bad input (a scenario with problems, a bad flag, a report folder that cannot be written, a receiver that cannot start); 130 interrupted (reports are still written)" ;;
+    run) echo "0 every step passed; 1 a step failed, or a target could not be reached (the run stops sending to it early); 2 bad input (a scenario with problems, a bad flag, a report folder that cannot be written, a receiver that cannot start); 130 interrupted (reports are still written)" ;;
     check) echo "0 every file is clean; 2 at least one problem" ;;
     send) echo "0 the consumer answered as a correct one should; 1 it did not, or could not be reached; 2 bad input" ;;
     emit) echo "0; 2 bad input (unknown vendor, event or quirk, a bad --set, --format or --hmac-encoding)" ;;

@@ -12,8 +12,10 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Runs scenarios against a webhook consumer and checks its answers.",
         discussion: """
             With no --target and no `target:` in a scenario, starts the built-in reference receiver on \
-            127.0.0.1 and runs against it. Exit codes: 0 all steps passed, 1 a step failed, 2 bad input \
-            (a scenario with problems, a bad flag), 130 interrupted (reports are still written).
+            127.0.0.1 and runs against it. A target that never answers is given up on once 3 attempts \
+            to it failed to connect over at least 2s: its remaining steps are not sent. Exit codes: 0 \
+            all steps passed, 1 a step failed or a target could not be reached, 2 bad input (a \
+            scenario with problems, a bad flag), 130 interrupted (reports are still written).
             """
     )
 
@@ -53,6 +55,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Actors delivering at once per scenario.")
     var concurrency = 8
 
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Stop sending to a target that never answered once 3 attempts to it failed to connect (refused, unresolved, connect timeout) over at least 2s; --no-stop-unreachable keeps sending."
+    )
+    var stopUnreachable = true
+
     @Option(
         name: .customLong("report"), help: "FORMAT=PATH with FORMAT json or junit. Repeatable.",
         transform: { text in
@@ -85,10 +94,11 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as CommandInputError {
             throw fail(error.description)
         }
-        let pipeline = RunPipeline(
+        var pipeline = RunPipeline(
             settings: settings, reports: reports, transport: transportConfiguration,
             vocabulary: CatalogVocabulary.vocabulary, environment: environment,
             console: ConsoleReporter.forStandardOutput(environment: environment))
+        pipeline.unreachableRule = stopUnreachable ? .standard : nil
         let outcome = await pipeline.run(
             files: scenarios, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) }
         )

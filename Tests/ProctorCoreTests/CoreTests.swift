@@ -141,3 +141,17 @@ import Testing
         #expect(HTTP1Syntax.fieldProblem(name: "", value: "x") != nil)
     }
 }
+
+@Suite struct UnreachableRuleTests {
+    @Test(arguments: [
+        // (reached, failed attempts, span in ms, gives up)
+        (false, 3, 2000, true), (false, 31, 2100, true), (false, 2, 60_000, false), (false, 30, 1999, false),
+        (true, 30, 60_000, false), (false, 0, 5000, false),
+    ])
+    func standardRule(reached: Bool, failures: Int, spanMilliseconds: Int64, givesUp: Bool) {
+        #expect(
+            UnreachableRule.standard.givesUp(
+                reached: reached, failedAttempts: failures, span: .milliseconds(spanMilliseconds))
+                == givesUp)
+    }
+}

@@ -41,12 +41,27 @@ import Testing
     @Test func connectionRefusedOnAClosedPort() async throws {
         let server = try await RawTestServer.start(.silent)
         let url = server.url
+        let port = server.port
         await server.stop()
         let exchange = try await withHTTPTransport { transport in
             await transport.send(OutgoingRequest(url: url, body: Array("{}".utf8), timeout: .seconds(5)))
         }
         #expect(exchange.failure?.kind == .connectionRefused, "\(String(describing: exchange.failure))")
-        #expect(exchange.failure?.reason.contains("connection refused") == true)
+        #expect(exchange.failure?.reason == "connection refused by 127.0.0.1:\(port)")
+        #expect(exchange.failure?.neverReached == true)
+    }
+
+    @Test func failuresThatNeverReachedTheTarget() {
+        let never: [TransportFailure.Kind] = [.connectionRefused, .dnsFailure, .connectTimeout]
+        let others: [TransportFailure.Kind] = [
+            .connectionReset, .timeout, .tls, .tooLarge, .invalidRequest, .closedBySender, .cancelled, .other,
+        ]
+        #expect(never.allSatisfy { TransportFailure($0, "").neverReached })
+        #expect(!others.contains { TransportFailure($0, "").neverReached })
+        // Qualified's connection failures: the never-reached ones, a reset and TLS.
+        #expect(never.allSatisfy { TransportFailure($0, "").isConnectionFailure })
+        #expect(TransportFailure(.connectionReset, "").isConnectionFailure)
+        #expect(TransportFailure(.tls, "").isConnectionFailure)
     }
 
     @Test func dnsFailure() async throws {

@@ -160,6 +160,75 @@ actor SleepLog {
         #expect(result.attempts.count == 1)
         #expect(result.outcome == .failed(reason: "status 500; qualified does not retry this"))
     }
+
+    @Test func hooksHearEveryAttemptAndEveryWait() async {
+        let statuses = StatusScript([503, 500, 200])
+        let transport = ClosureTransport.responding { _ in .success(ResponseSummary(status: statuses.next()))
+        }
+        let attempts = LockedBox<[Int]>([])
+        let waits = LockedBox<[RetryWait]>([])
+        let hooks = DeliveryHooks(
+            attemptEnded: { attempt in
+                attempts.withValue { $0.append(attempt.number) }
+                return nil
+            },
+            waitingForRetry: { wait in waits.withValue { $0.append(wait) } })
+        let result = await DeliveryLoop.deliver(
+            policy: .svix.scaled(by: 0.001), transport: transport,
+            clock: FixedClock(milliseconds: 1_700_000_000_000), sleep: { _ in }, hooks: hooks
+        ) { _ in OutgoingRequest(url: "http://127.0.0.1/x", body: []) }
+        #expect(result.outcome == .delivered)
+        #expect(attempts.withValue { $0 } == [1, 2, 3])
+        let seen = waits.withValue { $0 }
+        #expect(seen.map(\.failed.number) == [1, 2])
+        #expect(seen.map(\.reason) == ["status 503", "status 500"])
+        #expect(seen.map(\.wait) == [.milliseconds(5), .milliseconds(300)])
+        #expect(seen.map(\.nextAttempt) == [2, 3])
+        #expect(seen.map(\.maxAttempts) == [8, 8])
+        #expect(seen.map(\.nextAttemptAtMilliseconds) == [1_700_000_000_005, 1_700_000_000_300])
+    }
+
+    @Test func aStopAfterAnAttemptEndsTheDeliveryAsFailed() async {
+        let transport = ClosureTransport.responding { _ in .success(ResponseSummary(status: 503)) }
+        let waits = LockedBox(0)
+        let hooks = DeliveryHooks(
+            attemptEnded: { $0.number == 2 ? DeliveryStop("the target is gone") : nil },
+            waitingForRetry: { _ in waits.withValue { $0 += 1 } })
+        let result = await DeliveryLoop.deliver(
+            policy: .svix, transport: transport, sleep: { _ in }, hooks: hooks
+        ) { _ in OutgoingRequest(url: "http://127.0.0.1/x", body: []) }
+        #expect(result.attempts.count == 2)
+        #expect(result.outcome == .failed(reason: "failed after 2 attempts: status 503; the target is gone"))
+        #expect(waits.withValue { $0 } == 1)
+    }
+
+    @Test func aStopAfterAnAcceptedAttemptChangesNothing() async {
+        let transport = ClosureTransport.responding { _ in .success(ResponseSummary(status: 200)) }
+        let hooks = DeliveryHooks(attemptEnded: { _ in DeliveryStop("never mind") })
+        let result = await DeliveryLoop.deliver(
+            policy: .svix, transport: transport, sleep: { _ in }, hooks: hooks
+        ) { _ in OutgoingRequest(url: "http://127.0.0.1/x", body: []) }
+        #expect(result.outcome == .delivered)
+    }
+
+    @Test func aWaitCutShortEndsTheDeliveryAsFailedAndCancellationStaysCancelled() async {
+        let transport = ClosureTransport.responding { _ in .success(ResponseSummary(status: 503)) }
+        let stopped = await DeliveryLoop.deliver(
+            policy: .svix, transport: transport, sleep: { _ in throw DeliveryStop("the target is gone") }
+        ) { _ in OutgoingRequest(url: "http://127.0.0.1/x", body: []) }
+        #expect(stopped.attempts.count == 1)
+        #expect(stopped.outcome == .failed(reason: "status 503; the target is gone"))
+        let delayed = await DeliveryLoop.deliver(
+            policy: .svix, transport: transport, initialDelay: .seconds(5),
+            sleep: { _ in throw DeliveryStop("the target is gone") }
+        ) { _ in OutgoingRequest(url: "http://127.0.0.1/x", body: []) }
+        #expect(delayed.attempts.isEmpty)
+        #expect(delayed.outcome == .failed(reason: "the target is gone"))
+        let cancelled = await DeliveryLoop.deliver(
+            policy: .svix, transport: transport, sleep: { _ in throw CancellationError() }
+        ) { _ in OutgoingRequest(url: "http://127.0.0.1/x", body: []) }
+        #expect(cancelled.outcome == .cancelled)
+    }
 }
 
 /// Hands out scripted statuses in order; the last repeats.

@@ -199,6 +199,17 @@ final class Lines: Sendable {
         let step = try #require(outcome.result?.scenarios.first?.steps.first)
         let attempts = step.sends.first?.result.attempts ?? []
         #expect(attempts.count == 3)
+        // The console says what each wait is for.
+        let waits = out.filter { $0.hasPrefix("↻") }
+        #expect(waits.count == 2, "\(out)")
+        #expect(
+            waits.first?.hasPrefix(
+                "↻  retries  kim  send candidate.invited  attempt 1 failed: status 503; waiting 5s (5ms at --time-scale 0.001) for attempt 2 of 8 at "
+            ) == true, "\(waits)")
+        #expect(
+            waits.last?.hasPrefix(
+                "↻  retries  kim  send candidate.invited  attempt 2 failed: status 503; waiting 5m (300ms at --time-scale 0.001) for attempt 3 of 8 at "
+            ) == true, "\(waits)")
         // Svix waits 5 s then 5 min; at --time-scale 0.001 that is 5 ms then 300 ms.
         if attempts.count == 3 {
             let second =
@@ -384,5 +395,90 @@ final class Lines: Sendable {
             return
         }
         #expect(reasons.joined().contains("no response"), "\(reasons)")
+    }
+
+    @Test func anUnreachableTargetStopsOnlyItsOwnScenarios() async throws {
+        let port = try ExampleRunner.freePort()
+        let down = "http://127.0.0.1:\(port)/webhooks/testlify"
+        // Testlify's scenario goes to a closed port, Qualified's to the built-in receiver.
+        let (outcome, out, err) = await run(
+            [
+                Self.root + "/Scenarios/testlify-candidate-completes.yaml",
+                Self.root + "/Scenarios/qualified-assessment-result.yaml",
+            ],
+            settings: RunSettings(
+                targets: TargetChoice(byVendor: ["testlify": down]), timeScale: 0.001, retries: .vendor))
+        #expect(outcome.exitCode == 1)
+        let result = try #require(outcome.result)
+        let testlify = try #require(result.scenarios.first { $0.vendor == "testlify" })
+        let qualified = try #require(result.scenarios.first { $0.vendor == "qualified" })
+        #expect(qualified.counts.passed == qualified.counts.total, "\(out)")
+        #expect(testlify.counts.failed == 1)
+        #expect(testlify.counts.notSent == testlify.counts.total - 1)
+        #expect(result.unreachableTargets.map(\.url) == [down])
+        #expect(result.unreachableTargets.first?.stoppedEarly == true)
+        #expect(err.count == 1, "\(err)")
+        #expect(err.first?.hasPrefix("error: \(down) refused every connection (") == true, "\(err)")
+    }
+
+    /// Three refused sends, the third after 2.4 s: the fourth is not sent, unless the rule is off.
+    @Test func theUnreachableRuleAppliesWithoutRetriesAndCanBeTurnedOff() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/down.yaml"
+        try write(
+            """
+            scenario: down
+            vendor: testlify
+            retries: none
+            steps:
+              - send: candidate.invited
+              - send: candidate.enrolled
+              - send: candidate.in_progress
+                after: 40m
+              - send: candidate.completed
+            """, to: path)
+        let port = try ExampleRunner.freePort()
+        let settings = RunSettings(
+            targets: TargetChoice(all: "http://127.0.0.1:\(port)/webhooks/testlify"), timeScale: 0.001)
+        async let stopping = run([path], settings: settings)
+        async let keepingOn = runWithoutTheRule([path], settings: settings)
+        let (stopped, _, stoppedErr) = await stopping
+        let (kept, _, keptErr) = await keepingOn
+        let stoppedSteps = stopped.result?.scenarios.first?.steps ?? []
+        #expect(stoppedSteps.map(\.attemptCount) == [1, 1, 1, 0])
+        #expect(stoppedSteps.last?.verdict.isNotSent == true)
+        #expect(stopped.result?.unreachableTargets.first?.stoppedEarly == true)
+        #expect(stoppedErr.count == 1)
+        // Turned off, every step is sent; the run still says the target never answered.
+        let keptSteps = kept.result?.scenarios.first?.steps ?? []
+        #expect(keptSteps.map(\.attemptCount) == [1, 1, 1, 1])
+        #expect(kept.exitCode == 1)
+        #expect(kept.result?.unreachableTargets.first?.stoppedEarly == false)
+        #expect(
+            keptErr == [
+                "error: http://127.0.0.1:\(port)/webhooks/testlify refused every connection (4 attempts over "
+                    + (kept.result?.unreachableTargets.first.map { DurationText.format($0.span) } ?? "?")
+                    + ", no answer): connection refused by 127.0.0.1:\(port); is the consumer running?"
+            ])
+    }
+
+    func runWithoutTheRule(_ files: [String], settings: RunSettings) async -> (
+        RunPipeline.Outcome, out: [String], err: [String]
+    ) {
+        let out = Lines()
+        let err = Lines()
+        var pipeline = RunPipeline(settings: settings)
+        pipeline.handlesSignals = false
+        pipeline.unreachableRule = nil
+        let outcome = await pipeline.run(
+            files: files, print: { out.append($0) }, printError: { err.append($0) })
+        return (outcome, out.all, err.all)
+    }
+}
+
+extension StepResult.Verdict {
+    var isNotSent: Bool {
+        if case .notSent = self { return true }
+        return false
     }
 }

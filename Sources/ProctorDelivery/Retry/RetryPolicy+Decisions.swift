@@ -9,6 +9,14 @@ extension RetryPolicy {
         case failed(reason: String, retryable: Bool)
         /// The consumer asked the vendor to stop.
         case aborted(reason: String)
+
+        /// Why the attempt was not accepted (`accepted` for one that was).
+        public var reason: String {
+            switch self {
+            case .accepted: return "accepted"
+            case .failed(let reason, _), .aborted(let reason): return reason
+            }
+        }
     }
 
     public func verdict(for exchange: Exchange) -> Verdict {

@@ -94,10 +94,22 @@ public struct TransportFailure: Error, Sendable, Hashable, CustomStringConvertib
 
     public var description: String { "\(kind.rawValue): \(reason)" }
 
-    /// Whether the failure happened before a connection existed (Qualified retries these).
+    /// Whether the failure is at the connection level: the target was never reached
+    /// (``neverReached``) or the connection broke before a response (reset, TLS). Qualified
+    /// retries these.
     public var isConnectionFailure: Bool {
         switch kind {
         case .connectionRefused, .connectionReset, .dnsFailure, .connectTimeout, .tls: return true
+        default: return false
+        }
+    }
+
+    /// Whether the request never reached the target: the connection was refused, the host is
+    /// unreachable (both `connection-refused`), its name did not resolve or no connection opened
+    /// within the connect timeout. The failures an unreachable target is judged by.
+    public var neverReached: Bool {
+        switch kind {
+        case .connectionRefused, .dnsFailure, .connectTimeout: return true
         default: return false
         }
     }

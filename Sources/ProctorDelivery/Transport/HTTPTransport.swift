@@ -192,7 +192,10 @@ enum TransportFailureClassifier {
     static func classify(_ error: any Error, url: String, timeout: Duration, connectTimeout: Duration)
         -> TransportFailure
     {
-        let host = (try? TargetURL(parsing: url))?.host ?? url
+        let parsed = try? TargetURL(parsing: url)
+        let host = parsed?.host ?? url
+        /// `host:port`, for failures that concern one port of the host.
+        let address = parsed.map { "\($0.hostInURL):\($0.port)" } ?? url
         if error is CancellationError { return TransportFailure(.cancelled, "the request was cancelled") }
         if let error = error as? HTTPClientError {
             switch error {
@@ -226,11 +229,11 @@ enum TransportFailureClassifier {
                 return TransportFailure(.dnsFailure, "could not resolve host \(error.host)")
             }
             for attempt in error.connectionErrors {
-                if let failure = classifyIO(attempt.error, host: host) { return failure }
+                if let failure = classifyIO(attempt.error, host: host, address: address) { return failure }
             }
             return TransportFailure(.other, "could not connect to \(error.host):\(error.port)")
         }
-        if let failure = classifyIO(error, host: host) { return failure }
+        if let failure = classifyIO(error, host: host, address: address) { return failure }
         if let error = error as? HTTPParserError {
             if case .invalidEOFState = error {
                 return TransportFailure(
@@ -268,7 +271,7 @@ enum TransportFailureClassifier {
         return TransportFailure(.other, text)
     }
 
-    static func classifyIO(_ error: any Error, host: String) -> TransportFailure? {
+    static func classifyIO(_ error: any Error, host: String, address: String) -> TransportFailure? {
         guard let io = error as? IOError else {
             if error is SocketAddressError {
                 return TransportFailure(.dnsFailure, "could not resolve host \(host)")
@@ -276,9 +279,9 @@ enum TransportFailureClassifier {
             return nil
         }
         switch io.errnoCode {
-        case ECONNREFUSED: return TransportFailure(.connectionRefused, "connection refused by \(host)")
-        case ECONNRESET, EPIPE: return TransportFailure(.connectionReset, "connection reset by \(host)")
-        case ETIMEDOUT: return TransportFailure(.connectTimeout, "connection to \(host) timed out")
+        case ECONNREFUSED: return TransportFailure(.connectionRefused, "connection refused by \(address)")
+        case ECONNRESET, EPIPE: return TransportFailure(.connectionReset, "connection reset by \(address)")
+        case ETIMEDOUT: return TransportFailure(.connectTimeout, "connection to \(address) timed out")
         case EHOSTUNREACH, ENETUNREACH: return TransportFailure(.connectionRefused, "\(host) is unreachable")
         default: return TransportFailure(.other, "I/O error talking to \(host): \(io)")
         }

@@ -2,6 +2,7 @@ import Atomics
 import Foundation
 import Histogram
 import NIOCore
+import ProctorCore
 import ProctorSigning
 import ProctorVendors
 
@@ -229,10 +230,17 @@ public struct LoadEngine: Sendable {
         return out
     }
 
-    /// Why the target counts as unreachable: for two seconds from the start no connection
-    /// opened and attempts failed. Nil while that is not so.
-    static func unreachable(_ snaps: [WorkerSnapshot], since start: UInt64, now: UInt64) -> String? {
-        guard now >= start &+ 2_000_000_000, !snaps.isEmpty, !snaps.contains(where: \.connectedOnce),
+    /// Why the target counts as unreachable by ``UnreachableRule/standard`` (the rule `run` uses):
+    /// no connection ever opened and connection attempts kept failing from the start of the run
+    /// (workers retry a failed connection within a second). Nil while that is not so.
+    static func unreachable(
+        _ snaps: [WorkerSnapshot], since start: UInt64, now: UInt64, rule: UnreachableRule = .standard
+    ) -> String? {
+        guard !snaps.isEmpty,
+            rule.givesUp(
+                reached: snaps.contains(where: \.connectedOnce),
+                failedAttempts: snaps.reduce(0) { $0 + $1.connectFailures },
+                span: .nanoseconds(Int64(now - min(now, start)))),
             let code = snaps.first(where: { $0.connectErrno != 0 })?.connectErrno
         else { return nil }
         return Errno.text(code)

@@ -53,6 +53,8 @@ struct WorkerSnapshot: Sendable {
     var connectedOnce: Bool
     /// The error of the latest failed connection attempt (0: none yet).
     var connectErrno: Int32
+    /// Failed connection attempts so far.
+    var connectFailures: Int
     /// Monotonic nanoseconds at which new actors stopped (nil while they still arrive).
     var arrivalsEndedAt: UInt64?
 }
@@ -95,6 +97,7 @@ final class LoadWorker {
     @exclusivity(unchecked) private var finished = false
     private var connectedOnce = false
     private var connectErrno: Int32 = 0
+    private var connectFailures = 0
     private var tick: LoadLoop.TimerID?
     private var sweep: LoadLoop.TimerID?
 
@@ -175,7 +178,8 @@ final class LoadWorker {
         let s = WorkerSnapshot(
             counters: counters, corrected: full ? corrected : nil, uncorrected: full ? uncorrected : nil,
             interval: interval, active: active, queued: queue.count, finished: finished,
-            connectedOnce: connectedOnce, connectErrno: connectErrno, arrivalsEndedAt: arrivalsEndedAt)
+            connectedOnce: connectedOnce, connectErrno: connectErrno, connectFailures: connectFailures,
+            arrivalsEndedAt: arrivalsEndedAt)
         interval.reset()
         return s
     }
@@ -400,6 +404,7 @@ final class LoadWorker {
     /// requests fail.
     func connectFailed(errno code: Int32) {
         connectErrno = code
+        connectFailures += 1
         guard !connections.contains(where: { $0.isReady }) else { return }
         var failedRuns: [ActorRun] = []
         while let run = queue.popFirst() { failedRuns.append(run) }

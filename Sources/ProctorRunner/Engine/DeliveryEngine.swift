@@ -86,30 +86,38 @@ public struct EngineOptions: Sendable {
 
 /// Executes prepared deliveries: in order per actor, actors concurrently up to a bound, `reorder`
 /// applied per actor, faults turned into sends, retries on the policies' schedules. Stops early on
-/// fail-fast or cancellation; every step is accounted for in the result.
+/// fail-fast, cancellation or (with a ``TargetWatch``) a target given up on as unreachable; every
+/// step is accounted for in the result.
 public struct DeliveryEngine: Sendable {
     public let transport: any Transport
     public let options: EngineOptions
     public let clock: any WallClock
+    /// Judges the targets from every attempt; steps to a target it gave up on are not sent and
+    /// their waits end. Nil: every step is sent.
+    public let watch: TargetWatch?
     let sleep: DeliveryLoop.Sleeper
 
     public init(
         transport: any Transport, options: EngineOptions = EngineOptions(),
         clock: any WallClock = SystemClock(),
-        sleep: @escaping DeliveryLoop.Sleeper = DeliveryLoop.taskSleeper
+        sleep: @escaping DeliveryLoop.Sleeper = DeliveryLoop.taskSleeper,
+        watch: TargetWatch? = nil
     ) {
         self.transport = transport
         self.options = options
         self.clock = clock
         self.sleep = sleep
+        self.watch = watch
     }
 
     /// Runs one scenario. `actors` are (actor, that actor's deliveries in scenario order).
-    /// `onStep` sees each step as it finishes (console lines).
+    /// `onStep` sees each step as it finishes, `onRetry` each wait for a retry as it begins
+    /// (console lines).
     public func run(
         scenario: String, vendor: String, file: String? = nil,
         actors: [(actor: String, deliveries: [PreparedDelivery])],
-        onStep: @escaping @Sendable (StepResult) -> Void = { _ in }
+        onStep: @escaping @Sendable (StepResult) -> Void = { _ in },
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) async -> ScenarioResult {
         let started = clock.nowMilliseconds()
         let timer = ContinuousClock.now
@@ -121,7 +129,9 @@ public struct DeliveryEngine: Sendable {
             func startNext() {
                 guard let next = pending.popFirst() else { return }
                 running += 1
-                group.addTask { await runActor(next.deliveries, stop: stop, onStep: onStep) }
+                group.addTask {
+                    await runActor(next.deliveries, stop: stop, onStep: onStep, onRetry: onRetry)
+                }
             }
             while running < options.maxConcurrentActors, !pending.isEmpty { startNext() }
             while let finished = await group.next() {
@@ -136,9 +146,10 @@ public struct DeliveryEngine: Sendable {
             duration: ContinuousClock.now - timer, steps: steps)
     }
 
-    func runActor(_ deliveries: [PreparedDelivery], stop: StopFlag, onStep: @Sendable (StepResult) -> Void)
-        async -> [StepResult]
-    {
+    func runActor(
+        _ deliveries: [PreparedDelivery], stop: StopFlag, onStep: @Sendable (StepResult) -> Void,
+        onRetry: @escaping @Sendable (RetryNotice) -> Void
+    ) async -> [StepResult] {
         let ordered = Reordering.apply(deliveries) { $0.fault == .reorder }
         var results: [StepResult] = []
         for delivery in ordered {
@@ -150,7 +161,7 @@ public struct DeliveryEngine: Sendable {
                 results.append(skipped)
                 continue
             }
-            let result = await runStep(delivery)
+            let result = await runStep(delivery, onRetry: onRetry)
             if case .failed = result.verdict, options.failFast { await stop.set() }
             if case .error = result.verdict, options.failFast { await stop.set() }
             onStep(result)
@@ -159,7 +170,13 @@ public struct DeliveryEngine: Sendable {
         return results
     }
 
-    func runStep(_ delivery: PreparedDelivery) async -> StepResult {
+    /// Sends one step (after its `after:` wait) and checks the answers. `onRetry` hears of each
+    /// wait for a retry.
+    func runStep(
+        _ delivery: PreparedDelivery, onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
+    ) async -> StepResult {
+        let url = delivery.request.url
+        if let verdict = await watch?.verdict(for: url) { return notSent(delivery, verdict.stopReason) }
         var started = clock.nowMilliseconds()
         var faultOptions = options.faultOptions
         faultOptions.timeScale = options.timeScale
@@ -176,9 +193,16 @@ public struct DeliveryEngine: Sendable {
                 index: delivery.index, verdict: .error(error.description), startedAtMilliseconds: started
             )
         }
+        let sleep = sleeper(toward: url)
         let wait = delivery.after * options.timeScale
         if wait > .zero {
-            do { try await sleep(wait) } catch { return notSent(delivery, "interrupted") }
+            do {
+                try await sleep(wait)
+            } catch let stop as DeliveryStop {
+                return notSent(delivery, stop.reason)
+            } catch {
+                return notSent(delivery, "interrupted")
+            }
         }
         // The step's time is its delivery: every attempt and the waits between them, not `after:`.
         started = clock.nowMilliseconds()
@@ -187,21 +211,39 @@ public struct DeliveryEngine: Sendable {
         var failures: [String] = []
         for planned in plan {
             let policy = planned.retryPolicy ?? delivery.retryPolicy?.scaled(by: options.timeScale) ?? .none
+            let label = plan.count > 1 ? planned.label : nil
+            let hooks = DeliveryHooks(
+                attemptEnded: { [watch] attempt in
+                    await watch?.record(attempt.exchange).map { DeliveryStop($0.stopReason) }
+                },
+                waitingForRetry: { [options] wait in
+                    onRetry(
+                        RetryNotice(
+                            step: delivery.name, actor: delivery.actor, fault: delivery.fault?.rawValue,
+                            send: label, retry: wait, timeScale: options.timeScale))
+                })
             let result = await DeliveryLoop.deliver(
                 policy: policy, transport: transport, initialDelay: planned.delayBefore, clock: clock,
-                sleep: sleep,
+                sleep: sleep, hooks: hooks,
                 makeRequest: planned.makeRequest
             )
             sends.append(SendRecord(label: planned.label, result: result))
             if result.outcome == .cancelled { break }
             if let exchange = result.lastExchange {
                 let found = await delivery.check(exchange)
-                failures += plan.count > 1 ? found.map { "\(planned.label): \($0)" } : found
+                failures += label.map { label in found.map { "\(label): \($0)" } } ?? found
+            } else if case .failed(let reason) = result.outcome {
+                // Stopped before its first attempt (its target was given up on during a delay).
+                failures.append((label.map { "\($0): " } ?? "") + "not sent: " + reason)
             }
         }
         let verdict: StepResult.Verdict
         if sends.last?.result.outcome == .cancelled {
             verdict = .notSent("interrupted")
+        } else if sends.allSatisfy({ $0.result.attempts.isEmpty }),
+            case .failed(let reason)? = sends.last?.result.outcome
+        {
+            verdict = .notSent(reason)
         } else {
             verdict = failures.isEmpty ? .passed : .failed(failures)
         }
@@ -211,6 +253,13 @@ public struct DeliveryEngine: Sendable {
             index: delivery.index, verdict: verdict, sends: sends, startedAtMilliseconds: started,
             duration: ContinuousClock.now - timer
         )
+    }
+
+    /// `sleep`, cut short with ``DeliveryStop`` once the watch gives up on the target of `url`.
+    func sleeper(toward url: String) -> DeliveryLoop.Sleeper {
+        guard let watch else { return sleep }
+        let sleep = self.sleep
+        return { duration in try await watch.sleep(duration, toward: url, using: sleep) }
     }
 
     func notSent(_ delivery: PreparedDelivery, _ reason: String) -> StepResult {

@@ -21,6 +21,10 @@ public struct RunPipeline: Sendable {
     /// Whether SIGINT and SIGTERM cancel the run (the command line); embedders and tests that
     /// run several pipelines at once turn it off.
     public var handlesSignals = true
+    /// When a target that never answered is given up on: its remaining steps are not sent, its
+    /// waits end. Nil keeps sending to every target. Either way a target no attempt reached is
+    /// named on stderr and fails the run.
+    public var unreachableRule: UnreachableRule? = .standard
 
     public init(
         settings: RunSettings, reports: [ReportSpec] = [],
@@ -91,9 +95,11 @@ public struct RunPipeline: Sendable {
             maxConcurrentActors: settings.concurrency, failFast: settings.failFast,
             timeScale: settings.timeScale)
         do {
+            let watch = TargetWatch(rule: unreachableRule)
             return try await withHTTPTransport(configuration: transport) { transport in
                 let runner = ScenarioRunner(
-                    engine: DeliveryEngine(transport: transport, options: engineOptions, clock: clock),
+                    engine: DeliveryEngine(
+                        transport: transport, options: engineOptions, clock: clock, watch: watch),
                     evaluator: evaluator, settings: settings)
                 var plan: [(Scenario, String)] = []
                 for scenario in scenarios {
@@ -131,9 +137,11 @@ public struct RunPipeline: Sendable {
                     await withTaskGroup(of: (Int, ScenarioResult).self) { group in
                         for (index, (scenario, target)) in work.enumerated() {
                             group.addTask {
-                                let result = await runner.run(scenario, target: target) { step in
-                                    print(console.line(for: step, scenario: scenario.name.value))
-                                }
+                                let name = scenario.name.value
+                                let result = await runner.run(
+                                    scenario, target: target,
+                                    onStep: { print(console.line(for: $0, scenario: name)) },
+                                    onRetry: { print(console.line(for: $0, scenario: name)) })
                                 return (index, result)
                             }
                         }
@@ -145,11 +153,13 @@ public struct RunPipeline: Sendable {
                 let (results, interrupted) =
                     handlesSignals ? await Interrupts.cancellingOnSignals(runAll) : (await runAll(), false)
                 for running in receivers.values { await running.stop() }
+                let unreachable = await watch.unreachableTargets
                 let run = RunResult(
                     startedAtMilliseconds: started, duration: ContinuousClock.now - timer,
                     target: settings.targets.description
                         ?? (receivers.isEmpty ? nil : "built-in reference receiver"),
-                    seed: settings.seed, scenarios: results, interrupted: interrupted || Task.isCancelled)
+                    seed: settings.seed, scenarios: results, interrupted: interrupted || Task.isCancelled,
+                    unreachableTargets: unreachable)
                 print(console.summary(for: run))
                 var exitCode = run.exitCode
                 for report in reports {
@@ -161,6 +171,7 @@ public struct RunPipeline: Sendable {
                         if exitCode == 0 { exitCode = 2 }
                     }
                 }
+                for target in unreachable { printError("error: \(target.message)") }
                 return Outcome(result: run, exitCode: exitCode)
             }
         } catch let stop as PipelineStop {

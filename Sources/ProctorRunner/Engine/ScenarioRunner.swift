@@ -101,9 +101,11 @@ public struct ScenarioRunner: Sendable {
         settings.seed ?? scenario.seed?.value ?? settings.fallbackSeed
     }
 
-    /// Runs one scenario against `target` (the URL events are posted to).
+    /// Runs one scenario against `target` (the URL events are posted to). `onStep` sees each step
+    /// as it finishes, `onRetry` each wait for a retry as it begins.
     public func run(
-        _ scenario: Scenario, target: String, onStep: @escaping @Sendable (StepResult) -> Void = { _ in }
+        _ scenario: Scenario, target: String, onStep: @escaping @Sendable (StepResult) -> Void = { _ in },
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) async -> ScenarioResult {
         let started = engine.clock.nowMilliseconds()
         let timer = ContinuousClock.now
@@ -144,7 +146,8 @@ public struct ScenarioRunner: Sendable {
                 guard let name = pending.popFirst(), let state = states[name] else { return }
                 running += 1
                 group.addTask {
-                    await runActor(name, state: state, context: context, stop: stop, onStep: onStep)
+                    await runActor(
+                        name, state: state, context: context, stop: stop, onStep: onStep, onRetry: onRetry)
                 }
             }
             while running < limit, !pending.isEmpty { startNext() }
@@ -217,7 +220,7 @@ public struct ScenarioRunner: Sendable {
 
     func runActor(
         _ actor: String, state initial: ActorState, context: ScenarioContext, stop: StopFlag,
-        onStep: @Sendable (StepResult) -> Void
+        onStep: @Sendable (StepResult) -> Void, onRetry: @escaping @Sendable (RetryNotice) -> Void
     ) async -> [StepResult] {
         var state = initial
         var records: [String: StepRecord] = [:]
@@ -277,7 +280,7 @@ public struct ScenarioRunner: Sendable {
                     if Task.isCancelled || stopped {
                         result = engine.notSent(delivery, Self.stopReason)
                     } else {
-                        result = await engine.runStep(delivery)
+                        result = await engine.runStep(delivery, onRetry: onRetry)
                     }
                 }
                 switch result.verdict {

@@ -9,10 +9,13 @@ public struct RunResult: Sendable {
     public var scenarios: [ScenarioResult]
     /// True when the run was stopped (Ctrl-C) before every step ran.
     public var interrupted: Bool
+    /// The targets the run stopped sending to because they never answered (``UnreachableRule``).
+    public var unreachableTargets: [UnreachableTarget]
 
     public init(
         startedAtMilliseconds: Int64, duration: Duration = .zero, target: String? = nil, seed: UInt64? = nil,
-        scenarios: [ScenarioResult] = [], interrupted: Bool = false
+        scenarios: [ScenarioResult] = [], interrupted: Bool = false,
+        unreachableTargets: [UnreachableTarget] = []
     ) {
         self.startedAtMilliseconds = startedAtMilliseconds
         self.duration = duration
@@ -20,16 +23,18 @@ public struct RunResult: Sendable {
         self.seed = seed
         self.scenarios = scenarios
         self.interrupted = interrupted
+        self.unreachableTargets = unreachableTargets
     }
 
     public var counts: StepCounts { scenarios.reduce(StepCounts()) { $0 + $1.counts } }
-    /// Every step passed and nothing was interrupted.
+    /// Every step passed, nothing was interrupted and every target was reached.
     public var passed: Bool {
-        !interrupted && counts.failed == 0 && counts.errors == 0 && counts.notSent == 0
+        !interrupted && unreachableTargets.isEmpty && counts.failed == 0 && counts.errors == 0
+            && counts.notSent == 0
     }
 
-    /// The process exit code DESIGN.md fixes: 0 all passed, 1 a step failed, 130 interrupted.
-    /// (2, bad input, is decided before anything runs.)
+    /// The process exit code DESIGN.md fixes: 0 all passed, 1 a step failed or a target was given
+    /// up on as unreachable, 130 interrupted. (2, bad input, is decided before anything runs.)
     public var exitCode: Int32 { interrupted ? 130 : passed ? 0 : 1 }
 }
 
@@ -98,7 +103,7 @@ public struct StepResult: Sendable {
         case failed([String])
         /// The step could not be carried out (a fault that does not apply, a bad request).
         case error(String)
-        /// Never sent, and why (fail-fast, interrupted).
+        /// Never sent, and why (fail-fast, interrupted, an unreachable target).
         case notSent(String)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ProctorCore
 import ProctorDelivery
 
@@ -7,11 +8,17 @@ import ProctorDelivery
     import Darwin
 #endif
 
-/// Live lines for the terminal: one per step, then a summary. Colour only when asked (on a TTY).
+/// Live lines for the terminal: one per step, one per wait for a retry, then a summary. Colour
+/// only when asked (on a TTY).
 public struct ConsoleReporter: Sendable {
     public var useColor: Bool
+    /// The zone of the clock times in retry lines.
+    public var timeZone: TimeZone
 
-    public init(useColor: Bool) { self.useColor = useColor }
+    public init(useColor: Bool, timeZone: TimeZone = .current) {
+        self.useColor = useColor
+        self.timeZone = timeZone
+    }
 
     /// Colour when standard output is a terminal and `NO_COLOR` is not set.
     public static func forStandardOutput(environment: [String: String]) -> ConsoleReporter {
@@ -50,6 +57,36 @@ public struct ConsoleReporter: Sendable {
         case .notSent(let reason): text += "\n    not sent: " + reason
         }
         return text
+    }
+
+    /// `↻  jane  send candidate.completed  attempt 2 failed: status 503; waiting 5m (300ms at
+    /// --time-scale 0.001) for attempt 3 of 8 at 14:03:07`.
+    public func line(for notice: RetryNotice, scenario: String? = nil) -> String {
+        let retry = notice.retry
+        var parts = [paint("↻", "33")]
+        if let scenario { parts.append(scenario) }
+        parts.append(notice.actor ?? "*")
+        parts.append(
+            notice.step + (notice.fault.map { " [\($0)]" } ?? "") + (notice.send.map { " (\($0))" } ?? ""))
+        var wait = DurationText.format(notice.vendorWait)
+        if notice.timeScale != 1 {
+            wait += " (\(DurationText.format(retry.wait)) at --time-scale \(notice.timeScale))"
+        }
+        parts.append(
+            "attempt \(retry.failed.number) failed: \(retry.reason); waiting \(wait) for attempt "
+                + "\(retry.nextAttempt) of \(retry.maxAttempts) at \(clockTime(milliseconds: retry.nextAttemptAtMilliseconds))"
+        )
+        return parts.joined(separator: "  ")
+    }
+
+    /// `14:03:07` in ``timeZone``.
+    func clockTime(milliseconds: Int64) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents(
+            [.hour, .minute, .second], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let (h, m, s) = (parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+        return [h, m, s].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(separator: ":")
     }
 
     /// `12 steps: 10 passed, 1 failed, 1 not sent (3.2s)`.

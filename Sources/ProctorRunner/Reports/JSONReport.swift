@@ -19,6 +19,7 @@ public enum JSONReport {
             ("target", run.target.map(JSONValue.string) ?? .null),
             ("seed", run.seed.flatMap { JSONNumber(literal: String($0)) }.map(JSONValue.number) ?? .null),
             ("interrupted", .bool(run.interrupted)),
+            ("unreachableTargets", .array(run.unreachableTargets.map(unreachable))),
             ("passed", .bool(run.passed)),
             (
                 "counts",
@@ -28,6 +29,14 @@ public enum JSONReport {
                 ])
             ),
             ("scenarios", .array(run.scenarios.map(scenario))),
+        ])
+    }
+
+    static func unreachable(_ u: UnreachableTarget) -> JSONValue {
+        object([
+            ("url", .string(u.url)), ("attempts", .int(u.attempts)), ("spanMs", ms(u.span)),
+            ("lastFailure", .string(u.lastFailure)), ("stoppedEarly", .bool(u.stoppedEarly)),
+            ("message", .string(u.summary)),
         ])
     }
 
