@@ -117,6 +117,41 @@ import Testing
         #expect(clock.now - start < .seconds(5))
     }
 
+    /// `--timeout` bounds the whole answer: a body announced and never finished, or trickled a
+    /// byte at a time, fails the attempt when the timeout runs out.
+    @Test(arguments: [Duration.seconds(60), .milliseconds(200)])
+    func aStalledOrTrickledBodyTimesOut(interval: Duration) async throws {
+        let server = try await RawTestServer.start(
+            .trickle("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", interval: interval))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let exchange = try await withHTTPTransport { transport in
+            await transport.send(
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(1)))
+        }
+        let elapsed = clock.now - start
+        await server.stop()
+        #expect(exchange.failure?.kind == .timeout, "\(String(describing: exchange.outcome))")
+        #expect(exchange.failure?.reason.hasPrefix("timed out reading the body after 1s (") == true)
+        #expect(elapsed < .seconds(3), "\(elapsed)")
+    }
+
+    @Test func headersThatWouldSplitTheRequestAreNotSent() async throws {
+        let server = try await RawTestServer.start(.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+        for mode in [SendMode.normal, .truncated(sentBytes: 1)] {
+            let exchange = try await withHTTPTransport { transport in
+                await transport.send(
+                    OutgoingRequest(
+                        url: server.url, headers: HeaderFields([HTTPHeader("X-A", "a\r\nInjected: 1")]),
+                        body: Array("{}".utf8), mode: mode, timeout: .seconds(2)))
+            }
+            #expect(
+                exchange.failure?.kind == .invalidRequest, "\(mode): \(String(describing: exchange.outcome))")
+            #expect(exchange.failure?.reason.contains("carriage return") == true)
+        }
+        await server.stop()
+    }
+
     @Test func redirectsAreNotFollowed() async throws {
         let server = try await RawTestServer.start(
             .respond(

@@ -13,6 +13,8 @@ final class RawTestServer: Sendable {
         case silent
         /// Writes these bytes as soon as the connection opens, without reading, then closes.
         case greet(String)
+        /// Writes these bytes, then one more byte every `interval`, never finishing.
+        case trickle(String, interval: Duration)
     }
 
     let channel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -69,6 +71,12 @@ final class RawTestServer: Sendable {
                 try await outbound.write(ByteBuffer(string: text))
             case .silent:
                 try await Task.sleep(for: .seconds(30))
+            case .trickle(let text, let interval):
+                try await outbound.write(ByteBuffer(string: text))
+                for _ in 0..<300 {
+                    try await Task.sleep(for: interval)
+                    try await outbound.write(ByteBuffer(string: " "))
+                }
             case .greet:
                 break
             }

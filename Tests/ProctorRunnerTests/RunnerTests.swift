@@ -166,6 +166,38 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         #expect(result.steps[1].verdict == .notSent("interrupted"))
     }
 
+    /// Interrupted while the consumer holds the request: reported as sent and interrupted, not
+    /// as never sent.
+    @Test func aRequestInFlightWhenInterruptedIsReportedAsSent() async throws {
+        let received = Lines()
+        let slowConsumer = ClosureTransport { request in
+            received.append("got it")
+            let outcome: Result<ResponseSummary, TransportFailure>
+            do {
+                try await Task.sleep(for: .seconds(30))
+                outcome = .success(ResponseSummary(status: 200))
+            } catch {
+                outcome = .failure(TransportFailure(.cancelled, "the request was cancelled"))
+            }
+            return Exchange(request: request, startedAtMilliseconds: 0, duration: .zero, outcome: outcome)
+        }
+        let engine = DeliveryEngine(transport: slowConsumer)
+        let deliveries = [
+            try delivery("invited", actor: "a", index: 0), try delivery("enrolled", actor: "a", index: 1),
+        ]
+        let task = Task { await engine.run(scenario: "s", vendor: "testlify", actors: [("a", deliveries)]) }
+        for _ in 0..<1000 where received.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        task.cancel()
+        let result = await task.value
+        guard case .failed(let reasons) = result.steps[0].verdict else {
+            Issue.record("expected the step in flight to be reported as sent: \(result.steps[0].verdict)")
+            return
+        }
+        #expect(reasons.last?.hasPrefix("interrupted while the request was in flight") == true)
+        #expect(result.steps[0].sends.first?.result.attempts.count == 1)
+        #expect(result.steps[1].verdict == .notSent("interrupted"))
+    }
+
     @Test func junitParsesWithTheRightCounts() async throws {
         let run = try await sampleRun()
         let xml = JUnitReport.render(run)

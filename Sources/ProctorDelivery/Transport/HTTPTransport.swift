@@ -6,6 +6,7 @@ import NIOPosix
 import NIOSSL
 import ProctorCore
 import ProctorSigning
+import Synchronization
 
 /// Settings shared by every request of one ``HTTPTransport``.
 public struct TransportConfiguration: Sendable, Hashable {
@@ -100,7 +101,38 @@ public final class HTTPTransport: Transport {
         )
     }
 
+    /// Sends `request` and reads the whole answer within its timeout: connecting, writing, the
+    /// response head and the body all count against it, so a target that stalls or trickles the
+    /// body fails the attempt when the timeout runs out.
     private func execute(_ request: OutgoingRequest) async -> Result<ResponseSummary, TransportFailure> {
+        for field in request.headers {
+            if let problem = HTTP1Syntax.fieldProblem(name: field.name, value: field.value) {
+                return .failure(TransportFailure(.invalidRequest, problem))
+            }
+        }
+        let progress = ResponseProgress()
+        let work = Task { await executeWithoutDeadline(request, progress: progress) }
+        let outcome = await withTaskCancellationHandler {
+            await Deadline.race(work, until: ContinuousClock.now + request.timeout)
+        } onCancel: {
+            work.cancel()
+        }
+        if let outcome { return outcome }
+        work.cancel()
+        let limit = DurationText.formatShort(request.timeout)
+        let (headReceived, bodyBytes) = progress.state
+        if headReceived {
+            return .failure(
+                TransportFailure(
+                    .timeout,
+                    "timed out reading the body after \(limit) (\(bodyBytes) bytes of it received)"))
+        }
+        return .failure(TransportFailure(.timeout, "no complete response within \(limit)"))
+    }
+
+    private func executeWithoutDeadline(_ request: OutgoingRequest, progress: ResponseProgress) async
+        -> Result<ResponseSummary, TransportFailure>
+    {
         var httpRequest = HTTPClientRequest(url: request.url)
         httpRequest.method = HTTPMethod(rawValue: request.method)
         for field in request.headers { httpRequest.headers.add(name: field.name, value: field.value) }
@@ -120,9 +152,11 @@ public final class HTTPTransport: Transport {
                 httpRequest, timeout: .nanoseconds(request.timeout.nanoseconds))
             var headers = HeaderFields()
             for (name, value) in response.headers { headers.add(name, value) }
+            progress.headReceived()
             var body: [UInt8] = []
             var truncated = false
             for try await buffer in response.body {
+                progress.received(buffer.readableBytes)
                 let room = configuration.maxResponseBytes - body.count
                 if buffer.readableBytes > room {
                     body += buffer.readableBytesView.prefix(max(0, room))
@@ -144,6 +178,44 @@ public final class HTTPTransport: Transport {
                 TransportFailureClassifier.classify(
                     error, url: request.url, timeout: request.timeout,
                     connectTimeout: configuration.connectTimeout))
+        }
+    }
+}
+
+/// How far the answer to one request got, for the message when its deadline passes.
+final class ResponseProgress: Sendable {
+    private let storage = Mutex((head: false, bytes: 0))
+    func headReceived() { storage.withLock { $0.head = true } }
+    func received(_ count: Int) { storage.withLock { $0.bytes += count } }
+    var state: (head: Bool, bytes: Int) { storage.withLock { $0 } }
+}
+
+/// Waiting for work with a deadline that does not depend on the work noticing cancellation.
+enum Deadline {
+    /// The work's result, or nil when `deadline` comes first (the work is left to its caller to
+    /// cancel).
+    static func race<Value: Sendable>(_ work: Task<Value, Never>, until deadline: ContinuousClock.Instant)
+        async
+        -> Value?
+    {
+        let resumed = Mutex(false)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+            let finish: @Sendable (Value?) -> Void = { value in
+                let first = resumed.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: value) }
+            }
+            let timer = Task {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                finish(nil)
+            }
+            Task {
+                let value = await work.value
+                timer.cancel()
+                finish(value)
+            }
         }
     }
 }

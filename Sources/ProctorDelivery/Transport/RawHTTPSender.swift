@@ -21,6 +21,11 @@ enum RawHTTPSender {
                     "truncated-body needs an http:// target; \(target.scheme.rawValue) targets are sent whole"
                 ))
         }
+        for field in request.headers {
+            if let problem = HTTP1Syntax.fieldProblem(name: field.name, value: field.value) {
+                return .failure(TransportFailure(.invalidRequest, problem))
+            }
+        }
         var head = "\(request.method) \(target.pathAndQuery) HTTP/1.1\r\nHost: \(target.hostHeader)\r\n"
         var headers = request.headers
         headers.set("Content-Length", String(request.body.count))

@@ -228,7 +228,23 @@ public struct DeliveryEngine: Sendable {
                 makeRequest: planned.makeRequest
             )
             sends.append(SendRecord(label: planned.label, result: result))
-            if result.outcome == .cancelled { break }
+            if result.outcome == .cancelled {
+                // Interrupted: judge the answers that arrived; a request already on its way is
+                // reported as sent, not as never sent.
+                let answered = result.attempts.last { $0.exchange.failure?.kind != .cancelled }
+                if let exchange = answered?.exchange {
+                    let found = await delivery.check(exchange)
+                    failures += label.map { label in found.map { "\(label): \($0)" } } ?? found
+                }
+                if !result.attempts.isEmpty {
+                    let when =
+                        result.attempts.last?.exchange.failure?.kind == .cancelled
+                        ? "interrupted while the request was in flight (the consumer may have received it); no answer arrived"
+                        : "interrupted while waiting to resend"
+                    failures.append((label.map { "\($0): " } ?? "") + when)
+                }
+                break
+            }
             if let exchange = result.lastExchange {
                 let found = await delivery.check(exchange)
                 failures += label.map { label in found.map { "\(label): \($0)" } } ?? found
@@ -238,7 +254,7 @@ public struct DeliveryEngine: Sendable {
             }
         }
         let verdict: StepResult.Verdict
-        if sends.last?.result.outcome == .cancelled {
+        if sends.last?.result.outcome == .cancelled, sends.allSatisfy({ $0.result.attempts.isEmpty }) {
             verdict = .notSent("interrupted")
         } else if sends.allSatisfy({ $0.result.attempts.isEmpty }),
             case .failed(let reason)? = sends.last?.result.outcome
