@@ -84,7 +84,8 @@ public struct YAMLReader: Sendable {
             throw .error("invalid YAML: \(error)", at: SourceLocation(file: displayPath, line: 1, column: 1))
         }
         guard let node else { return nil }
-        var converter = Converter(file: displayPath, maxDepth: maxDepth, budget: maxNodes)
+        var converter = Converter(
+            file: displayPath, maxDepth: maxDepth, budget: maxNodes, hasAnchors: bytes.contains(UInt8(ascii: "&")))
         return try converter.convert(node, depth: 0)
     }
 
@@ -95,8 +96,11 @@ public struct YAMLReader: Sendable {
         let maxDepth: Int
         var budget: Int
         let maxNodes: Int
+        /// Whether the text may define anchors, which aliases repeat.
+        let hasAnchors: Bool
 
-        init(file: String, maxDepth: Int, budget: Int) {
+        init(file: String, maxDepth: Int, budget: Int, hasAnchors: Bool) {
+            self.hasAnchors = hasAnchors
             self.file = file
             self.maxDepth = maxDepth
             self.budget = budget
@@ -111,7 +115,8 @@ public struct YAMLReader: Sendable {
             budget -= 1
             guard budget >= 0 else {
                 throw .error(
-                    "document expands to more than \(maxNodes) nodes (aliases repeat what they refer to)",
+                    "document has more than \(maxNodes) nodes"
+                        + (hasAnchors ? " once its aliases are expanded (each use repeats what it refers to)" : ""),
                     at: location(node.mark))
             }
             guard depth <= maxDepth else {

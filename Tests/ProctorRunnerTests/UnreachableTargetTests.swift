@@ -107,7 +107,7 @@ final class ScriptedTransport: Transport {
             first.sends.first?.result.outcome
                 == .failed(
                     reason:
-                        "failed after 3 attempts: connection-refused: connection refused by 127.0.0.1:9; target unreachable: \(summary)"
+                        "connection-refused: connection refused by 127.0.0.1:9; target unreachable: \(summary)"
                 ))
         #expect(result.steps[1].verdict == .notSent("target unreachable: \(summary)"))
         #expect(result.steps[2].verdict == .notSent("target unreachable: \(summary)"))

@@ -146,7 +146,15 @@ import Testing
         #expect(clock.now - start < .seconds(10))
         #expect(
             outcome.output.hasSuffix(
-                "error: document expands to more than 400000 nodes (aliases repeat what they refer to)\n"))
+                "error: document has more than 400000 nodes once its aliases are expanded (each use repeats what it refers to)\n"
+            ))
+    }
+
+    /// A big file without anchors is not told about aliases.
+    @Test func manyNodesWithoutAliases() throws {
+        let text = "a: [" + Array(repeating: "1", count: 400_001).joined(separator: ",") + "]\n"
+        let outcome = try check("big.yaml", Array(text.utf8))
+        #expect(outcome.output.hasSuffix("error: document has more than 400000 nodes\n"), "\(outcome.output)")
     }
 
     @Test func directoryAndMissingFile() throws {

@@ -131,13 +131,9 @@ public enum DeliveryLoop {
         var attempts: [AttemptRecord] = []
         var wait = initialDelay
         var number = 1
-        /// Failed with `reason`, counting the attempts when there were several.
+        /// Failed with `reason` (the attempts are counted where the result is shown).
         func failed(_ reason: String) -> DeliveryResult {
-            DeliveryResult(
-                attempts: attempts,
-                outcome: .failed(
-                    reason: attempts.count > 1 ? "failed after \(attempts.count) attempts: \(reason)" : reason
-                ))
+            DeliveryResult(attempts: attempts, outcome: .failed(reason: reason))
         }
         while true {
             if wait > .zero {
