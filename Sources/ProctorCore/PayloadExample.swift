@@ -52,10 +52,34 @@ public struct PayloadExample: Sendable, Hashable {
 }
 
 extension PayloadExample {
+    /// The value on the way to `path` that `with:` cannot set through: a string, number or
+    /// boolean the path goes below (null and missing parts are created). Nil when nothing blocks.
+    public func scalarBlocking(_ path: JSONPath) -> (path: JSONPath, kind: String)? {
+        var value = payload
+        var prefix: [JSONPath.Component] = []
+        for component in path.components {
+            switch (value, component) {
+            case (.object(let object), .key(let key)):
+                guard let next = object[key] else { return nil }
+                value = next
+            case (.array(let elements), .index(let index)):
+                guard elements.indices.contains(index) else { return nil }
+                value = elements[index]
+            case (.string, _): return (JSONPath(components: prefix), "a string")
+            case (.number, _): return (JSONPath(components: prefix), "a number")
+            case (.bool, _): return (JSONPath(components: prefix), "a boolean")
+            default: return nil
+            }
+            prefix.append(component)
+        }
+        return nil
+    }
+
     /// Paths anywhere in the example whose last key is close to `key` (closest first, then
     /// shortest), for suggesting `data.candidate.firstName` for `data.firstName`. Lists are
     /// entered through their first element, written `[0]`.
     public func paths(endingNear key: String, limit: Int = 3) -> [String] {
+        guard key.unicodeScalars.count <= Suggestions.maxNameLength else { return [] }
         var found: [(path: String, distance: Int)] = []
         let threshold = max(2, key.count / 3)
         func visit(_ value: JSONValue, _ prefix: [JSONPath.Component]) {

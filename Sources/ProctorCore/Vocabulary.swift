@@ -47,6 +47,8 @@ public protocol EventVocabulary: Sendable {
     func lifecycleEvent(vendor: String, stage: String) -> String?
     /// Quirk names a step may select with `quirks:`.
     func quirkNames(vendor: String) -> [String]
+    /// The canonical events a quirk applies to; nil when that is not known (any event).
+    func quirkEvents(vendor: String, quirk: String) -> [String]?
     /// Checks one actor's sequence of canonical events against the vendor's state machine.
     /// Gaps are allowed (an endpoint may not be subscribed to every event); a regression is not.
     /// Returns the first event that cannot follow the ones before it, the earlier event it
@@ -59,6 +61,10 @@ public protocol EventVocabulary: Sendable {
     /// A payload of a canonical event with `quirks` selected, for checking the paths of
     /// `{{steps.ID.payload.PATH}}` references. Nil when not known: every path is then accepted.
     func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample?
+}
+
+extension EventVocabulary {
+    public func quirkEvents(vendor: String, quirk: String) -> [String]? { nil }
 }
 
 /// An event that cannot follow an earlier one for the same actor.

@@ -32,6 +32,7 @@ extension LoadSession {
             }
         }
         for (index, step) in steps.enumerated() {
+            checkOverrides(of: step)
             var templates: [Template] = step.overrides.flatMap(\.value.templates)
             if case .probe(let probe) = step.action { templates.append(probe.path) }
             for template in templates {
@@ -39,7 +40,7 @@ extension LoadSession {
                 for reference in template.references {
                     check(
                         reference, at: location, stepIndex: index, step: step, firstIndex: firstIndex,
-                        ids: ids)
+                        ids: ids, steps: steps)
                 }
             }
         }
@@ -47,7 +48,7 @@ extension LoadSession {
 
     mutating func check(
         _ reference: TemplateReference, at location: SourceLocation, stepIndex: Int, step: Step,
-        firstIndex: [String: (index: Int, step: Step)], ids: [String]
+        firstIndex: [String: (index: Int, step: Step)], ids: [String], steps: [Step]
     ) {
         if case .actor = reference {
             checkActorReference(reference, runningActor: step.actor?.value, at: location)
@@ -68,6 +69,13 @@ extension LoadSession {
                 target.step.location.file == location.file
                 ? "line \(target.step.location.line)" : "\(target.step.location)"
             error("'{{\(reference)}}' refers to step '\(id)', which comes later (\(place))", at: location)
+        } else if target.step.fault?.value == .reorder, step.event != nil,
+            !steps[(target.index + 1)..<stepIndex].contains(where: { sharesActor($0, with: target.step) })
+        {
+            // The runner generates both steps of a reordered pair before delivering either.
+            error(
+                "'{{\(reference)}}': step '\(id)' has fault: reorder and is delivered after this step, so nothing of it is recorded yet",
+                at: location)
         } else if let only = target.step.actor?.value, let other = actorWithout(only, running: step) {
             // Each actor keeps the records of its own steps.
             error(
@@ -83,6 +91,12 @@ extension LoadSession {
                 }
             }
         }
+    }
+
+    /// Whether `a` and `b` run for a common actor.
+    func sharesActor(_ a: Step, with b: Step) -> Bool {
+        guard let x = a.actor?.value, let y = b.actor?.value else { return true }
+        return x == y
     }
 
     /// An actor that runs `step` other than `actor`, if there is one.

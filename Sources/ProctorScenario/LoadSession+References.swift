@@ -57,6 +57,24 @@ extension LoadSession {
 
     /// `{{steps.ID.payload.PATH}}` needs a path the event's payload can have: one the vendor's
     /// example payload has, or one the step's `with:` sets.
+    /// `with:` paths that go below a string, number or boolean of the vendor's payload cannot
+    /// be set.
+    mutating func checkOverrides(of step: Step) {
+        guard let vendor, vendorKnown, let event = step.event, !step.overrides.isEmpty,
+            let example = example(vendor: vendor, event: event, quirks: step.quirks.map(\.value))
+        else { return }
+        for (position, override) in step.overrides.enumerated() {
+            // An earlier `with:` of the step may have replaced a value on the way.
+            let replaced = step.overrides[..<position].contains {
+                override.path.components.starts(with: $0.path.components)
+            }
+            guard !replaced, let blocked = example.scalarBlocking(override.path.jsonPath) else { continue }
+            error(
+                "'with: \(override.path)' cannot be set: '\(blocked.path.text)' is \(blocked.kind) in a \(vendor) \(event) payload; set '\(blocked.path.text)' itself",
+                at: override.location)
+        }
+    }
+
     mutating func checkPayloadPath(
         _ reference: TemplateReference, path: FieldPath, of step: Step, event: String,
         at location: SourceLocation

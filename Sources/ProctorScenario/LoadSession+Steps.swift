@@ -73,6 +73,11 @@ extension LoadSession {
         case "send":
             guard let event = string(actionNode, key: "send") else { return [] }
             let canonical = resolveEvent(event)
+            for quirk in quirks {
+                if let problem = quirkProblem(quirk.value, events: [canonical]) {
+                    error(problem, at: quirk.location)
+                }
+            }
             var step = Step(
                 action: .send(event: Located(canonical, at: event.location)), actor: actor, after: after,
                 quirks: quirks, expect: merged, location: node.location)
@@ -98,11 +103,22 @@ extension LoadSession {
             for stageNode in stages {
                 guard let stage = string(stageNode, key: "lifecycle stage") else { continue }
                 guard let event = lifecycleEvent(stage) else { continue }
+                // Each stage takes the quirks that apply to its event.
+                let applying = quirks.filter { quirkProblem($0.value, events: [event]) == nil }
                 steps.append(
                     Step(
                         action: .send(event: Located(event, at: stage.location)), actor: actor, after: after,
-                        quirks: quirks, expect: merged, location: stage.location, lifecycleStage: stage.value)
+                        quirks: applying, expect: merged, location: stage.location,
+                        lifecycleStage: stage.value)
                 )
+            }
+            let events = steps.compactMap(\.event)
+            for quirk in quirks where !events.isEmpty {
+                if steps.allSatisfy({ !$0.quirks.contains(quirk) }),
+                    let problem = quirkProblem(quirk.value, events: events)
+                {
+                    error(problem, at: quirk.location)
+                }
             }
             return steps
         default:
@@ -155,6 +171,18 @@ extension LoadSession {
             quirks.append(quirk)
         }
         return quirks
+    }
+
+    /// Why `quirk` cannot be selected for any of `events`, or nil.
+    func quirkProblem(_ quirk: String, events: [String]) -> String? {
+        guard let vendor, vendorKnown, let applies = vocabulary.quirkEvents(vendor: vendor, quirk: quirk)
+        else {
+            return nil
+        }
+        guard !events.contains(where: applies.contains) else { return nil }
+        let target = events.count == 1 ? events[0] : "any of " + events.joined(separator: ", ")
+        return
+            "quirk '\(quirk)' does not apply to \(target); it applies to \(applies.joined(separator: ", "))"
     }
 
     mutating func stepID(_ node: SourceNode) -> Located<String>? {

@@ -85,7 +85,8 @@ public struct YAMLReader: Sendable {
         }
         guard let node else { return nil }
         var converter = Converter(
-            file: displayPath, maxDepth: maxDepth, budget: maxNodes, hasAnchors: bytes.contains(UInt8(ascii: "&")))
+            file: displayPath, maxDepth: maxDepth, budget: maxNodes,
+            hasAnchors: bytes.contains(UInt8(ascii: "&")))
         return try converter.convert(node, depth: 0)
     }
 
@@ -116,7 +117,8 @@ public struct YAMLReader: Sendable {
             guard budget >= 0 else {
                 throw .error(
                     "document has more than \(maxNodes) nodes"
-                        + (hasAnchors ? " once its aliases are expanded (each use repeats what it refers to)" : ""),
+                        + (hasAnchors
+                            ? " once its aliases are expanded (each use repeats what it refers to)" : ""),
                     at: location(node.mark))
             }
             guard depth <= maxDepth else {

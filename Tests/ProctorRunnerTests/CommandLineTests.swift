@@ -89,6 +89,44 @@ import Testing
                 """)
     }
 
+    /// A quirk for another event is a check error; a lifecycle gives each stage the quirks that
+    /// apply to it, and a quirk that applies to none of them is an error.
+    @Test func checkReportsQuirksForOtherEvents() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "proctor-quirks-\(UUID().uuidString).yaml"
+        ).path
+        let yaml = """
+            scenario: s
+            vendor: testlify-v1
+            steps:
+              - send: assessment.created
+                quirks: [timestamp-present]
+              - lifecycle: [invited, completed]
+                quirks: [result-link-url, score-update-rejected]
+
+            """
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await proctor(["check", path])
+        #expect(result.status == 2)
+        #expect(
+            result.out == """
+                \(path):5:14: error: quirk 'timestamp-present' does not apply to assessment.created; it applies to candidate.invited, candidate.enrolled, candidate.in_progress, candidate.completed, candidate.score_updated, candidate.disqualified
+                \(path):7:31: error: quirk 'score-update-rejected' does not apply to any of candidate.invited, candidate.completed; it applies to candidate.score_updated
+
+                """)
+        // The quirk that applies to one stage runs there only.
+        try Data(
+            yaml.replacingOccurrences(of: ", score-update-rejected", with: "")
+                .replacingOccurrences(
+                    of: "  - send: assessment.created\n    quirks: [timestamp-present]\n", with: ""
+                )
+                .utf8
+        ).write(to: URL(fileURLWithPath: path))
+        let run = try await proctor(["run", path, "--time-scale", "0.001"])
+        #expect(run.status == 0, "\(run.out)\(run.err)")
+    }
+
     @Test(arguments: [
         ["run", "Scenarios/testlify-candidate-completes.yaml", "--timeout", "0s"],
         ["send", "testlify", "candidate.invited", "--target", "http://127.0.0.1:1/x", "--timeout", "0ms"],

@@ -193,6 +193,10 @@ public struct VendorCatalog: Sendable, EventVocabulary {
         profile(for: vendor)?.quirks.filter { !$0.always }.map(\.name) ?? []
     }
 
+    public func quirkEvents(vendor: String, quirk: String) -> [String]? {
+        profile(for: vendor)?.quirk(named: quirk)?.events
+    }
+
     public func orderProblem(vendor: String, events: [String]) -> OrderProblem? {
         guard let p = profile(for: vendor) else { return nil }
         // Where each event was last seen: constant-time checks however long the lifecycle. Events
