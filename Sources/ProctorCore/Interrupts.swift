@@ -8,8 +8,9 @@ import Foundation
 #endif
 
 /// The one interrupt handler of every command: the first SIGINT or SIGTERM asks the work to
-/// stop (it then returns what it has, so reports are still written and the process exits 130);
-/// a second one exits at once with 130.
+/// stop (it then returns what it has, so reports are still written and the process exits 130).
+/// Another signal within ``grace`` of the first (an impatient double Ctrl-C) is noted and
+/// ignored, so the reports are not lost; one after that exits at once with 130.
 public enum Interrupts {
     /// A watch on SIGINT and SIGTERM; ``cancel()`` restores the default handling.
     public final class Watch: @unchecked Sendable {
@@ -17,6 +18,7 @@ public enum Interrupts {
         private let lock = NSLock()
         private var sources: [DispatchSourceSignal] = []
         private var seen = false
+        private var firstAt: ContinuousClock.Instant?
 
         init(action: @escaping @Sendable () -> Void) {
             let signals = [SIGINT, SIGTERM]
@@ -26,8 +28,14 @@ public enum Interrupts {
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
                 source.setEventHandler { [weak self] in
                     guard let self else { return }
-                    if self.markSeen() { exit(130) }
-                    action()
+                    switch self.markSeen() {
+                    case .first: action()
+                    case .withinGrace:
+                        StandardStreams.error(
+                            "stopping: finishing the reports (interrupt again after \(Int(Interrupts.grace.components.seconds))s to quit at once)"
+                        )
+                    case .afterGrace: exit(130)
+                    }
                 }
                 source.resume()
                 made.append(source)
@@ -35,11 +43,18 @@ public enum Interrupts {
             lock.withLock { sources = made }
         }
 
-        /// Records a signal; true when one had arrived before.
-        private func markSeen() -> Bool {
+        enum Arrival { case first, withinGrace, afterGrace }
+
+        /// Records a signal and says how it stands to the first one.
+        private func markSeen() -> Arrival {
             lock.withLock {
-                defer { seen = true }
-                return seen
+                let now = ContinuousClock.now
+                guard let first = firstAt else {
+                    seen = true
+                    firstAt = now
+                    return .first
+                }
+                return now - first < Interrupts.grace ? .withinGrace : .afterGrace
             }
         }
 
@@ -56,6 +71,9 @@ public enum Interrupts {
             for signalNumber in [SIGINT, SIGTERM] { signal(signalNumber, SIG_DFL) }
         }
     }
+
+    /// How long after the first signal further ones are ignored.
+    public static let grace: Duration = .seconds(3)
 
     /// Calls `action` on the first SIGINT or SIGTERM until the watch is cancelled.
     public static func watch(_ action: @escaping @Sendable () -> Void) -> Watch { Watch(action: action) }

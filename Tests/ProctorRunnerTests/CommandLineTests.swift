@@ -186,3 +186,50 @@ import Testing
         #expect(!report.contains(SecretRule.exampleSecret))
     }
 }
+
+/// Signals as a user sends them: an impatient double Ctrl-C still leaves the reports.
+@Suite struct SignalCommandTests {
+    @Test func aDoubleInterruptStillWritesTheReports() async throws {
+        let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
+        let folder = NSTemporaryDirectory() + "proctor-signals-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scenario = folder + "/wait.yaml"
+        try Data(
+            """
+            scenario: wait
+            vendor: testlify
+            steps:
+              - send: candidate.invited
+              - send: candidate.enrolled
+                after: 1h
+
+            """.utf8
+        ).write(to: URL(fileURLWithPath: scenario))
+        let report = folder + "/run.json"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["run", scenario, "--report", "json=\(report)"]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try TestProcesses.startWithNoSignalBlocked(process)
+        // Let the first step go out, then interrupt twice in quick succession.
+        try await Task.sleep(for: .seconds(1.5))
+        // (Two different signals: two of the same kind can merge into one while pending.)
+        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if process.isRunning { process.terminate() }
+        #expect(process.terminationStatus == 130)
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report)))
+                as? [String: Any])
+        #expect(json["interrupted"] as? Bool == true)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("stopping: finishing the reports"), "\(stderr)")
+    }
+}
