@@ -43,18 +43,16 @@ public enum Interrupts {
             lock.withLock { sources = made }
         }
 
-        enum Arrival { case first, withinGrace, afterGrace }
-
         /// Records a signal and says how it stands to the first one.
         private func markSeen() -> Arrival {
             lock.withLock {
                 let now = ContinuousClock.now
-                guard let first = firstAt else {
+                let arrival = Interrupts.arrival(at: now, first: firstAt)
+                if arrival == .first {
                     seen = true
                     firstAt = now
-                    return .first
                 }
-                return now - first < Interrupts.grace ? .withinGrace : .afterGrace
+                return arrival
             }
         }
 
@@ -74,6 +72,15 @@ public enum Interrupts {
 
     /// How long after the first signal further ones are ignored.
     public static let grace: Duration = .seconds(3)
+
+    /// How a signal stands to the first one.
+    public enum Arrival: Sendable, Equatable { case first, withinGrace, afterGrace }
+
+    /// A signal at `now`, given when the first one came (nil: none yet).
+    public static func arrival(at now: ContinuousClock.Instant, first: ContinuousClock.Instant?) -> Arrival {
+        guard let first else { return .first }
+        return now - first < grace ? .withinGrace : .afterGrace
+    }
 
     /// Calls `action` on the first SIGINT or SIGTERM until the watch is cancelled.
     public static func watch(_ action: @escaping @Sendable () -> Void) -> Watch { Watch(action: action) }

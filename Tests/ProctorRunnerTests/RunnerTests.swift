@@ -305,4 +305,12 @@ actor LockedOrder {
         #expect(value == "cancelled")
         #expect(interrupted)
     }
+
+    /// An impatient second Ctrl-C does not cut the reports short; a later one quits.
+    @Test func aSecondSignalWithinTheGraceIsIgnored() {
+        let first = ContinuousClock.now
+        #expect(Interrupts.arrival(at: first, first: nil) == .first)
+        #expect(Interrupts.arrival(at: first + .milliseconds(100), first: first) == .withinGrace)
+        #expect(Interrupts.arrival(at: first + Interrupts.grace, first: first) == .afterGrace)
+    }
 }
