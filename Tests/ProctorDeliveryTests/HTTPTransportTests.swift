@@ -136,6 +136,27 @@ import Testing
         #expect(elapsed < .seconds(3), "\(elapsed)")
     }
 
+    /// An interrupted run does not wait for a consumer that holds the request.
+    @Test func cancellationEndsAnAttemptAtOnce() async throws {
+        let server = try await RawTestServer.start(
+            .trickle("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", interval: .seconds(60)))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let exchange = try await withHTTPTransport { transport in
+            let attempt = Task {
+                await transport.send(
+                    OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(60)))
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            attempt.cancel()
+            return await attempt.value
+        }
+        let elapsed = clock.now - start
+        await server.stop()
+        #expect(exchange.failure?.kind == .cancelled, "\(String(describing: exchange.outcome))")
+        #expect(elapsed < .seconds(5), "\(elapsed)")
+    }
+
     @Test func headersThatWouldSplitTheRequestAreNotSent() async throws {
         let server = try await RawTestServer.start(.respond("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
         for mode in [SendMode.normal, .truncated(sentBytes: 1)] {

@@ -112,13 +112,15 @@ public final class HTTPTransport: Transport {
         }
         let progress = ResponseProgress()
         let work = Task { await executeWithoutDeadline(request, progress: progress) }
-        let outcome = await withTaskCancellationHandler {
-            await Deadline.race(work, until: ContinuousClock.now + request.timeout)
-        } onCancel: {
+        let outcome = await Deadline.race(work, until: ContinuousClock.now + request.timeout)
+        switch outcome {
+        case .finished(let result): return result
+        case .cancelled:
+            work.cancel()
+            return .failure(TransportFailure(.cancelled, "the request was cancelled"))
+        case .deadlinePassed:
             work.cancel()
         }
-        if let outcome { return outcome }
-        work.cancel()
         let limit = DurationText.formatShort(request.timeout)
         let (headReceived, bodyBytes) = progress.state
         if headReceived {
@@ -190,32 +192,73 @@ final class ResponseProgress: Sendable {
     var state: (head: Bool, bytes: Int) { storage.withLock { $0 } }
 }
 
-/// Waiting for work with a deadline that does not depend on the work noticing cancellation.
+/// Waiting for work with a deadline, and for cancellation, neither of which depends on the work
+/// noticing that it should stop.
 enum Deadline {
-    /// The work's result, or nil when `deadline` comes first (the work is left to its caller to
-    /// cancel).
+    enum Outcome<Value: Sendable>: Sendable {
+        case finished(Value)
+        case deadlinePassed
+        case cancelled
+    }
+
+    /// The first of: the work's result, the deadline, the caller's cancellation. The work is left
+    /// to the caller to cancel.
     static func race<Value: Sendable>(_ work: Task<Value, Never>, until deadline: ContinuousClock.Instant)
         async
-        -> Value?
+        -> Outcome<Value>
     {
-        let resumed = Mutex(false)
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
-            let finish: @Sendable (Value?) -> Void = { value in
-                let first = resumed.withLock { done in
-                    defer { done = true }
-                    return !done
+        let gate = Gate<Value>()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome<Value>, Never>) in
+                gate.install(continuation)
+                let timer = Task {
+                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    gate.finish(.deadlinePassed)
                 }
-                if first { continuation.resume(returning: value) }
+                Task {
+                    let value = await work.value
+                    timer.cancel()
+                    gate.finish(.finished(value))
+                }
             }
-            let timer = Task {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                finish(nil)
+        } onCancel: {
+            gate.finish(.cancelled)
+        }
+    }
+
+    /// Resumes one continuation once, with the first outcome, whichever side comes first.
+    final class Gate<Value: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<Outcome<Value>, Never>?
+            var pending: Outcome<Value>?
+            var done = false
+        }
+        private let state = Mutex(State())
+
+        func install(_ continuation: CheckedContinuation<Outcome<Value>, Never>) {
+            let ready: Outcome<Value>? = state.withLock { state in
+                guard let pending = state.pending, !state.done else {
+                    state.continuation = continuation
+                    return nil
+                }
+                state.done = true
+                return pending
             }
-            Task {
-                let value = await work.value
-                timer.cancel()
-                finish(value)
+            if let ready { continuation.resume(returning: ready) }
+        }
+
+        func finish(_ outcome: Outcome<Value>) {
+            let waiting: CheckedContinuation<Outcome<Value>, Never>? = state.withLock { state in
+                guard !state.done else { return nil }
+                guard let continuation = state.continuation else {
+                    if state.pending == nil { state.pending = outcome }
+                    return nil
+                }
+                state.done = true
+                state.continuation = nil
+                return continuation
             }
+            waiting?.resume(returning: outcome)
         }
     }
 }
