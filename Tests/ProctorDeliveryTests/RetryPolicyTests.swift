@@ -51,6 +51,21 @@ import Testing
         #expect(reason.contains("no retries left after 8 attempts"))
     }
 
+    /// A request that cannot be sent (a header with a line break) is not resent on any schedule.
+    @Test func anUnsendableRequestIsNotResent() {
+        for policy in [
+            RetryPolicy.svix, VendorCatalog.standard.profile(for: "qualified")?.retryPolicy ?? .none,
+        ] {
+            guard
+                case .giveUp(let reason) = policy.decide(afterAttempt: 1, exchange: failure(.invalidRequest))
+            else {
+                Issue.record("expected give up")
+                continue
+            }
+            #expect(reason.contains("not resent"))
+        }
+    }
+
     @Test func svixSlowSuccessIsAFailure() {
         let verdict = RetryPolicy.svix.verdict(for: exchange(status: 200, duration: .seconds(16)))
         guard case .failed(let reason, let retryable) = verdict else {

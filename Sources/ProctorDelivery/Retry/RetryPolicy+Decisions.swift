@@ -22,6 +22,11 @@ extension RetryPolicy {
     public func verdict(for exchange: Exchange) -> Verdict {
         switch exchange.outcome {
         case .failure(let failure):
+            // A request that cannot be sent as given fails the same way every time.
+            if failure.kind == .invalidRequest {
+                return .aborted(
+                    reason: "\(failure.description); the request cannot be sent, so it is not resent")
+            }
             switch trigger {
             case .anyFailure: return .failed(reason: failure.description, retryable: true)
             case .connectionFailureOr:
