@@ -117,10 +117,6 @@ public actor ReceiverState {
         random = SeededRandom(seed: seed)
     }
 
-    public init(maxEvents: Int, seed: UInt64 = 1) {
-        self.init(limits: ReceiverStateLimits(maxEvents: maxEvents), seed: seed)
-    }
-
     /// The event log, oldest first: the last ``ReceiverStateLimits/maxEvents`` deliveries.
     public var events: [ReceivedEvent] { Array(log) }
 
@@ -284,27 +280,18 @@ public struct ReceiverStateLimits: Sendable, Hashable {
 struct BoundedSet: Sendable {
     let capacity: Int
     private var members: Set<String> = []
-    private var order: [String] = []
-    private var head = 0
+    /// Members, oldest first.
+    private var order: Deque<String> = []
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Inserts `member`; returns whether it was new and which member was forgotten to make room.
     mutating func insert(_ member: String) -> (inserted: Bool, evicted: String?) {
         guard members.insert(member).inserted else { return (false, nil) }
-        var evicted: String?
-        if members.count > capacity {
-            let oldest = order[head]
-            head += 1
-            members.remove(oldest)
-            evicted = oldest
-            if head > capacity {
-                order.removeFirst(head)
-                head = 0
-            }
-        }
         order.append(member)
-        return (true, evicted)
+        guard members.count > capacity, let oldest = order.popFirst() else { return (true, nil) }
+        members.remove(oldest)
+        return (true, oldest)
     }
 
     func contains(_ member: String) -> Bool { members.contains(member) }

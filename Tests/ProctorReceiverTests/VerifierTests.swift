@@ -209,3 +209,17 @@ import Testing
         #expect(await state.candidate("id-4000") == nil)
     }
 }
+
+@Suite struct FileDescriptorLimitTests {
+    /// A cap within the open-file limit is kept; one past any limit is lowered to what fits,
+    /// after the soft limit is raised as far as the hard one allows.
+    @Test func theCapFitsTheOpenFileLimit() throws {
+        #expect(FileDescriptorLimit.fit(connections: 10) == 10)
+        let fitted = FileDescriptorLimit.fit(connections: 100_000_000)
+        let limits = try #require(FileDescriptorLimit.current())
+        #expect(fitted == limits.soft - FileDescriptorLimit.reserve)
+        #expect(
+            limits.soft == min(limits.hard, 100_000_000 + FileDescriptorLimit.reserve)
+                || limits.soft < limits.hard)
+    }
+}
