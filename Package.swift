@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
@@ -85,8 +86,11 @@ let package = Package(
                 "ProctorSigning",
                 "ProctorJSON",
                 "ProctorVendors",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -160,14 +164,26 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
             ]
         ),
+        // Raw TCP clients for the tests of the receiver's timeouts, connection cap and shutdown.
+        .target(
+            name: "ProctorTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/ProctorTestSupport"
+        ),
         .testTarget(
             name: "ProctorReceiverTests",
-            dependencies: ["ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorSigning"]),
+            dependencies: [
+                "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorSigning", "ProctorJSON",
+                "ProctorTestSupport",
+            ]),
         .testTarget(
             name: "ProctorRunnerTests",
             dependencies: [
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
-                "ProctorSigning", "ProctorLoad", "ProctorScenario",
+                "ProctorSigning", "ProctorLoad", "ProctorScenario", "ProctorTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(

@@ -77,6 +77,40 @@ public struct BodyHMACCheck: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "HMAC in \(header)" + (secret.map { " (secret \($0))" } ?? "") }
 }
 
+/// How long a connection may take over a request, how many may be open at once, and how long a
+/// stop waits for requests in flight (`serve --header-timeout`, `--idle-timeout`, `--body-timeout`,
+/// `--max-connections`).
+public struct ConnectionLimits: Sendable, Hashable {
+    /// A request's head (request line and headers) must be complete this long after the
+    /// connection opened, or after the first byte of a later request on a kept-alive connection;
+    /// otherwise the connection is closed.
+    public var headerTimeout: Duration
+    /// A connection on which nothing arrives for this long is closed: a kept-alive connection
+    /// between requests, or a request whose head or body stops arriving. Not while a request is
+    /// being answered.
+    public var idleTimeout: Duration
+    /// A request's body must be complete this long after its head; otherwise it is answered 408
+    /// and the connection closed.
+    public var bodyTimeout: Duration
+    /// Connections open at once. Beyond it, new connections wait in the listen backlog, unanswered,
+    /// until one closes.
+    public var maxConnections: Int
+    /// How long a stop waits for requests in flight before it closes every connection.
+    public var shutdownGrace: Duration
+
+    public init(
+        headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60),
+        bodyTimeout: Duration = .seconds(30), maxConnections: Int = 1024,
+        shutdownGrace: Duration = .seconds(1)
+    ) {
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
+        self.maxConnections = max(1, maxConnections)
+        self.shutdownGrace = shutdownGrace
+    }
+}
+
 /// Settings of the reference consumer.
 public struct ReceiverConfiguration: Sendable {
     public var host: String
@@ -90,16 +124,26 @@ public struct ReceiverConfiguration: Sendable {
     public var toleranceSeconds: Int64
     /// Larger bodies are answered 413.
     public var maxBodyBytes: Int
-    /// The event log keeps this many entries (oldest dropped first).
-    public var maxEvents: Int
+    /// How many events, candidates and history entries are kept.
+    public var limits: ReceiverStateLimits
+    /// Timeouts and the connection cap.
+    public var connections: ConnectionLimits
     public var chaos: ChaosSettings
     public var clock: any WallClock
+
+    /// The event log keeps this many entries (oldest dropped first).
+    public var maxEvents: Int {
+        get { limits.maxEvents }
+        set { limits.maxEvents = max(1, newValue) }
+    }
 
     public init(
         host: String = "127.0.0.1", port: Int = 0,
         secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)],
         hmacChecks: [String: BodyHMACCheck] = [:],
-        toleranceSeconds: Int64 = 300, maxBodyBytes: Int = 1 << 20, maxEvents: Int = 10_000,
+        toleranceSeconds: Int64 = 300, maxBodyBytes: Int = 1 << 20,
+        limits: ReceiverStateLimits = ReceiverStateLimits(),
+        connections: ConnectionLimits = ConnectionLimits(),
         chaos: ChaosSettings = ChaosSettings(),
         clock: any WallClock = SystemClock()
     ) {
@@ -109,7 +153,8 @@ public struct ReceiverConfiguration: Sendable {
         self.hmacChecks = hmacChecks
         self.toleranceSeconds = toleranceSeconds
         self.maxBodyBytes = maxBodyBytes
-        self.maxEvents = maxEvents
+        self.limits = limits
+        self.connections = connections
         self.chaos = chaos
         self.clock = clock
     }

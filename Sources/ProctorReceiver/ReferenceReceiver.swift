@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ProctorCore
@@ -27,7 +28,7 @@ public struct ReferenceReceiver: Sendable {
 
     public init(configuration: ReceiverConfiguration = ReceiverConfiguration(), logger: Logger? = nil) {
         self.configuration = configuration
-        state = ReceiverState(maxEvents: configuration.maxEvents, seed: configuration.chaos.seed)
+        state = ReceiverState(limits: configuration.limits, seed: configuration.chaos.seed)
         var quiet = Logger(label: "proctor.receiver")
         quiet.logLevel = .warning
         self.logger = logger ?? quiet
@@ -45,7 +46,9 @@ public struct ReferenceReceiver: Sendable {
         public var baseURL: String { TargetURL(host: host, port: port).origin }
         public func url(vendor: String) -> String { "\(baseURL)/webhooks/\(vendor)" }
 
-        /// Stops serving (gracefully: requests in flight are answered) and waits until the socket is closed.
+        /// Stops serving and waits until the sockets are closed: stops accepting, closes idle
+        /// connections, lets requests in flight finish for ``ConnectionLimits/shutdownGrace``, then
+        /// closes every connection still open.
         public func stop() async {
             await group.triggerGracefulShutdown()
             _ = try? await task.value
@@ -56,8 +59,11 @@ public struct ReferenceReceiver: Sendable {
     public func start() async throws -> Running {
         let (stream, continuation) = AsyncStream<Result<Int, any Error>>.makeStream()
         let app = makeApplication { port in continuation.yield(.success(port)) }
-        let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: [app], logger: logger)
+        // Past the grace period, graceful shutdown escalates to cancellation, on which Hummingbird
+        // closes each connection's input, so no client can hold a stop up.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.connections.shutdownGrace
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task {
             do {
                 try await group.run()
@@ -80,13 +86,35 @@ public struct ReferenceReceiver: Sendable {
         throw ReceiverError("cannot serve on \(configuration.host):\(configuration.port)")
     }
 
-    /// Serves until SIGINT or SIGTERM; `onRunning` gets the bound base URL.
+    /// Serves until SIGINT or SIGTERM, then stops as ``Running/stop()`` does; `onRunning` gets the
+    /// bound base URL. Returns at the latest a second after the grace period, stopped or not, so
+    /// a command ends however clients behave; a second signal ends the process at once
+    /// (``Interrupts``).
     public func run(onRunning: @escaping @Sendable (String) -> Void) async throws {
-        let host = configuration.host
-        let app = makeApplication { port in
-            onRunning(TargetURL(host: host, port: port).origin)
+        let running = try await start()
+        onRunning(running.baseURL)
+        // true: a signal arrived; false: the server ended.
+        let (events, notify) = AsyncStream<Bool>.makeStream()
+        let watch = Interrupts.watch { notify.yield(true) }
+        defer { watch.cancel() }
+        let task = running.task
+        Task {
+            _ = try? await task.value
+            notify.yield(false)
         }
-        try await app.runService()
+        var iterator = events.makeAsyncIterator()
+        guard await iterator.next() == true else {
+            // The server ended on its own: its error, if it failed.
+            try await task.value
+            return
+        }
+        let backstop = configuration.connections.shutdownGrace + .seconds(1)
+        Task { await running.stop() }
+        Task {
+            try? await Task.sleep(for: backstop)
+            notify.finish()
+        }
+        while let event = await iterator.next(), event {}
     }
 
     func makeApplication(onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
@@ -95,13 +123,34 @@ public struct ReferenceReceiver: Sendable {
         router.get("/health") { _, _ in
             Self.json(200, .object(JSONObject([("status", .string("ok"))])))
         }
-        router.get("/events") { _, _ in
-            let events = await handler.state.events
-            return Self.json(200, .array(events.map(\.json)))
+        router.get("/events") { request, _ in
+            switch PageRequest.parse(request.uri.queryParameters, cursor: .sequence) {
+            case .failure(let problem):
+                return Self.json(400, .object(JSONObject([("error", .string(problem.message))])))
+            case .success(let page):
+                let (items, more) = await handler.state.events(
+                    after: page.after.flatMap { Int($0) } ?? 0, limit: page.limit)
+                let total = await handler.state.eventCounts.held
+                return Self.json(
+                    200,
+                    page.answer(
+                        "events", items: items.map(\.json), total: total,
+                        nextCursor: more ? items.last.map { String($0.sequence) } : nil))
+            }
         }
-        router.get("/candidates") { _, _ in
-            let all = await handler.state.allCandidates()
-            return Self.json(200, .array(all.map(\.json)))
+        router.get("/candidates") { request, _ in
+            switch PageRequest.parse(request.uri.queryParameters, cursor: .text) {
+            case .failure(let problem):
+                return Self.json(400, .object(JSONObject([("error", .string(problem.message))])))
+            case .success(let page):
+                let (items, more) = await handler.state.candidates(after: page.after, limit: page.limit)
+                let total = await handler.state.candidateCount
+                return Self.json(
+                    200,
+                    page.answer(
+                        "candidates", items: items.map(\.json), total: total,
+                        nextCursor: more ? items.last?.id : nil))
+            }
         }
         router.get("/candidates/:id") { _, context in
             let id = context.parameters.get("id") ?? ""
@@ -120,11 +169,16 @@ public struct ReferenceReceiver: Sendable {
         router.patch("/webhooks/:vendor") { request, context in
             await handler.handle(request: request, context: context)
         }
+        let limits = configuration.connections
         return Application(
             router: router,
+            server: .receiver(limits: limits, logger: logger),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
-                serverName: "proctor-receiver"),
+                serverName: "proctor-receiver",
+                // Beyond the cap, connections wait in the backlog until one closes.
+                availableConnectionsDelegate: MaximumAvailableConnections(
+                    limits.maxConnections, logger: logger)),
             onServerRunning: { channel in onPort(channel.localAddress?.port ?? 0) },
             logger: logger
         )

@@ -47,6 +47,8 @@ struct WebhookHandler: Sendable {
                             "rejected", reason: "body larger than \(configuration.maxBodyBytes) bytes"))
                 }
             }
+        } catch let timeout as RequestBodyTimeout {
+            return ReferenceReceiver.json(408, Self.answer("rejected", reason: timeout.description))
         } catch {
             return ReferenceReceiver.json(
                 400, Self.answer("rejected", reason: "the body could not be read completely"))

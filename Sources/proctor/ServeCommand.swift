@@ -13,7 +13,13 @@ struct ServeCommand: AsyncParsableCommand {
             Routes: POST /webhooks/{vendor} for every vendor of `proctor events`; GET /events, /candidates, \
             /candidates/{id}, /health. Requests are verified with the one verifier `proctor verify` uses: \
             a Standard Webhooks signature (v1 or v1a) is required where the vendor documents it, and any \
-            signature a request carries must match. Repeated message ids are answered {"status":"duplicate"}.
+            signature a request carries must match. Repeated message ids are answered {"status":"duplicate"}. \
+            GET /events and /candidates answer a page of ?limit= items (default 100, at most 1000) with \
+            the path of the next page in "next".
+
+            Slow or idle clients are cut off by the timeouts, and connections beyond --max-connections \
+            wait unanswered until one closes. Ctrl-C or SIGTERM stops it within about a second whatever \
+            clients are doing: requests in flight get that long to finish, then every connection is closed.
             """
     )
 
@@ -29,6 +35,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Timestamp tolerance of Standard Webhooks signatures, in seconds.") var tolerance: Int64 =
         300
     @Option(help: "Largest accepted body, in bytes (larger: 413).") var maxBodyBytes = 1 << 20
+    @Option(
+        help:
+            "Close a connection whose request head is not complete this long after it opened (or after the request's first byte). (default: 10s)",
+        transform: { try positiveDuration($0, flag: "--header-timeout") })
+    var headerTimeout: Duration = .seconds(10)
+    @Option(
+        help:
+            "Close a connection on which nothing arrives for this long: kept alive between requests, or a request that stalls. (default: 60s)",
+        transform: { try positiveDuration($0, flag: "--idle-timeout") })
+    var idleTimeout: Duration = .seconds(60)
+    @Option(
+        help:
+            "Answer 408 and close when a request's body is not complete this long after its head. (default: 30s)",
+        transform: { try positiveDuration($0, flag: "--body-timeout") })
+    var bodyTimeout: Duration = .seconds(30)
+    @Option(
+        help:
+            "Connections open at once; more wait unanswered until one closes. Lowered to fit the open-file limit."
+    )
+    var maxConnections = ConnectionLimits().maxConnections
+    @Option(help: "Events the event log keeps (the oldest are dropped).")
+    var maxEvents = ReceiverStateLimits().maxEvents
+    @Option(help: "Candidates kept (the one updated least recently is dropped).")
+    var maxCandidates = ReceiverStateLimits().maxCandidates
     @Option(help: "Answer 503 to the first N deliveries of each message id.") var failFirst = 0
     @Option(
         help: "Statuses for successive deliveries, e.g. 503,503,200.",
@@ -63,8 +93,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seed for --drop-connection-rate.") var seed: UInt64 = 1
 
     func run() async throws {
-        let receiver = ReferenceReceiver(
-            configuration: try makeConfiguration(environment: ProcessInfo.processInfo.environment))
+        var configuration = try makeConfiguration(environment: ProcessInfo.processInfo.environment)
+        let fitting = FileDescriptorLimit.fit(connections: configuration.connections.maxConnections)
+        if fitting < configuration.connections.maxConnections {
+            StandardStreams.error(
+                "proctor serve: --max-connections lowered to \(fitting) to stay within the open-file limit"
+                    + " (ulimit -n)")
+            configuration.connections.maxConnections = fitting
+        }
+        let receiver = ReferenceReceiver(configuration: configuration)
         do {
             try await receiver.run { url in
                 let routes = VendorCatalog.standard.vendorNames.joined(separator: ",")
@@ -96,9 +133,28 @@ struct ServeCommand: AsyncParsableCommand {
             failFirst: max(0, failFirst), statusSequence: status, latency: latency,
             dropConnectionRate: dropConnectionRate, seed: seed)
         guard (0...65535).contains(port) else { throw CommandInputError("--port: expected 0...65535") }
+        for (flag, value) in [
+            ("--max-connections", maxConnections), ("--max-events", maxEvents),
+            ("--max-candidates", maxCandidates),
+        ] where value < 1 {
+            throw CommandInputError("\(flag): expected a number of at least 1")
+        }
+        let connections = ConnectionLimits(
+            headerTimeout: headerTimeout, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout,
+            maxConnections: maxConnections)
         return ReceiverConfiguration(
             host: host, port: port, secrets: secrets, hmacChecks: checks, toleranceSeconds: max(0, tolerance),
-            maxBodyBytes: max(1, maxBodyBytes), chaos: chaos
+            maxBodyBytes: max(1, maxBodyBytes),
+            limits: ReceiverStateLimits(maxEvents: maxEvents, maxCandidates: maxCandidates),
+            connections: connections, chaos: chaos
         )
     }
+}
+
+/// A duration flag that must be more than zero.
+private func positiveDuration(_ text: String, flag: String) throws -> Duration {
+    guard let duration = DurationText.parse(text), duration > .zero else {
+        throw CommandInputError("\(flag): expected a duration more than zero, \(DurationText.acceptedForms)")
+    }
+    return duration
 }

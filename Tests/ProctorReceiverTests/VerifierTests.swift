@@ -135,3 +135,91 @@ import Testing
         #expect(set.insert("a") == (true, "d"))
     }
 }
+
+@Suite struct RecencyOrderTests {
+    @Test func removesTheKeyTouchedLeastRecently() {
+        var order = RecencyOrder()
+        for key in ["a", "b", "c", "a", "d", "b"] { order.touch(key) }
+        #expect(order.count == 4)
+        #expect(order.removeOldest() == "c")
+        #expect(order.removeOldest() == "a")
+        #expect(order.removeOldest() == "d")
+        #expect(order.removeOldest() == "b")
+        #expect(order.removeOldest() == nil)
+        #expect(order.count == 0)
+    }
+
+    /// Touching the same keys over and over keeps the queue compact and the order right.
+    @Test func staysCompactUnderRepeatedTouches() {
+        var order = RecencyOrder()
+        for round in 0..<10_000 { order.touch("k\(round % 7)") }
+        #expect(order.count == 7)
+        #expect(order.queuedEntries <= 2 * 7 + 65)
+        // The last seven touches were k4, k5, k6, k0, k1, k2, k3 (9,993 % 7 == 4).
+        #expect(order.removeOldest() == "k4")
+    }
+}
+
+@Suite struct ReceiverStateLimitsTests {
+    /// Many candidates through a small state: the candidates, their aliases and the log all stay
+    /// at their limits.
+    @Test func aFloodOfCandidatesStaysWithinTheLimits() async {
+        let state = ReceiverState(
+            limits: ReceiverStateLimits(maxEvents: 500, maxCandidates: 1000, maxHistory: 4))
+        // Every other update is about one "hot" candidate; the rest are each about a new one.
+        for index in 0..<20_000 {
+            let id = index.isMultiple(of: 2) ? "hot" : "cand-\(index)"
+            var facts = PayloadFacts(event: "e")
+            facts.candidateId = id
+            facts.candidateEmail = id + "@example.com"
+            facts.status = "s\(index)"
+            await state.updateCandidate(vendor: "testlify", facts: facts, messageId: "m\(index)", at: 0)
+            _ = await state.record(
+                ReceivedEvent(
+                    sequence: 0, vendor: "testlify", event: "e", messageId: "m\(index)",
+                    receivedAtMilliseconds: 0,
+                    verified: nil, duplicate: false, status: 200))
+        }
+        #expect(await state.candidateCount == 1000)
+        #expect(await state.aliasCount == 2000)
+        #expect(await state.events.count == 500)
+        #expect(await state.eventCounts == (held: 500, dropped: 19_500))
+        let hot = await state.candidate("hot@example.com")
+        #expect(hot?.history.map(\.status) == ["s19992", "s19994", "s19996", "s19998"])
+        #expect(hot?.historyDropped == 9996)
+        #expect(await state.candidate("cand-1@example.com") == nil)
+        #expect(await state.candidate("cand-19999")?.status == "s19999")
+    }
+
+    /// Load mode's pooled Testlify payloads repeat emails every 64 actors: each new candidate id
+    /// with a known email joins that candidate. Its ids and history stay bounded however many.
+    @Test func manyIdsSharingAnEmailStayBounded() async {
+        let state = ReceiverState(limits: ReceiverStateLimits(maxHistory: 10, maxAliases: 8))
+        for index in 0..<5000 {
+            var facts = PayloadFacts(event: "e")
+            facts.candidateId = "id-\(index)"
+            facts.candidateEmail = "shared@example.com"
+            await state.updateCandidate(vendor: "testlify", facts: facts, messageId: "m\(index)", at: 0)
+        }
+        #expect(await state.candidateCount == 1)
+        #expect(await state.aliasCount == 8)
+        #expect(await state.candidate("id-0")?.history.count == 10)
+        #expect(await state.candidate("id-4999")?.id == "id-0")
+        #expect(await state.candidate("shared@example.com")?.historyDropped == 4990)
+        #expect(await state.candidate("id-4000") == nil)
+    }
+}
+
+@Suite struct FileDescriptorLimitTests {
+    /// A cap within the open-file limit is kept; one past any limit is lowered to what fits,
+    /// after the soft limit is raised as far as the hard one allows.
+    @Test func theCapFitsTheOpenFileLimit() throws {
+        #expect(FileDescriptorLimit.fit(connections: 10) == 10)
+        let fitted = FileDescriptorLimit.fit(connections: 100_000_000)
+        let limits = try #require(FileDescriptorLimit.current())
+        #expect(fitted == limits.soft - FileDescriptorLimit.reserve)
+        #expect(
+            limits.soft == min(limits.hard, 100_000_000 + FileDescriptorLimit.reserve)
+                || limits.soft < limits.hard)
+    }
+}

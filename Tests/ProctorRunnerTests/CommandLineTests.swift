@@ -41,6 +41,9 @@ import Testing
         ["run", "--bogus"], ["send", "testlify", "candidate.invited"],
         ["run", "Scenarios/x.yaml", "--time-scale", "0"],
         ["emit", "testlfy", "candidate.invited"], ["run", "/no/such/file.yaml"],
+        ["serve", "--header-timeout", "0"], ["serve", "--body-timeout", "soon"],
+        ["serve", "--max-connections", "0"],
+        ["serve", "--max-candidates", "-1"],
     ])
     func badInputExitsTwo(arguments: [String]) async throws {
         let result = try await proctor(arguments)

@@ -141,7 +141,7 @@ final class Lines: Sendable {
               - probe: GET /events?id={{steps.invite.response.body.id}}
                 expect:
                   status: 200
-                  body: { type: object }
+                  body: { type: array }
             """, to: path)
         let junit = folder + "/out/junit.xml"
         let json = folder + "/out/run.json"
@@ -156,7 +156,7 @@ final class Lines: Sendable {
             return nil
         }.flatMap { $0 }
         #expect(failures.contains { $0.contains("status 202") && $0.contains("200") })
-        #expect(failures.contains { $0.contains("(root): expected object, got array") }, "\(failures)")
+        #expect(failures.contains { $0.contains("(root): expected array, got object") }, "\(failures)")
         // The probe's path was resolved from the first step's response body (the message id).
         let probeURL = result.scenarios[0].steps[2].sends.first?.result.lastExchange?.request.url ?? ""
         #expect(probeURL.contains("/events?id=msg_"), "\(probeURL)")
