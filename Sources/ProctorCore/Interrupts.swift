@@ -59,8 +59,12 @@ public enum Interrupts {
         /// Whether a signal arrived.
         public var interrupted: Bool { lock.withLock { seen } }
 
+        /// Restores the default handling, unless a signal already arrived: then the process is
+        /// winding down (writing its reports), and further signals keep following the grace rule
+        /// instead of killing it halfway.
         public func cancel() {
-            let all = lock.withLock {
+            let all: [DispatchSourceSignal] = lock.withLock {
+                guard !seen else { return [] }
                 defer { sources = [] }
                 return sources
             }

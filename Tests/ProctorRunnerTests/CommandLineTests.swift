@@ -218,12 +218,13 @@ import Testing
         try TestProcesses.startWithNoSignalBlocked(process)
         // Once the first step is out (the run is waiting out its hour), interrupt twice in quick
         // succession.
-        let started = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < started,
-            !((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").contains("send candidate.invited")
-        {
+        let started = ContinuousClock.now + .seconds(60)
+        var printed = ""
+        while ContinuousClock.now < started, !printed.contains("send candidate.invited"), process.isRunning {
             try await Task.sleep(for: .milliseconds(50))
+            printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         }
+        try #require(printed.contains("send candidate.invited"), "the run never got going: \(printed)")
         // (Two different signals: two of the same kind can merge into one while pending.)
         kill(process.processIdentifier, SIGINT)
         kill(process.processIdentifier, SIGTERM)
