@@ -88,8 +88,7 @@ public struct ReferenceReceiver: Sendable {
 
     /// Serves until SIGINT or SIGTERM, then stops as ``Running/stop()`` does; `onRunning` gets the
     /// bound base URL. Returns at the latest a second after the grace period, stopped or not, so
-    /// a command ends however clients behave; a second signal ends the process at once
-    /// (``Interrupts``).
+    /// a command ends however clients behave; further signals follow ``Interrupts``' grace rule.
     public func run(onRunning: @escaping @Sendable (String) -> Void) async throws {
         let running = try await start()
         onRunning(running.baseURL)
