@@ -183,7 +183,7 @@ let package = Package(
             name: "ProctorRunnerTests",
             dependencies: [
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
-                "ProctorSigning", "ProctorLoad", "ProctorScenario", "ProctorTestSupport",
+                "ProctorSigning", "ProctorLoad", "ProctorScenario", "ProctorTestSupport", "ProctorSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(

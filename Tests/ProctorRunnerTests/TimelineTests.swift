@@ -4,6 +4,7 @@ import ProctorDelivery
 import ProctorJSON
 import ProctorRunner
 import ProctorScenario
+import ProctorSchema
 import ProctorSigning
 import ProctorVendors
 import Synchronization
@@ -29,6 +30,8 @@ final class ModelConsumer: Sendable {
         var datedAhead: [String] = []
         /// Bodies of accepted events, in arrival order.
         var bodies: [[UInt8]] = []
+        /// Accepted events whose body fails Proctor's own schema for the event.
+        var offSchema: [String] = []
     }
 
     let policy: Policy
@@ -78,6 +81,7 @@ final class ModelConsumer: Sendable {
         let signedAt = ["svix-timestamp", "webhook-timestamp"].lazy.compactMap { request.headers[$0] }.first
             .flatMap { Int64($0) }.map { $0 * 1000 }
         let facts = profile.inspect(payload)
+        let offSchema = Self.schemaErrors(vendor: vendor, body: payload)
         let ahead = Self.timesAfter(min(signedAt ?? now, now), in: payload).map { "\(facts.event): \($0)" }
         let messageId =
             ["svix-id", "webhook-id"].lazy.compactMap { request.headers[$0] }.first
@@ -97,6 +101,7 @@ final class ModelConsumer: Sendable {
                 return .success(ResponseSummary(status: 200))
             }
             memory.bodies.append(request.body)
+            memory.offSchema += offSchema
             if let id = facts.candidateId {
                 var candidate = memory.candidates[id] ?? Candidate()
                 let older =
@@ -112,6 +117,35 @@ final class ModelConsumer: Sendable {
             }
             return ack("accepted")
         }
+    }
+
+    /// The event's schema in `Schemas/`, compiled once per file.
+    static let schemas = Mutex<[String: JSONSchema]>([:])
+
+    /// Why `body` fails the schema of its event, found by matching the body against each of the
+    /// vendor's schemas: none matching is an error, naming the closest.
+    static func schemaErrors(vendor: String, body: JSONValue) -> [String] {
+        let folder = RunPipelineTests.root + "/Schemas/" + vendor
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".schema.json")
+        }
+        var closest: (name: String, errors: [String])?
+        for name in names.sorted() {
+            let schema: JSONSchema? = schemas.withLock { cache in
+                if let known = cache[name + vendor] { return known }
+                let compiled = try? JSONSchema(contentsOfFile: folder + "/" + name)
+                cache[name + vendor] = compiled
+                return compiled
+            }
+            guard let schema else { return ["\(name) does not compile"] }
+            let result = schema.validate(body)
+            if result.isValid { return [] }
+            let errors = result.errors.map(\.description)
+            if closest == nil || errors.count < (closest?.errors.count ?? 0) { closest = (name, errors) }
+        }
+        return closest.map {
+            ["no \(vendor) schema accepts the body; closest \($0.name): \($0.errors.prefix(3))"]
+        } ?? []
     }
 
     /// Every time in the payload (ISO 8601 strings, epoch milliseconds under `timestamp`) later
@@ -229,6 +263,8 @@ final class ModelConsumer: Sendable {
         #expect(Self.failures(result).isEmpty, "\(Self.failures(result))")
         #expect(consumer.memory.withLock { $0.datedAhead }.isEmpty)
         #expect(!consumer.memory.withLock { $0.bodies }.isEmpty)
+        // What the scenario sends (its `with:` included) is still a payload the vendor could send.
+        #expect(consumer.memory.withLock { $0.offSchema }.isEmpty)
     }
 
     /// The reordered pair arrives newest first: a consumer that keeps the newer state passes, one
