@@ -218,6 +218,11 @@ public final class ContractEvaluator: Sendable {
         }
         let result = schema.validate(value)
         if result.isValid { return nil }
+        if let stopped = result.evaluationError {
+            return ContractFailure(
+                aspect: .body, expected: expected,
+                actual: "no verdict, the schema is unusable for this body: \(stopped)", bodyExcerpt: excerpt)
+        }
         return ContractFailure(
             aspect: .body, expected: expected,
             actual: "a body with \(result.errors.count) schema error\(result.errors.count == 1 ? "" : "s")",

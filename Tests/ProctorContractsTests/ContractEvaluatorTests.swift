@@ -132,6 +132,17 @@ struct ContractEvaluatorTests {
         )
     }
 
+    @Test("a body schema that cannot reach a verdict fails the check with the reason")
+    func bodyWithoutVerdict() {
+        let body = BodyExpectation(schema: ["anyOf": [["$ref": "#"], ["$ref": "#"]]])
+        let verdict = ContractEvaluator().evaluate(Expectation(body: body), response(200, "{}"))
+        let failure = verdict.failures.first
+        #expect(failure?.aspect == .body)
+        #expect(
+            failure?.actual.hasPrefix("no verdict, the schema is unusable for this body: reference cycle: ")
+                == true)
+    }
+
     @Test("invalid header regexes are reported, not crashed on")
     func badRegex() {
         let expectation = Expectation(headers: [HeaderExpectation(name: "x", matcher: .regex("(unclosed"))])
