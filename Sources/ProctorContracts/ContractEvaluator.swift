@@ -252,7 +252,14 @@ public final class ContractEvaluator: Sendable {
                 return ContractFailure(
                     aspect: .header, expected: expected, actual: "an unusable pattern: \(error.reason)")
             }
-            if let value, regex.matches(value) { return nil }
+            guard let value else {
+                return ContractFailure(aspect: .header, expected: expected, actual: shown)
+            }
+            do {
+                if try regex.matches(value) { return nil }
+            } catch {
+                return ContractFailure(aspect: .header, expected: expected, actual: "\(shown), but \(error)")
+            }
             return ContractFailure(aspect: .header, expected: expected, actual: shown)
         }
     }

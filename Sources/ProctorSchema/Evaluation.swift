@@ -11,9 +11,9 @@ enum PathToken {
 /// records an error unit for each failed assertion, with locations built only then.
 ///
 /// A run can also stop without a verdict (``stopReason``): a reference cycle that never moves
-/// into the instance, references nested deeper than ``maximumDepth``, or more subschema
-/// applications than the work budget allows (``baseWork`` plus ``workPerValue`` per value of the
-/// instance). Every check then answers false at once, so the
+/// into the instance, references nested deeper than ``maximumDepth``, more subschema applications
+/// than the work budget allows (``baseWork`` plus ``workPerValue`` per value of the instance), or
+/// a backtracking pattern past its step budget. Every check then answers false at once, so the
 /// run unwinds quickly, and the caller reports the reason rather than the answer.
 struct Evaluation {
     let program: Program
@@ -250,6 +250,24 @@ struct Evaluation {
         return result
     }
 
+    /// `regex` on `text`; a backtracking pattern past its step budget stops the run.
+    private mutating func matches(_ regex: ECMARegex, _ text: String, _ node: Node, _ keyword: String) -> Bool
+    {
+        do {
+            return try regex.matches(text)
+        } catch {
+            let location =
+                keyword == "pattern"
+                ? node.absolute + "/pattern"
+                : node.absolute + "/" + keyword + "/" + JSONPointer.escape(regex.source)
+            stop(
+                SchemaEvaluationError(
+                    reason: .patternLimit, absoluteKeywordLocation: location,
+                    message: error.described(as: keyword)))
+            return false
+        }
+    }
+
     private func dynamicTarget(_ fallback: Node, _ anchor: String, _ scope: Scope?) -> Node {
         var found: Node?
         var current = scope
@@ -349,7 +367,7 @@ struct Evaluation {
             return false
 
         case .pattern(let regex):
-            guard case .string(let s) = instance, !regex.matches(s) else { return true }
+            guard case .string(let s) = instance, !matches(regex, s, node, "pattern") else { return true }
             if collect {
                 fail(node, "pattern", "\(Describe.value(instance)) does not match /\(regex.source)/")
             }
@@ -658,7 +676,7 @@ struct Evaluation {
                     if !collect { return false }
                 }
             }
-            for (regex, subschema) in plan.patterns where regex.matches(key) {
+            for (regex, subschema) in plan.patterns where matches(regex, key, node, "patternProperties") {
                 matched = true
                 if !descend(subschema, values[index], scope, "patternProperties", regex.source, .key(key)) {
                     valid = false
@@ -723,8 +741,13 @@ struct Evaluation {
             }
             for index in 0..<o.count where !properties[index] {
                 let key = o.key(at: index)
-                if plan.index[key] != nil || plan.patterns.contains(where: { $0.0.matches(key) }) {
+                if plan.index[key] != nil {
                     properties[index] = true
+                    continue
+                }
+                for (regex, _) in plan.patterns where matches(regex, key, node, "patternProperties") {
+                    properties[index] = true
+                    break
                 }
             }
         case .unevaluatedProperties:

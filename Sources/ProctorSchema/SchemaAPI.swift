@@ -91,8 +91,8 @@ public final class JSONSchema: Sendable {
     }
 
     /// True when `instance` satisfies the schema; throws when validation stops without a verdict:
-    /// a reference cycle, references nested too deep, or the work budget spent
-    /// (``SchemaEvaluationError``).
+    /// a reference cycle, references nested too deep, the work budget spent, or a backtracking
+    /// pattern past its step budget (``SchemaEvaluationError``).
     public func check(_ instance: JSONValue) throws(SchemaEvaluationError) -> Bool {
         var context = Evaluation(program: program, instance: instance, collect: false)
         let valid = context.validate(program.root, instance, program.rootScope)
@@ -143,6 +143,8 @@ public struct SchemaEvaluationError: Error, Sendable, Equatable, CustomStringCon
         public static let tooDeep = Reason(name: "too deep")
         /// More subschema applications than the work budget allows.
         public static let workLimit = Reason(name: "work limit")
+        /// A pattern with backreferences or lookaround ran past its budget of backtracking steps.
+        public static let patternLimit = Reason(name: "pattern too expensive")
 
         public var description: String { name }
     }

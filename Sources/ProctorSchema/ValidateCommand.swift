@@ -6,8 +6,8 @@ import ProctorJSON
 ///
 /// Exit codes: 0 when every instance is valid, 1 when any is invalid, 2 when the schema or an
 /// input is unusable (unreadable file, malformed JSON, malformed schema, unresolvable `$ref`), or
-/// when validating an instance stopped without a verdict (a `$ref` cycle, the work budget spent:
-/// ``SchemaEvaluationError``).
+/// when validating an instance stopped without a verdict (a `$ref` cycle, the work budget spent,
+/// a pattern too expensive to match: ``SchemaEvaluationError``).
 public struct SchemaValidation: Sendable {
     public enum OutputFormat: String, Sendable, CaseIterable {
         /// One line per instance (`valid` / `invalid`) followed by its errors.

@@ -20,7 +20,7 @@ struct SchemaValidateCommand: ParsableCommand {
         discussion: """
             Exit status: 0 when every instance is valid, 1 when any is invalid, 2 when the schema \
             or an input is unusable (unreadable, malformed JSON, malformed schema, unresolvable $ref) \
-            or validation cannot finish ($ref cycle, work limit).
+            or validation cannot finish ($ref cycle, work limit, pattern too expensive).
             """
     )
 

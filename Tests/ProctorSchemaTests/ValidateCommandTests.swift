@@ -88,10 +88,14 @@ struct ValidateCommandTests {
     }
 
     @Test(
-        "exit 2 when validation stops without a verdict: a $ref cycle, the work budget",
+        "exit 2 when validation stops without a verdict: a $ref cycle, the work budget, a pattern too expensive",
         arguments: [
             (##"{"anyOf": [{"$ref": "#"}, {"$ref": "#"}]}"##, "1", "cannot validate: reference cycle: "),
             (EvaluationLimitsTests.exponential, "1", "cannot validate: validation stopped after "),
+            (
+                #"{"pattern": "^(?=(a+)+b)"}"#, "\"" + String(repeating: "a", count: 40) + "\"",
+                "cannot validate: pattern /^(?=(a+)+b)/ is too expensive to match"
+            ),
         ])
     func noVerdict(text: String, instance: String, fragment: String) throws {
         let folder = try TemporaryFolder()
