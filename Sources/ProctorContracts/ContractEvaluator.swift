@@ -218,6 +218,11 @@ public final class ContractEvaluator: Sendable {
         }
         let result = schema.validate(value)
         if result.isValid { return nil }
+        if let stopped = result.evaluationError {
+            return ContractFailure(
+                aspect: .body, expected: expected,
+                actual: "no verdict, the schema is unusable for this body: \(stopped)", bodyExcerpt: excerpt)
+        }
         return ContractFailure(
             aspect: .body, expected: expected,
             actual: "a body with \(result.errors.count) schema error\(result.errors.count == 1 ? "" : "s")",
@@ -247,7 +252,14 @@ public final class ContractEvaluator: Sendable {
                 return ContractFailure(
                     aspect: .header, expected: expected, actual: "an unusable pattern: \(error.reason)")
             }
-            if let value, regex.matches(value) { return nil }
+            guard let value else {
+                return ContractFailure(aspect: .header, expected: expected, actual: shown)
+            }
+            do {
+                if try regex.matches(value) { return nil }
+            } catch {
+                return ContractFailure(aspect: .header, expected: expected, actual: "\(shown), but \(error)")
+            }
             return ContractFailure(aspect: .header, expected: expected, actual: shown)
         }
     }

@@ -128,7 +128,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
                 rest = rest.dropFirst()
             }
             if let eIndex = rest.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-                exponent = Int(String(rest[rest.index(after: eIndex)...].filter { $0 != "+" })) ?? 0
+                exponent = Self.exponent(rest[rest.index(after: eIndex)...])
                 rest = rest[..<eIndex]
             }
             if let dot = rest.firstIndex(of: ".") {
@@ -156,6 +156,25 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
                 exponent += trailing
             }
             self.init(negative: negative, digits: all, exponent: exponent)
+        }
+
+        /// Exponents are held within ±2^59 so that arithmetic on them never overflows: numbers
+        /// beyond 10^(2^59) in magnitude (or below 10^-(2^59)) are not told apart.
+        public static let exponentLimit = 1 << 59
+
+        /// The exponent after `e` (an optional sign, then digits), saturating at ``exponentLimit``.
+        static func exponent(_ text: Substring) -> Int {
+            var value = 0
+            var negative = false
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "-"): negative = true
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    value = min(value * 10 + Int(byte - UInt8(ascii: "0")), exponentLimit)
+                default: break
+                }
+            }
+            return negative ? -value : value
         }
 
         public var isZero: Bool { digits == "0" }

@@ -1,49 +1,118 @@
 import Synchronization
 
 /// A regular expression with ECMA-262 (JavaScript, `u` flag) semantics, as JSON Schema's
-/// `pattern`, `patternProperties` and the `regex` format require.
+/// `pattern`, `patternProperties` and header expectations use it. Matching is an unanchored
+/// search on Unicode code points (not grapheme clusters): `\d`, `\w` and `\b` are ASCII-only,
+/// `\s` is ECMA-262's WhiteSpace and LineTerminator (U+FEFF included, U+0085 not), `.` is anything
+/// but a line terminator, `$` is only the end of the input, `\cX` is a control character,
+/// `\p{…}` / `\P{…}` are Unicode properties.
 ///
-/// The pattern is translated to Swift's regex syntax: `\d`, `\w` and their negations are ASCII-only,
-/// `\s` includes U+FEFF, `\cX` control escapes become code points, and matching works on Unicode
-/// scalars rather than grapheme clusters. Matching is an unanchored search.
+/// Patterns without backreferences or lookarounds, nearly all of them, run on an automaton
+/// (``RegexDFA`` when it stays small, else ``PikeVM``): time linear in the input times the
+/// pattern's size, whatever the pattern (`^(a+)+$` included). Backreferences and lookarounds need
+/// backtracking (``Backtracker``), which runs under a budget of steps, so no pattern can hang:
+/// past the budget, ``matches(_:)`` throws ``RegexMatchLimitExceeded``.
 public struct ECMARegex: Sendable {
-    /// The compiled forms, behind one reference so that copies cost a single retain.
-    private final class Storage: @unchecked Sendable {
-        // `Regex` holds no mutable state after construction; it is shared read-only between threads.
-        let regex: Regex<AnyRegexOutput>
-        let literal: LiteralMatcher?
-        let simple: SimplePattern?
+    enum Engine: Sendable {
+        case literal(LiteralMatcher)
+        case dfa(RegexDFA)
+        case automaton(RegexProgram)
+        case backtracking(BacktrackingProgram)
+    }
 
-        init(regex: Regex<AnyRegexOutput>, literal: LiteralMatcher?, simple: SimplePattern?) {
-            self.regex = regex
-            self.literal = literal
-            self.simple = simple
-        }
+    /// The compiled form, behind one reference so that copies cost a single retain.
+    private final class Storage: Sendable {
+        let engine: Engine
+        init(_ engine: Engine) { self.engine = engine }
     }
 
     private let storage: Storage
     public let source: String
+    /// Steps a backtracking match may take before it gives up.
+    public let stepLimit: Int
 
-    /// Compiles `pattern`; throws ``RegexSyntaxError`` when it is not a valid ECMA-262 pattern.
-    public init(_ pattern: String) throws(RegexSyntaxError) {
+    /// Steps a backtracking match may take by default: about a tenth of a second.
+    public static let defaultStepLimit = 10_000_000
+
+    /// Compiles `pattern`; throws ``RegexSyntaxError`` when it is not a valid ECMA-262 pattern, or
+    /// uses what the matchers do not run (modifier groups such as `(?i:…)`), or when its counted
+    /// repetitions expand past what an automaton may hold.
+    public init(_ pattern: String, stepLimit: Int = ECMARegex.defaultStepLimit) throws(RegexSyntaxError) {
         source = pattern
-        let translated = try ECMARegex.translate(pattern)
-        let regex: Regex<AnyRegexOutput>
+        self.stepLimit = stepLimit
+        let tree: (node: RegexNode, groups: Int)
         do {
-            regex = try Regex(translated).matchingSemantics(.unicodeScalar)
+            tree = try ECMARegexSyntax.parse(pattern)
         } catch {
-            throw RegexSyntaxError(pattern: pattern, reason: "\(error)")
+            // A lone brace or bracket, `\-`, `[\d-z]`: what browsers accept without the `u` flag.
+            guard let lenient = try? ECMARegexSyntax.parse(pattern, lenient: true) else {
+                throw RegexSyntaxError(pattern: pattern, reason: error.reason)
+            }
+            tree = lenient
         }
-        let literal = LiteralMatcher(pattern)
-        storage = Storage(
-            regex: regex, literal: literal, simple: literal == nil ? SimplePattern(pattern) : nil)
+        if let flags = tree.node.modifierFlags {
+            throw RegexSyntaxError(
+                pattern: pattern, reason: "modifier groups (?\(flags):...) are not supported")
+        }
+        if let literal = LiteralMatcher(pattern) {
+            storage = Storage(.literal(literal))
+            return
+        }
+        if tree.node.needsBacktracking {
+            do {
+                storage = Storage(.backtracking(try BacktrackingProgram(tree.node, groups: tree.groups)))
+            } catch {
+                throw RegexSyntaxError(
+                    pattern: pattern, reason: Self.tooLarge(BacktrackingProgram.maximumSize))
+            }
+            return
+        }
+        let program: RegexProgram
+        do {
+            program = try RegexProgram(tree.node)
+        } catch {
+            throw RegexSyntaxError(pattern: pattern, reason: Self.tooLarge(RegexProgram.maximumSize))
+        }
+        storage = Storage(RegexDFA(program).map(Engine.dfa) ?? .automaton(program))
     }
 
-    /// True when the pattern matches somewhere in `text`.
-    public func matches(_ text: String) -> Bool {
-        if let literal = storage.literal { return literal.matches(text) }
-        if let simple = storage.simple { return simple.matches(text) }
-        return (try? storage.regex.firstMatch(in: text)) != nil
+    private static func tooLarge(_ size: Int) -> String {
+        "too large: its counted repetitions expand to more than \(size) instructions"
+    }
+
+    /// True when matching takes time linear in the input (no backreferences or lookarounds);
+    /// otherwise ``matches(_:)`` may throw ``RegexMatchLimitExceeded``.
+    public var isLinear: Bool {
+        if case .backtracking = storage.engine { return false }
+        return true
+    }
+
+    /// Which engine runs the pattern, for tests and diagnostics.
+    var engine: Engine { storage.engine }
+
+    /// True when the pattern matches somewhere in `text`. Throws only for patterns with
+    /// backreferences or lookarounds, when matching takes more than ``stepLimit`` steps.
+    public func matches(_ text: String) throws(RegexMatchLimitExceeded) -> Bool {
+        switch storage.engine {
+        case .literal(let literal):
+            return literal.matches(text)
+        case .dfa(let dfa):
+            return dfa.matches(text)
+        case .automaton(let program):
+            let scalars = text.unicodeScalars.map(\.value)
+            return scalars.withUnsafeBufferPointer { PikeVM.matches(program, $0) }
+        case .backtracking(let program):
+            let scalars = text.unicodeScalars.map(\.value)
+            let limit = stepLimit
+            let outcome = scalars.withUnsafeBufferPointer { input in
+                var backtracker = Backtracker(program, input, limit: limit)
+                return Result { () throws(Backtracker.OutOfSteps) in try backtracker.search() }
+            }
+            guard case .success(let found) = outcome else {
+                throw RegexMatchLimitExceeded(pattern: source, steps: limit)
+            }
+            return found
+        }
     }
 
     /// Process-wide cache of compiled patterns: schemas and header expectations reuse the same few.
@@ -58,146 +127,10 @@ public struct ECMARegex: Sendable {
     }
 
     private static let cache = Mutex<[String: ECMARegex]>([:])
-
-    static func translate(_ pattern: String) throws(RegexSyntaxError) -> String {
-        var out = ""
-        var inClass = false
-        let scalars = Array(pattern.unicodeScalars)
-        var i = 0
-        func fail(_ reason: String) -> RegexSyntaxError { RegexSyntaxError(pattern: pattern, reason: reason) }
-        func hexValue(_ s: ArraySlice<Unicode.Scalar>) -> UInt32? {
-            guard !s.isEmpty else { return nil }
-            var v: UInt32 = 0
-            for c in s {
-                guard c.isASCII, let d = Int(String(c), radix: 16) else { return nil }
-                v = v &* 16 &+ UInt32(d)
-            }
-            return v
-        }
-        func emitScalar(_ value: UInt32) {
-            out += "\\u{" + String(value, radix: 16) + "}"
-        }
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == "\\" {
-                guard i + 1 < scalars.count else { throw fail("trailing backslash") }
-                let n = scalars[i + 1]
-                i += 2
-                switch n {
-                case "d": out += inClass ? "0-9" : "[0-9]"
-                case "D": out += inClass ? "\\D" : "[^0-9]"
-                case "w": out += inClass ? "A-Za-z0-9_" : "[A-Za-z0-9_]"
-                case "W": out += inClass ? "\\W" : "[^A-Za-z0-9_]"
-                case "s": out += inClass ? "\\s\\u{FEFF}" : "[\\s\\u{FEFF}]"
-                case "S": out += inClass ? "\\S" : "[^\\s\\u{FEFF}]"
-                case "c":
-                    guard i < scalars.count, scalars[i].isASCII, Character(scalars[i]).isLetter else {
-                        throw fail("\\c must be followed by a letter")
-                    }
-                    emitScalar(scalars[i].value % 32)
-                    i += 1
-                case "u":
-                    if i < scalars.count, scalars[i] == "{" {
-                        guard let close = scalars[i...].firstIndex(of: "}"),
-                            let v = hexValue(scalars[(i + 1)..<close]),
-                            Unicode.Scalar(v) != nil
-                        else { throw fail("invalid \\u{...} escape") }
-                        emitScalar(v)
-                        i = close + 1
-                    } else {
-                        guard i + 4 <= scalars.count, var v = hexValue(scalars[i..<(i + 4)]) else {
-                            throw fail("invalid \\u escape")
-                        }
-                        i += 4
-                        // A surrogate pair written as two escapes is one code point.
-                        if (0xD800...0xDBFF).contains(v), i + 6 <= scalars.count, scalars[i] == "\\",
-                            scalars[i + 1] == "u",
-                            let low = hexValue(scalars[(i + 2)..<(i + 6)]), (0xDC00...0xDFFF).contains(low)
-                        {
-                            v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
-                            i += 6
-                        }
-                        emitScalar(v)
-                    }
-                case "x":
-                    guard i + 2 <= scalars.count, let v = hexValue(scalars[i..<(i + 2)]) else {
-                        throw fail("invalid \\x escape")
-                    }
-                    emitScalar(v)
-                    i += 2
-                case "p", "P":
-                    guard i < scalars.count, scalars[i] == "{", let close = scalars[i...].firstIndex(of: "}")
-                    else {
-                        throw fail("invalid property escape")
-                    }
-                    out += "\\" + String(n) + String(String.UnicodeScalarView(scalars[i...close]))
-                    i = close + 1
-                case "0":
-                    out += "\\u{0}"
-                case "t", "n", "v", "f", "r", "b", "B", "k":
-                    if inClass && n == "b" { out += "\\u{8}" } else { out += "\\" + String(n) }
-                case "1", "2", "3", "4", "5", "6", "7", "8", "9":
-                    out += "\\" + String(n)
-                case "^", "$", "\\", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|", "/", "-":
-                    out += "\\" + String(n)
-                default:
-                    throw fail("invalid escape \\\(n)")
-                }
-                continue
-            }
-            if inClass {
-                if c == "]" {
-                    inClass = false
-                    out += "]"
-                } else if c == "[" || c == "&" || c == "~" {
-                    // Literal in ECMA classes; Swift would read set operations or nested classes.
-                    out += "\\" + String(c)
-                } else {
-                    out.unicodeScalars.append(c)
-                }
-            } else {
-                if c == "[" {
-                    // `[]` matches nothing and `[^]` any code point in ECMA-262.
-                    if i + 1 < scalars.count, scalars[i + 1] == "]" {
-                        out += "(?!)"
-                        i += 2
-                        continue
-                    }
-                    if i + 2 < scalars.count, scalars[i + 1] == "^", scalars[i + 2] == "]" {
-                        out += "[\\s\\S]"
-                        i += 3
-                        continue
-                    }
-                    inClass = true
-                    out += "["
-                    if i + 1 < scalars.count, scalars[i + 1] == "^" {
-                        out += "^"
-                        i += 1
-                    }
-                } else {
-                    if c == "(", i + 1 < scalars.count, scalars[i + 1] == "?" {
-                        // ECMA-262 groups: (?:  (?=  (?!  (?<=  (?<!  (?<name>; no inline flags or comments.
-                        let next = i + 2 < scalars.count ? scalars[i + 2] : " "
-                        let afterLess = i + 3 < scalars.count ? scalars[i + 3] : " "
-                        let valid =
-                            next == ":" || next == "=" || next == "!"
-                            || (next == "<"
-                                && (afterLess == "=" || afterLess == "!" || Character(afterLess).isLetter
-                                    || afterLess == "_" || afterLess == "$"))
-                        if !valid { throw fail("unsupported group syntax") }
-                    }
-                    out.unicodeScalars.append(c)
-                }
-            }
-            i += 1
-        }
-        if inClass { throw fail("unterminated character class") }
-        return out
-    }
 }
 
 /// Why a pattern is not a valid ECMA-262 regular expression.
-public struct RegexSyntaxError: Error, Sendable, CustomStringConvertible {
+public struct RegexSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public var pattern: String
     public var reason: String
     public var description: String { "invalid regular expression /\(pattern)/: \(reason)" }

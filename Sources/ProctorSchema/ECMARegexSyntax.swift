@@ -1,5 +1,5 @@
 /// A syntax check of ECMA-262 regular expressions with the `u` flag (the dialect JSON Schema's
-/// `regex` format names), independent of what Swift's regex engine can run.
+/// `regex` format names), and the parser that gives the matching engines their ``RegexNode`` tree.
 ///
 /// It follows the grammar of ECMA-262 §22.2.1 with the `[UnicodeMode]` parameter: identity
 /// escapes only for syntax characters and `/`, no lone `{`, `}` or `]`, no quantified lookarounds,
@@ -10,9 +10,8 @@
 public enum ECMARegexSyntax {
     /// Nil when `pattern` is a valid ECMA-262 pattern, otherwise why it is not.
     public static func problem(in pattern: String) -> String? {
-        var parser = Parser(Array(pattern.unicodeScalars))
         do {
-            try parser.parsePattern()
+            _ = try parse(pattern)
             return nil
         } catch {
             return error.reason
@@ -21,6 +20,21 @@ public enum ECMARegexSyntax {
 
     /// True when `pattern` is a valid ECMA-262 pattern.
     public static func isValid(_ pattern: String) -> Bool { problem(in: pattern) == nil }
+
+    /// The tree of `pattern` and its number of capturing groups.
+    ///
+    /// With `lenient`, three forms that Unicode mode forbids get their meaning from ECMA-262's
+    /// Annex B (what browsers accept without the `u` flag), as schemas in the wild use them: a
+    /// `{`, `}` or `]` that does not open or close anything is a literal, `\-` outside a class is
+    /// `-`, and a class escape at the end of a class range (`[\d-z]`) makes the `-` a literal.
+    static func parse(_ pattern: String, lenient: Bool = false) throws(Failure) -> (
+        node: RegexNode, groups: Int
+    ) {
+        var parser = Parser(Array(pattern.unicodeScalars))
+        parser.lenient = lenient
+        let node = try parser.parsePattern()
+        return (node, parser.groupCount)
+    }
 
     struct Failure: Error {
         var reason: String
@@ -31,17 +45,25 @@ public enum ECMARegexSyntax {
         var i = 0
         /// Capturing groups and group names of the whole pattern (backreferences may point forward).
         let groupCount: Int
-        let groupNames: Set<String>
+        let groupNumbers: [String: Int]
+        /// Capturing groups opened so far.
+        var openedGroups = 0
+        /// Accept the Annex B forms described at ``ECMARegexSyntax/parse(_:lenient:)``.
+        var lenient = false
+        /// Groups and lookarounds open around the current position.
+        var nesting = 0
+        /// Deeper nesting is refused: the parser and the engines recurse on it.
+        static let maximumNesting = 256
 
         init(_ scalars: [Unicode.Scalar]) {
             s = scalars
-            (groupCount, groupNames) = Parser.scanGroups(scalars)
+            (groupCount, groupNumbers) = Parser.scanGroups(scalars)
         }
 
-        /// Counts capturing groups and collects their names, skipping escapes and classes.
-        static func scanGroups(_ s: [Unicode.Scalar]) -> (Int, Set<String>) {
+        /// Counts capturing groups and numbers their names, skipping escapes and classes.
+        static func scanGroups(_ s: [Unicode.Scalar]) -> (Int, [String: Int]) {
             var count = 0
-            var names = Set<String>()
+            var names: [String: Int] = [:]
             var inClass = false
             var i = 0
             while i < s.count {
@@ -65,7 +87,7 @@ public enum ECMARegexSyntax {
                                 name.unicodeScalars.append(s[k])
                                 k += 1
                             }
-                            names.insert(name)
+                            if names[name] == nil { names[name] = count }
                         }
                     } else {
                         count += 1
@@ -83,60 +105,73 @@ public enum ECMARegexSyntax {
 
         func fail(_ reason: String) -> Failure { Failure(reason: reason + " at offset \(i)") }
 
-        mutating func parsePattern() throws(Failure) {
+        mutating func parsePattern() throws(Failure) -> RegexNode {
             var names = Set<String>()
-            try parseDisjunction(names: &names)
+            let node = try parseDisjunction(names: &names)
             if !atEnd {
                 // Only an unmatched ')' stops a disjunction early.
                 throw fail("unmatched ')'")
             }
+            return node
         }
 
-        mutating func parseDisjunction(names: inout Set<String>) throws(Failure) {
-            try parseAlternative(names: &names)
+        mutating func parseDisjunction(names: inout Set<String>) throws(Failure) -> RegexNode {
+            var alternatives = [try parseAlternative(names: &names)]
             while current == "|" {
                 i += 1
-                try parseAlternative(names: &names)
+                alternatives.append(try parseAlternative(names: &names))
             }
+            return alternatives.count == 1 ? alternatives[0] : .alternation(alternatives)
         }
 
-        mutating func parseAlternative(names: inout Set<String>) throws(Failure) {
+        mutating func parseAlternative(names: inout Set<String>) throws(Failure) -> RegexNode {
+            var terms: [RegexNode] = []
             while let c = current, c != "|", c != ")" {
-                try parseTerm(names: &names)
+                terms.append(try parseTerm(names: &names))
+            }
+            switch terms.count {
+            case 0: return .empty
+            case 1: return terms[0]
+            default: return .sequence(terms)
             }
         }
 
-        mutating func parseTerm(names: inout Set<String>) throws(Failure) {
-            guard let c = current else { return }
+        mutating func parseTerm(names: inout Set<String>) throws(Failure) -> RegexNode {
+            guard let c = current else { return .empty }
+            let atom: RegexNode
             switch c {
             case "^", "$":
                 i += 1
-                return
+                return .assertion(c == "^" ? .start : .end)
             case "\\" where peek(1) == "b" || peek(1) == "B":
                 i += 2
-                return
+                return .assertion(peek(-1) == "b" ? .wordBoundary : .notWordBoundary)
             case "(" where peek(1) == "?":
                 let kind = peek(2)
                 if kind == "=" || kind == "!" {
                     i += 3
-                    try parseGroupBody(names: &names)
-                    return  // lookaheads are not quantifiable in Unicode mode
+                    let body = try parseGroupBody(names: &names)
+                    // Lookaheads are not quantifiable in Unicode mode.
+                    return .lookaround(body, behind: false, negated: kind == "!")
                 }
                 if kind == "<", peek(3) == "=" || peek(3) == "!" {
+                    let negated = peek(3) == "!"
                     i += 4
-                    try parseGroupBody(names: &names)
-                    return
+                    let body = try parseGroupBody(names: &names)
+                    return .lookaround(body, behind: true, negated: negated)
                 }
-                try parseAtom(names: &names)
+                atom = try parseAtom(names: &names)
             case "*", "+", "?":
                 throw fail("nothing to repeat before '\(c)'")
             case "{":
                 if quantifierBounds() != nil { throw fail("nothing to repeat before '{'") }
-                throw fail("lone '{' (escape it as \\{)")
+                guard lenient else { throw fail("lone '{' (escape it as \\{)") }
+                i += 1
+                atom = .scalar(.scalar(c.value))
             default:
-                try parseAtom(names: &names)
+                atom = try parseAtom(names: &names)
             }
-            try parseQuantifier()
+            return try parseQuantifier(atom)
         }
 
         /// `{n}`, `{n,}` or `{n,m}` at the current position: the bounds and the length.
@@ -162,45 +197,72 @@ public enum ECMARegexSyntax {
             return (low, high, k + 1 - i)
         }
 
-        mutating func parseQuantifier() throws(Failure) {
-            guard let c = current else { return }
+        mutating func parseQuantifier(_ atom: RegexNode) throws(Failure) -> RegexNode {
+            guard let c = current else { return atom }
+            let low: Int
+            let high: Int?
             switch c {
-            case "*", "+", "?":
+            case "*":
+                (low, high) = (0, nil)
+                i += 1
+            case "+":
+                (low, high) = (1, nil)
+                i += 1
+            case "?":
+                (low, high) = (0, 1)
                 i += 1
             case "{":
-                guard let bounds = quantifierBounds() else { throw fail("lone '{' (escape it as \\{)") }
+                guard let bounds = quantifierBounds() else {
+                    if lenient { return atom }
+                    throw fail("lone '{' (escape it as \\{)")
+                }
                 if let high = bounds.max, high < bounds.min {
                     throw fail("numbers out of order in {\(bounds.min),\(high)} quantifier")
                 }
+                (low, high) = (bounds.min, bounds.max)
                 i += bounds.length
             default:
-                return
+                return atom
             }
-            if current == "?" { i += 1 }
+            var greedy = true
+            if current == "?" {
+                greedy = false
+                i += 1
+            }
             if let next = current, next == "*" || next == "+" || next == "?" {
                 throw fail("nothing to repeat before '\(next)'")
             }
             if current == "{", quantifierBounds() != nil { throw fail("nothing to repeat before '{'") }
+            return .repetition(atom, min: low, max: high, greedy: greedy)
         }
 
-        mutating func parseGroupBody(names: inout Set<String>) throws(Failure) {
-            try parseDisjunction(names: &names)
+        mutating func parseGroupBody(names: inout Set<String>) throws(Failure) -> RegexNode {
+            nesting += 1
+            defer { nesting -= 1 }
+            guard nesting <= Self.maximumNesting else {
+                throw fail("groups nested more than \(Self.maximumNesting) deep")
+            }
+            let body = try parseDisjunction(names: &names)
             guard current == ")" else { throw fail("missing ')'") }
             i += 1
+            return body
         }
 
-        mutating func parseAtom(names: inout Set<String>) throws(Failure) {
-            guard let c = current else { return }
+        mutating func parseAtom(names: inout Set<String>) throws(Failure) -> RegexNode {
+            guard let c = current else { return .empty }
             switch c {
             case ".":
                 i += 1
+                return .scalar(.dot)
             case "\\":
                 i += 1
-                try parseAtomEscape()
+                return try parseAtomEscape()
             case "[":
-                try parseClass()
+                return .scalar(try parseClass())
             case "(":
                 i += 1
+                var index: Int?
+                var flags: String?
                 if current == "?" {
                     i += 1
                     switch current {
@@ -211,28 +273,40 @@ public enum ECMARegexSyntax {
                         let name = try parseGroupName()
                         if names.contains(name) { throw fail("duplicate group name '\(name)'") }
                         names.insert(name)
+                        openedGroups += 1
+                        index = openedGroups
                     default:
-                        try parseModifiers()
+                        flags = try parseModifiers()
                     }
+                } else {
+                    openedGroups += 1
+                    index = openedGroups
                 }
-                try parseGroupBody(names: &names)
+                let body = try parseGroupBody(names: &names)
+                if let flags { return .modified(body, flags: flags) }
+                return .group(body, index: index)
             case ")":
                 throw fail("unmatched ')'")
             case "]", "}":
-                throw fail("lone '\(c)' (escape it as \\\(c))")
+                guard lenient else { throw fail("lone '\(c)' (escape it as \\\(c))") }
+                i += 1
+                return .scalar(.scalar(c.value))
             default:
                 i += 1
+                return .scalar(.scalar(c.value))
             }
         }
 
         /// ES2025 modifiers: `(?ims-ims:` with each flag at most once and at least one flag.
-        mutating func parseModifiers() throws(Failure) {
+        mutating func parseModifiers() throws(Failure) -> String {
             var seen = Set<Unicode.Scalar>()
             var any = false
             var removing = false
+            var text = ""
             while let c = current, c != ":" {
                 if c == "-", !removing {
                     removing = true
+                    text += "-"
                     i += 1
                     continue
                 }
@@ -242,11 +316,13 @@ public enum ECMARegexSyntax {
                 guard !seen.contains(c) else { throw fail("repeated flag '\(c)' in modifier group") }
                 seen.insert(c)
                 any = true
+                text.unicodeScalars.append(c)
                 i += 1
             }
             guard current == ":" else { throw fail("unterminated group modifiers") }
             guard any else { throw fail("empty modifier group") }
             i += 1
+            return text
         }
 
         mutating func parseGroupName() throws(Failure) -> String {
@@ -275,7 +351,7 @@ public enum ECMARegexSyntax {
         }
 
         /// After `\` outside a class.
-        mutating func parseAtomEscape() throws(Failure) {
+        mutating func parseAtomEscape() throws(Failure) -> RegexNode {
             guard let c = current else { throw fail("trailing backslash") }
             if let digit = c.asciiDigit, digit > 0 {
                 var value = 0
@@ -286,27 +362,28 @@ public enum ECMARegexSyntax {
                 if value > groupCount {
                     throw fail("backreference \\\(value) to a group that does not exist")
                 }
-                return
+                return .backreference(value)
             }
             if c == "k" {
                 i += 1
                 guard current == "<" else { throw fail("\\k must be followed by <name>") }
                 i += 1
                 let name = try parseGroupName()
-                if !groupNames.contains(name) { throw fail("\\k<\(name)> names no group") }
-                return
+                guard let number = groupNumbers[name] else { throw fail("\\k<\(name)> names no group") }
+                return .backreference(number)
             }
-            if try parseClassEscapeSet() { return }
-            _ = try parseCharacterEscape(inClass: false)
+            if let set = try parseClassEscapeSet() { return .scalar(set) }
+            return .scalar(.scalar(try parseCharacterEscape(inClass: false)))
         }
 
-        /// `d D s S w W p{...} P{...}` at the current position (after `\`); false when it is not one.
-        mutating func parseClassEscapeSet() throws(Failure) -> Bool {
-            guard let c = current else { return false }
+        /// `d D s S w W p{...} P{...}` at the current position (after `\`); nil when it is not one.
+        mutating func parseClassEscapeSet() throws(Failure) -> ScalarSet? {
+            guard let c = current else { return nil }
             switch c {
             case "d", "D", "s", "S", "w", "W":
                 i += 1
-                return true
+                let set: ScalarSet = c == "d" || c == "D" ? .digits : c == "s" || c == "S" ? .space : .word
+                return c.properties.isUppercase ? set.complemented() : set
             case "p", "P":
                 i += 1
                 guard current == "{" else { throw fail("\\\(c) must be followed by {property}") }
@@ -318,12 +395,13 @@ public enum ECMARegexSyntax {
                 }
                 guard current == "}" else { throw fail("unterminated \\\(c){...}") }
                 i += 1
-                guard Self.isPropertyExpression(body) else {
+                guard Self.isPropertyExpression(body), let set = ScalarSet.property(body, negated: c == "P")
+                else {
                     throw fail("unknown Unicode property '\(body)'")
                 }
-                return true
+                return set
             default:
-                return false
+                return nil
             }
         }
 
@@ -367,7 +445,7 @@ public enum ECMARegexSyntax {
                 return try parseUnicodeEscape()
             case "^", "$", "\\", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|", "/":
                 return c.value
-            case "-" where inClass:
+            case "-" where inClass || lenient:
                 return c.value
             default:
                 throw fail("invalid escape \\\(c)")
@@ -414,38 +492,68 @@ public enum ECMARegexSyntax {
             return value
         }
 
-        /// One class atom: its code point, or nil for a class escape (`\d`, `\p{...}`).
-        mutating func parseClassAtom() throws(Failure) -> UInt32? {
+        /// One class atom: a code point, or the set of a class escape (`\d`, `\p{...}`).
+        enum ClassAtom {
+            case scalar(UInt32)
+            case set(ScalarSet)
+        }
+
+        mutating func parseClassAtom() throws(Failure) -> ClassAtom {
             guard let c = current else { throw fail("unterminated character class") }
             guard c == "\\" else {
                 i += 1
-                return c.value
+                return .scalar(c.value)
             }
             i += 1
             if current == "b" {
                 i += 1
-                return 0x08
+                return .scalar(0x08)
             }
-            if try parseClassEscapeSet() { return nil }
-            return try parseCharacterEscape(inClass: true)
+            if let set = try parseClassEscapeSet() { return .set(set) }
+            return .scalar(try parseCharacterEscape(inClass: true))
         }
 
-        mutating func parseClass() throws(Failure) {
+        mutating func parseClass() throws(Failure) -> ScalarSet {
             i += 1  // [
-            if current == "^" { i += 1 }
+            var negated = false
+            if current == "^" {
+                negated = true
+                i += 1
+            }
+            var ranges: [ClosedRange<UInt32>] = []
+            var sets: [ScalarSet] = []
             while true {
                 guard let c = current else { throw fail("unterminated character class") }
                 if c == "]" {
                     i += 1
-                    return
+                    break
                 }
                 let low = try parseClassAtom()
-                guard current == "-", let next = peek(1), next != "]" else { continue }
+                guard current == "-", let next = peek(1), next != "]" else {
+                    switch low {
+                    case .scalar(let value): ranges.append(value...value)
+                    case .set(let set): sets.append(set)
+                    }
+                    continue
+                }
                 i += 1  // -
                 let high = try parseClassAtom()
-                guard let low, let high else { throw fail("a class escape cannot bound a range") }
-                if low > high { throw fail("range out of order in character class") }
+                guard case .scalar(let from) = low, case .scalar(let to) = high else {
+                    guard lenient else { throw fail("a class escape cannot bound a range") }
+                    for atom in [low, .scalar(0x2D), high] {
+                        switch atom {
+                        case .scalar(let value): ranges.append(value...value)
+                        case .set(let set): sets.append(set)
+                        }
+                    }
+                    continue
+                }
+                if from > to { throw fail("range out of order in character class") }
+                ranges.append(from...to)
             }
+            var set = ScalarSet(ranges: ranges)
+            for other in sets { set = set.union(other) }
+            return negated ? set.complemented() : set
         }
     }
 }

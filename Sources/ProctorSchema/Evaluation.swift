@@ -9,19 +9,125 @@ enum PathToken {
 /// One validation run. With `collect` off it answers valid/invalid as fast as it can, stopping at
 /// the first failure and tracking no locations. With `collect` on it visits every keyword and
 /// records an error unit for each failed assertion, with locations built only then.
+///
+/// A run can also stop without a verdict (``stopReason``): a reference cycle that never moves
+/// into the instance, references nested deeper than ``maximumDepth``, more subschema applications
+/// than the work budget allows (``baseWork`` plus ``workPerValue`` per value of the instance), or
+/// a backtracking pattern past its step budget. Every check then answers false at once, so the
+/// run unwinds quickly, and the caller reports the reason rather than the answer.
 struct Evaluation {
     let program: Program
+    /// The whole instance, measured only when the work budget first runs out.
+    let instance: JSONValue
     var collect: Bool
     var errors: [SchemaValidationError] = []
     var instancePath: [PathToken] = []
     var keywordPath: [String] = []
     var depth = 0
+    /// Subschema applications so far, and how many are allowed before the run stops.
+    var work = 0
+    var workLimit = Evaluation.baseWork
+    var measuredInstance = false
+    var stopError: SchemaEvaluationError?
+    /// Set when the reference chain got too deep: each `$ref` records itself while unwinding, so
+    /// that a cycle can be told from a deep instance.
+    var tracingReferences = false
+    var referenceTrail: [ReferenceStep] = []
 
     static let maximumDepth = 256
+    /// Subschema applications any instance may use, and how many more per value it holds.
+    static let baseWork = 1_000_000
+    static let workPerValue = 1_000
 
-    init(program: Program, collect: Bool) {
+    struct ReferenceStep {
+        var target: ObjectIdentifier
+        var targetLocation: String
+        var instance: UInt
+        var keywordLocation: String
+    }
+
+    init(program: Program, instance: JSONValue, collect: Bool) {
         self.program = program
+        self.instance = instance
         self.collect = collect
+    }
+
+    var isStopped: Bool { stopError != nil || tracingReferences }
+
+    /// Why the run stopped without a verdict, if it did.
+    func stopReason() -> SchemaEvaluationError? {
+        if let stopError { return stopError }
+        guard tracingReferences else { return nil }
+        return Self.describe(referenceTrail)
+    }
+
+    private mutating func stop(_ error: SchemaEvaluationError) {
+        if !isStopped { stopError = error }
+        workLimit = 0
+    }
+
+    /// Called when `work` passes `workLimit`: false when the run must stop.
+    private mutating func withinWorkBudget(_ node: Node) -> Bool {
+        if isStopped { return false }
+        if !measuredInstance {
+            measuredInstance = true
+            let values = Self.valueCount(instance)
+            let (extra, overflow) = values.multipliedReportingOverflow(by: Self.workPerValue)
+            workLimit = overflow ? Int.max : Self.baseWork.addingReportingOverflow(extra).partialValue
+            if work <= workLimit { return true }
+        }
+        stop(
+            SchemaEvaluationError(
+                reason: .workLimit, absoluteKeywordLocation: node.absolute,
+                message:
+                    "validation stopped after \(work) subschema applications, the limit for this instance; "
+                    + "the schema's $ref, anyOf, oneOf or allOf combinations multiply the work"))
+        return false
+    }
+
+    /// Values in `value`, itself included.
+    static func valueCount(_ value: JSONValue) -> Int {
+        switch value {
+        case .array(let items): return items.reduce(1) { $0 + valueCount($1) }
+        case .object(let members): return members.orderedValues.reduce(1) { $0 + valueCount($1) }
+        default: return 1
+        }
+    }
+
+    /// Identity of an instance value along one chain of evaluation: a container's storage, or 0
+    /// for a scalar. A value and one of its descendants never share it, so two steps of a chain
+    /// with the same identity (and the same schema) are at the same place in the instance.
+    static func identity(_ value: JSONValue) -> UInt {
+        switch value {
+        case .array(let items): return items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        case .object(let members):
+            return members.orderedValues.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        default: return 0
+        }
+    }
+
+    /// A reference cycle when the trail (innermost first) reaches one schema twice on the same
+    /// instance value; otherwise an instance nested too deep.
+    static func describe(_ trail: [ReferenceStep]) -> SchemaEvaluationError {
+        // The cycle nearest the root: the outermost step whose schema and value come back further in.
+        for outer in trail.indices.reversed() {
+            for inner in (0..<outer).reversed()
+            where trail[inner].target == trail[outer].target && trail[inner].instance == trail[outer].instance
+            {
+                let cycle = trail[inner..<outer].reversed().map(\.keywordLocation)
+                let shown = cycle.prefix(4).joined(separator: " -> ") + (cycle.count > 4 ? " -> …" : "")
+                return SchemaEvaluationError(
+                    reason: .referenceCycle,
+                    absoluteKeywordLocation: cycle.first ?? trail[inner].keywordLocation,
+                    message:
+                        "reference cycle: \(shown) leads back to \(trail[inner].targetLocation) without moving "
+                        + "into the instance, so validation would never end")
+            }
+        }
+        return SchemaEvaluationError(
+            reason: .tooDeep, absoluteKeywordLocation: trail.first?.keywordLocation ?? "",
+            message: "references nested more than \(maximumDepth) deep: the instance is nested deeper "
+                + "than the validator follows")
     }
 
     // MARK: Errors
@@ -76,6 +182,8 @@ struct Evaluation {
     // MARK: Nodes
 
     mutating func validate(_ node: Node, _ instance: JSONValue, _ scope: Scope?) -> Bool {
+        work &+= 1
+        if work > workLimit, !withinWorkBudget(node) { return false }
         if let boolean = node.boolean {
             if !boolean && collect {
                 var keywordLocation = ""
@@ -119,19 +227,45 @@ struct Evaluation {
     )
         -> Bool
     {
+        if isStopped { return false }
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maximumDepth {
-            if collect {
-                fail(node, keyword, "reference chain too deep (a reference cycle that never reaches a value)")
-            }
+            // Stop, and let every reference on the way out say where it led (see `describe`).
+            if !isStopped { tracingReferences = true }
+            workLimit = 0
             return false
         }
         var scope = scope
         if program.tracksDynamicScope, scope?.resource !== target.resource {
             scope = Scope(resource: target.resource, parent: scope)
         }
-        return descend(target, instance, scope, keyword)
+        let result = descend(target, instance, scope, keyword)
+        if tracingReferences {
+            referenceTrail.append(
+                ReferenceStep(
+                    target: ObjectIdentifier(target), targetLocation: target.absolute,
+                    instance: Self.identity(instance), keywordLocation: node.absolute + "/" + keyword))
+        }
+        return result
+    }
+
+    /// `regex` on `text`; a backtracking pattern past its step budget stops the run.
+    private mutating func matches(_ regex: ECMARegex, _ text: String, _ node: Node, _ keyword: String) -> Bool
+    {
+        do {
+            return try regex.matches(text)
+        } catch {
+            let location =
+                keyword == "pattern"
+                ? node.absolute + "/pattern"
+                : node.absolute + "/" + keyword + "/" + JSONPointer.escape(regex.source)
+            stop(
+                SchemaEvaluationError(
+                    reason: .patternLimit, absoluteKeywordLocation: location,
+                    message: error.described(as: keyword)))
+            return false
+        }
     }
 
     private func dynamicTarget(_ fallback: Node, _ anchor: String, _ scope: Scope?) -> Node {
@@ -213,7 +347,7 @@ struct Evaluation {
 
         case .minLength(let limit):
             // A code point takes at most four UTF-8 bytes, so long strings pass without counting.
-            guard case .string(let s) = instance, limit > 0, s.utf8.count < limit &* 4 else { return true }
+            guard case .string(let s) = instance, limit > 0, s.utf8.count / 4 < limit else { return true }
             let length = s.unicodeScalars.count
             if length >= limit { return true }
             if collect {
@@ -233,7 +367,7 @@ struct Evaluation {
             return false
 
         case .pattern(let regex):
-            guard case .string(let s) = instance, !regex.matches(s) else { return true }
+            guard case .string(let s) = instance, !matches(regex, s, node, "pattern") else { return true }
             if collect {
                 fail(node, "pattern", "\(Describe.value(instance)) does not match /\(regex.source)/")
             }
@@ -542,7 +676,7 @@ struct Evaluation {
                     if !collect { return false }
                 }
             }
-            for (regex, subschema) in plan.patterns where regex.matches(key) {
+            for (regex, subschema) in plan.patterns where matches(regex, key, node, "patternProperties") {
                 matched = true
                 if !descend(subschema, values[index], scope, "patternProperties", regex.source, .key(key)) {
                     valid = false
@@ -580,6 +714,8 @@ struct Evaluation {
         node: Node, _ instance: JSONValue, _ scope: Scope?, _ properties: inout [Bool], _ items: inout [Bool]
     ) {
         guard node.boolean == nil else { return }
+        work &+= 1
+        if work > workLimit, !withinWorkBudget(node) { return }
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maximumDepth { return }
@@ -605,8 +741,13 @@ struct Evaluation {
             }
             for index in 0..<o.count where !properties[index] {
                 let key = o.key(at: index)
-                if plan.index[key] != nil || plan.patterns.contains(where: { $0.0.matches(key) }) {
+                if plan.index[key] != nil {
                     properties[index] = true
+                    continue
+                }
+                for (regex, _) in plan.patterns where matches(regex, key, node, "patternProperties") {
+                    properties[index] = true
+                    break
                 }
             }
         case .unevaluatedProperties:

@@ -82,17 +82,35 @@ public final class JSONSchema: Sendable {
         "file://" + URIReference.percentEncodedPath(FileSystem.absolutePath(path))
     }
 
-    /// True when `instance` satisfies the schema. Builds no error information.
+    /// True when `instance` satisfies the schema. Builds no error information. False also when
+    /// validation stops without a verdict (see ``check(_:)``).
     public func isValid(_ instance: JSONValue) -> Bool {
-        var context = Evaluation(program: program, collect: false)
-        return context.validate(program.root, instance, program.rootScope)
+        var context = Evaluation(program: program, instance: instance, collect: false)
+        let valid = context.validate(program.root, instance, program.rootScope)
+        return valid && !context.isStopped
     }
 
-    /// Validates `instance`, with error units for each failed assertion when it is invalid.
+    /// True when `instance` satisfies the schema; throws when validation stops without a verdict:
+    /// a reference cycle, references nested too deep, the work budget spent, or a backtracking
+    /// pattern past its step budget (``SchemaEvaluationError``).
+    public func check(_ instance: JSONValue) throws(SchemaEvaluationError) -> Bool {
+        var context = Evaluation(program: program, instance: instance, collect: false)
+        let valid = context.validate(program.root, instance, program.rootScope)
+        if let stopped = context.stopReason() { throw stopped }
+        return valid
+    }
+
+    /// Validates `instance`, with error units for each failed assertion when it is invalid. When
+    /// validation stops without a verdict, the result has ``ValidationResult/evaluationError``
+    /// set and one error unit saying why.
     public func validate(_ instance: JSONValue) -> ValidationResult {
-        if isValid(instance) { return ValidationResult(errors: []) }
-        var context = Evaluation(program: program, collect: true)
+        var fast = Evaluation(program: program, instance: instance, collect: false)
+        let valid = fast.validate(program.root, instance, program.rootScope)
+        if let stopped = fast.stopReason() { return ValidationResult(evaluationError: stopped) }
+        if valid { return ValidationResult(errors: []) }
+        var context = Evaluation(program: program, instance: instance, collect: true)
         _ = context.validate(program.root, instance, program.rootScope)
+        if let stopped = context.stopReason() { return ValidationResult(evaluationError: stopped) }
         if context.errors.isEmpty {
             context.errors.append(
                 SchemaValidationError(
@@ -112,14 +130,66 @@ public final class JSONSchema: Sendable {
     }
 }
 
+/// Validation that stopped before reaching a verdict, so the instance is neither valid nor invalid:
+/// the schema is unusable for it. `proctor schema validate` exits 2 for it.
+public struct SchemaEvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Why validation stopped.
+    public struct Reason: Sendable, Hashable, CustomStringConvertible {
+        public let name: String
+
+        /// A `$ref` chain returns to a schema on the same instance value without moving into it.
+        public static let referenceCycle = Reason(name: "reference cycle")
+        /// References nested deeper than the validator follows, with no cycle.
+        public static let tooDeep = Reason(name: "too deep")
+        /// More subschema applications than the work budget allows.
+        public static let workLimit = Reason(name: "work limit")
+        /// A pattern with backreferences or lookaround ran past its budget of backtracking steps.
+        public static let patternLimit = Reason(name: "pattern too expensive")
+
+        public var description: String { name }
+    }
+
+    public var reason: Reason
+    /// Where evaluation stopped: resource URI plus JSON pointer of the keyword.
+    public var absoluteKeywordLocation: String
+    public var message: String
+
+    public init(reason: Reason, absoluteKeywordLocation: String, message: String) {
+        self.reason = reason
+        self.absoluteKeywordLocation = absoluteKeywordLocation
+        self.message = message
+    }
+
+    /// The message, followed by the location unless the message already names it.
+    public var description: String {
+        message.contains(absoluteKeywordLocation) ? message : "\(message) (at \(absoluteKeywordLocation))"
+    }
+}
+
 /// The outcome of validating one instance.
 public struct ValidationResult: Sendable, Equatable {
     /// Failed assertions, innermost first; empty when the instance is valid.
     public var errors: [SchemaValidationError]
+    /// Set when validation stopped without a verdict; `errors` then holds one unit saying why.
+    public var evaluationError: SchemaEvaluationError?
 
-    public init(errors: [SchemaValidationError]) { self.errors = errors }
+    public init(errors: [SchemaValidationError]) {
+        self.errors = errors
+        evaluationError = nil
+    }
 
-    public var isValid: Bool { errors.isEmpty }
+    /// The result of a validation that stopped without a verdict.
+    public init(evaluationError: SchemaEvaluationError) {
+        self.evaluationError = evaluationError
+        errors = [
+            SchemaValidationError(
+                instanceLocation: JSONPointer(), keywordLocation: "",
+                absoluteKeywordLocation: evaluationError.absoluteKeywordLocation,
+                message: evaluationError.message)
+        ]
+    }
+
+    public var isValid: Bool { errors.isEmpty && evaluationError == nil }
 
     /// The specification's "basic" output format: `{"valid": ..., "errors": [...]}`.
     public var basicOutput: JSONValue {

@@ -5,7 +5,9 @@ import ProctorJSON
 /// and of the process's real standard streams.
 ///
 /// Exit codes: 0 when every instance is valid, 1 when any is invalid, 2 when the schema or an
-/// input is unusable (unreadable file, malformed JSON, malformed schema, unresolvable `$ref`).
+/// input is unusable (unreadable file, malformed JSON, malformed schema, unresolvable `$ref`), or
+/// when validating an instance stopped without a verdict (a `$ref` cycle, the work budget spent,
+/// a pattern too expensive to match: ``SchemaEvaluationError``).
 public struct SchemaValidation: Sendable {
     public enum OutputFormat: String, Sendable, CaseIterable {
         /// One line per instance (`valid` / `invalid`) followed by its errors.
@@ -72,6 +74,12 @@ public struct SchemaValidation: Sendable {
         var anyUnusable = false
         func report(_ name: String, _ value: JSONValue) {
             let result = schema.validate(value)
+            if let stopped = result.evaluationError {
+                anyUnusable = true
+                writeError("error: \(name): cannot validate: \(stopped)")
+                if output == .basic { write(result.basicOutput.serialized()) }
+                return
+            }
             if !result.isValid { anyInvalid = true }
             switch output {
             case .basic:

@@ -19,7 +19,8 @@ struct SchemaValidateCommand: ParsableCommand {
         abstract: "Validate JSON documents against a JSON Schema 2020-12.",
         discussion: """
             Exit status: 0 when every instance is valid, 1 when any is invalid, 2 when the schema \
-            or an input is unusable (unreadable, malformed JSON, malformed schema, unresolvable $ref).
+            or an input is unusable (unreadable, malformed JSON, malformed schema, unresolvable $ref) \
+            or validation cannot finish ($ref cycle, work limit, pattern too expensive).
             """
     )
 

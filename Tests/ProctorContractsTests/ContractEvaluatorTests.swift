@@ -132,6 +132,44 @@ struct ContractEvaluatorTests {
         )
     }
 
+    @Test("a catastrophic header pattern answers at once: 40 a's and a '!' do not match /^(a+)+$/")
+    func catastrophicHeaderPattern() {
+        let expectation = Expectation(headers: [HeaderExpectation(name: "X-Bad", matcher: .regex("^(a+)+$"))])
+        let value = String(repeating: "a", count: 40) + "!"
+        let verdict = ContractEvaluator().evaluate(expectation, response(200, headers: [("X-Bad", value)]))
+        #expect(verdict.failures.count == 1)
+        #expect(verdict.failures.first?.expected == "header X-Bad matching /^(a+)+$/")
+        #expect(verdict.failures.first?.actual == "header X-Bad: \"\(value)\"")
+        let long = String(repeating: "a", count: 10_000)
+        #expect(ContractEvaluator().evaluate(expectation, response(200, headers: [("X-Bad", long)])).passed)
+    }
+
+    @Test("a backtracking header pattern past its step budget fails the check, saying so")
+    func expensiveHeaderPattern() {
+        let expectation = Expectation(headers: [
+            HeaderExpectation(name: "X-Bad", matcher: .regex("^(?=(a+)+b)"))
+        ])
+        let value = String(repeating: "a", count: 40)
+        let verdict = ContractEvaluator().evaluate(expectation, response(200, headers: [("X-Bad", value)]))
+        #expect(verdict.failures.first?.aspect == .header)
+        #expect(
+            verdict.failures.first?.actual
+                == "header X-Bad: \"\(value)\", but pattern /^(?=(a+)+b)/ is too expensive to match: it needs "
+                + "backtracking (backreferences or lookaround) and gave up after 10000000 steps on this input"
+        )
+    }
+
+    @Test("a body schema that cannot reach a verdict fails the check with the reason")
+    func bodyWithoutVerdict() {
+        let body = BodyExpectation(schema: ["anyOf": [["$ref": "#"], ["$ref": "#"]]])
+        let verdict = ContractEvaluator().evaluate(Expectation(body: body), response(200, "{}"))
+        let failure = verdict.failures.first
+        #expect(failure?.aspect == .body)
+        #expect(
+            failure?.actual.hasPrefix("no verdict, the schema is unusable for this body: reference cycle: ")
+                == true)
+    }
+
     @Test("invalid header regexes are reported, not crashed on")
     func badRegex() {
         let expectation = Expectation(headers: [HeaderExpectation(name: "x", matcher: .regex("(unclosed"))])

@@ -87,6 +87,33 @@ struct ValidateCommandTests {
         #expect(result.out.isEmpty)
     }
 
+    @Test(
+        "exit 2 when validation stops without a verdict: a $ref cycle, the work budget, a pattern too expensive",
+        arguments: [
+            (##"{"anyOf": [{"$ref": "#"}, {"$ref": "#"}]}"##, "1", "cannot validate: reference cycle: "),
+            (EvaluationLimitsTests.exponential, "1", "cannot validate: validation stopped after "),
+            (
+                #"{"pattern": "^(?=(a+)+b)"}"#, "\"" + String(repeating: "a", count: 40) + "\"",
+                "cannot validate: pattern /^(?=(a+)+b)/ is too expensive to match"
+            ),
+        ])
+    func noVerdict(text: String, instance: String, fragment: String) throws {
+        let folder = try TemporaryFolder()
+        try folder.write("s.json", text)
+        try folder.write("i.json", instance)
+        let validation = SchemaValidation(schemaPath: folder.path + "/s.json")
+        let result = run(validation, [folder.path + "/i.json"])
+        #expect(result.code == 2)
+        #expect(result.err.count == 1)
+        #expect(
+            result.err.first?.hasPrefix("error: \(folder.path)/i.json: \(fragment)") == true, "\(result.err)")
+        #expect(result.out.isEmpty)
+        let basic = run(
+            SchemaValidation(schemaPath: folder.path + "/s.json", output: .basic), [folder.path + "/i.json"])
+        #expect(basic.code == 2)
+        #expect(basic.out.first?.hasPrefix(#"{"valid":false,"errors":[{"keywordLocation":"""#) == true)
+    }
+
     @Test("missing schema file is exit 2")
     func missingSchema() {
         let result = run(SchemaValidation(schemaPath: "/nonexistent/schema.json"), ["-"], stdin: "{}")
