@@ -105,7 +105,14 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// An exact decimal: `(negative ? -1 : 1) * digits * 10^exponent`, with no leading or trailing
     /// zeros in `digits` (zero is `"0"` with exponent 0 and not negative).
+    ///
+    /// A literal's exponent beyond ±``exponentLimit`` counts as that limit, so that the arithmetic
+    /// on exponents cannot overflow: such numbers keep their order against every number with a
+    /// smaller exponent, and compare equal only among themselves.
     public struct Decimal: Sendable, Hashable, Comparable {
+        /// The largest exponent magnitude kept (2^60), far beyond any literal's digit count.
+        public static let exponentLimit = 1 << 60
+
         public var negative: Bool
         public var digits: String
         public var exponent: Int
@@ -128,7 +135,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
                 rest = rest.dropFirst()
             }
             if let eIndex = rest.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-                exponent = Int(String(rest[rest.index(after: eIndex)...].filter { $0 != "+" })) ?? 0
+                exponent = Self.saturatedExponent(rest[rest.index(after: eIndex)...].utf8)
                 rest = rest[..<eIndex]
             }
             if let dot = rest.firstIndex(of: ".") {
@@ -156,6 +163,24 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
                 exponent += trailing
             }
             self.init(negative: negative, digits: all, exponent: exponent)
+        }
+
+        /// The value of an exponent's `[+-]digits`, within ±``exponentLimit``.
+        static func saturatedExponent(_ text: Substring.UTF8View) -> Int {
+            var value = 0
+            var negative = false
+            for byte in text {
+                switch byte {
+                case UInt8(ascii: "-"): negative = true
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    let digit = Int(byte - UInt8(ascii: "0"))
+                    value =
+                        value >= exponentLimit / 10
+                        ? exponentLimit : Swift.min(value * 10 + digit, exponentLimit)
+                default: break
+                }
+            }
+            return negative ? -value : value
         }
 
         public var isZero: Bool { digits == "0" }
