@@ -20,7 +20,7 @@ extension FuzzTarget {
 ///   problem.
 /// - A kept body is at most the limit (truncated exactly when more arrived), a body framed by
 ///   `Content-Length` is the bytes that followed the head, and kept header names are tokens and
-///   values have no line breaks and no surrounding whitespace.
+///   values have no CR or LF and no surrounding spaces or tabs.
 ///
 /// Each piece is a separate allocation of its exact size, so that AddressSanitizer reports a read
 /// past a piece's end.
