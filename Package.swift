@@ -139,6 +139,15 @@ let package = Package(
         ),
         // Validations per second of realistic payloads; run by benchmarks/schema-bench.sh.
         .executableTarget(name: "proctor-schema-bench", dependencies: ["ProctorSchema"]),
+        // Fuzz targets of the parsers. A libFuzzer build (scripts/fuzz.sh) hands `main` to
+        // libFuzzer; any other build replays input files through the same checks.
+        .executableTarget(
+            name: "proctor-fuzz",
+            dependencies: [
+                "ProctorCore", "ProctorJSON", "ProctorSchema", "ProctorScenario", "ProctorVendors",
+                "ProctorSigning", "ProctorReceiver",
+            ]
+        ),
         .testTarget(name: "ProctorJSONTests", dependencies: ["ProctorJSON"]),
         .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
         .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),

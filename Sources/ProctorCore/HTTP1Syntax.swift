@@ -3,8 +3,9 @@
 /// (``HTTPResponseParser``) and `verify`'s reader of captured requests.
 ///
 /// Lines end in CRLF or a bare LF. A header line is `name ":" OWS value OWS`; a line that starts
-/// with a space or tab (obsolete line folding), whitespace before the colon, and a name that is not
-/// an RFC 9110 token are rejected.
+/// with a space or tab (obsolete line folding), whitespace before the colon, a name that is not
+/// an RFC 9110 token, and a carriage return that does not end the line (RFC 9112 section 2.2) are
+/// rejected.
 public enum HTTP1Syntax {
     /// Where the head ends: `headEnd` is the index of the line feed that ends the last head line,
     /// `bodyStart` the first index after the empty line. Nil when there is no empty line.
@@ -58,6 +59,9 @@ public enum HTTP1Syntax {
         case spaceBeforeColon
         /// A byte that is not allowed in a field name.
         case badNameCharacter
+        /// A carriage return inside the line, not before its line feed (RFC 9112 section 2.2): a
+        /// file whose CRLF line ends were converted once more has them at the end of every line.
+        case bareCarriageReturn
 
         public var description: String {
             switch self {
@@ -67,6 +71,8 @@ public enum HTTP1Syntax {
             case .emptyName: return "it has no name before \":\""
             case .spaceBeforeColon: return "it has whitespace between the name and \":\""
             case .badNameCharacter: return "its name has a character that is not allowed in a header name"
+            case .bareCarriageReturn:
+                return "it has a carriage return (CR) that does not end the line (CR CR LF line ends?)"
             }
         }
     }
@@ -98,6 +104,7 @@ public enum HTTP1Syntax {
         while valueEnd > valueStart && (line[valueEnd - 1] == space || line[valueEnd - 1] == tab) {
             valueEnd -= 1
         }
+        for index in valueStart..<valueEnd where line[index] == cr { return .failure(.bareCarriageReturn) }
         return .success(HeaderLine(name: 0..<colon, value: valueStart..<valueEnd))
     }
 

@@ -105,6 +105,10 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// An exact decimal: `(negative ? -1 : 1) * digits * 10^exponent`, with no leading or trailing
     /// zeros in `digits` (zero is `"0"` with exponent 0 and not negative).
+    ///
+    /// A literal's exponent beyond ±``exponentLimit`` counts as that limit, so that the arithmetic
+    /// on exponents cannot overflow: such numbers keep their order against every number with a
+    /// smaller exponent, and compare equal only among themselves.
     public struct Decimal: Sendable, Hashable, Comparable {
         public var negative: Bool
         public var digits: String

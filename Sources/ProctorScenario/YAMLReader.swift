@@ -162,8 +162,14 @@ public struct YAMLReader: Sendable {
     static func diagnostic(for error: YamlError, text: String, bytes: [UInt8], displayPath: String)
         -> Diagnostic
     {
+        // libyaml ends a last line that has no line break itself, so a problem at the end of such
+        // a file is placed on the line after it: point at the end of the text instead.
+        let end = position(ofByte: bytes.count, in: bytes)
         func at(_ mark: Mark) -> SourceLocation {
-            SourceLocation(file: displayPath, line: max(mark.line, 1), column: max(mark.column, 1))
+            if mark.line > end.line {
+                return SourceLocation(file: displayPath, line: end.line, column: end.column)
+            }
+            return SourceLocation(file: displayPath, line: max(mark.line, 1), column: max(mark.column, 1))
         }
         func describe(_ problem: String, _ context: YamlError.Context?) -> String {
             if problem == "mapping values are not allowed in this context" {

@@ -136,6 +136,15 @@ private func sameInEverySplit(_ text: String) -> Bool {
             "a header line is malformed: its name has a character that is not allowed in a header name"
         ),
         (
+            // Found by the http-response fuzz target: a bare CR stayed in the value.
+            "HTTP/1.1 200 OK\r\nX-A: a\rb\r\n\r\n",
+            "a header line is malformed: it has a carriage return (CR) that does not end the line (CR CR LF line ends?)"
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 0\r\r\n\r\n",
+            "a header line is malformed: it has a carriage return (CR) that does not end the line (CR CR LF line ends?)"
+        ),
+        (
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n",
             "a chunk size is not a hexadecimal number"
         ),

@@ -94,6 +94,25 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
                 == JSONNumber.Decimal(negative: false, digits: "1", exponent: -1))
     }
 
+    /// Found by the `json` fuzz target: an exponent that does not fit in `Int` was read as 0
+    /// (`12.1e3083456789012345678901234567890` equal to `12.1`), and one at `Int`'s edge trapped.
+    @Test func exponentsBeyondIntCompareAndDoNotTrap() throws {
+        let huge = try #require(JSONNumber(literal: "12.1e3083456789012345678901234567890"))
+        let tiny = try #require(JSONNumber(literal: "-1e-99999999999999999999"))
+        #expect(huge > JSONNumber(92_233_720_368_547_758))
+        #expect(huge != (try #require(JSONNumber(literal: "12.1"))))
+        #expect(
+            try #require(JSONNumber(literal: "1e99999999999999999999")) > #require(
+                JSONNumber(literal: "1e300")))
+        #expect(tiny < JSONNumber(0) && tiny > JSONNumber(-1))
+        #expect(huge.decimal.exponent == JSONNumber.Decimal.exponentLimit - 1)
+        for literal in ["1.5e-9223372036854775808", "10e9223372036854775807", "0e99999999999999999999"] {
+            let number = try #require(JSONNumber(literal: literal))
+            #expect(number == number)
+            #expect(number.isInteger == !literal.hasPrefix("1.5"))
+        }
+    }
+
     @Test func keyOrderIsKept() throws {
         let value = try JSONValue(parsing: #"{"z":1,"a":2,"m":{"y":true,"b":null}}"#)
         #expect(value.serialized() == #"{"z":1,"a":2,"m":{"y":true,"b":null}}"#)

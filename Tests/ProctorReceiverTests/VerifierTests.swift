@@ -100,6 +100,20 @@ import Testing
             try CapturedRequest.parse(raw: Array("POST / HTTP/1.1\r\nNo-Body-Separator: x".utf8))
         }
     }
+
+    /// Found by the verify-request fuzz target: `svix-timestamp: 1\r\r\n` gave the value "1\r",
+    /// which written back with LF line ends read as "1".
+    @Test func bareCarriageReturnsAreRejected() {
+        for raw in ["svix-timestamp: 1750000000\r\r\n\r\nbody", "X-A: a\rb\n\nbody"] {
+            #expect {
+                try CapturedRequest.parse(raw: Array(raw.utf8))
+            } throws: { error in
+                (error as? CapturedRequestError)?.message.contains("carriage return (CR) that does not end")
+                    == true
+            }
+        }
+        #expect((try? CapturedRequest.parse(raw: Array("X-A: a\r\n\r\n".utf8)))?.headers["X-A"] == "a")
+    }
 }
 
 @Suite struct ChaosOptionTests {

@@ -7,14 +7,17 @@ enum TestProcesses {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     /// The built `proctor` next to the test bundle.
-    static var executable: String? {
+    static var executable: String? { product("proctor") }
+
+    /// A built executable product of the package next to the test bundle.
+    static func product(_ name: String) -> String? {
         var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = folder.appendingPathComponent("proctor").path
+            let candidate = folder.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             folder = folder.deletingLastPathComponent()
         }
-        let fallback = root + "/.build/debug/proctor"
+        let fallback = root + "/.build/debug/" + name
         return FileManager.default.isExecutableFile(atPath: fallback) ? fallback : nil
     }
 
