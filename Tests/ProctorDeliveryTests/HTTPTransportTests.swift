@@ -136,6 +136,23 @@ import Testing
         #expect(elapsed < .seconds(3), "\(elapsed)")
     }
 
+    /// A quick answer is never taken for a passed deadline (the timer, cancelled once the answer
+    /// is in, must not claim it).
+    @Test func quickAnswersAreNeverTimeouts() async throws {
+        let server = try await RawTestServer.start(.respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
+        let failures = try await withHTTPTransport { transport in
+            var failures: [String] = []
+            for _ in 0..<300 {
+                let exchange = await transport.send(
+                    OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(5)))
+                if let failure = exchange.failure { failures.append(failure.description) }
+            }
+            return failures
+        }
+        await server.stop()
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+    }
+
     /// An interrupted run does not wait for a consumer that holds the request.
     @Test func cancellationEndsAnAttemptAtOnce() async throws {
         let server = try await RawTestServer.start(

@@ -212,13 +212,14 @@ enum Deadline {
             await withCheckedContinuation { (continuation: CheckedContinuation<Outcome<Value>, Never>) in
                 gate.install(continuation)
                 let timer = Task {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
+                    // Cancelled once the work is done: then it must not claim the deadline.
+                    guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
                     gate.finish(.deadlinePassed)
                 }
                 Task {
                     let value = await work.value
-                    timer.cancel()
                     gate.finish(.finished(value))
+                    timer.cancel()
                 }
             }
         } onCancel: {
