@@ -12,13 +12,12 @@ enum PathToken {
 ///
 /// A run can also stop without a verdict (``stopReason``): a reference cycle that never moves
 /// into the instance, references nested deeper than ``maximumDepth``, more subschema applications
-/// than the work budget allows (``baseWork`` plus ``workPerValue`` per value of the instance), or
-/// a backtracking pattern past its step budget. Every check then answers false at once, so the
-/// run unwinds quickly, and the caller reports the reason rather than the answer.
+/// than `workLimit` allows, or a backtracking pattern past its step budget. Every check then
+/// answers false at once, so the run unwinds quickly, and the caller reports the reason rather
+/// than the answer. ``run(_:)`` sets the work budget: ``baseWork``, or when that is not enough,
+/// ``baseWork`` plus ``workPerValue`` per value of the instance.
 struct Evaluation {
     let program: Program
-    /// The whole instance, measured only when the work budget first runs out.
-    let instance: JSONValue
     var collect: Bool
     var errors: [SchemaValidationError] = []
     var instancePath: [PathToken] = []
@@ -26,18 +25,23 @@ struct Evaluation {
     var depth = 0
     /// Subschema applications so far, and how many are allowed before the run stops.
     var work = 0
-    var workLimit = Evaluation.baseWork
-    var measuredInstance = false
-    var stopError: SchemaEvaluationError?
-    /// Set when the reference chain got too deep: each `$ref` records itself while unwinding, so
-    /// that a cycle can be told from a deep instance.
-    var tracingReferences = false
-    var referenceTrail: [ReferenceStep] = []
+    var workLimit: Int
+    /// Set when the run stops (rare, so kept behind one reference).
+    var stopped: Stop?
 
     static let maximumDepth = 256
     /// Subschema applications any instance may use, and how many more per value it holds.
     static let baseWork = 1_000_000
     static let workPerValue = 1_000
+
+    /// Why a run stopped. While a too-deep reference chain unwinds, `error` is nil and each
+    /// `$ref` on the way out adds itself to `trail`, so that a cycle can be told from a deep instance.
+    final class Stop {
+        var error: SchemaEvaluationError?
+        var trail: [ReferenceStep] = []
+
+        init(_ error: SchemaEvaluationError?) { self.error = error }
+    }
 
     struct ReferenceStep {
         var target: ObjectIdentifier
@@ -46,36 +50,44 @@ struct Evaluation {
         var keywordLocation: String
     }
 
-    init(program: Program, instance: JSONValue, collect: Bool) {
+    init(program: Program, collect: Bool, workLimit: Int = Evaluation.baseWork) {
         self.program = program
-        self.instance = instance
         self.collect = collect
+        self.workLimit = workLimit
     }
 
-    var isStopped: Bool { stopError != nil || tracingReferences }
+    /// Validates `instance` against the program's root. A run that spends the base work budget is
+    /// run again with the budget its instance's size allows, when that is larger.
+    mutating func run(_ instance: JSONValue) -> Bool {
+        let valid = validate(program.root, instance, program.rootScope)
+        guard stopped?.error?.reason == .workLimit else { return valid }
+        let (extra, overflow) = Self.valueCount(instance).multipliedReportingOverflow(by: Self.workPerValue)
+        let allowance = overflow ? Int.max : Self.baseWork.addingReportingOverflow(extra).partialValue
+        guard allowance > work else { return valid }
+        (work, workLimit, depth, stopped) = (0, allowance, 0, nil)
+        errors.removeAll()
+        instancePath.removeAll()
+        keywordPath.removeAll()
+        return validate(program.root, instance, program.rootScope)
+    }
+
+    @inline(__always)
+    var isStopped: Bool { stopped != nil }
 
     /// Why the run stopped without a verdict, if it did.
     func stopReason() -> SchemaEvaluationError? {
-        if let stopError { return stopError }
-        guard tracingReferences else { return nil }
-        return Self.describe(referenceTrail)
+        guard let stopped else { return nil }
+        return stopped.error ?? Self.describe(stopped.trail)
     }
 
-    private mutating func stop(_ error: SchemaEvaluationError) {
-        if !isStopped { stopError = error }
+    private mutating func stop(_ error: SchemaEvaluationError?) {
+        if stopped == nil { stopped = Stop(error) }
         workLimit = 0
     }
 
-    /// Called when `work` passes `workLimit`: false when the run must stop.
+    /// Called when `work` passes `workLimit`: false, the run stops.
     private mutating func withinWorkBudget(_ node: Node) -> Bool {
         if isStopped { return false }
-        if !measuredInstance {
-            measuredInstance = true
-            let values = Self.valueCount(instance)
-            let (extra, overflow) = values.multipliedReportingOverflow(by: Self.workPerValue)
-            workLimit = overflow ? Int.max : Self.baseWork.addingReportingOverflow(extra).partialValue
-            if work <= workLimit { return true }
-        }
         stop(
             SchemaEvaluationError(
                 reason: .workLimit, absoluteKeywordLocation: node.absolute,
@@ -232,8 +244,7 @@ struct Evaluation {
         defer { depth -= 1 }
         if depth > Self.maximumDepth {
             // Stop, and let every reference on the way out say where it led (see `describe`).
-            if !isStopped { tracingReferences = true }
-            workLimit = 0
+            stop(nil)
             return false
         }
         var scope = scope
@@ -241,8 +252,8 @@ struct Evaluation {
             scope = Scope(resource: target.resource, parent: scope)
         }
         let result = descend(target, instance, scope, keyword)
-        if tracingReferences {
-            referenceTrail.append(
+        if let stopped, stopped.error == nil {
+            stopped.trail.append(
                 ReferenceStep(
                     target: ObjectIdentifier(target), targetLocation: target.absolute,
                     instance: Self.identity(instance), keywordLocation: node.absolute + "/" + keyword))

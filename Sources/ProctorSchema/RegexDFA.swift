@@ -1,12 +1,19 @@
 /// A deterministic automaton built ahead of time from a ``RegexProgram``: one table lookup per
 /// code point of the input. The alphabet is split into classes at the boundaries of the program's
-/// sets (`[a-z]` and `\d` give the classes `0-9`, `a-z` and everything else), and each state is the set of program states live after the input read so far, with the
-/// search restarting at every position unless the pattern is anchored with `^`.
+/// sets (`[a-z]` and `\d` give the classes `0-9`, `a-z` and everything else), and each state is
+/// the set of program states live after the input read so far, with the search restarting at every
+/// position unless the pattern is anchored with `^`.
 ///
 /// Built only when the program has no word boundaries (which look at two code points) and every
 /// set is a list of ranges, and when it stays small (``maximumStates``, ``maximumTableSize``);
 /// otherwise matching uses ``PikeVM``.
-final class RegexDFA: Sendable {
+///
+/// An ASCII character costs one table load: each state has a row of 128 next states (as row
+/// offsets), and the states that end the search (a match, or no match possible) are numbered last,
+/// so one comparison finds them. Other code points go through their class. The tables live in one
+/// allocation, written by `init` and only read afterwards (hence `@unchecked Sendable`), so that
+/// matching touches no reference counts.
+final class RegexDFA: @unchecked Sendable {
     static let maximumStates = 2_000
     static let maximumTableSize = 1 << 20
     /// Program instructions visited while building, past which the automaton is not built.
@@ -16,16 +23,21 @@ final class RegexDFA: Sendable {
     private static let acceptingAtEnd: UInt8 = 2
     private static let dead: UInt8 = 4
 
-    /// Class of each ASCII code point.
-    private let asciiClasses: [Int32]
+    /// `table[state * 128 + byte]`: the next state's row offset (`next * 128`) after an ASCII
+    /// character; then, from `classRows`, `table[classRows + state * classCount + class]`: the
+    /// next state after a code point of that class.
+    private let table: UnsafeMutablePointer<Int32>
+    private let classRows: Int
+    /// Per state: accepting, accepting at the end, dead.
+    private let flags: UnsafeMutablePointer<UInt8>
+    /// States from this one on are accepting or dead: the search ends on reaching them.
+    private let firstFinal: Int
+    let stateCount: Int
     /// Range `k` of the alphabet is `boundaries[k - 1] ..< boundaries[k]` (range 0 starts at 0).
     private let boundaries: [UInt32]
     /// The class of each range.
     private let classOfRange: [Int32]
     private let classCount: Int
-    /// `transitions[state * classCount + class]`.
-    private let transitions: [Int32]
-    private let flags: [UInt8]
     private let start: Int
 
     init?(_ program: RegexProgram) {
@@ -62,7 +74,8 @@ final class RegexDFA: Sendable {
         var pending: [Int] = []
         func intern(_ state: Closure.State) -> Int? {
             if let existing = index[state] { return existing }
-            guard states.count < Self.maximumStates, (states.count + 1) * classCount <= Self.maximumTableSize
+            guard states.count < Self.maximumStates,
+                (states.count + 1) * (classCount + 128) <= Self.maximumTableSize
             else { return nil }
             states.append(state)
             index[state] = states.count - 1
@@ -71,7 +84,6 @@ final class RegexDFA: Sendable {
         }
         guard let start = intern(closure.compute([program.start], atStart: true)) else { return nil }
         var work = 0
-        var transitions: [Int32] = []
         var rows: [Int: [Int32]] = [:]
         while let state = pending.popLast() {
             let current = states[state]
@@ -101,28 +113,45 @@ final class RegexDFA: Sendable {
             }
             rows[state] = row
         }
-        for state in states.indices {
-            transitions.append(contentsOf: rows[state] ?? [])
+        // Number the states that end the search last.
+        let order =
+            states.indices.filter { !states[$0].isFinal } + states.indices.filter { states[$0].isFinal }
+        var renumbered = [Int32](repeating: 0, count: states.count)
+        for (new, old) in order.enumerated() { renumbered[old] = Int32(new) }
+        let asciiClasses = (UInt32(0)..<128).map { Int(classOfRange[Self.rangeIndex($0, boundaries)]) }
+        var transitions: [Int32] = []
+        transitions.reserveCapacity(states.count * (128 + classCount))
+        for old in order {
+            let row = rows[old] ?? []
+            for symbol in asciiClasses { transitions.append(renumbered[Int(row[symbol])] * 128) }
         }
-        var asciiClasses: [Int32] = []
-        for value in UInt32(0)..<128 {
-            asciiClasses.append(classOfRange[Self.rangeIndex(value, boundaries)])
+        let classRows = transitions.count
+        for old in order {
+            transitions.append(contentsOf: (rows[old] ?? []).map { renumbered[Int($0)] })
         }
-        self.asciiClasses = asciiClasses
+        table = .allocate(capacity: transitions.count)
+        table.initialize(from: transitions, count: transitions.count)
+        flags = .allocate(capacity: states.count)
+        for (new, old) in order.enumerated() {
+            let state = states[old]
+            var value: UInt8 = state.acceptingAtEnd ? Self.acceptingAtEnd : 0
+            if state.accepting { value = Self.accepting }
+            if state.isDead { value |= Self.dead }
+            flags[new] = value
+        }
+        firstFinal = states.indices.filter { !states[$0].isFinal }.count
+        stateCount = states.count
+        self.classRows = classRows
         self.boundaries = boundaries
         self.classOfRange = classOfRange
         self.classCount = classCount
-        self.transitions = transitions
-        self.flags = states.map { state in
-            if state.accepting { return Self.accepting }
-            var flags: UInt8 = state.acceptingAtEnd ? Self.acceptingAtEnd : 0
-            if state.scalars.isEmpty && !state.acceptingAtEnd { flags |= Self.dead }
-            return flags
-        }
-        self.start = start
+        self.start = Int(renumbered[start])
     }
 
-    var stateCount: Int { flags.count }
+    deinit {
+        table.deallocate()
+        flags.deallocate()
+    }
 
     @inline(__always)
     private static func rangeIndex(_ scalar: UInt32, _ boundaries: [UInt32]) -> Int {
@@ -137,32 +166,23 @@ final class RegexDFA: Sendable {
 
     /// True when the pattern matches somewhere in `text`.
     func matches(_ text: String) -> Bool {
+        if let answer = text.utf8.withContiguousStorageIfAvailable({ run($0) }) { return answer }
         var text = text
-        return text.withUTF8 { bytes in
-            transitions.withUnsafeBufferPointer { transitions in
-                flags.withUnsafeBufferPointer { flags in
-                    asciiClasses.withUnsafeBufferPointer { ascii in run(bytes, transitions, flags, ascii) }
-                }
-            }
-        }
+        return text.withUTF8 { run($0) }
     }
 
-    private func run(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ transitions: UnsafeBufferPointer<Int32>,
-        _ flags: UnsafeBufferPointer<UInt8>, _ asciiClasses: UnsafeBufferPointer<Int32>
-    ) -> Bool {
-        var state = start
-        var stateFlags = flags[state]
-        if stateFlags & Self.accepting != 0 { return true }
-        if stateFlags & Self.dead != 0 { return false }
+    private func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if start >= firstFinal { return flags[start] & Self.accepting != 0 }
+        let finalOffset = firstFinal &* 128
+        let classTable = table + classRows
         let classCount = self.classCount
+        var offset = start &* 128
         var i = 0
         let count = bytes.count
         while i < count {
             let lead = UInt32(bytes[i])
-            let symbol: Int
             if lead < 0x80 {
-                symbol = Int(asciiClasses[Int(lead)])
+                offset = Int(table[offset &+ Int(lead)])
                 i += 1
             } else {
                 // The string is valid UTF-8: decode without checks.
@@ -179,15 +199,11 @@ final class RegexDFA: Sendable {
                     scalar |= (UInt32(bytes[i + 2]) & 0x3F) << 6 | (UInt32(bytes[i + 3]) & 0x3F)
                     i += 4
                 }
-                symbol = classOf(scalar)
+                offset = Int(classTable[(offset >> 7) &* classCount &+ classOf(scalar)]) &* 128
             }
-            state = Int(transitions[state &* classCount &+ symbol])
-            stateFlags = flags[state]
-            if stateFlags & (Self.accepting | Self.dead) != 0 {
-                return stateFlags & Self.accepting != 0
-            }
+            if offset >= finalOffset { return flags[offset >> 7] & Self.accepting != 0 }
         }
-        return stateFlags & Self.acceptingAtEnd != 0
+        return flags[offset >> 7] & Self.acceptingAtEnd != 0
     }
 
     /// The class of a code point above ASCII.
@@ -204,6 +220,11 @@ final class RegexDFA: Sendable {
             var accepting: Bool
             /// A match is reached if the input ends here (through `$`).
             var acceptingAtEnd: Bool
+
+            /// No match can follow: nothing live, and the input may not end here either.
+            var isDead: Bool { scalars.isEmpty && !acceptingAtEnd }
+            /// The search ends on reaching this state.
+            var isFinal: Bool { accepting || isDead }
         }
 
         let program: RegexProgram

@@ -85,8 +85,8 @@ public final class JSONSchema: Sendable {
     /// True when `instance` satisfies the schema. Builds no error information. False also when
     /// validation stops without a verdict (see ``check(_:)``).
     public func isValid(_ instance: JSONValue) -> Bool {
-        var context = Evaluation(program: program, instance: instance, collect: false)
-        let valid = context.validate(program.root, instance, program.rootScope)
+        var context = Evaluation(program: program, collect: false)
+        let valid = context.run(instance)
         return valid && !context.isStopped
     }
 
@@ -94,8 +94,8 @@ public final class JSONSchema: Sendable {
     /// a reference cycle, references nested too deep, the work budget spent, or a backtracking
     /// pattern past its step budget (``SchemaEvaluationError``).
     public func check(_ instance: JSONValue) throws(SchemaEvaluationError) -> Bool {
-        var context = Evaluation(program: program, instance: instance, collect: false)
-        let valid = context.validate(program.root, instance, program.rootScope)
+        var context = Evaluation(program: program, collect: false)
+        let valid = context.run(instance)
         if let stopped = context.stopReason() { throw stopped }
         return valid
     }
@@ -104,12 +104,12 @@ public final class JSONSchema: Sendable {
     /// validation stops without a verdict, the result has ``ValidationResult/evaluationError``
     /// set and one error unit saying why.
     public func validate(_ instance: JSONValue) -> ValidationResult {
-        var fast = Evaluation(program: program, instance: instance, collect: false)
-        let valid = fast.validate(program.root, instance, program.rootScope)
+        var fast = Evaluation(program: program, collect: false)
+        let valid = fast.run(instance)
         if let stopped = fast.stopReason() { return ValidationResult(evaluationError: stopped) }
         if valid { return ValidationResult(errors: []) }
-        var context = Evaluation(program: program, instance: instance, collect: true)
-        _ = context.validate(program.root, instance, program.rootScope)
+        var context = Evaluation(program: program, collect: true)
+        _ = context.run(instance)
         if let stopped = context.stopReason() { return ValidationResult(evaluationError: stopped) }
         if context.errors.isEmpty {
             context.errors.append(
