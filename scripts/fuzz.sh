@@ -58,8 +58,13 @@ build_path=.build-fuzz
 if [ -n "${FUZZ_BINARY:-}" ]; then
   binary=$FUZZ_BINARY
 else
+  # --sanitize fuzzer instruments the C targets (libyaml) and makes libFuzzer's main the entry
+  # point. For Swift, one combined -sanitize=fuzzer,address: swiftc keeps only the last of several
+  # -sanitize= flags, so SwiftPM's `--sanitize fuzzer --sanitize address` (in an order that varies
+  # between runs) leaves out coverage or AddressSanitizer and rebuilds everything each time.
   build=(swift build --build-path "$build_path" -c release --product proctor-fuzz
-    --sanitize fuzzer --sanitize address -Xswiftc -DPROCTOR_LIBFUZZER)
+    --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address
+    -Xswiftc -DPROCTOR_LIBFUZZER)
   echo "== building proctor-fuzz with libFuzzer and AddressSanitizer: ${build[*]}"
   start=$(date +%s)
   build_log=$(mktemp)

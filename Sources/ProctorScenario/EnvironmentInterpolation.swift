@@ -9,18 +9,20 @@ public struct EnvironmentInterpolation: Sendable {
 
     public init(environment: [String: String]) { self.environment = environment }
 
-    /// Substitutes in `text`; `location` is where the text starts, used to place errors.
-    public func interpolate(_ text: String, at location: SourceLocation, columnOffset: Int = 0)
-        throws(Diagnostic) -> String
-    {
+    /// Substitutes in `text`; `location` is where the text starts, used to place errors: at the
+    /// column of the `$` when `text` is written as is from there (after `columnOffset` more
+    /// columns), otherwise at `location`.
+    public func interpolate(
+        _ text: String, at location: SourceLocation, columnOffset: Int = 0, verbatim: Bool = true
+    ) throws(Diagnostic) -> String {
         guard text.utf8.contains(UInt8(ascii: "$")) else { return text }
         let scalars = Array(text.unicodeScalars)
         var output = String.UnicodeScalarView()
         var i = 0
         func place(_ index: Int) -> SourceLocation {
-            // Columns are exact while the text stays on its first line.
+            // Columns are exact while the text stays on its first line as written.
             let before = scalars[..<index]
-            guard !before.contains("\n") else { return location }
+            guard verbatim, !before.contains("\n") else { return location }
             return SourceLocation(
                 file: location.file, line: location.line, column: location.column + columnOffset + index)
         }
@@ -97,7 +99,8 @@ public struct EnvironmentInterpolation: Sendable {
             guard text.utf8.contains(UInt8(ascii: "$")) else { return node }
             do {
                 let offset = style == .quoted ? 1 : 0
-                let result = try interpolate(text, at: node.location, columnOffset: offset)
+                let result = try interpolate(
+                    text, at: node.location, columnOffset: offset, verbatim: node.isVerbatim)
                 var copy = node
                 copy.kind = .scalar(result, style)
                 return copy

@@ -33,11 +33,16 @@ public struct SourceNode: Sendable, Hashable {
     /// An explicit tag (`!!str`, `!!int`, ...) in its long form, or nil.
     public var tag: String?
     public var location: SourceLocation
+    /// For a scalar: its text is written as is on the line of `location` (after the opening
+    /// quote), so a position in the text is a column of that line. Not so for escapes, for lines
+    /// folded into spaces, or for block scalars.
+    public var isVerbatim: Bool
 
-    public init(_ kind: Kind, tag: String? = nil, at location: SourceLocation) {
+    public init(_ kind: Kind, tag: String? = nil, at location: SourceLocation, isVerbatim: Bool = false) {
         self.kind = kind
         self.tag = tag
         self.location = location
+        self.isVerbatim = isVerbatim
     }
 
     /// The scalar text, for scalars.

@@ -86,7 +86,7 @@ public struct YAMLReader: Sendable {
         guard let node else { return nil }
         var converter = Converter(
             file: displayPath, maxDepth: maxDepth, budget: maxNodes,
-            hasAnchors: bytes.contains(UInt8(ascii: "&")))
+            hasAnchors: bytes.contains(UInt8(ascii: "&")), bytes: bytes)
         return try converter.convert(node, depth: 0)
     }
 
@@ -99,13 +99,55 @@ public struct YAMLReader: Sendable {
         let maxNodes: Int
         /// Whether the text may define anchors, which aliases repeat.
         let hasAnchors: Bool
+        let bytes: [UInt8]
+        /// Offsets where each line starts (index 0: line 1).
+        let lineStarts: [Int]
 
-        init(file: String, maxDepth: Int, budget: Int, hasAnchors: Bool) {
+        init(file: String, maxDepth: Int, budget: Int, hasAnchors: Bool, bytes: [UInt8] = []) {
             self.hasAnchors = hasAnchors
             self.file = file
             self.maxDepth = maxDepth
             self.budget = budget
             self.maxNodes = budget
+            self.bytes = bytes
+            var starts = [0]
+            for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") { starts.append(index + 1) }
+            lineStarts = starts
+        }
+
+        /// Whether `text` is written as is at `mark` (after the opening quote), closed on that
+        /// line by the quote when quoted. Columns past 1,024 are not looked at (the answer is no),
+        /// so that a long one-line document is not read again for each of its scalars.
+        func isVerbatim(_ text: String, style: Node.Scalar.Style, at mark: Mark?) -> Bool {
+            guard let mark, mark.line >= 1, mark.line <= lineStarts.count, mark.column <= 1024 else {
+                return false
+            }
+            let quote: UInt8?
+            switch style {
+            case .plain, .any: quote = nil
+            case .singleQuoted: quote = UInt8(ascii: "'")
+            case .doubleQuoted: quote = UInt8(ascii: "\"")
+            case .literal, .folded: return false
+            }
+            let lineEnd = mark.line < lineStarts.count ? lineStarts[mark.line] - 1 : bytes.count
+            // Columns count Unicode scalars: skip continuation bytes.
+            var index = lineStarts[mark.line - 1]
+            var column = 1
+            while column < mark.column && index < lineEnd {
+                index += 1
+                while index < lineEnd && bytes[index] & 0xC0 == 0x80 { index += 1 }
+                column += 1
+            }
+            if let quote {
+                guard index < lineEnd, bytes[index] == quote else { return false }
+                index += 1
+            }
+            let count = text.utf8.count
+            guard index + count <= lineEnd, text.utf8.elementsEqual(bytes[index..<(index + count)]) else {
+                return false
+            }
+            guard let quote else { return true }
+            return index + count < lineEnd && bytes[index + count] == quote
         }
 
         func location(_ mark: Mark?) -> SourceLocation {
@@ -130,7 +172,8 @@ public struct YAMLReader: Sendable {
                     scalar.style == .plain || scalar.style == .any ? .plain : .quoted
                 return SourceNode(
                     .scalar(scalar.string, style), tag: Self.explicitTag(scalar.tag),
-                    at: location(scalar.mark))
+                    at: location(scalar.mark),
+                    isVerbatim: isVerbatim(scalar.string, style: scalar.style, at: scalar.mark))
             case .sequence(let sequence):
                 var elements: [SourceNode] = []
                 elements.reserveCapacity(sequence.count)

@@ -1,6 +1,6 @@
 // The fuzz targets of Proctor's parsers, in one executable.
 //
-//   proctor-fuzz TARGET [libFuzzer flags] [CORPUS_DIR...]   built with --sanitize fuzzer and
+//   proctor-fuzz TARGET [libFuzzer flags] [CORPUS_DIR...]   built with libFuzzer and
 //                                                         -DPROCTOR_LIBFUZZER (scripts/fuzz.sh)
 //   proctor-fuzz TARGET FILE_OR_DIR...                    any other build: runs each file once
 //                                                         through the same checks
@@ -56,16 +56,18 @@ enum Usage {
 
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-        guard let target = LibFuzzer.selected else { return -1 }
+        guard let target = LibFuzzer.selected else { Invariant.fail("no fuzz target selected") }
         target.check(UnsafeRawBufferPointer(start: data, count: size))
         return 0
     }
 
     enum LibFuzzer {
         /// The target named by ``FuzzTarget/environmentKey``, read on first use: after
-        /// `LLVMFuzzerInitialize` has set it.
-        static let selected = ProcessInfo.processInfo.environment[FuzzTarget.environmentKey].flatMap(
-            FuzzTarget.named)
+        /// `LLVMFuzzerInitialize` has set it. Read with `getenv`: `ProcessInfo` may hold the
+        /// environment as it was when the process started.
+        static let selected = getenv(FuzzTarget.environmentKey).flatMap {
+            FuzzTarget.named(String(cString: $0))
+        }
     }
 #else
     @main
