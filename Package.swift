@@ -36,18 +36,21 @@ let package = Package(
         ),
         // Diagnostics with source locations, seeded randomness, fake data, clocks.
         .target(name: "ProctorCore", dependencies: ["ProctorJSON"]),
-        // JSON Schema 2020-12 validator. Depends on the JSON value only.
+        // ECMA-262 regular expressions in linear time (an automaton), with a bounded backtracker
+        // for backreferences and lookaround: schema `pattern`s and header expectations.
+        .target(name: "ProctorRegex"),
+        // JSON Schema 2020-12 validator. Depends on the JSON value and the regex engine only.
         .target(
             name: "ProctorSchema",
-            dependencies: ["ProctorJSON", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["ProctorJSON", "ProctorRegex", .product(name: "BigInt", package: "BigInt")],
             resources: [.embedInCode("MetaSchemas")]
         ),
         // Checks a received response (status, headers, body, latency) against an expectation.
-        .target(name: "ProctorContracts", dependencies: ["ProctorCore", "ProctorSchema"]),
+        .target(name: "ProctorContracts", dependencies: ["ProctorCore", "ProctorSchema", "ProctorRegex"]),
         // Scenario model, YAML loading with source positions, interpolation, `proctor check` rules.
         .target(
             name: "ProctorScenario",
-            dependencies: ["ProctorCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["ProctorCore", "ProctorRegex", .product(name: "Yams", package: "Yams")]
         ),
         // The one signer and verifier (Standard Webhooks v1 and v1a, body HMACs), the secret rule,
         // the header type and the masking rule of every output.
@@ -150,7 +153,7 @@ let package = Package(
         ),
         .testTarget(name: "ProctorJSONTests", dependencies: ["ProctorJSON"]),
         .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore"]),
-        .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema"]),
+        .testTarget(name: "ProctorSchemaTests", dependencies: ["ProctorSchema", "ProctorRegex"]),
         .testTarget(name: "ProctorContractsTests", dependencies: ["ProctorContracts"]),
         .testTarget(
             name: "ProctorScenarioTests", dependencies: ["ProctorScenario", "ProctorSchema"],

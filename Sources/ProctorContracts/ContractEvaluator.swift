@@ -1,3 +1,4 @@
+import ProctorRegex
 import ProctorCore
 import ProctorJSON
 import ProctorSchema

@@ -33,9 +33,7 @@ extension LoadSession {
         }
         for (index, step) in steps.enumerated() {
             checkOverrides(of: step)
-            var templates: [Template] = step.overrides.flatMap(\.value.templates)
-            if case .probe(let probe) = step.action { templates.append(probe.path) }
-            for template in templates {
+            for template in step.templates {
                 guard let location = template.location else { continue }
                 for reference in template.references {
                     check(

@@ -1,6 +1,7 @@
 import Foundation
 import ProctorCore
 import ProctorJSON
+import ProctorRegex
 
 /// `expect` mappings: status, headers, body schema, latency and format assertion.
 extension LoadSession {
@@ -75,16 +76,19 @@ extension LoadSession {
             case .string(let text):
                 if text.count >= 2, text.hasPrefix("/"), text.hasSuffix("/") {
                     let pattern = String(text.dropFirst().dropLast())
+                    // The engine `run` matches with (ECMA-262, linear time), so what passes here
+                    // compiles there.
                     do {
                         if !validPatterns.contains(pattern) {
-                            _ = try Regex(pattern)
+                            _ = try ECMARegex.cached(pattern)
                             validPatterns.insert(pattern)
                         }
                         result.append(
                             HeaderExpectation(
                                 name: name, matcher: .regex(pattern), location: pair.key.location))
                     } catch {
-                        self.error("'\(text)' is not a valid regular expression", at: pair.value.location)
+                        self.error(
+                            "'\(text)' is not a valid regular expression: \(error.reason)", at: pair.value.location)
                     }
                 } else {
                     result.append(

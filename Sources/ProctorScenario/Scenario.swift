@@ -303,3 +303,17 @@ public indirect enum TemplatedValue: Sendable, Hashable {
         }
     }
 }
+
+extension Step {
+    /// Every template of the step: its `with:` values and a probe's path.
+    public var templates: [Template] {
+        var templates = overrides.flatMap(\.value.templates)
+        if case .probe(let probe) = action { templates.append(probe.path) }
+        return templates
+    }
+
+    /// Whether a template of this step uses the step with id `id`.
+    public func refers(toStep id: String) -> Bool {
+        templates.contains { $0.references.contains { $0.stepID == id } }
+    }
+}

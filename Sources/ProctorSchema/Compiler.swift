@@ -1,3 +1,4 @@
+import ProctorRegex
 import ProctorJSON
 
 /// The vocabularies a schema resource's meta-schema enables (core is always on).

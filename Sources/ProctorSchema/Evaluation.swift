@@ -1,3 +1,4 @@
+import ProctorRegex
 import ProctorJSON
 
 /// A step in an instance location.

@@ -1,3 +1,5 @@
+import ProctorRegex
+
 /// A `format` check, applied to strings when format assertion is on.
 struct FormatChecker: Sendable {
     let check: @Sendable (String) -> Bool

@@ -1,3 +1,4 @@
+import ProctorRegex
 import BigInt
 import ProctorJSON
 

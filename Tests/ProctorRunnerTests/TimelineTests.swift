@@ -283,6 +283,67 @@ final class ModelConsumer: Sendable {
         #expect(sent.map(\.event) == ["candidate.in_progress", "candidate.completed"])
     }
 
+    /// `faults: { reorder: N% }` reorders as `fault: reorder` does: a drawn reorder swaps the
+    /// delivery with the next send, which the last-write consumer gets wrong.
+    @Test func aDrawnReorderSwapsTheDelivery() async throws {
+        let scenario = try load(
+            yaml: """
+                scenario: drawn reorder
+                vendor: testlify
+                faults: { reorder: 100% }
+                steps:
+                  - send: candidate.invited
+                    id: invite
+                  - send: candidate.enrolled
+                  - send: candidate.in_progress
+                  - send: candidate.completed
+                  - probe: GET /candidates/{{steps.invite.payload.data.candidateId}}
+                    expect:
+                      status: 200
+                      body: { properties: { status: { const: COMPLETED } } }
+                """)
+        let consumer = ModelConsumer(policy: .newerStateWins)
+        let careful = await run(scenario, against: consumer)
+        #expect(Self.failures(careful).isEmpty, "\(Self.failures(careful))")
+        // Each drawn reorder trades with the next send; a moved send is not moved again.
+        let arrivals = try Self.arrivals(consumer)
+        #expect(
+            arrivals == [
+                "enrolled", "invited", "completed", "in_progress",
+            ])
+        #expect(careful.steps.map(\.fault) == ["reorder", nil, "reorder", nil, nil])
+        let naive = await run(scenario, against: ModelConsumer(policy: .lastWriteWins))
+        #expect(Self.failures(naive).count == 1)
+    }
+
+    /// A drawn reorder is not applied where the next step reads the step, nor to an actor's last
+    /// send: nothing is labelled `reorder` that was not delivered out of order.
+    @Test func aDrawnReorderOnlyWhereItCanApply() async throws {
+        let scenario = try load(
+            yaml: """
+                scenario: drawn reorder, held
+                vendor: testlify
+                faults: { reorder: 100% }
+                steps:
+                  - send: candidate.invited
+                    id: invite
+                  - send: candidate.enrolled
+                    with: { data.note: "{{steps.invite.response.status}}" }
+                  - send: candidate.completed
+                """)
+        let consumer = ModelConsumer(policy: .newerStateWins)
+        let result = await run(scenario, against: consumer)
+        #expect(Self.failures(result).isEmpty, "\(Self.failures(result))")
+        let arrivals = try Self.arrivals(consumer)
+        #expect(arrivals == ["invited", "completed", "enrolled"])
+        #expect(result.steps.map(\.fault) == [nil, "reorder", nil])
+    }
+
+    /// The Testlify events `consumer` accepted (the body's `event`), in arrival order.
+    static func arrivals(_ consumer: ModelConsumer) throws -> [String?] {
+        try consumer.memory.withLock { $0.bodies }.map { try JSONValue(parsing: $0)["event"]?.stringValue }
+    }
+
     static let story = """
         scenario: story
         vendor: qualified

@@ -1,6 +1,7 @@
 import ProctorJSON
 import Testing
 
+@testable import ProctorRegex
 @testable import ProctorSchema
 
 /// The `regex` format's syntax check follows ECMA-262 in Unicode mode, not Swift's engine.

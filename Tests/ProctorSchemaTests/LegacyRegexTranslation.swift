@@ -1,3 +1,4 @@
+@testable import ProctorRegex
 @testable import ProctorSchema
 
 /// The translation of ECMA-262 patterns to Swift's regex syntax that `ECMARegex` used before it

@@ -2,6 +2,7 @@ import Foundation
 import ProctorJSON
 import Testing
 
+@testable import ProctorRegex
 @testable import ProctorSchema
 
 /// The engines against the old translation run by Swift's `Regex` (``LegacyRegexTranslation``),

@@ -2,6 +2,7 @@ import Foundation
 import ProctorJSON
 import Testing
 
+@testable import ProctorRegex
 @testable import ProctorSchema
 
 private func schema(

@@ -225,23 +225,24 @@ public struct ScenarioRunner: Sendable {
         var state = initial
         var records: [String: StepRecord] = [:]
         var results: [StepResult] = []
-        var faultRandom = SeededRandom(seed: context.seed).derived("faults:\(actor)")
         let indexed = context.scenario.steps.enumerated().filter {
             $0.element.actor == nil || $0.element.actor?.value == actor
         }
+        let faults = Self.faults(for: indexed.map(\.element), scenario: context.scenario, seed: context.seed, actor: actor)
         var position = 0
         while position < indexed.count {
             // A `reorder` step trades places with the next send: both are generated in lifecycle
             // order, then delivered the other way round.
-            var batch = [indexed[position]]
-            if indexed[position].element.fault?.value == .reorder, position + 1 < indexed.count,
+            var batch = [position]
+            if faults[position] == .reorder, position + 1 < indexed.count,
                 indexed[position + 1].element.event != nil
             {
-                batch.append(indexed[position + 1])
+                batch.append(position + 1)
             }
             position += batch.count
             var prepared: [(step: Step, id: String?, item: Prepared)] = []
-            for (index, step) in batch {
+            for slot in batch {
+                let (index, step) = indexed[slot]
                 let stopped = await stop.isSet
                 if Task.isCancelled || stopped {
                     prepared.append(
@@ -260,7 +261,7 @@ public struct ScenarioRunner: Sendable {
                         (step, step.id?.value, .failed(notSent(step, index, actor, reason: reason))))
                     continue
                 }
-                let fault = step.fault?.value ?? scenarioFault(step, context.scenario, &faultRandom)
+                let fault = faults[slot]
                 let templates = TemplateContext(currentActor: actor, actors: context.actors, steps: records)
                 let item = prepare(
                     step, index: index, actor: actor, fault: fault, state: &state, templates: templates,
@@ -297,14 +298,38 @@ public struct ScenarioRunner: Sendable {
         return results
     }
 
-    /// A fault chosen at the scenario's seeded rates (`faults: { duplicate: 10% }`) for a send step
-    /// without its own fault.
-    func scenarioFault(_ step: Step, _ scenario: Scenario, _ random: inout SeededRandom) -> FaultKind? {
-        guard step.event != nil, !scenario.faults.isEmpty else { return nil }
-        for rate in scenario.faults where random.unit() * 100 < rate.percent {
-            return rate.fault
+    /// The fault of each of one actor's `steps`: the step's own, or one drawn at the scenario's
+    /// seeded rates (`faults: { duplicate: 10% }`) for a send step without one. A drawn `reorder`
+    /// applies only where it can: to a send followed by a send that does not use it (a template
+    /// of the later step would have nothing to read) and that has not already traded places.
+    static func faults(for steps: [Step], scenario: Scenario, seed: UInt64, actor: String) -> [FaultKind?] {
+        var random = SeededRandom(seed: seed).derived("faults:\(actor)")
+        var faults: [FaultKind?] = []
+        var pairedWithPrevious = false
+        for (position, step) in steps.enumerated() {
+            if let own = step.fault?.value {
+                faults.append(own)
+                pairedWithPrevious = own == .reorder && !pairedWithPrevious
+                continue
+            }
+            var drawn: FaultKind?
+            if step.event != nil {
+                for rate in scenario.faults where random.unit() * 100 < rate.percent {
+                    drawn = rate.fault
+                    break
+                }
+            }
+            if drawn == .reorder {
+                let next = position + 1 < steps.count ? steps[position + 1] : nil
+                let canTrade =
+                    !pairedWithPrevious && next?.event != nil
+                    && !(step.id.map { next?.refers(toStep: $0.value) ?? false } ?? false)
+                if !canTrade { drawn = nil }
+            }
+            faults.append(drawn)
+            pairedWithPrevious = drawn == .reorder && !pairedWithPrevious
         }
-        return nil
+        return faults
     }
 
     func prepare(

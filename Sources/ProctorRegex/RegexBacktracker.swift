@@ -174,7 +174,7 @@ public struct RegexMatchLimitExceeded: Error, Sendable, Equatable, CustomStringC
     public var description: String { described(as: "pattern") }
 
     /// The description with `name` (a keyword such as `patternProperties`) for "pattern".
-    func described(as name: String) -> String {
+    public func described(as name: String) -> String {
         "\(name) /\(pattern)/ is too expensive to match: it needs backtracking (backreferences or "
             + "lookaround) and gave up after \(steps) steps on this input"
     }
