@@ -88,7 +88,8 @@ extension LoadSession {
                                 name: name, matcher: .regex(pattern), location: pair.key.location))
                     } catch {
                         self.error(
-                            "'\(text)' is not a valid regular expression: \(error.reason)", at: pair.value.location)
+                            "'\(text)' is not a valid regular expression: \(error.reason)",
+                            at: pair.value.location)
                     }
                 } else {
                     result.append(

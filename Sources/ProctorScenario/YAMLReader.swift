@@ -215,13 +215,10 @@ public struct YAMLReader: Sendable {
             return SourceLocation(file: displayPath, line: max(mark.line, 1), column: max(mark.column, 1))
         }
         func describe(_ problem: String, _ context: YamlError.Context?) -> String {
-            if problem == "mapping values are not allowed in this context" {
-                return
-                    "invalid YAML: a key is not allowed here (check the indentation, or quote a value that holds ': ')"
-            }
-            guard let context else { return "invalid YAML: \(problem)" }
+            let described = Self.describe(problem: problem)
+            guard let context, described.hasSuffix(problem) else { return described }
             return
-                "invalid YAML: \(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+                "\(described) (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
         }
         switch error {
         case .scanner(let context, let problem, let mark, _):
@@ -268,6 +265,20 @@ public struct YAMLReader: Sendable {
         default:
             return .error("invalid YAML: \(error)", at: SourceLocation(file: displayPath, line: 1, column: 1))
         }
+    }
+
+    /// A problem libyaml reports, in Proctor's words where libyaml's would confuse.
+    static func describe(problem: String) -> String {
+        // libyaml's own limit (1,000 levels), for nesting the pre-scan does not count; its
+        // message names a C function.
+        if problem.hasPrefix("Maximum nesting level reached") {
+            return "nesting is too deep (more than 1000 levels)"
+        }
+        if problem == "mapping values are not allowed in this context" {
+            return
+                "invalid YAML: a key is not allowed here (check the indentation, or quote a value that holds ': ')"
+        }
+        return "invalid YAML: \(problem)"
     }
 
     /// The name of the alias (`*name`) that starts at `mark`.
@@ -471,8 +482,10 @@ enum NestingScanner {
                 while let last = indents.last, last >= indent { indents.removeLast() }
                 indents.append(indent)
                 depth = indents.count
-                // Compact nested sequences: `- - - x`.
-                while i + 1 < end, bytes[i] == UInt8(ascii: "-"), bytes[i + 1] == UInt8(ascii: " ") {
+                // Compact nested sequences and complex keys: `- - - x`, `? ? x`.
+                while i + 1 < end, bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "?"),
+                    bytes[i + 1] == UInt8(ascii: " ")
+                {
                     depth += 1
                     if depth > limit { return (lineNumber, i - start + 1) }
                     i += 2

@@ -590,4 +590,22 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
             try YAMLReader().read(bytes: bytes, displayPath: "t.yaml")
         }
     }
+
+    /// Nesting is refused in the reader's own words, for block forms the pre-scan counts
+    /// (`? ? x`, `- ? - x`) and for those only the YAML library notices.
+    @Test func deepNestingIsReportedWithoutLibraryNames() throws {
+        for text in [String(repeating: "? ", count: 1100) + "x", String(repeating: "- ? ", count: 600) + "x"]
+        {
+            #expect(
+                throws: Diagnostic.error(
+                    "nesting is deeper than 256 levels",
+                    at: SourceLocation(file: "t.yaml", line: 1, column: 511))
+            ) {
+                try YAMLReader().read(bytes: Array(text.utf8), displayPath: "t.yaml")
+            }
+        }
+        let fromLibrary = YAMLReader.describe(
+            problem: "Maximum nesting level reached, set with yaml_set_max_nest_level())")
+        #expect(fromLibrary == "nesting is too deep (more than 1000 levels)")
+    }
 }

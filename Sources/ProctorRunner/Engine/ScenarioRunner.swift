@@ -228,7 +228,8 @@ public struct ScenarioRunner: Sendable {
         let indexed = context.scenario.steps.enumerated().filter {
             $0.element.actor == nil || $0.element.actor?.value == actor
         }
-        let faults = Self.faults(for: indexed.map(\.element), scenario: context.scenario, seed: context.seed, actor: actor)
+        let faults = Self.faults(
+            for: indexed.map(\.element), scenario: context.scenario, seed: context.seed, actor: actor)
         var position = 0
         while position < indexed.count {
             // A `reorder` step trades places with the next send: both are generated in lifecycle
