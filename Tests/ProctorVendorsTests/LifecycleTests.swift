@@ -66,6 +66,38 @@ func milliseconds(_ iso: String?) -> Int64? {
         }
     }
 
+    /// The candidates of one run apply to one organisation's assessment: organisation,
+    /// assessment and team ids and names are the run's, candidate ids and names each actor's.
+    @Test func actorsOfARunShareTheOrganisation() throws {
+        for (vendor, event, shared, own) in [
+            (
+                "testlify", "candidate.completed",
+                ["data.orgId", "data.assessmentId", "data.assessment.name", "data.assessment.workspaceUrl"],
+                ["data.candidateId", "data.candidate.email"]
+            ),
+            (
+                "qualified", "assessment_result_submitted",
+                ["data.assessment.id", "data.assessment.title"],
+                ["data.id", "data.team_candidate.id", "data.candidate.email"]
+            ),
+        ] {
+            for seed in UInt64(1)...20 {
+                var jane = ActorState(vendor: vendor, name: "jane", seed: seed)
+                var sam = ActorState(vendor: vendor, name: "sam", seed: seed)
+                let a = try catalog.generate(vendor: vendor, event: event, actor: &jane, clock: fixedClock).body
+                let b = try catalog.generate(vendor: vendor, event: event, actor: &sam, clock: fixedClock).body
+                for path in shared {
+                    #expect(string(a, path) != nil, "\(vendor) \(path)")
+                    #expect(string(a, path) == string(b, path), "\(vendor) seed \(seed) \(path)")
+                }
+                for path in own {
+                    #expect(string(a, path) != nil, "\(vendor) \(path)")
+                    #expect(string(a, path) != string(b, path), "\(vendor) seed \(seed) \(path)")
+                }
+            }
+        }
+    }
+
     @Test func inviteLinkEncodesTheGeneratedEmail() throws {
         for seed in UInt64(1)...20 {
             for vendor in ["testlify", "testlify-v1"] {

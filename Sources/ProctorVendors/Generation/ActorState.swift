@@ -28,11 +28,31 @@ public struct ActorIdentity: Sendable {
         self.name = name
         self.fields = fields
         base = SeededRandom(seed: seed).derived("actor:" + name)
+        world = SeededRandom(seed: seed).derived("world")
         originMilliseconds = min(Self.identityEpochMilliseconds, storyStartMilliseconds)
     }
 
-    /// The sub-stream for a label.
-    func random(_ label: String) -> SeededRandom { base.derived(label) }
+    /// The stream of the records every actor of a run shares.
+    let world: SeededRandom
+
+    /// What one organisation holds for all its candidates: the organisation itself (name,
+    /// workspace, hiring manager), its team and its assessment (title and id). Their values come
+    /// from the seed alone, so every actor of a run (and of a load run) applies to the same
+    /// assessment of the same organisation; a scenario field (`orgId`, `assessment`) still sets
+    /// them per actor.
+    public static let runWideRecords: Set<String> = [
+        "org", "assessment", "team", "company", "job-role", "hiring-manager",
+    ]
+
+    /// The sub-stream for a label: the run's for ``runWideRecords`` (also as `oid:LABEL` and
+    /// `int:LABEL`), the actor's for everything else.
+    func random(_ label: String) -> SeededRandom {
+        let record = label.split(separator: ":", maxSplits: 1).last.map(String.init) ?? label
+        let isRunWide =
+            Self.runWideRecords.contains(label)
+            || ((label.hasPrefix("oid:") || label.hasPrefix("int:")) && Self.runWideRecords.contains(record))
+        return isRunWide ? world.derived(label) : base.derived(label)
+    }
 
     private func field(_ names: String...) -> String? {
         for n in names { if let s = fields[n]?.stringValue { return s } }
