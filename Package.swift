@@ -39,10 +39,12 @@ let package = Package(
         // ECMA-262 regular expressions in linear time (an automaton), with a bounded backtracker
         // for backreferences and lookaround: schema `pattern`s and header expectations.
         .target(name: "ProctorRegex"),
+        // The calling thread's stack bounds (pthread_getattr_np, which Swift's Glibc leaves out).
+        .target(name: "CProctorStack"),
         // JSON Schema 2020-12 validator. Depends on the JSON value and the regex engine only.
         .target(
             name: "ProctorSchema",
-            dependencies: ["ProctorJSON", "ProctorRegex", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["ProctorJSON", "ProctorRegex", "CProctorStack", .product(name: "BigInt", package: "BigInt")],
             resources: [.embedInCode("MetaSchemas")]
         ),
         // Checks a received response (status, headers, body, latency) against an expectation.

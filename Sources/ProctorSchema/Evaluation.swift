@@ -1,5 +1,5 @@
-import ProctorRegex
 import ProctorJSON
+import ProctorRegex
 
 /// A step in an instance location.
 enum PathToken {
@@ -24,6 +24,11 @@ struct Evaluation {
     var instancePath: [PathToken] = []
     var keywordPath: [String] = []
     var depth = 0
+    /// Subschemas being applied, one inside the other; past ``guardedNesting`` the stack is
+    /// watched (``StackGuard``, made on first need: finding the stack's bounds costs a system call).
+    var nesting = 0
+    var stackGuard: StackGuard?
+    static let guardedNesting = 64
     /// Subschema applications so far, and how many are allowed before the run stops.
     var work = 0
     var workLimit: Int
@@ -40,6 +45,8 @@ struct Evaluation {
     final class Stop {
         var error: SchemaEvaluationError?
         var trail: [ReferenceStep] = []
+        /// Stopped by the ``StackGuard`` rather than by ``maximumDepth``.
+        var outOfStack = false
 
         init(_ error: SchemaEvaluationError?) { self.error = error }
     }
@@ -65,7 +72,7 @@ struct Evaluation {
         let (extra, overflow) = Self.valueCount(instance).multipliedReportingOverflow(by: Self.workPerValue)
         let allowance = overflow ? Int.max : Self.baseWork.addingReportingOverflow(extra).partialValue
         guard allowance > work else { return valid }
-        (work, workLimit, depth, stopped) = (0, allowance, 0, nil)
+        (work, workLimit, depth, nesting, stopped) = (0, allowance, 0, 0, nil)
         errors.removeAll()
         instancePath.removeAll()
         keywordPath.removeAll()
@@ -78,12 +85,23 @@ struct Evaluation {
     /// Why the run stopped without a verdict, if it did.
     func stopReason() -> SchemaEvaluationError? {
         guard let stopped else { return nil }
-        return stopped.error ?? Self.describe(stopped.trail)
+        return stopped.error ?? Self.describe(stopped.trail, outOfStack: stopped.outOfStack)
     }
 
     private mutating func stop(_ error: SchemaEvaluationError?) {
         if stopped == nil { stopped = Stop(error) }
         workLimit = 0
+    }
+
+    /// Whether the stack is nearly used up; if so the run stops, and the references on the way
+    /// out tell a cycle from a deep instance (see ``describe(_:outOfStack:)``).
+    private mutating func outOfStack() -> Bool {
+        if isStopped { return true }
+        if stackGuard == nil { stackGuard = StackGuard() }
+        guard let stackGuard, stackGuard.isExhausted() else { return false }
+        stop(nil)
+        stopped?.outOfStack = true
+        return true
     }
 
     /// Called when `work` passes `workLimit`: false, the run stops.
@@ -121,7 +139,7 @@ struct Evaluation {
 
     /// A reference cycle when the trail (innermost first) reaches one schema twice on the same
     /// instance value; otherwise an instance nested too deep.
-    static func describe(_ trail: [ReferenceStep]) -> SchemaEvaluationError {
+    static func describe(_ trail: [ReferenceStep], outOfStack: Bool = false) -> SchemaEvaluationError {
         // The cycle nearest the root: the outermost step whose schema and value come back further in.
         for outer in trail.indices.reversed() {
             for inner in (0..<outer).reversed()
@@ -136,6 +154,13 @@ struct Evaluation {
                         "reference cycle: \(shown) leads back to \(trail[inner].targetLocation) without moving "
                         + "into the instance, so validation would never end")
             }
+        }
+        if outOfStack {
+            return SchemaEvaluationError(
+                reason: .tooDeep, absoluteKeywordLocation: trail.first?.keywordLocation ?? "",
+                message: "subschemas nested too deep to evaluate on this thread's stack "
+                    + "(\(trail.count) references deep): the schema's references nest without end, "
+                    + "or the instance is nested deeper than the validator follows")
         }
         return SchemaEvaluationError(
             reason: .tooDeep, absoluteKeywordLocation: trail.first?.keywordLocation ?? "",
@@ -227,6 +252,9 @@ struct Evaluation {
         if program.tracksDynamicScope, node.isResourceRoot, scope?.resource !== node.resource {
             scope = Scope(resource: node.resource, parent: scope)
         }
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.guardedNesting, outOfStack() { return false }
         var valid = true
         for keyword in node.keywords where !check(keyword, node, instance, scope) {
             valid = false
@@ -731,6 +759,9 @@ struct Evaluation {
         depth += 1
         defer { depth -= 1 }
         if depth > Self.maximumDepth { return }
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.guardedNesting, outOfStack() { return }
         var scope = scope
         if program.tracksDynamicScope, node.isResourceRoot, scope?.resource !== node.resource {
             scope = Scope(resource: node.resource, parent: scope)

@@ -48,6 +48,45 @@ struct EvaluationLimitsTests {
         #expect(deep.evaluationError?.message.contains("nested more than 256 deep") == true)
     }
 
+    /// `levels` nested `allOf`s around `inner`.
+    static func nestedAllOf(_ levels: Int, around inner: String) -> String {
+        String(repeating: #"{"allOf": ["#, count: levels) + inner + String(repeating: "]}", count: levels)
+    }
+
+    /// A cycle that passes 200 applicators on every hop runs out of stack long before 256
+    /// references (the differential test found one through `else`): an error, not a crash.
+    @Test("a cycle through deep applicators stops with an error before the stack runs out")
+    func cycleThroughDeepApplicators() throws {
+        let s = try schema(
+            ##"{"$defs": {"d": "## + Self.nestedAllOf(200, around: ##"{"$ref": "#/$defs/d"}"##)
+                + ##"}, "$ref": "#/$defs/d"}"##)
+        let result = s.validate(.int(1))
+        #expect(result.evaluationError?.reason == .referenceCycle)
+        #expect(!s.isValid(.int(1)))
+        let found = try schema(
+            ##"{"$defs": {"d0": {"if": {"exclusiveMinimum": 10}, "then": {"type": "array"}, "else": {"minimum": 100.0, "if": {"allOf": [{"type": "array"}]}, "else": {"$ref": "#/$defs/d0"}}}}, "allOf": [{"$ref": "#/$defs/d0"}]}"##
+        )
+        #expect(found.validate(.int(1)).evaluationError?.reason == .referenceCycle)
+    }
+
+    /// A deep instance under a schema that nests 200 applicators per level: too deep, no crash,
+    /// on the calling thread and on a thread with a small stack.
+    @Test("a deep instance under deeply nested subschemas is too deep, not a crash")
+    func deepInstanceUnderDeepSubschemas() async throws {
+        let s = try schema(
+            ##"{"type": "array", "items": "## + Self.nestedAllOf(200, around: ##"{"$ref": "#"}"##) + "}")
+        var value = JSONValue.array([])
+        for _ in 0..<200 { value = .array([value]) }
+        #expect(s.validate(value).evaluationError?.reason == .tooDeep)
+        let deep = value
+        let onSmallStack = await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: s.validate(deep).evaluationError?.reason) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        #expect(onSmallStack == .tooDeep)
+    }
+
     /// `d0` to `d39`, each `anyOf` two references to the next, the last `false`: 2^40 paths, no cycle.
     static let exponential: String = {
         var defs: [String] = []
