@@ -74,6 +74,10 @@ struct TalviewBuilder: PayloadBuilder {
             identity: state.identity, rule: { path, template, _ in context.value(path, template) },
             vocabularyKeys: Self.vocabulary)
         var record = filler.fill(template)
+        if measured, let score = Self.measurementScore(record) {
+            // The instance's score is its measurement's: the mean of the attribute scores.
+            try? record.set(.int(score), at: "score")
+        }
         if quirks.contains("nullable-null") {
             for path in Self.nullablePaths {
                 try? record.set(.null, at: path)
@@ -87,6 +91,16 @@ struct TalviewBuilder: PayloadBuilder {
             }
         }
         return record
+    }
+
+    /// The rounded mean of the measurement's attribute `numerical_score`s; nil without any.
+    static func measurementScore(_ record: JSONValue) -> Int? {
+        guard case .array(let attributes)? = record["measurement"]?["measurement_attributes"] else {
+            return nil
+        }
+        let scores = attributes.compactMap { $0["numerical_score"]?.intValue }
+        guard !scores.isEmpty else { return nil }
+        return Int((Double(scores.reduce(0, +)) / Double(scores.count)).rounded())
     }
 
     struct Context: Sendable {
@@ -166,9 +180,14 @@ struct TalviewBuilder: PayloadBuilder {
             case "status" where keys == ["measurement", "status"]:
                 return .string(measured ? "completed" : "pending")
             case "time_taken":
+                // A share of the time between the instance's creation and its first measurement:
+                // the candidate cannot have taken longer than the test was open, and a re-scoring
+                // does not change it.
                 guard measured else { return "00:00:00" }
+                let finished = state.completedAt ?? time
+                let open = max(1, Int((finished - (state.startedAt ?? finished)) / 1000))
                 var r = identity.random("talview:time-taken")
-                return .string(FakeData.interval(seconds: r.int(in: 600...3_600)))
+                return .string(FakeData.interval(seconds: max(1, open * r.int(in: 40...95) / 100)))
             case "report_url":
                 return .string(
                     measured
@@ -204,8 +223,9 @@ struct TalviewBuilder: PayloadBuilder {
     }
 }
 
-/// Talview's `old`: `id`, which the vendor always includes, then the previous values of exactly
-/// the root record's own fields (its columns: the scalar top-level fields) that changed.
+/// Talview's `old`: `id`, which the vendor always includes, then the previous values of those of
+/// the root record's own fields (its columns: the scalar top-level fields) that changed and that
+/// the showcase's `Partial<{id, score, updated_at, updated_by}>` allows (``oldKeys``).
 ///
 /// Nested records (candidate, catalog_assessment, measurement) are related rows, not columns of
 /// the test instance: webhooks fire for root records only, so a change inside them arrives as an
@@ -218,12 +238,17 @@ public enum TalviewDiff {
         let before = previous.objectValue ?? JSONObject()
         let after = current.objectValue ?? JSONObject()
         if let id = before["id"] ?? after["id"] { old["id"] = id }
-        for (key, value) in after where key != "id" && key != "old" && isColumn(value) {
+        for (key, value) in after where key != "id" && oldKeys.contains(key) && isColumn(value) {
             if let was = before[key], isColumn(was), was != value { old[key] = was }
         }
-        for (key, was) in before where key != "old" && after[key] == nil && isColumn(was) { old[key] = was }
+        for (key, was) in before where oldKeys.contains(key) && after[key] == nil && isColumn(was) {
+            old[key] = was
+        }
         return old
     }
+
+    /// The fields `old` may carry: the showcase's type for it.
+    public static let oldKeys: Set<String> = ["id", "score", "updated_at", "updated_by"]
 
     /// The nested records whose values differ between the snapshots (they bubble up as an update).
     public static func changedRecords(previous: JSONValue, current: JSONValue) -> [String] {
