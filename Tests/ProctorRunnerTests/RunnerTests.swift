@@ -220,6 +220,41 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         #expect(xml.contains("jane: send fail &lt;&amp;&gt;"))
     }
 
+    /// Jenkins/Surefire's XSD has no `skipped` on `<testsuites>`; two steps sending one event get
+    /// distinct testcase names: the step `id` where there is one, else the step's position.
+    @Test func junitNamesAreUniqueAndAttributesFollowTheXSD() throws {
+        var withID = StepResult(name: "send candidate.invited", actor: "jane", index: 0, verdict: .passed)
+        withID.id = "invite"
+        let steps = [
+            withID,
+            StepResult(name: "send candidate.invited", actor: "jane", index: 1, verdict: .passed),
+            StepResult(
+                name: "send candidate.invited", actor: "jane", index: 2, verdict: .notSent("interrupted")),
+            StepResult(name: "send candidate.invited", actor: "sam", index: 1, verdict: .passed),
+        ]
+        let run = RunResult(
+            startedAtMilliseconds: 0,
+            scenarios: [ScenarioResult(name: "s", vendor: "testlify", startedAtMilliseconds: 0, steps: steps)]
+        )
+        let xml = JUnitReport.render(run)
+        let parser = XMLParser(data: Data(xml.utf8))
+        let counter = XMLCounter()
+        parser.delegate = counter
+        #expect(parser.parse())
+        let root = try #require(counter.attributes["testsuites"]?.first)
+        #expect(root["skipped"] == nil)
+        #expect(counter.attributes["testsuite"]?.first?["skipped"] == "1")
+        let names = try #require(counter.attributes["testcase"]).compactMap { $0["name"] }
+        #expect(
+            names == [
+                "jane: invite: send candidate.invited", "jane: send candidate.invited (step 2)",
+                "jane: send candidate.invited (step 3)", "sam: send candidate.invited",
+            ])
+        #expect(Set(names).count == names.count)
+        let json = String(decoding: JSONReport.render(run), as: UTF8.self)
+        #expect(json.contains(#""id": "invite""#))
+    }
+
     @Test func jsonReportMasksSignatures() async throws {
         let run = try await sampleRun()
         let text = String(decoding: JSONReport.render(run), as: UTF8.self)

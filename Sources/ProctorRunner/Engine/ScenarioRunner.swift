@@ -271,7 +271,7 @@ public struct ScenarioRunner: Sendable {
             }
             if prepared.count == 2 { prepared.reverse() }
             for (_, id, item) in prepared {
-                let result: StepResult
+                var result: StepResult
                 var payload: JSONValue?
                 switch item {
                 case .failed(let failed):
@@ -289,6 +289,7 @@ public struct ScenarioRunner: Sendable {
                 case .failed, .error: if settings.failFast { await stop.set() }
                 default: break
                 }
+                result.id = id
                 if let id {
                     records[id] = Self.record(of: result, payload: payload)
                 }

@@ -109,6 +109,8 @@ public struct StepResult: Sendable {
 
     /// `send candidate.completed`, `probe GET /candidates/1`.
     public var name: String
+    /// The step's `id:`, if it has one.
+    public var id: String?
     public var actor: String?
     public var event: String?
     public var fault: String?

@@ -58,7 +58,8 @@ public enum JSONReport {
             case .notSent(let reason): ("not-sent", .array([.string(reason)]))
             }
         return object([
-            ("name", .string(s.name)), ("actor", s.actor.map(JSONValue.string) ?? .null),
+            ("name", .string(s.name)), ("id", s.id.map(JSONValue.string) ?? .null),
+            ("actor", s.actor.map(JSONValue.string) ?? .null),
             ("event", s.event.map(JSONValue.string) ?? .null),
             ("fault", s.fault.map(JSONValue.string) ?? .null), ("verdict", .string(verdict.0)),
             ("failures", verdict.1),

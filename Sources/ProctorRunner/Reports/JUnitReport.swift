@@ -2,13 +2,14 @@ import ProctorCore
 
 /// `--report junit=PATH`: JUnit XML as GitHub Actions, GitLab and Jenkins read it. One testsuite
 /// per scenario, one testcase per step (and actor); failures carry the expectation and the actual
-/// answer; steps never sent are `skipped` with the reason.
+/// answer; steps never sent are `skipped` with the reason. Attributes follow the Jenkins/Surefire
+/// XSD (`skipped` is counted per testsuite only); testcase names are unique within their suite.
 public enum JUnitReport {
     public static func render(_ run: RunResult) -> String {
         let c = run.counts
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml +=
-            "<testsuites name=\"proctor\" tests=\"\(c.total)\" failures=\"\(c.failed)\" errors=\"\(c.errors)\" skipped=\"\(c.notSent)\" time=\"\(seconds(run.duration))\">\n"
+            "<testsuites name=\"proctor\" tests=\"\(c.total)\" failures=\"\(c.failed)\" errors=\"\(c.errors)\" time=\"\(seconds(run.duration))\">\n"
         for scenario in run.scenarios {
             let s = scenario.counts
             xml +=
@@ -17,9 +18,7 @@ public enum JUnitReport {
             xml += ">\n"
             xml +=
                 "    <properties><property name=\"vendor\" value=\"\(escape(scenario.vendor))\"/></properties>\n"
-            for step in scenario.steps {
-                let name =
-                    (step.actor.map { "\($0): " } ?? "") + step.name + (step.fault.map { " [\($0)]" } ?? "")
+            for (step, name) in zip(scenario.steps, testcaseNames(scenario.steps)) {
                 xml +=
                     "    <testcase name=\"\(escape(name))\" classname=\"\(escape(scenario.vendor + "." + scenario.name))\" time=\"\(seconds(step.duration))\""
                 switch step.verdict {
@@ -41,6 +40,20 @@ public enum JUnitReport {
         }
         xml += "</testsuites>\n"
         return xml
+    }
+
+    /// `actor: id: send event [fault]` (the step's `id:` when it has one), made unique within the
+    /// suite by the step's position where two steps would share a name.
+    static func testcaseNames(_ steps: [StepResult]) -> [String] {
+        let names = steps.map { step in
+            (step.actor.map { "\($0): " } ?? "") + (step.id.map { "\($0): " } ?? "") + step.name
+                + (step.fault.map { " [\($0)]" } ?? "")
+        }
+        var seen: [String: Int] = [:]
+        for name in names { seen[name, default: 0] += 1 }
+        return zip(names, steps).map { name, step in
+            (seen[name] ?? 0) > 1 ? "\(name) (step \(step.index + 1))" : name
+        }
     }
 
     /// XML text and attribute escaping; control characters XML 1.0 forbids are dropped.
