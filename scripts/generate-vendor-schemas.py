@@ -153,12 +153,74 @@ for event in ["ae.test_instance.created", "ae.test_instance.updated"]:
         s = json.load(f)
     s["$id"] = "https://proctor.dev/schemas/talview/%s.schema.json" % event
     if "old" in s["properties"]:
-        # The showcase types `old` as Partial<{id, score, updated_at, updated_by}>, the root row's
-        # own columns. Other scalar columns that change (old_id, tenant_id, ...) are previous
-        # values too, so `old` stays open for them.
-        s["properties"]["old"].pop("additionalProperties", None)
-        s["properties"]["old"]["additionalProperties"] = {"type": ["number", "string", "boolean", "null"]}
+        # The showcase types `old` as Partial<{id, score, updated_at, updated_by}>: closed.
+        s["properties"]["old"]["additionalProperties"] = False
     write("talview", event, s)
+    classic = s
+
+    # The flat version: the newer pages' shape (see NOTES.md), derived from the showcase.
+    f = copy.deepcopy(classic)
+    f["$id"] = "https://proctor.dev/schemas/talview/flat/%s.schema.json" % event
+    f["title"] = "Talview %s webhook payload, flat version" % event
+    f["description"] = (
+        "The flatter shape of the newer pages (docs.talview.com/graph-api-reference/webhooks/ae/"
+        "test-instance-*), derived from the showcase schema: instance_status and the ids of the "
+        "related records (candidate, catalog_assessment, measurement, session instance, workflow "
+        "candidate step) added after external_id; score number or null; no tenant_id; candidate "
+        "without is_active, old_id and tenant_id; assessment without configuration_id and created_by. "
+        "Closed like the showcase schema, so that the other version fails it.")
+    added = {"instance_status": {"type": "string"}, "candidate_id": {"type": "number"},
+             "catalog_assessment_id": {"type": "number"}, "measurement_id": {"type": "number"},
+             "session_instance_id": {"type": "number"}, "workflow_candidate_step_id": {"type": "number"}}
+    properties = {}
+    for key, value in f["properties"].items():
+        if key == "tenant_id":
+            continue
+        properties[key] = value
+        if key == "external_id":
+            properties.update(added)
+    properties["score"] = {"type": ["number", "null"]}
+    candidate = properties["candidate"]
+    for key in ["is_active", "old_id", "tenant_id"]:
+        candidate["properties"].pop(key, None)
+    candidate["required"] = [k for k in candidate["required"] if k in candidate["properties"]]
+    assessment = properties["catalog_assessment"]["properties"]["assessment"]
+    for key in ["configuration_id", "created_by"]:
+        assessment["properties"].pop(key, None)
+    assessment["required"] = [k for k in assessment["required"] if k in assessment["properties"]]
+    f["properties"] = properties
+    required = [k for k in f["required"] if k in properties]
+    f["required"] = required[:required.index("external_id") + 1] + list(added) + required[required.index("external_id") + 1:]
+    write("talview/flat", event, f)
+
+    # The open variant, for live deliveries whichever shape they take: no additionalProperties
+    # anywhere, required only what both versions require, score nullable.
+    def opened(a, b):
+        if not isinstance(a, dict):
+            return a
+        out = {}
+        for key, value in a.items():
+            if key == "additionalProperties":
+                continue
+            if key == "properties":
+                other = (b or {}).get("properties", {})
+                out[key] = {k: opened(v, other.get(k)) for k, v in value.items()}
+                for k, v in other.items():
+                    out[key].setdefault(k, opened(v, None))
+            elif key == "required":
+                out[key] = [k for k in value if b is None or k in b.get("required", [])]
+            else:
+                out[key] = value
+        return out
+    o = opened(classic, f)
+    o["properties"]["score"] = {"type": ["number", "null"]}
+    o["$id"] = "https://proctor.dev/schemas/talview/open/%s.schema.json" % event
+    o["title"] = "Talview %s webhook payload, either version, open" % event
+    o["description"] = (
+        "For validating live deliveries: the showcase schema and the flat version's merged, with "
+        "every object open (no additionalProperties) and only the keys both versions require "
+        "required; score number or null.")
+    write("talview/open", event, o)
 
 # Testlify (v2 and v1).
 for vendor in ["testlify", "testlify-v1"]:

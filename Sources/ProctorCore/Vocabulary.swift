@@ -61,10 +61,21 @@ public protocol EventVocabulary: Sendable {
     /// A payload of a canonical event with `quirks` selected, for checking the paths of
     /// `{{steps.ID.payload.PATH}}` references. Nil when not known: every path is then accepted.
     func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample?
+    /// ``examplePayload(vendor:event:quirks:)`` in one of the vendor's ``versionNames(vendor:)``.
+    func examplePayload(vendor: String, version: String?, event: String, quirks: [String]) -> PayloadExample?
+    /// The payload versions a vendor can send (`version:`), the default first; empty when the
+    /// vendor has one shape.
+    func versionNames(vendor: String) -> [String]
 }
 
 extension EventVocabulary {
     public func quirkEvents(vendor: String, quirk: String) -> [String]? { nil }
+    public func versionNames(vendor: String) -> [String] { [] }
+    public func examplePayload(vendor: String, version: String?, event: String, quirks: [String])
+        -> PayloadExample?
+    {
+        examplePayload(vendor: vendor, event: event, quirks: quirks)
+    }
 }
 
 /// An event that cannot follow an earlier one for the same actor.

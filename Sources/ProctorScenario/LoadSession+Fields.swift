@@ -43,6 +43,23 @@ extension LoadSession {
         }
     }
 
+    /// A `version:` must be one of the vendor's payload versions.
+    mutating func checkVersion(_ node: Located<String>, vendor: String) {
+        let versions = vocabulary.versionNames(vendor: vendor)
+        // A vocabulary that knows nothing of the vendor's events knows nothing of its versions.
+        if versions.contains(node.value) || !vendorKnown {
+            version = node.value
+        } else if versions.isEmpty {
+            error("\(vendor) has one payload version; remove 'version'", at: node.location)
+        } else {
+            let hint = Suggestions.didYouMean(node.value, in: versions)
+            error(
+                "unknown \(vendor) version '\(node.value)'"
+                    + (hint.isEmpty ? "; versions are \(versions.joined(separator: ", "))" : hint),
+                at: node.location)
+        }
+    }
+
     /// A `target:` must be an http(s) URL as ``TargetURL`` reads it.
     mutating func checkTarget(_ target: Located<String>) {
         do throws(TargetURLError) {

@@ -114,9 +114,10 @@ extension LoadSession {
     }
 
     mutating func example(vendor: String, event: String, quirks: [String]) -> PayloadExample? {
-        let key = ([vendor, event] + quirks).joined(separator: "\u{0}")
+        let key = ([vendor, version ?? "", event] + quirks).joined(separator: "\u{0}")
         if let cached = exampleCache[key] { return cached }
-        let example = vocabulary.examplePayload(vendor: vendor, event: event, quirks: quirks)
+        let example = vocabulary.examplePayload(
+            vendor: vendor, version: version, event: event, quirks: quirks)
         exampleCache.updateValue(example, forKey: key)
         return example
     }

@@ -7,6 +7,8 @@ struct LoadSession {
     let loader: ScenarioLoader
     var diagnostics = Diagnostics()
     var vendor: String?
+    /// The scenario's `version:`, once known to be one of the vendor's.
+    var version: String?
     /// The vocabulary knows the vendor's events (so names are checked).
     var vendorKnown = false
     var actors = ActorSet()
@@ -68,6 +70,8 @@ struct LoadSession {
                     at: v.location)
             }
         }
+        let versionNode = fields["version"].flatMap { string($0.value, key: "version") }
+        if let versionNode, let vendor { checkVersion(versionNode, vendor: vendor) }
         let target = fields["target"].flatMap { optionalString($0.value, key: "target") }
         if let target { checkTarget(target) }
         let secret = fields["secret"].flatMap { optionalString($0.value, key: "secret") }
@@ -98,6 +102,7 @@ struct LoadSession {
             concurrency: concurrency, timeout: timeout, file: file)
         scenario.method = method
         scenario.signing = signing
+        scenario.version = versionNode
         return scenario
     }
 }

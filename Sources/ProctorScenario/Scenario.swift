@@ -18,6 +18,8 @@ public struct Scenario: Sendable, Hashable {
     public var name: Located<String>
     /// One of the vocabulary's ``EventVocabulary/vendorNames``.
     public var vendor: Located<String>
+    /// One of the vendor's ``EventVocabulary/versionNames(vendor:)``; nil: its default.
+    public var version: Located<String>?
     /// Where to send; nil when the file gives none (or it interpolates to an empty string).
     public var target: Located<String>?
     public var secret: Located<String>?

@@ -132,6 +132,11 @@ struct EventOptions: ParsableArguments {
     @Option(name: .customLong("as"), help: "Actor name (different names give different people).")
     var actor = "candidate"
 
+    @Option(
+        name: .customLong("vendor-version"),
+        help: "The vendor's payload version, for vendors with several (see `proctor events VENDOR`).")
+    var version: String?
+
     @Option(name: .customLong("set"), help: "PATH=VALUE override (VALUE is JSON, else a string). Repeatable.")
     var assignments: [String] = []
 

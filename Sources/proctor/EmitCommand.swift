@@ -47,7 +47,8 @@ struct EmitCommand: ParsableCommand {
             actorFields[o.path.text] = o.value
         }
         let generated = try VendorCatalog.standard.generateLifecycle(
-            vendor: generation.vendor, events: generation.earlierEvents + [generation.event],
+            vendor: generation.vendor, version: generation.version,
+            events: generation.earlierEvents + [generation.event],
             actorName: generation.actor, fields: actorFields, seed: generation.seed, endingAt: now,
             quirks: generation.quirks, overrides: try VendorCatalog.overrides(generation.assignments))
         var options = SigningOptions(

@@ -57,7 +57,9 @@ struct SendCommand: AsyncParsableCommand {
             }
             configuration = try transport.configuration()
             request = SendPipeline.Request(
-                vendor: generation.vendor, event: generation.event, target: target, seed: generation.seed,
+                vendor: generation.vendor, version: generation.version, event: generation.event,
+                target: target,
+                seed: generation.seed,
                 actor: generation.actor, earlierEvents: generation.earlierEvents, quirks: generation.quirks,
                 overrides: overrides,
                 secrets: secret.resolve(environment: environment), hmac: hmac.signing, messageId: messageId,

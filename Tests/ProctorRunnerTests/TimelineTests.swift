@@ -35,10 +35,16 @@ final class ModelConsumer: Sendable {
     }
 
     let policy: Policy
+    /// The payload version the scenario sends (its schemas are under `Schemas/VENDOR/VERSION/`);
+    /// nil: the vendor's default.
+    let version: String?
     let verifier = WebhookVerifier(secrets: [WebhookSecret(SecretRule.exampleSecret)])
     let memory = Mutex(Memory())
 
-    init(policy: Policy) { self.policy = policy }
+    init(policy: Policy, version: String? = nil) {
+        self.policy = policy
+        self.version = version
+    }
 
     var transport: ClosureTransport {
         ClosureTransport { request in
@@ -81,7 +87,7 @@ final class ModelConsumer: Sendable {
         let signedAt = ["svix-timestamp", "webhook-timestamp"].lazy.compactMap { request.headers[$0] }.first
             .flatMap { Int64($0) }.map { $0 * 1000 }
         let facts = profile.inspect(payload)
-        let offSchema = Self.schemaErrors(vendor: vendor, body: payload)
+        let offSchema = Self.schemaErrors(vendor: vendor, version: version, body: payload)
         let ahead = Self.timesAfter(min(signedAt ?? now, now), in: payload).map { "\(facts.event): \($0)" }
         let messageId =
             ["svix-id", "webhook-id"].lazy.compactMap { request.headers[$0] }.first
@@ -124,17 +130,18 @@ final class ModelConsumer: Sendable {
 
     /// Why `body` fails the schema of its event, found by matching the body against each of the
     /// vendor's schemas: none matching is an error, naming the closest.
-    static func schemaErrors(vendor: String, body: JSONValue) -> [String] {
-        let folder = RunPipelineTests.root + "/Schemas/" + vendor
+    static func schemaErrors(vendor: String, version: String?, body: JSONValue) -> [String] {
+        let isDefault = version == nil || version == VendorCatalog.standard.versionNames(vendor: vendor).first
+        let folder = RunPipelineTests.root + "/Schemas/" + vendor + (isDefault ? "" : "/" + (version ?? ""))
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
             $0.hasSuffix(".schema.json")
         }
         var closest: (name: String, errors: [String])?
         for name in names.sorted() {
             let schema: JSONSchema? = schemas.withLock { cache in
-                if let known = cache[name + vendor] { return known }
+                if let known = cache[folder + name] { return known }
                 let compiled = try? JSONSchema(contentsOfFile: folder + "/" + name)
-                cache[name + vendor] = compiled
+                cache[folder + name] = compiled
                 return compiled
             }
             guard let schema else { return ["\(name) does not compile"] }
@@ -258,7 +265,7 @@ final class ModelConsumer: Sendable {
         // The run budget is wall-clock time, which a busy test machine can spend before the
         // first actor starts; it is tested on its own.
         scenario.timeout = nil
-        let consumer = ModelConsumer(policy: .newerStateWins)
+        let consumer = ModelConsumer(policy: .newerStateWins, version: scenario.version?.value)
         let result = await run(scenario, against: consumer)
         #expect(Self.failures(result).isEmpty, "\(Self.failures(result))")
         #expect(consumer.memory.withLock { $0.datedAhead }.isEmpty)

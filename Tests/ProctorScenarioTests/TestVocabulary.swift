@@ -31,6 +31,7 @@ struct TestVocabulary: EventVocabulary {
     var vendorNames: [String] { Self.vendorNames }
 
     func eventNames(vendor: String) -> [String] { Self.events[vendor] ?? [] }
+    func versionNames(vendor: String) -> [String] { vendor == "talview" ? ["classic", "flat"] : [] }
 
     func resolveEvent(vendor: String, name: String) -> String? {
         let names = eventNames(vendor: vendor)

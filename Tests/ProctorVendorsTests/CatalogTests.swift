@@ -131,7 +131,16 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
 
     @Test func listingShowsEveryEventAndQuirk() throws {
         let table = try CatalogListing.render(catalog, vendor: nil, format: .table, quirks: false)
-        #expect(table.split(separator: "\n").count == allEvents.count + 1)
+        // The events, then each vendor's versions under a heading.
+        let versions = catalog.profiles.filter { !$0.versions.isEmpty }
+        #expect(
+            table.split(separator: "\n").count
+                == allEvents.count + 1 + versions.reduce(0) { $0 + 1 + $1.versions.count })
+        #expect(table.contains("talview payload versions"))
+        #expect(table.contains("  classic  (default)"))
+        let talview = try JSONValue(
+            parsing: try CatalogListing.render(catalog, vendor: "talview", format: .json, quirks: false))
+        #expect(talview.arrayValue?.first?["versions"] == ["classic", "flat"])
         let json = try JSONValue(
             parsing: try CatalogListing.render(catalog, vendor: "qualified", format: .json, quirks: false))
         #expect(json.arrayValue?.count == 22)

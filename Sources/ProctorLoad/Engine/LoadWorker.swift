@@ -281,7 +281,7 @@ final class LoadWorker {
         )
         return FreshActor(
             state: ActorState(
-                vendor: config.plan.vendor, name: name, seed: config.plan.seed,
+                vendor: config.plan.vendor, version: config.plan.version, name: name, seed: config.plan.seed,
                 fields: config.plan.actorFields, storyStartMilliseconds: story.timeline.anchorMilliseconds),
             times: story.times)
     }

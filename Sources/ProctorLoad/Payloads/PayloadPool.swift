@@ -150,7 +150,8 @@ final class PayloadPool: Sendable {
             seed: plan.seed,
             endingAt: clock.milliseconds)
         var actor = ActorState(
-            vendor: plan.vendor, name: prototypeName(p), seed: plan.seed, fields: fields,
+            vendor: plan.vendor, version: plan.version, name: prototypeName(p), seed: plan.seed,
+            fields: fields,
             storyStartMilliseconds: story.timeline.anchorMilliseconds)
         var out: [[UInt8]] = []
         for (event, time) in zip(plan.events, story.times) {

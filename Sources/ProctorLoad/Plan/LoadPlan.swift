@@ -8,6 +8,8 @@ import ProctorVendors
 public struct LoadPlan: Sendable {
     /// Catalog vendor name (`testlify`, `talview`, ...).
     public var vendor: String
+    /// The vendor's payload version; nil: its default.
+    public var version: String?
     /// Event names each actor sends, in order (canonical names or accepted spellings).
     public var events: [String]
     /// Signing secrets as resolved by ``SecretRule`` (several sign with each, as in key rotation).

@@ -45,10 +45,13 @@ public struct LoadRequest: Sendable {
         }
         let secrets = SecretRule.resolve(flags: secrets, scenario: fields.secret, environment: environment)
             .secrets
-        return LoadPlan(
+        var plan = LoadPlan(
             vendor: vendor, events: eventList, secrets: secrets, hmac: fields.hmac,
             method: fields.method, seed: seed ?? fields.seed ?? 42,
             target: try LoadTarget(parsing: targetText))
+        // A scenario's version belongs to its vendor; `--vendor` naming another drops it.
+        if fields.vendor == vendor { plan.version = fields.version }
+        return plan
     }
 }
 

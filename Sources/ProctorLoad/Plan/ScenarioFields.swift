@@ -9,6 +9,8 @@ import ProctorVendors
 /// `proctor check` load it; expectations, probes and faults do not apply to load mode.
 public struct ScenarioFields: Sendable, Equatable {
     public var vendor: String?
+    /// The scenario's `version:`; nil keeps the vendor's default.
+    public var version: String?
     public var target: String?
     public var secret: String?
     public var seed: UInt64?
@@ -45,6 +47,7 @@ public struct ScenarioFields: Sendable, Equatable {
         }
         var fields = ScenarioFields()
         fields.vendor = scenario.vendor.value
+        fields.version = scenario.version?.value
         fields.target = scenario.target?.value
         fields.secret = scenario.secret?.value
         fields.seed = scenario.seed?.value

@@ -121,7 +121,7 @@ public struct ScenarioRunner: Sendable {
         for name in names {
             let given = fields[name] ?? JSONObject()
             let state = ActorState(
-                vendor: vendor, name: name, seed: seed, fields: given,
+                vendor: vendor, version: scenario.version?.value, name: name, seed: seed, fields: given,
                 storyStartMilliseconds: story.timeline.anchorMilliseconds)
             var value = given
             for (key, reference) in state.identity.references.sorted(by: { $0.key < $1.key })
@@ -184,7 +184,8 @@ public struct ScenarioRunner: Sendable {
                 if let event = step.event { sends.append((index, event, offset, wait)) }
             }
             let actor = ActorState(
-                vendor: vendor, name: name, seed: seed, fields: fields[name] ?? JSONObject())
+                vendor: vendor, version: scenario.version?.value, name: name, seed: seed,
+                fields: fields[name] ?? JSONObject())
             let times = catalog.storyTimes(
                 vendor: vendor, actor: actor, events: sends.map { ($0.event, $0.offset) })
             var byIndex: [Int: Int64] = [:]

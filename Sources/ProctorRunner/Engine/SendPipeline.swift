@@ -19,6 +19,8 @@ public struct SendPipeline: Sendable {
     /// What to send.
     public struct Request: Sendable {
         public var vendor: String
+        /// The vendor's payload version; nil: its default.
+        public var version: String?
         public var event: String
         public var target: String
         public var seed: UInt64
@@ -39,7 +41,8 @@ public struct SendPipeline: Sendable {
         public var timeScale: Double
 
         public init(
-            vendor: String, event: String, target: String, seed: UInt64 = 42, actor: String = "candidate",
+            vendor: String, version: String? = nil, event: String, target: String, seed: UInt64 = 42,
+            actor: String = "candidate",
             earlierEvents: [String] = [], quirks: [String] = [], overrides: [Override] = [],
             secrets: [WebhookSecret] = [WebhookSecret(SecretRule.exampleSecret)], hmac: HMACSigning? = nil,
             messageId: String? = nil,
@@ -48,6 +51,7 @@ public struct SendPipeline: Sendable {
             timeScale: Double = 1
         ) {
             self.vendor = vendor
+            self.version = version
             self.event = event
             self.target = target
             self.seed = seed
@@ -72,7 +76,8 @@ public struct SendPipeline: Sendable {
         let generated: GeneratedEvent
         do {
             generated = try catalog.generateLifecycle(
-                vendor: request.vendor, events: request.earlierEvents + [request.event],
+                vendor: request.vendor, version: request.version,
+                events: request.earlierEvents + [request.event],
                 actorName: request.actor,
                 seed: request.seed, endingAt: clock.nowMilliseconds(), quirks: request.quirks,
                 overrides: request.overrides)

@@ -90,7 +90,62 @@ struct TalviewBuilder: PayloadBuilder {
                 try? record.set(.array(attributes), at: "measurement.measurement_attributes")
             }
         }
+        if state.identity.version == Self.flat.name {
+            record = Self.flattened(record, state: state, measured: measured)
+        }
         return record
+    }
+
+    /// The seeds' shape, from the `webhooks/ae_test_instance_*` pages: the default.
+    static let classic = VendorVersion(
+        "classic", "the seeds' test-instance shape: nested records, top-level and candidate tenant_id",
+        source: "https://docs.talview.com/graph-api-reference/webhooks/ae_test_instance_updated")
+    /// The newer pages' flatter shape.
+    static let flat = VendorVersion(
+        "flat",
+        "the newer pages' shape: instance_status and the related records' ids at the top, score null until measured, no tenant_id, a slimmer candidate and assessment",
+        source: "https://docs.talview.com/graph-api-reference/webhooks/ae/test-instance-updated")
+
+    /// The fields the flat shape adds, after `external_id`.
+    static let flatIdFields = [
+        "instance_status", "candidate_id", "catalog_assessment_id", "measurement_id", "session_instance_id",
+        "workflow_candidate_step_id",
+    ]
+
+    /// `record` (the classic shape) in the flat shape: `instance_status` (the measurement's status)
+    /// and the ids of the related records after `external_id`, `score` null until measured, no
+    /// `tenant_id`, a candidate without `is_active`, `old_id` and `tenant_id`, an assessment
+    /// without `configuration_id` and `created_by`.
+    static func flattened(_ record: JSONValue, state: ActorState, measured: Bool) -> JSONValue {
+        guard case .object(let classic) = record else { return record }
+        var flat = JSONObject()
+        for (key, value) in classic where key != "tenant_id" {
+            switch key {
+            case "candidate":
+                flat[key] = value.removingKeys(["is_active", "old_id", "tenant_id"])
+            case "catalog_assessment":
+                var catalogAssessment = value
+                if let assessment = value["assessment"] {
+                    try? catalogAssessment.set(
+                        assessment.removingKeys(["configuration_id", "created_by"]), at: "assessment")
+                }
+                flat[key] = catalogAssessment
+            case "score":
+                flat[key] = measured ? value : .null
+            default:
+                flat[key] = value
+            }
+            guard key == "external_id" else { continue }
+            let identity = state.identity
+            flat["instance_status"] =
+                classic["measurement"]?["status"] ?? .string(measured ? "completed" : "pending")
+            flat["candidate_id"] = classic["candidate"]?["id"] ?? .null
+            flat["catalog_assessment_id"] = classic["catalog_assessment"]?["id"] ?? .null
+            flat["measurement_id"] = classic["measurement"]?["id"] ?? .null
+            flat["session_instance_id"] = .int(identity.integerId("talview:session-instance", digits: 7))
+            flat["workflow_candidate_step_id"] = .int(identity.integerId("talview:workflow-step", digits: 6))
+        }
+        return .object(flat)
     }
 
     /// The rounded mean of the measurement's attribute `numerical_score`s; nil without any.
@@ -283,5 +338,15 @@ extension JSONValue {
         default:
             return self == other
         }
+    }
+}
+
+extension JSONValue {
+    /// An object without `keys`; any other value as it is.
+    func removingKeys(_ keys: Set<String>) -> JSONValue {
+        guard case .object(let object) = self else { return self }
+        var kept = JSONObject()
+        for (key, value) in object where !keys.contains(key) { kept[key] = value }
+        return .object(kept)
     }
 }

@@ -84,6 +84,21 @@ public struct QuirkSpec: Sendable, Hashable {
     }
 }
 
+/// One shape of a vendor's payloads (`version:` in a scenario, `--vendor-version` on the command
+/// line), for vendors whose documents show more than one.
+public struct VendorVersion: Sendable, Hashable {
+    public let name: String
+    public let summary: String
+    /// Where the vendor documents this shape.
+    public let source: String
+
+    init(_ name: String, _ summary: String, source: String) {
+        self.name = name
+        self.summary = summary
+        self.source = source
+    }
+}
+
 /// Everything Proctor knows about one vendor: the one place a vendor lives. Adding a vendor
 /// means adding its profile (under Profiles/), its builder and its templates, and listing the
 /// profile in ``VendorCatalog/standard``.
@@ -104,6 +119,8 @@ public struct VendorProfile: Sendable {
     /// The actor fields that make each load actor a different candidate.
     public let loadIdentity: [LoadIdentityField]
     let builder: PayloadBuilder
+    /// The payload shapes the vendor sends, the default first; empty for a vendor with one.
+    public var versions: [VendorVersion] = []
 
     /// The vendor's name (`testlify`).
     public var name: String { id.rawValue }
@@ -181,6 +198,23 @@ public struct VendorCatalog: Sendable, EventVocabulary {
         profile(for: vendor)?.event(named: name)?.name
     }
 
+    public func versionNames(vendor: String) -> [String] {
+        profile(for: vendor)?.versions.map(\.name) ?? []
+    }
+
+    /// The version `name` of `vendor` (nil: the default), or why there is none.
+    public func requireVersion(_ name: String?, vendor: String) throws(GenerationError) -> VendorVersion? {
+        let profile = try requireProfile(vendor)
+        guard let name else { return profile.versions.first }
+        if let version = profile.versions.first(where: { $0.name == name }) { return version }
+        if profile.versions.isEmpty {
+            throw GenerationError("\(vendor) has one payload version; '\(name)' is not one of its versions")
+        }
+        throw GenerationError(
+            "unknown \(vendor) version '\(name)' (one of \(profile.versions.map(\.name).joined(separator: ", ")))"
+        )
+    }
+
     public func lifecycleStages(vendor: String) -> [String] {
         profile(for: vendor)?.lifecycle.map(\.stage) ?? []
     }
@@ -233,9 +267,15 @@ extension VendorCatalog {
     /// vendor's builder varies with the actor's history. Nil when the event or a quirk does not
     /// apply (generation fails, so there is no payload to look into).
     public func examplePayload(vendor: String, event: String, quirks: [String]) -> PayloadExample? {
+        examplePayload(vendor: vendor, version: nil, event: event, quirks: quirks)
+    }
+
+    public func examplePayload(vendor: String, version: String?, event: String, quirks: [String])
+        -> PayloadExample?
+    {
         guard let profile = profile(for: vendor), let spec = profile.event(named: event),
             let generated = try? generate(
-                vendor: vendor, event: event, seed: 0,
+                vendor: vendor, version: version, event: event, seed: 0,
                 clock: FixedClock(milliseconds: Self.exampleMilliseconds),
                 quirks: quirks)
         else { return nil }

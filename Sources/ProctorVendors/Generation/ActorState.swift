@@ -6,6 +6,8 @@ import ProctorJSON
 /// seed, so it does not depend on which events were generated before.
 public struct ActorIdentity: Sendable {
     public let vendor: String
+    /// The vendor's payload version (``VendorVersion``) the actor's events take; nil for the default.
+    public let version: String?
     public let name: String
     /// Fields given by the scenario (`first_name`, `email`, or any vendor field name).
     public let fields: JSONObject
@@ -21,10 +23,11 @@ public struct ActorIdentity: Sendable {
     /// An actor of `vendor` whose story starts at `storyStartMilliseconds` (only a start before
     /// ``identityEpochMilliseconds`` changes its records).
     public init(
-        vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
+        vendor: String, version: String? = nil, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
         storyStartMilliseconds: Int64 = ActorIdentity.identityEpochMilliseconds
     ) {
         self.vendor = vendor
+        self.version = version
         self.name = name
         self.fields = fields
         base = SeededRandom(seed: seed).derived("actor:" + name)
@@ -220,12 +223,12 @@ public struct ActorState: Sendable {
 
     /// An actor of `vendor` with the given seed, scenario fields and story start.
     public init(
-        vendor: String, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
+        vendor: String, version: String? = nil, name: String, seed: UInt64, fields: JSONObject = JSONObject(),
         storyStartMilliseconds: Int64 = ActorIdentity.identityEpochMilliseconds
     ) {
         self.init(
             identity: ActorIdentity(
-                vendor: vendor, name: name, seed: seed, fields: fields,
+                vendor: vendor, version: version, name: name, seed: seed, fields: fields,
                 storyStartMilliseconds: storyStartMilliseconds))
     }
 

@@ -151,6 +151,7 @@ extension VendorCatalog {
             throw GenerationError(error.message)
         }
         let active = try profile.resolveQuirks(for: spec, selected: quirks)
+        _ = try requireVersion(actor.identity.version, vendor: vendor)
         actor.place(at: time)
         let body = try profile.builder.body(
             for: spec, state: &actor, time: time, quirks: active, overrides: overrides)
@@ -189,11 +190,13 @@ extension VendorCatalog {
 
     /// One event for a fresh actor, dated `atMilliseconds` (what `proctor emit` prints).
     public func generate(
-        vendor: String, event: String, actorName: String = "candidate", fields: JSONObject = JSONObject(),
-        seed: UInt64, atMilliseconds time: Int64, quirks: [String] = [], overrides: [Override] = []
+        vendor: String, version: String? = nil, event: String, actorName: String = "candidate",
+        fields: JSONObject = JSONObject(), seed: UInt64, atMilliseconds time: Int64, quirks: [String] = [],
+        overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         try generateLifecycle(
-            vendor: vendor, events: [event], actorName: actorName, fields: fields, seed: seed,
+            vendor: vendor, version: version, events: [event], actorName: actorName, fields: fields,
+            seed: seed,
             endingAt: time, quirks: quirks, overrides: overrides)
     }
 
@@ -201,15 +204,16 @@ extension VendorCatalog {
     /// rounded down to the second; the earlier events are dated before it by seeded gaps
     /// (``StoryTimeline``). `quirks` and `overrides` apply to the last event only.
     public func generateLifecycle(
-        vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
-        seed: UInt64, endingAt end: Int64, quirks: [String] = [], overrides: [Override] = []
+        vendor: String, version: String? = nil, events: [String], actorName: String = "candidate",
+        fields: JSONObject = JSONObject(), seed: UInt64, endingAt end: Int64, quirks: [String] = [],
+        overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         guard let last = events.last else { throw GenerationError("no event to generate") }
         for event in events { _ = try eventSpec(vendor: vendor, event: event) }
         let story = lifecycleTimeline(
             vendor: vendor, events: events, actorName: actorName, fields: fields, seed: seed, endingAt: end)
         var actor = ActorState(
-            vendor: vendor, name: actorName, seed: seed, fields: fields,
+            vendor: vendor, version: version, name: actorName, seed: seed, fields: fields,
             storyStartMilliseconds: story.timeline.anchorMilliseconds)
         for (event, time) in zip(events.dropLast(), story.times) {
             _ = try generate(vendor: vendor, event: event, actor: &actor, atMilliseconds: time)
@@ -222,22 +226,25 @@ extension VendorCatalog {
 
     /// One event for a fresh actor, dated by `clock` (rounded down to the second).
     public func generate(
-        vendor: String, event: String, actorName: String = "candidate", fields: JSONObject = JSONObject(),
-        seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
+        vendor: String, version: String? = nil, event: String, actorName: String = "candidate",
+        fields: JSONObject = JSONObject(), seed: UInt64, clock: some WallClock, quirks: [String] = [],
+        overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         try generate(
-            vendor: vendor, event: event, actorName: actorName, fields: fields, seed: seed,
+            vendor: vendor, version: version, event: event, actorName: actorName, fields: fields, seed: seed,
             atMilliseconds: clock.nowMilliseconds(), quirks: quirks, overrides: overrides)
     }
 
     /// ``generateLifecycle(vendor:events:actorName:fields:seed:endingAt:quirks:overrides:)``
     /// ending at the clock's time.
     public func generateLifecycle(
-        vendor: String, events: [String], actorName: String = "candidate", fields: JSONObject = JSONObject(),
-        seed: UInt64, clock: some WallClock, quirks: [String] = [], overrides: [Override] = []
+        vendor: String, version: String? = nil, events: [String], actorName: String = "candidate",
+        fields: JSONObject = JSONObject(), seed: UInt64, clock: some WallClock, quirks: [String] = [],
+        overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         try generateLifecycle(
-            vendor: vendor, events: events, actorName: actorName, fields: fields, seed: seed,
+            vendor: vendor, version: version, events: events, actorName: actorName, fields: fields,
+            seed: seed,
             endingAt: clock.nowMilliseconds(), quirks: quirks, overrides: overrides)
     }
 

@@ -35,10 +35,10 @@ extension VendorProfiles {
                 events: ["ae.test_instance.created", "ae.test_instance.updated"]),
             QuirkSpec(
                 "tenant-id",
-                "top-level tenant_id is present (the concepts page says it was dropped; both examples still carry it)",
+                "top-level tenant_id is present (the concepts page says it was dropped; both examples still carry it); classic version only",
                 events: ["ae.test_instance.created", "ae.test_instance.updated"], always: true),
             QuirkSpec(
-                "candidate-tenant-id", "candidate.tenant_id appears in updated only",
+                "candidate-tenant-id", "candidate.tenant_id appears in updated only; classic version only",
                 events: ["ae.test_instance.updated"], always: true),
         ],
         lifecycle: [("created", "ae.test_instance.created"), ("updated", "ae.test_instance.updated")],
@@ -48,5 +48,6 @@ extension VendorProfiles {
             .sixDigits("candidate_id", stride: 7919), .sixDigits("test_instance_id", stride: 104_729),
             .emailTag("email"),
         ],
-        builder: TalviewBuilder())
+        builder: TalviewBuilder(),
+        versions: [TalviewBuilder.classic, TalviewBuilder.flat])
 }

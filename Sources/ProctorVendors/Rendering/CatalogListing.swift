@@ -28,6 +28,7 @@ public enum CatalogListing {
                         "example": .string(e.example),
                     ]
                     if let note = e.exampleNote { row["exampleNote"] = .string(note) }
+                    if !p.versions.isEmpty { row["versions"] = .array(p.versions.map { .string($0.name) }) }
                     return .object(row)
                 }
             }
@@ -45,7 +46,16 @@ public enum CatalogListing {
                     rows.append([p.name, e.name, e.wireName, e.envelope, signing])
                 }
             }
-            return table(rows)
+            var text = table(rows)
+            for p in profiles where !p.versions.isEmpty {
+                text += "\n\(p.name) payload versions (`version:` in a scenario, --vendor-version):\n"
+                var versionRows: [[String]] = []
+                for (index, v) in p.versions.enumerated() {
+                    versionRows.append(["  " + v.name, index == 0 ? "(default)" : "", v.summary])
+                }
+                text += table(versionRows)
+            }
+            return text
         }
     }
 
