@@ -66,11 +66,14 @@ public protocol EventVocabulary: Sendable {
     /// The payload versions a vendor can send (`version:`), the default first; empty when the
     /// vendor has one shape.
     func versionNames(vendor: String) -> [String]
+    /// The vendor that received every event of `vendor` too during a migration (`mirror:`), if any.
+    func mirrorVendor(vendor: String) -> String?
 }
 
 extension EventVocabulary {
     public func quirkEvents(vendor: String, quirk: String) -> [String]? { nil }
     public func versionNames(vendor: String) -> [String] { [] }
+    public func mirrorVendor(vendor: String) -> String? { nil }
     public func examplePayload(vendor: String, version: String?, event: String, quirks: [String])
         -> PayloadExample?
     {

@@ -60,6 +60,22 @@ extension LoadSession {
         }
     }
 
+    /// A `mirror:` must be the vendor's migration partner.
+    mutating func checkMirror(_ node: Located<String>, vendor: String) {
+        guard vendorKnown else { return }
+        let partner = vocabulary.mirrorVendor(vendor: vendor)
+        if node.value == partner { return }
+        if let partner {
+            error(
+                "'mirror' of \(vendor) can only be \(partner), which received \(vendor)'s events during its migration; found '\(node.value)'",
+                at: node.location)
+        } else {
+            error(
+                "\(vendor) has no migration partner to mirror its events to; remove 'mirror'",
+                at: node.location)
+        }
+    }
+
     /// A `target:` must be an http(s) URL as ``TargetURL`` reads it.
     mutating func checkTarget(_ target: Located<String>) {
         do throws(TargetURLError) {

@@ -72,6 +72,8 @@ struct LoadSession {
         }
         let versionNode = fields["version"].flatMap { string($0.value, key: "version") }
         if let versionNode, let vendor { checkVersion(versionNode, vendor: vendor) }
+        let mirrorNode = fields["mirror"].flatMap { string($0.value, key: "mirror") }
+        if let mirrorNode, let vendor { checkMirror(mirrorNode, vendor: vendor) }
         let target = fields["target"].flatMap { optionalString($0.value, key: "target") }
         if let target { checkTarget(target) }
         let secret = fields["secret"].flatMap { optionalString($0.value, key: "secret") }
@@ -103,6 +105,7 @@ struct LoadSession {
         scenario.method = method
         scenario.signing = signing
         scenario.version = versionNode
+        scenario.mirror = mirrorNode
         return scenario
     }
 }

@@ -20,6 +20,9 @@ public struct Scenario: Sendable, Hashable {
     public var vendor: Located<String>
     /// One of the vendor's ``EventVocabulary/versionNames(vendor:)``; nil: its default.
     public var version: Located<String>?
+    /// `mirror:`: the vendor's migration partner (``EventVocabulary/mirrorVendor(vendor:)``), which
+    /// receives every send too, for the same actor, as its own payload of the same event.
+    public var mirror: Located<String>?
     /// Where to send; nil when the file gives none (or it interpolates to an empty string).
     public var target: Located<String>?
     public var secret: Located<String>?

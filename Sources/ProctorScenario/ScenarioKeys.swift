@@ -1,8 +1,8 @@
 /// Key names, for messages, the JSON Schema and suggestions.
 public enum ScenarioKeys {
     public static let topLevel = [
-        "scenario", "vendor", "version", "target", "secret", "seed", "defaults", "actors", "steps", "retries",
-        "faults", "concurrency", "timeout", "method", "signing",
+        "scenario", "vendor", "version", "mirror", "target", "secret", "seed", "defaults", "actors", "steps",
+        "retries", "faults", "concurrency", "timeout", "method", "signing",
     ]
     public static let signing = ["header", "algorithm", "encoding", "prefix"]
     public static let required = ["scenario", "vendor", "steps"]

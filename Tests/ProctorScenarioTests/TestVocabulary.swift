@@ -32,6 +32,9 @@ struct TestVocabulary: EventVocabulary {
 
     func eventNames(vendor: String) -> [String] { Self.events[vendor] ?? [] }
     func versionNames(vendor: String) -> [String] { vendor == "talview" ? ["classic", "flat"] : [] }
+    func mirrorVendor(vendor: String) -> String? {
+        ["testlify": "testlify-v1", "testlify-v1": "testlify"][vendor]
+    }
 
     func resolveEvent(vendor: String, name: String) -> String? {
         let names = eventNames(vendor: vendor)

@@ -101,12 +101,17 @@ public struct RunPipeline: Sendable {
                     engine: DeliveryEngine(
                         transport: transport, options: engineOptions, clock: clock, watch: watch),
                     evaluator: evaluator, settings: settings)
-                var plan: [(Scenario, String)] = []
+                var plan: [(Scenario, String, String?)] = []
                 for scenario in scenarios {
                     if let target = settings.targets.target(
                         for: scenario.vendor.value, scenario: scenario.target?.value)
                     {
-                        plan.append((scenario, target))
+                        // A mirror goes where the targets send its vendor, else where the scenario's
+                        // own events go.
+                        let mirrorTarget = scenario.mirror.map {
+                            settings.targets.target(for: $0.value, scenario: scenario.target?.value) ?? target
+                        }
+                        plan.append((scenario, target, mirrorTarget))
                         continue
                     }
                     // The receiver verifies with the scenario's secrets and requires its `signing:` HMAC.
@@ -128,18 +133,22 @@ public struct RunPipeline: Sendable {
                         )
                     }
                     if let running = receivers[key] {
-                        plan.append((scenario, running.url(vendor: scenario.vendor.value)))
+                        plan.append(
+                            (
+                                scenario, running.url(vendor: scenario.vendor.value),
+                                scenario.mirror.map { running.url(vendor: $0.value) }
+                            ))
                     }
                 }
                 let console = self.console
                 let work = plan
                 let runAll: @Sendable () async -> [ScenarioResult] = {
                     await withTaskGroup(of: (Int, ScenarioResult).self) { group in
-                        for (index, (scenario, target)) in work.enumerated() {
+                        for (index, (scenario, target, mirrorTarget)) in work.enumerated() {
                             group.addTask {
                                 let name = scenario.name.value
                                 let result = await runner.run(
-                                    scenario, target: target,
+                                    scenario, target: target, mirrorTarget: mirrorTarget,
                                     onStep: { print(console.line(for: $0, scenario: name)) },
                                     onRetry: { print(console.line(for: $0, scenario: name)) })
                                 return (index, result)

@@ -101,10 +101,12 @@ public struct ScenarioRunner: Sendable {
         settings.seed ?? scenario.seed?.value ?? settings.fallbackSeed
     }
 
-    /// Runs one scenario against `target` (the URL events are posted to). `onStep` sees each step
-    /// as it finishes, `onRetry` each wait for a retry as it begins.
+    /// Runs one scenario against `target` (the URL events are posted to); a scenario with a
+    /// `mirror:` also sends each event to `mirrorTarget` as the mirror vendor's payload. `onStep`
+    /// sees each step as it finishes, `onRetry` each wait for a retry as it begins.
     public func run(
-        _ scenario: Scenario, target: String, onStep: @escaping @Sendable (StepResult) -> Void = { _ in },
+        _ scenario: Scenario, target: String, mirrorTarget: String? = nil,
+        onStep: @escaping @Sendable (StepResult) -> Void = { _ in },
         onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) async -> ScenarioResult {
         let started = engine.clock.nowMilliseconds()
@@ -117,12 +119,20 @@ public struct ScenarioRunner: Sendable {
         for actor in scenario.actors.named { fields[actor.name] = actor.fields }
         let story = timeline(for: scenario, seed: seed, fields: fields, start: settings.time ?? started)
         var states: [String: ActorState] = [:]
+        var mirrorStates: [String: ActorState] = [:]
         var actorValues: [String: JSONValue] = [:]
+        let mirror = scenario.mirror.flatMap { m in mirrorTarget.map { Mirror(vendor: m.value, target: $0) } }
         for name in names {
             let given = fields[name] ?? JSONObject()
             let state = ActorState(
                 vendor: vendor, version: scenario.version?.value, name: name, seed: seed, fields: given,
                 storyStartMilliseconds: story.timeline.anchorMilliseconds)
+            if let mirror {
+                // The same candidate: same seed, name, fields and story, in the partner's shape.
+                mirrorStates[name] = ActorState(
+                    vendor: mirror.vendor, name: name, seed: seed, fields: given,
+                    storyStartMilliseconds: story.timeline.anchorMilliseconds)
+            }
             var value = given
             for (key, reference) in state.identity.references.sorted(by: { $0.key < $1.key })
             where value[key] == nil {
@@ -134,7 +144,7 @@ public struct ScenarioRunner: Sendable {
         }
         let limit = max(1, scenario.concurrency?.value ?? settings.concurrency)
         let context = ScenarioContext(
-            scenario: scenario, target: target, secrets: secrets(for: scenario), seed: seed,
+            scenario: scenario, target: target, mirror: mirror, secrets: secrets(for: scenario), seed: seed,
             actors: actorValues, eventTimes: story.times,
             deadline: scenario.timeout.map { ContinuousClock.now + Self.budget($0.value, settings: settings) }
         )
@@ -145,9 +155,11 @@ public struct ScenarioRunner: Sendable {
             func startNext() {
                 guard let name = pending.popFirst(), let state = states[name] else { return }
                 running += 1
+                let mirrorState = mirrorStates[name]
                 group.addTask {
                     await runActor(
-                        name, state: state, context: context, stop: stop, onStep: onStep, onRetry: onRetry)
+                        name, state: state, mirrorState: mirrorState, context: context, stop: stop,
+                        onStep: onStep, onRetry: onRetry)
                 }
             }
             while running < limit, !pending.isEmpty { startNext() }
@@ -200,10 +212,17 @@ public struct ScenarioRunner: Sendable {
         return (timeline, storyTimes.mapValues { $0.mapValues(timeline.time) })
     }
 
+    /// Where a scenario's `mirror:` sends.
+    struct Mirror: Sendable {
+        var vendor: String
+        var target: String
+    }
+
     /// What every actor of one scenario shares.
     struct ScenarioContext: Sendable {
         var scenario: Scenario
         var target: String
+        var mirror: Mirror?
         var secrets: [WebhookSecret]
         var seed: UInt64
         var actors: [String: JSONValue]
@@ -220,10 +239,12 @@ public struct ScenarioRunner: Sendable {
     }
 
     func runActor(
-        _ actor: String, state initial: ActorState, context: ScenarioContext, stop: StopFlag,
-        onStep: @Sendable (StepResult) -> Void, onRetry: @escaping @Sendable (RetryNotice) -> Void
+        _ actor: String, state initial: ActorState, mirrorState: ActorState? = nil, context: ScenarioContext,
+        stop: StopFlag, onStep: @Sendable (StepResult) -> Void,
+        onRetry: @escaping @Sendable (RetryNotice) -> Void
     ) async -> [StepResult] {
         var state = initial
+        var mirrorState = mirrorState
         var records: [String: StepRecord] = [:]
         var results: [StepResult] = []
         let indexed = context.scenario.steps.enumerated().filter {
@@ -242,13 +263,16 @@ public struct ScenarioRunner: Sendable {
                 batch.append(position + 1)
             }
             position += batch.count
-            var prepared: [(step: Step, id: String?, item: Prepared)] = []
+            var prepared: [(step: Step, id: String?, item: Prepared, mirror: Prepared?)] = []
             for slot in batch {
                 let (index, step) = indexed[slot]
                 let stopped = await stop.isSet
                 if Task.isCancelled || stopped {
                     prepared.append(
-                        (step, step.id?.value, .failed(notSent(step, index, actor, reason: Self.stopReason))))
+                        (
+                            step, step.id?.value,
+                            .failed(notSent(step, index, actor, reason: Self.stopReason)), nil
+                        ))
                     continue
                 }
                 if let deadline = context.deadline, ContinuousClock.now >= deadline,
@@ -260,7 +284,7 @@ public struct ScenarioRunner: Sendable {
                         + (budget == timeout.value ? "" : " (\(DurationText.format(budget)) at --time-scale)")
                         + " ran out"
                     prepared.append(
-                        (step, step.id?.value, .failed(notSent(step, index, actor, reason: reason))))
+                        (step, step.id?.value, .failed(notSent(step, index, actor, reason: reason)), nil))
                     continue
                 }
                 let fault = faults[slot]
@@ -268,10 +292,17 @@ public struct ScenarioRunner: Sendable {
                 let item = prepare(
                     step, index: index, actor: actor, fault: fault, state: &state, templates: templates,
                     context: context)
-                prepared.append((step, step.id?.value, item))
+                var mirrored: Prepared?
+                if case .delivery = item, let mirror = context.mirror, var mirrorActor = mirrorState {
+                    mirrored = prepareMirror(
+                        step, index: index, actor: actor, state: &mirrorActor, templates: templates,
+                        mirror: mirror, context: context)
+                    mirrorState = mirrorActor
+                }
+                prepared.append((step, step.id?.value, item, mirrored))
             }
             if prepared.count == 2 { prepared.reverse() }
-            for (_, id, item) in prepared {
+            for (_, id, item, mirrored) in prepared {
                 var result: StepResult
                 var payload: JSONValue?
                 switch item {
@@ -284,6 +315,18 @@ public struct ScenarioRunner: Sendable {
                         result = engine.notSent(delivery, Self.stopReason)
                     } else {
                         result = await engine.runStep(delivery, onRetry: onRetry)
+                        if let mirror = context.mirror, let mirrored {
+                            let stopped = await stop.isSet
+                            switch mirrored {
+                            case .failed(let failed):
+                                result = Self.merging(result, mirror: failed, vendor: mirror.vendor)
+                            case .delivery(let second, _) where !(Task.isCancelled || stopped):
+                                let answered = await engine.runStep(second, onRetry: onRetry)
+                                result = Self.merging(result, mirror: answered, vendor: mirror.vendor)
+                            case .delivery:
+                                break
+                            }
+                        }
                     }
                 }
                 switch result.verdict {
@@ -420,6 +463,66 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// The step's event as the mirror vendor sends it: the same actor at the same moment, with the
+    /// scenario's default headers, secrets, `signing:` and `method:`, without the step's `with:`,
+    /// quirks and fault (they are about the scenario's vendor's payload), expected to be accepted
+    /// as the step's `expect` says. Nil when the mirror vendor has no such event (it never sent it).
+    func prepareMirror(
+        _ step: Step, index: Int, actor: String, state: inout ActorState, templates: TemplateContext,
+        mirror: Mirror, context: ScenarioContext
+    ) -> Prepared? {
+        guard let event = step.event, let name = catalog.resolveEvent(vendor: mirror.vendor, name: event)
+        else {
+            return nil
+        }
+        let scenario = context.scenario
+        var headers = HeaderFields()
+        for header in scenario.defaults.headers {
+            // Rendered and checked for the scenario's own send of this step already.
+            if let value = try? header.value.render(in: templates) { headers.set(header.name, value) }
+        }
+        let timeout =
+            settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
+        let time = context.eventTimes[actor]?[index] ?? engine.clock.nowMilliseconds()
+        let expectation = step.expect ?? Expectation(status: .statusClass(2))
+        var request: PreparedRequest
+        do {
+            let generated = try catalog.generate(
+                vendor: mirror.vendor, event: name, actor: &state, atMilliseconds: time)
+            request = try Self.preparedRequest(
+                for: generated, url: mirror.target, headers: headers, secrets: context.secrets,
+                hmac: scenario.signing?.value, timeout: timeout)
+        } catch {
+            return .failed(errorResult(step, index, actor, nil, "\(error)"))
+        }
+        if let method = scenario.method?.value { request.method = method.rawValue }
+        request.messageId = VendorCatalog.freshMessageId()
+        let policy = (settings.retries ?? scenario.retries?.value) == .vendor ? request.retryPolicy : nil
+        return .delivery(
+            PreparedDelivery(
+                name: Self.name(of: step), actor: actor, index: index, request: request, fault: nil,
+                after: .zero, retryPolicy: policy, check: check(expectation, fault: nil)),
+            payload: nil)
+    }
+
+    /// A step's result with its mirrored send added: the mirror's sends labelled with its vendor,
+    /// and the step failing when either send did.
+    static func merging(_ primary: StepResult, mirror: StepResult, vendor: String) -> StepResult {
+        var result = primary
+        result.sends += mirror.sends.map { SendRecord(label: vendor, result: $0.result, isMirror: true) }
+        result.duration += mirror.duration
+        func prefixed(_ texts: [String]) -> [String] { texts.map { "\(vendor): \($0)" } }
+        switch (primary.verdict, mirror.verdict) {
+        case (_, .passed): break
+        case (.passed, .failed(let failures)): result.verdict = .failed(prefixed(failures))
+        case (.failed(let failures), .failed(let more)): result.verdict = .failed(failures + prefixed(more))
+        case (.passed, .error(let reason)): result.verdict = .error("\(vendor): \(reason)")
+        case (.passed, .notSent(let reason)): result.verdict = .failed(prefixed(["not sent: \(reason)"]))
+        default: break
+        }
+        return result
+    }
+
     /// The request for a generated event: the vendor's default headers after `headers`, signed
     /// anew per attempt by the vendor's scheme and, when given, a scenario's `signing:` HMAC.
     public static func preparedRequest(
@@ -524,7 +627,7 @@ public struct ScenarioRunner: Sendable {
     }
 
     static func record(of result: StepResult, payload: JSONValue?) -> StepRecord {
-        guard let response = result.sends.last?.result.lastExchange?.response else {
+        guard let response = result.ownSends.last?.result.lastExchange?.response else {
             return StepRecord(payload: payload)
         }
         var headers: [String: String] = [:]

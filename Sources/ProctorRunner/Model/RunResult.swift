@@ -138,11 +138,13 @@ public struct StepResult: Sendable {
         self.duration = duration
     }
 
-    /// The last response status, if any response came.
-    public var lastStatus: Int? { sends.last?.result.lastExchange?.response?.status }
+    /// The step's sends to the scenario's vendor (without a `mirror:`'s).
+    public var ownSends: [SendRecord] { sends.filter { !$0.isMirror } }
+    /// The last response status of the step's own sends, if any response came.
+    public var lastStatus: Int? { ownSends.last?.result.lastExchange?.response?.status }
     public var attemptCount: Int { sends.reduce(0) { $0 + $1.result.attempts.count } }
-    /// The last attempt's latency.
-    public var lastLatency: Duration? { sends.last?.result.lastExchange?.duration }
+    /// The last attempt's latency, of the step's own sends.
+    public var lastLatency: Duration? { ownSends.last?.result.lastExchange?.duration }
 
     /// How the step's message(s) ended: delivered, failed after N attempts, or not sent and why.
     public var deliverySummary: String {
@@ -164,9 +166,12 @@ public struct StepResult: Sendable {
 public struct SendRecord: Sendable {
     public var label: String
     public var result: DeliveryResult
+    /// A scenario's `mirror:` send (its label is the mirror vendor).
+    public var isMirror: Bool
 
-    public init(label: String, result: DeliveryResult) {
+    public init(label: String, result: DeliveryResult, isMirror: Bool = false) {
         self.label = label
         self.result = result
+        self.isMirror = isMirror
     }
 }

@@ -42,10 +42,17 @@ public struct ConsoleReporter: Sendable {
         parts.append(step.name + (step.fault.map { " [\($0)]" } ?? ""))
         if let status = step.lastStatus {
             parts.append(String(status))
-        } else if let failure = step.sends.last?.result.lastExchange?.failure {
+        } else if let failure = step.ownSends.last?.result.lastExchange?.failure {
             parts.append(failure.kind.rawValue)
         }
         if let latency = step.lastLatency { parts.append(DurationText.format(latency)) }
+        for mirror in step.sends where mirror.isMirror {
+            let exchange = mirror.result.lastExchange
+            let answer =
+                exchange?.response.map { String($0.status) } ?? exchange?.failure?.kind.rawValue
+                ?? "no answer"
+            parts.append("+ \(mirror.label) \(answer)")
+        }
         let attempts = step.attemptCount
         if attempts == 1 { parts.append("1 attempt") }
         if attempts > 1 { parts.append("\(attempts) attempts in \(DurationText.format(step.duration))") }

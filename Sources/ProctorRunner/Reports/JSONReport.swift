@@ -77,7 +77,7 @@ public enum JSONReport {
             case .cancelled: .string("cancelled")
             }
         return object([
-            ("label", .string(s.label)), ("outcome", outcome),
+            ("label", .string(s.label)), ("mirror", .bool(s.isMirror)), ("outcome", outcome),
             ("attempts", .array(s.result.attempts.map(attempt))),
         ])
     }

@@ -99,6 +99,13 @@ public struct VendorVersion: Sendable, Hashable {
     }
 }
 
+/// A period when a vendor delivered each event both as this profile and as `partner`, from one
+/// record: Testlify sent every event to v1 and v2 endpoints until v1 was retired.
+public struct VendorMigration: Sendable, Hashable {
+    public let partner: VendorID
+    public let note: String
+}
+
 /// Everything Proctor knows about one vendor: the one place a vendor lives. Adding a vendor
 /// means adding its profile (under Profiles/), its builder and its templates, and listing the
 /// profile in ``VendorCatalog/standard``.
@@ -121,6 +128,9 @@ public struct VendorProfile: Sendable {
     let builder: PayloadBuilder
     /// The payload shapes the vendor sends, the default first; empty for a vendor with one.
     public var versions: [VendorVersion] = []
+    /// A migration during which the vendor sent every event to the endpoints of another profile
+    /// too, with the same data (`mirror:` in a scenario).
+    public var migration: VendorMigration?
 
     /// The vendor's name (`testlify`).
     public var name: String { id.rawValue }
@@ -196,6 +206,10 @@ public struct VendorCatalog: Sendable, EventVocabulary {
 
     public func resolveEvent(vendor: String, name: String) -> String? {
         profile(for: vendor)?.event(named: name)?.name
+    }
+
+    public func mirrorVendor(vendor: String) -> String? {
+        profile(for: vendor)?.migration?.partner.rawValue
     }
 
     public func versionNames(vendor: String) -> [String] {

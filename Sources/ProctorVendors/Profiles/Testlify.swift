@@ -81,5 +81,9 @@ extension VendorProfiles {
         retryPolicy: svixRetries,
         inspect: PayloadInspection.testlify,
         loadIdentity: [.objectId("candidateId"), .emailTag("email")],
-        builder: TestlifyBuilder(legacy: false))
+        builder: TestlifyBuilder(legacy: false),
+        migration: VendorMigration(partner: VendorID("testlify-v1"), note: testlifyMigrationNote))
+
+    static let testlifyMigrationNote =
+        "Endpoints created before 2025-12-25 were v1; during the transition Testlify sent every event to both v1 and v2 endpoints, until v1 was discontinued on 2026-06-01."
 }

@@ -122,5 +122,6 @@ extension VendorProfiles {
         retryPolicy: legacyRetries,
         inspect: PayloadInspection.testlify,
         loadIdentity: [.objectId("candidateId"), .emailTag("email")],
-        builder: TestlifyBuilder(legacy: true))
+        builder: TestlifyBuilder(legacy: true),
+        migration: VendorMigration(partner: VendorID("testlify"), note: testlifyMigrationNote))
 }
