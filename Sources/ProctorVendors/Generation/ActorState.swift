@@ -218,6 +218,8 @@ public struct ActorState: Sendable {
     /// Review and solution progress (Qualified).
     public internal(set) var reviewSubmittedAt: Int64?
     public internal(set) var labels: [String] = []
+    /// The Testlify assessment record's progress (draft, published, archived, deleted).
+    public internal(set) var testlify = TestlifyProgress()
 
     public init(identity: ActorIdentity) { self.identity = identity }
 
