@@ -215,6 +215,8 @@ public struct ActorState: Sendable {
     /// Review and solution progress (Qualified).
     public internal(set) var reviewSubmittedAt: Int64?
     public internal(set) var labels: [String] = []
+    /// The actor's Qualified records as they stand (``QualifiedProgress``).
+    public internal(set) var qualified = QualifiedProgress()
 
     public init(identity: ActorIdentity) { self.identity = identity }
 
