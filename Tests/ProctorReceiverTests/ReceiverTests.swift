@@ -112,6 +112,48 @@ import Testing
         #expect(candidate?.status == "invited")
     }
 
+    /// Every Qualified event lands on the team candidate: the deprecated `team_candidate_*_assessment`
+    /// events (an AssessmentResult) by the embedded team candidate, reviews and solutions by
+    /// `team_candidate_id`; a review's state is not the candidate's status.
+    @Test func qualifiedEventsLandOnTheTeamCandidate() async throws {
+        let receiver = try await ReferenceReceiver().start()
+        var actor = ActorState(vendor: "qualified", name: "ada", seed: 11)
+        var bodies: [String] = []
+        for event in [
+            "team_candidate_state_changed", "team_candidate_started_assessment", "solution_updated",
+            "team_candidate_submitted_assessment", "assessment_result_review_submitted",
+            "assessment_result_review_created", "assessment_created",
+        ] {
+            let generated = try VendorCatalog.standard.generate(
+                vendor: "qualified", event: event, actor: &actor,
+                clock: FixedClock(milliseconds: 1_760_000_000_000))
+            bodies.append(String(decoding: generated.bodyBytes, as: UTF8.self))
+        }
+        for body in bodies {
+            let exchange = try await send(receiver, vendor: "qualified", body: body, signed: false)[0]
+            #expect(exchange.response?.status == 200)
+        }
+        let references = actor.identity.references
+        let teamCandidate = try #require(references["team_candidate_id"])
+        let candidates = await receiver.state.allCandidates()
+        let byResult = await receiver.state.candidate(try #require(references["assessment_result_id"]))
+        let byEmail = await receiver.state.candidate(actor.identity.email)
+        await receiver.stop()
+        #expect(candidates.map(\.id) == [teamCandidate])
+        #expect(byResult == nil)
+        let candidate = try #require(candidates.first)
+        #expect(byEmail?.id == teamCandidate)
+        #expect(candidate.email == actor.identity.email)
+        // A new review (state "started") does not make the submitted candidate "started".
+        #expect(candidate.status == "submitted")
+        #expect(candidate.history.map(\.event).contains("assessment_result_review_submitted"))
+        #expect(
+            candidate.history.filter { $0.event.hasPrefix("assessment_result_review_") }.allSatisfy {
+                $0.status == nil
+            })
+        #expect(candidate.stage == "submitted")
+    }
+
     @Test func invalidJSONAndOversizedBodies() async throws {
         let receiver = try await ReferenceReceiver(configuration: ReceiverConfiguration(maxBodyBytes: 100))
             .start()

@@ -262,6 +262,30 @@ final class Lines: Sendable {
             }, "\(err)")
     }
 
+    /// Every Qualified `lifecycle:` stage passes the checks and is sent to the built-in receiver.
+    @Test func everyQualifiedLifecycleStageRuns() async throws {
+        let folder = try temporaryFolder()
+        let path = folder + "/stages.yaml"
+        try write(
+            """
+            scenario: stages
+            vendor: qualified
+            actors:
+              ada: { first_name: Ada }
+              bob: { first_name: Bob }
+            steps:
+              - lifecycle: [invited, opened, started, solved, submitting, submitted, risk_detected, reviewed, approved, rejected, archived]
+                as: ada
+              - lifecycle: [invited, opened, started, terminated]
+                as: bob
+            """, to: path)
+        let (outcome, out, err) = await run([path])
+        #expect(outcome.exitCode == 0, "\(out) \(err)")
+        let counts = try #require(outcome.result?.scenarios.first?.counts)
+        #expect(counts.total == 15)
+        #expect(counts.passed == 15, "\(out)")
+    }
+
     @Test func scenarioSigningAndMethodReachTheWire() async throws {
         let receiver = try await ReferenceReceiver(
             configuration: ReceiverConfiguration(

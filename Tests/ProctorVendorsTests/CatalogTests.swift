@@ -19,7 +19,9 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(catalog.eventNames(vendor: "testlify").count == 13)
         #expect(catalog.eventNames(vendor: "testlify-v1").count >= 11)
         #expect(catalog.eventNames(vendor: "qualified").count >= 16)
-        #expect(catalog.eventNames(vendor: "qualified").count == 22)
+        // 22 wire events and 7 state changes by name (`team_candidate_state_changed.approved`).
+        #expect(catalog.eventNames(vendor: "qualified").count == 29)
+        #expect(Set(catalog.profile(for: "qualified")?.events.map(\.wireName) ?? []).count == 22)
     }
 
     /// The scenario schema's `vendor` enum (what editors complete) lists exactly the catalog's vendors.
@@ -143,7 +145,7 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(talview.arrayValue?.first?["versions"] == ["classic", "flat"])
         let json = try JSONValue(
             parsing: try CatalogListing.render(catalog, vendor: "qualified", format: .json, quirks: false))
-        #expect(json.arrayValue?.count == 22)
+        #expect(json.arrayValue?.count == 29)
         let quirks = try CatalogListing.render(catalog, vendor: "testlify-v1", format: .table, quirks: true)
         #expect(quirks.contains("result-link-relative"))
         #expect(quirks.contains("always"))

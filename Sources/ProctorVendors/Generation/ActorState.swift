@@ -220,6 +220,8 @@ public struct ActorState: Sendable {
     public internal(set) var labels: [String] = []
     /// The Testlify assessment record's progress (draft, published, archived, deleted).
     public internal(set) var testlify = TestlifyProgress()
+    /// The actor's Qualified records as they stand (``QualifiedProgress``).
+    public internal(set) var qualified = QualifiedProgress()
 
     public init(identity: ActorIdentity) { self.identity = identity }
 

@@ -77,31 +77,37 @@ enum PayloadInspection {
         )
     }
 
-    /// `{event, data}`: team-candidate events carry the candidate as `data`; results and reviews
-    /// point at it with `team_candidate_id` or an embedded `team_candidate`.
+    /// `{event, data}`, every event routed to the team candidate it is about, told by the data's
+    /// shape: a TeamCandidate (`team_candidate_state_changed`, label events) is the candidate; an
+    /// AssessmentResult (also the deprecated `team_candidate_*_assessment`) embeds it as
+    /// `team_candidate` with the person as `candidate`; solutions and reviews point at it with
+    /// `team_candidate_id`; assessments and challenges concern no candidate. The candidate's status
+    /// is its team-candidate `state` (never a review's or a solution's); the stage is the
+    /// assessment result's `state`.
     static func qualified(_ body: JSONValue) -> PayloadFacts {
         let event = body["event"]?.stringValue ?? "unknown"
         let data = body["data"]
-        let isTeamCandidate = event.hasPrefix("team_candidate_")
-        let candidateId =
-            isTeamCandidate
-            ? text(data?["id"])
-            : (text(data?["team_candidate_id"]) ?? text(data?["team_candidate"]?["id"]))
-        let email =
-            isTeamCandidate
-            ? data?["email"]?.stringValue
-            : (data?["candidate"]?["email"]?.stringValue ?? data?["team_candidate"]?["email"]?.stringValue)
-        return PayloadFacts(
-            event: event,
-            candidateId: candidateId ?? email,
-            candidateEmail: email,
-            status: data?["state"]?.stringValue ?? data?["team_candidate"]?["state"]?.stringValue,
-            stage: nil,
-            recordId: text(data?["id"]),
-            occurredAtMilliseconds: ["invited_at", "started_at", "submitted_at"].compactMap {
+        var facts = PayloadFacts(event: event, recordId: text(data?["id"]))
+        if let teamCandidate = data?["team_candidate"], teamCandidate.objectValue != nil {
+            let email = data?["candidate"]?["email"]?.stringValue
+            facts.candidateId = text(teamCandidate["id"]) ?? email
+            facts.candidateEmail = email
+            facts.status = teamCandidate["state"]?.stringValue
+            facts.stage = data?["state"]?.stringValue
+            facts.occurredAtMilliseconds = ["invited_at", "started_at", "submitted_at"].compactMap {
                 time(data?[$0])
             }.max()
-        )
+        } else if let id = text(data?["team_candidate_id"]) {
+            facts.candidateId = id
+        } else if data?["anonymous_name"] != nil
+            || (event.hasPrefix("team_candidate_") && !event.hasSuffix("_assessment"))
+        {
+            let email = data?["email"]?.stringValue
+            facts.candidateId = text(data?["id"]) ?? email
+            facts.candidateEmail = email
+            facts.status = data?["state"]?.stringValue
+        }
+        return facts
     }
 
     static func time(_ value: JSONValue?) -> Int64? {

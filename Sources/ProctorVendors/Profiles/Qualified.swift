@@ -30,11 +30,45 @@ extension VendorProfiles {
         ("team_candidate.label_removed", "team_candidate_label_removed", .teamCandidate),
     ]
 
-    /// The events Qualified can no longer send after `wire` for the same record.
-    static func qualifiedNotAfter(_ wire: String) -> [String] {
-        switch wire {
-        case "assessment_result_started", "team_candidate_started_assessment":
-            return ["assessment_result_submitted", "team_candidate_submitted_assessment"]
+    /// State changes a scenario (and a `lifecycle:` stage) asks for by name: `EVENT.STATE` sends
+    /// EVENT (its wire name and example) with the world moved to STATE. The plain events move it
+    /// the natural way: `team_candidate_state_changed` invites, `assessment_result_state_changed`
+    /// opens.
+    static let qualifiedStateChanges: [(event: String, state: String)] = [
+        ("assessment_result_state_changed", "submitting"), ("assessment_result_state_changed", "terminated"),
+        ("team_candidate_state_changed", "risk_detected"), ("team_candidate_state_changed", "reviewed"),
+        ("team_candidate_state_changed", "approved"), ("team_candidate_state_changed", "rejected"),
+        ("team_candidate_state_changed", "archived"),
+    ]
+
+    /// Every event name (state changes included) whose data is one of `models`.
+    static func qualifiedNames(_ models: (QualifiedBuilder.Model) -> Bool) -> [String] {
+        qualifiedEvents.filter { models($0.model) }.map(\.wire)
+            + qualifiedStateChanges.filter { change in
+                qualifiedEvents.contains { $0.wire == change.event && models($0.model) }
+            }.map { $0.event + "." + $0.state }
+    }
+
+    static let qualifiedSubmittedEvents = [
+        "assessment_result_submitted", "team_candidate_submitted_assessment",
+    ]
+    static let qualifiedTerminated = "assessment_result_state_changed.terminated"
+
+    /// The events Qualified can no longer send after `name` for the same record.
+    static func qualifiedNotAfter(_ name: String) -> [String] {
+        func team(_ states: String...) -> [String] { states.map { "team_candidate_state_changed." + $0 } }
+        switch name {
+        case "assessment_result_started", "team_candidate_started_assessment",
+            "assessment_result_state_changed.submitting":
+            return qualifiedSubmittedEvents + [qualifiedTerminated]
+        case "assessment_result_submitted", "team_candidate_submitted_assessment":
+            return [qualifiedTerminated]
+        case qualifiedTerminated: return qualifiedSubmittedEvents
+        case "team_candidate_state_changed.risk_detected":
+            return team("reviewed", "approved", "rejected", "archived")
+        case "team_candidate_state_changed.reviewed": return team("approved", "rejected", "archived")
+        case "team_candidate_state_changed.approved", "team_candidate_state_changed.rejected":
+            return team("archived")
         case "assessment_result_review_updated", "assessment_result_review_submitted",
             "assessment_result_review_destroyed":
             return ["assessment_result_review_destroyed"]
@@ -60,7 +94,16 @@ extension VendorProfiles {
                 envelope: "{event, data: \(e.model.rawValue)}" + (deprecated ? " (deprecated)" : ""),
                 notAfter: qualifiedNotAfter(e.wire),
                 organisational: e.model == .assessment || e.model == .challenge)
-        },
+        }
+            + qualifiedStateChanges.map { change in
+                let model = qualifiedEvents.first { $0.wire == change.event }?.model ?? .teamCandidate
+                return EventSpec(
+                    vendor: "qualified", name: change.event + "." + change.state, wireName: change.event,
+                    envelope: "{event, data: \(model.rawValue)} moved to state \(change.state)",
+                    example: "qualified__" + change.event,
+                    exampleNote: "\(change.event) with the state moved to \(change.state)",
+                    notAfter: qualifiedNotAfter(change.event + "." + change.state))
+            },
         method: "POST",
         // Qualified documents no headers; it is a Ruby application and Ruby's HTTP client
         // sends this user agent by default.
@@ -71,12 +114,12 @@ extension VendorProfiles {
         signing: .none,
         quirks: [
             QuirkSpec(
-                "labels-null", "labels is null rather than [] when the record has no labels",
-                events: qualifiedEvents.map(\.wire), always: true),
+                "labels-null",
+                "labels is null on a record that never had a label ([] once its labels were removed)",
+                events: qualifiedNames { _ in true }, always: true),
             QuirkSpec(
                 "float-score", "score is a float (0.0, 100.0)",
-                events: qualifiedEvents.filter { $0.model == .assessmentResult || $0.model == .solution }.map(
-                    \.wire),
+                events: qualifiedNames { $0 == .assessmentResult || $0 == .solution },
                 always: true),
             QuirkSpec(
                 "missing-started-at",
@@ -86,7 +129,13 @@ extension VendorProfiles {
         lifecycle: [
             ("invited", "team_candidate_state_changed"), ("opened", "assessment_result_state_changed"),
             ("started", "assessment_result_started"), ("solved", "solution_updated"),
-            ("submitted", "assessment_result_submitted"), ("reviewed", "assessment_result_review_submitted"),
+            ("submitting", "assessment_result_state_changed.submitting"),
+            ("submitted", "assessment_result_submitted"), ("terminated", qualifiedTerminated),
+            ("risk_detected", "team_candidate_state_changed.risk_detected"),
+            ("reviewed", "team_candidate_state_changed.reviewed"),
+            ("approved", "team_candidate_state_changed.approved"),
+            ("rejected", "team_candidate_state_changed.rejected"),
+            ("archived", "team_candidate_state_changed.archived"),
         ],
         retryPolicy: qualifiedRetries,
         inspect: PayloadInspection.qualified,
