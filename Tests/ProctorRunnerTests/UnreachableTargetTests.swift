@@ -317,7 +317,9 @@ extension RetryPolicy {
         // The run's own clock: a busy test machine can delay the test itself, not the run.
         let duration = try #require((report["durationMs"] as? NSNumber)?.doubleValue)
         #expect(duration < 15_000, "\(scenario) ran for \(duration) ms")
-        #expect(elapsed < .seconds(60), "\(scenario) took \(elapsed)")
+        // A guard against a hang only: the test's own clock includes waiting for a process slot
+        // while the other cases run, on a busy machine over a minute.
+        #expect(elapsed < .seconds(300), "\(scenario) took \(elapsed)")
         #expect(FileManager.default.fileExists(atPath: junit))
         let counts = try #require(report["counts"] as? [String: Int])
         let total = counts["total"] ?? 0
