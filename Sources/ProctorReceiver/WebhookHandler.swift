@@ -35,6 +35,8 @@ struct WebhookHandler: Sendable {
     /// with `--accept-all` (`route` nil), and shows it to the observers before answering.
     func handle(request: Request, context: ReceiverRequestContext, route: String?) async -> Response {
         var received = HeaderFields()
+        // HTTP/1.1's Host travels as the request's authority, apart from the other fields.
+        if let authority = request.head.authority { received.add("Host", authority) }
         for field in request.headers { received.add(field.name.rawName, field.value) }
         var record = CaptureRecord(
             method: request.method.rawValue, path: request.uri.description, headers: received, body: [],
@@ -46,8 +48,6 @@ struct WebhookHandler: Sendable {
         let answer = await respond(request: request, context: context, record: &record)
         record.event.status = answer.status
         record.answer = answer.body
-        record.event.bodySHA256 = BodyDigest.sha256Hex(record.body)
-        record.event.bodyLength = record.body.count
         if !observers.isEmpty {
             record.sensitive = CaptureRecord.sensitiveTexts(
                 in: received,
@@ -106,6 +106,8 @@ struct WebhookHandler: Sendable {
             return (400, Self.answer("rejected", reason: "the body could not be read completely"))
         }
         let body = record.body
+        record.event.bodySHA256 = BodyDigest.sha256Hex(body)
+        record.event.bodyLength = body.count
 
         let headerId = StandardWebhooksHeaderStyle.allCases.lazy.compactMap { headers[$0.idHeader] }.first
         let messageId = headerId ?? "body-" + Self.fnv1a(body)
@@ -154,6 +156,12 @@ struct WebhookHandler: Sendable {
             if !configuration.acceptAll {
                 record.event.status = 401
                 _ = await state.record(record.event)
+                // For the capture and the tail: what the refused request was about.
+                if let payload = try? JSONParser().parse(body) {
+                    let facts = profile.inspect(payload)
+                    record.event.event = facts.event
+                    record.event.candidateId = facts.candidateId
+                }
                 return (401, Self.answer("rejected", reason: failure))
             }
         }

@@ -89,6 +89,7 @@ import Testing
             let n = try #require(Int(id.dropFirst(4)), "\(id)")
             #expect(record.body == Self.body(n))
             #expect(record.method == "POST" && record.path == "/webhooks/testlify")
+            #expect(record.headers["Host"] == "127.0.0.1:\(running.port)")
             #expect(record.status == 200 && record.answerWord == "accepted")
             #expect(record.answer == .object(JSONObject([("status", "accepted"), ("id", .string(id))])))
             #expect(record.signatureVerdict == "valid" && record.event.verified == true)
