@@ -130,6 +130,10 @@ public struct ReceiverConfiguration: Sendable {
     public var connections: ConnectionLimits
     public var chaos: ChaosSettings
     public var clock: any WallClock
+    /// Answer every request 200, to capture what a vendor sends (`serve --accept-all`): any
+    /// method and path besides the receiver's own GET routes, signatures that do not verify,
+    /// bodies that are not JSON. What would have been refused is noted in the answer's `reason`.
+    public var acceptAll = false
 
     /// The event log keeps this many entries (oldest dropped first).
     public var maxEvents: Int {

@@ -25,9 +25,18 @@ public struct ReferenceReceiver: Sendable {
     public let configuration: ReceiverConfiguration
     public let state: ReceiverState
     let logger: Logger
+    /// See every request before it is answered, in order (``CaptureRecorder``, ``LiveTail``).
+    let observers: [any ReceiverObserver]
+    /// An observer's failure, which stops ``run(onRunning:)`` with that error.
+    let failures: (stream: AsyncStream<CaptureError>, continuation: AsyncStream<CaptureError>.Continuation)
 
-    public init(configuration: ReceiverConfiguration = ReceiverConfiguration(), logger: Logger? = nil) {
+    public init(
+        configuration: ReceiverConfiguration = ReceiverConfiguration(), logger: Logger? = nil,
+        observers: [any ReceiverObserver] = []
+    ) {
         self.configuration = configuration
+        self.observers = observers
+        failures = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(1))
         state = ReceiverState(limits: configuration.limits, seed: configuration.chaos.seed)
         var quiet = Logger(label: "proctor.receiver")
         quiet.logLevel = .warning
@@ -89,10 +98,12 @@ public struct ReferenceReceiver: Sendable {
     /// Serves until SIGINT or SIGTERM, then stops as ``Running/stop()`` does; `onRunning` gets the
     /// bound base URL. Returns at the latest a second after the grace period, stopped or not, so
     /// a command ends however clients behave; further signals follow ``Interrupts``' grace rule.
+    /// An observer that fails (a capture that cannot be written) stops it the same way, and its
+    /// error is thrown.
     public func run(onRunning: @escaping @Sendable (String) -> Void) async throws {
         let running = try await start()
         onRunning(running.baseURL)
-        // true: a signal arrived; false: the server ended.
+        // true: a signal arrived or an observer failed; false: the server ended.
         let (events, notify) = AsyncStream<Bool>.makeStream()
         let watch = Interrupts.watch { notify.yield(true) }
         defer { watch.cancel() }
@@ -101,6 +112,13 @@ public struct ReferenceReceiver: Sendable {
             _ = try? await task.value
             notify.yield(false)
         }
+        let failed = Task {
+            var failures = failures.stream.makeAsyncIterator()
+            let failure = await failures.next()
+            if failure != nil { notify.yield(true) }
+            return failure
+        }
+        defer { failed.cancel() }
         var iterator = events.makeAsyncIterator()
         guard await iterator.next() == true else {
             // The server ended on its own: its error, if it failed.
@@ -114,11 +132,14 @@ public struct ReferenceReceiver: Sendable {
             notify.finish()
         }
         while let event = await iterator.next(), event {}
+        failures.continuation.finish()
+        if let failure = await failed.value { throw failure }
     }
 
     func makeApplication(onPort: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
         let router = Router(context: ReceiverRequestContext.self)
-        let handler = WebhookHandler(configuration: configuration, state: state)
+        let handler = WebhookHandler(
+            configuration: configuration, state: state, observers: observers, failures: failures.continuation)
         router.get("/health") { _, _ in
             Self.json(200, .object(JSONObject([("status", .string("ok"))])))
         }
@@ -159,14 +180,19 @@ public struct ReferenceReceiver: Sendable {
             return Self.json(200, record.json)
         }
         // Talview lets a subscription deliver with POST, PUT or PATCH.
-        router.post("/webhooks/:vendor") { request, context in
-            await handler.handle(request: request, context: context)
+        for method in [HTTPRequest.Method.post, .put, .patch] {
+            router.on("/webhooks/:vendor", method: method) { request, context in
+                await handler.handle(
+                    request: request, context: context, route: context.parameters.get("vendor") ?? "")
+            }
         }
-        router.put("/webhooks/:vendor") { request, context in
-            await handler.handle(request: request, context: context)
-        }
-        router.patch("/webhooks/:vendor") { request, context in
-            await handler.handle(request: request, context: context)
+        if configuration.acceptAll {
+            // Any other path and method, to capture what a vendor sends wherever it is pointed.
+            for method in [HTTPRequest.Method.post, .put, .patch, .delete, .get, .options] {
+                router.on("/**", method: method) { request, context in
+                    await handler.handle(request: request, context: context, route: nil)
+                }
+            }
         }
         let limits = configuration.connections
         return Application(

@@ -18,6 +18,12 @@ public struct Verification: Sendable, Hashable {
     /// Facts that help (which headers, which entry matched, what would have matched).
     public var notes: [String]
 
+    public init(verdict: Verdict, problems: [String], notes: [String]) {
+        self.verdict = verdict
+        self.problems = problems
+        self.notes = notes
+    }
+
     public var isValid: Bool {
         if case .valid = verdict { return true }
         return false

@@ -20,6 +20,12 @@ struct ServeCommand: AsyncParsableCommand {
             Slow or idle clients are cut off by the timeouts, and connections beyond --max-connections \
             wait unanswered until one closes. Ctrl-C or SIGTERM stops it within about a second whatever \
             clients are doing: requests in flight get that long to finish, then every connection is closed.
+
+            It prints a line per request as it is answered (time, vendor, event, message id, signature \
+            verdict, answer); --quiet turns that off, --format json prints JSON lines instead. --record DIR \
+            writes every request as received (headers, exact body bytes, arrival time, verdict, answer) \
+            under DIR, one folder per run; --accept-all answers every request 200 to capture what a vendor \
+            sends. The capture format: docs/capture.md.
             """
     )
 
@@ -91,6 +97,35 @@ struct ServeCommand: AsyncParsableCommand {
         })
     var dropConnectionRate: Double = 0
     @Option(help: "Seed for --drop-connection-rate.") var seed: UInt64 = 1
+    @Option(
+        help: ArgumentHelp(
+            "Record every request to this directory (created if missing), one folder per run.",
+            valueName: "dir"))
+    var record: String?
+    @Flag(
+        help:
+            "Answer every request 200, on any path and method: to capture what a vendor sends. What would have been refused is noted in the answer."
+    )
+    var acceptAll = false
+    @Flag(
+        help:
+            "Store signature header values and secrets as received (with --record); otherwise they are masked."
+    )
+    var keepSignatures = false
+    @Option(
+        help: ArgumentHelp(
+            "With --record: the run's files stay within this size (e.g. 500MB, 1GiB); the oldest quarter is deleted to make room. (default: 1GiB)",
+            valueName: "size"),
+        transform: { text in
+            guard let bytes = CaptureOptions.parseBytes(text) else {
+                throw CommandInputError("--max-bytes: expected a size such as 1073741824, 500MB or 1GiB")
+            }
+            return bytes
+        })
+    var maxBytes: Int?
+    @Flag(help: "Print no line per request.") var quiet = false
+    @Option(help: "The line per request: text, or JSON lines for other tools.") var format: LiveTail.Format =
+        .text
 
     func run() async throws {
         var configuration = try makeConfiguration(environment: ProcessInfo.processInfo.environment)
@@ -101,15 +136,51 @@ struct ServeCommand: AsyncParsableCommand {
                     + " (ulimit -n)")
             configuration.connections.maxConnections = fitting
         }
-        let receiver = ReferenceReceiver(configuration: configuration)
+        let recorder = try makeRecorder(maxBodyBytes: configuration.maxBodyBytes, clock: configuration.clock)
+        let tail = LiveTail(format: format) { StandardStreams.write($0) }
+        var observers: [any ReceiverObserver] = []
+        if let recorder { observers.append(recorder) }
+        if !quiet { observers.append(tail) }
+        let receiver = ReferenceReceiver(configuration: configuration, observers: observers)
+        defer { tail.flush() }
         do {
             try await receiver.run { url in
-                let routes = VendorCatalog.standard.vendorNames.joined(separator: ",")
-                StandardStreams.output(
-                    "proctor serve: listening on \(url) (webhooks at \(url)/webhooks/{\(routes)})")
+                tail.listening(url, routes: VendorCatalog.standard.vendorNames)
+                if let recorder {
+                    StandardStreams.error("proctor serve: recording to \(recorder.runDirectory)")
+                }
             }
+            await recorder?.finish()
+        } catch let error as CaptureError {
+            throw CommandInputError("--record: \(error.message); the requests recorded before it are kept")
         } catch {
             throw CommandInputError("cannot serve on \(host):\(port): \(error)")
+        }
+    }
+
+    /// The recorder of `--record`, with its run's folder made; nil without `--record`.
+    func makeRecorder(maxBodyBytes: Int, clock: any WallClock) throws -> CaptureRecorder? {
+        guard let record else {
+            for (flag, given) in [("--keep-signatures", keepSignatures), ("--max-bytes", maxBytes != nil)]
+            where given {
+                throw CommandInputError("\(flag) is for --record DIR")
+            }
+            return nil
+        }
+        let smallest = CaptureOptions.smallestMaxBytes(maxBodyBytes: maxBodyBytes)
+        let limit = maxBytes ?? CaptureOptions.defaultMaxBytes
+        guard limit >= smallest else {
+            throw CommandInputError(
+                "--max-bytes: expected at least \(smallest) (four times --max-body-bytes and 64 KiB)")
+        }
+        do {
+            return try CaptureRecorder(
+                directory: record,
+                options: CaptureOptions(
+                    keepSignatures: keepSignatures, maxBytes: limit, acceptAll: acceptAll),
+                startedAtMilliseconds: clock.nowMilliseconds())
+        } catch {
+            throw CommandInputError("--record: \(error.message)")
         }
     }
 
@@ -142,12 +213,14 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = ConnectionLimits(
             headerTimeout: headerTimeout, idleTimeout: idleTimeout, bodyTimeout: bodyTimeout,
             maxConnections: maxConnections)
-        return ReceiverConfiguration(
+        var configuration = ReceiverConfiguration(
             host: host, port: port, secrets: secrets, hmacChecks: checks, toleranceSeconds: max(0, tolerance),
             maxBodyBytes: max(1, maxBodyBytes),
             limits: ReceiverStateLimits(maxEvents: maxEvents, maxCandidates: maxCandidates),
             connections: connections, chaos: chaos
         )
+        configuration.acceptAll = acceptAll
+        return configuration
     }
 }
 
@@ -158,3 +231,5 @@ private func positiveDuration(_ text: String, flag: String) throws -> Duration {
     }
     return duration
 }
+
+extension LiveTail.Format: ExpressibleByArgument {}
