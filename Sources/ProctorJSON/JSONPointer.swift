@@ -5,43 +5,47 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
     public init(tokens: [String] = []) { self.tokens = tokens }
 
     /// Parses `""` or a `/`-separated pointer, unescaping `~1` and `~0`. Returns nil when the text
-    /// is not a valid pointer.
+    /// is not a valid pointer. Works on Unicode scalars, not characters: a combining mark after
+    /// `/` or `~` (`/\u{20E9}`) is part of the next token, not of the separator.
     public init?(_ text: String) {
-        if text.isEmpty {
+        let scalars = text.unicodeScalars
+        if scalars.isEmpty {
             tokens = []
             return
         }
-        guard text.first == "/" else { return nil }
+        guard scalars.first == "/" else { return nil }
         var result: [String] = []
-        for part in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            var token = ""
-            var iterator = part.makeIterator()
-            while let ch = iterator.next() {
-                if ch == "~" {
-                    switch iterator.next() {
-                    case "0": token.append("~")
-                    case "1": token.append("/")
-                    default: return nil
-                    }
-                } else {
-                    token.append(ch)
+        var token = String.UnicodeScalarView()
+        var iterator = scalars.dropFirst().makeIterator()
+        while let scalar = iterator.next() {
+            switch scalar {
+            case "/":
+                result.append(String(token))
+                token = String.UnicodeScalarView()
+            case "~":
+                switch iterator.next() {
+                case "0": token.append("~")
+                case "1": token.append("/")
+                default: return nil
                 }
+            default:
+                token.append(scalar)
             }
-            result.append(token)
         }
+        result.append(String(token))
         tokens = result
     }
 
     public static func escape(_ token: String) -> String {
-        var out = ""
-        for ch in token {
-            switch ch {
-            case "~": out += "~0"
-            case "/": out += "~1"
-            default: out.append(ch)
+        var out = String.UnicodeScalarView()
+        for scalar in token.unicodeScalars {
+            switch scalar {
+            case "~": out.append(contentsOf: "~0".unicodeScalars)
+            case "/": out.append(contentsOf: "~1".unicodeScalars)
+            default: out.append(scalar)
             }
         }
-        return out
+        return String(out)
     }
 
     public var description: String { tokens.map { "/" + JSONPointer.escape($0) }.joined() }

@@ -186,4 +186,19 @@ func stripWhitespace(_ bytes: [UInt8]) -> [UInt8] {
         #expect(JSONPointer(tokens: ["a/b", "~"]).description == "/a~1b/~0")
         #expect(JSONPointer("nope") == nil)
     }
+
+    /// A token that starts with a combining mark joins the `/` before it into one Swift
+    /// `Character`; pointers are read and written by Unicode scalar (found by the json fuzz target).
+    @Test func pointersWithCombiningMarks() throws {
+        for tokens in [["\u{20E9}"], ["a", "\u{301}b", ""], ["~\u{301}", "/\u{301}"], ["e\u{302}", "\u{20E9}~"]] {
+            let pointer = JSONPointer(tokens: tokens)
+            #expect(JSONPointer(pointer.description)?.tokens == tokens, "\(tokens)")
+        }
+        #expect(JSONPointer("/\u{20E9}")?.tokens == ["\u{20E9}"])
+        #expect(JSONPointer("/~\u{301}") == nil)
+        #expect(JSONPointer(tokens: ["~\u{301}"]).description == "/~0\u{301}")
+        let value = try JSONValue(parsing: #"{"\u20e9":2,"x":{"\u0301":[3]}}"#)
+        #expect(value.value(at: JSONPointer("/\u{20E9}")!) == 2)
+        #expect(value.value(at: JSONPointer("/x/\u{301}/0")!) == 3)
+    }
 }
