@@ -43,8 +43,10 @@ public protocol EventVocabulary: Sendable {
     func resolveEvent(vendor: String, name: String) -> String?
     /// Stage names `lifecycle:` accepts for a vendor, in their natural order.
     func lifecycleStages(vendor: String) -> [String]
-    /// The canonical event a lifecycle stage stands for (`invited` -> `candidate.invited`).
-    func lifecycleEvent(vendor: String, stage: String) -> String?
+    /// The canonical events a lifecycle stage stands for, in the order the vendor sends them
+    /// (`invited` -> `[candidate.invited]`; a Qualified `started` -> the result's start, its state
+    /// change and the team candidate's). Empty for an unknown stage.
+    func lifecycleEvents(vendor: String, stage: String) -> [String]
     /// Quirk names a step may select with `quirks:`.
     func quirkNames(vendor: String) -> [String]
     /// The canonical events a quirk applies to; nil when that is not known (any event).
@@ -71,6 +73,13 @@ public protocol EventVocabulary: Sendable {
 }
 
 extension EventVocabulary {
+    /// The first event a lifecycle stage stands for: the one that reports its state.
+    @available(
+        *, deprecated, message: "a stage may stand for several events; use lifecycleEvents(vendor:stage:)"
+    )
+    public func lifecycleEvent(vendor: String, stage: String) -> String? {
+        lifecycleEvents(vendor: vendor, stage: stage).first
+    }
     public func quirkEvents(vendor: String, quirk: String) -> [String]? { nil }
     public func versionNames(vendor: String) -> [String] { [] }
     public func mirrorVendor(vendor: String) -> String? { nil }
@@ -104,7 +113,7 @@ public struct VendorNamesOnlyVocabulary: EventVocabulary {
     public func eventNames(vendor: String) -> [String] { [] }
     public func resolveEvent(vendor: String, name: String) -> String? { name }
     public func lifecycleStages(vendor: String) -> [String] { [] }
-    public func lifecycleEvent(vendor: String, stage: String) -> String? { nil }
+    public func lifecycleEvents(vendor: String, stage: String) -> [String] { [] }
     public func quirkNames(vendor: String) -> [String] { [] }
     public func orderProblem(vendor: String, events: [String]) -> OrderProblem? { nil }
     public func actorFieldNames(vendor: String) -> [String]? { nil }

@@ -102,15 +102,17 @@ extension LoadSession {
             var steps: [Step] = []
             for stageNode in stages {
                 guard let stage = string(stageNode, key: "lifecycle stage") else { continue }
-                guard let event = lifecycleEvent(stage) else { continue }
-                // Each stage takes the quirks that apply to its event.
-                let applying = quirks.filter { quirkProblem($0.value, events: [event]) == nil }
-                steps.append(
-                    Step(
-                        action: .send(event: Located(event, at: stage.location)), actor: actor, after: after,
-                        quirks: applying, expect: merged, location: stage.location,
-                        lifecycleStage: stage.value)
-                )
+                // A stage stands for every event the vendor fires for its change: `after:` waits
+                // before the first, the others follow at once; each takes the quirks that apply to it.
+                for (position, event) in lifecycleEvents(stage).enumerated() {
+                    let applying = quirks.filter { quirkProblem($0.value, events: [event]) == nil }
+                    steps.append(
+                        Step(
+                            action: .send(event: Located(event, at: stage.location)), actor: actor,
+                            after: position == 0 ? after : nil, quirks: applying, expect: merged,
+                            location: stage.location, lifecycleStage: stage.value)
+                    )
+                }
             }
             let events = steps.compactMap(\.event)
             for quirk in quirks where !events.isEmpty {
@@ -135,17 +137,19 @@ extension LoadSession {
         return event.value
     }
 
-    mutating func lifecycleEvent(_ stage: Located<String>) -> String? {
-        guard let vendor, vendorKnown else { return stage.value }
+    /// The events a stage stands for; empty (and an error) for an unknown stage.
+    mutating func lifecycleEvents(_ stage: Located<String>) -> [String] {
+        guard let vendor, vendorKnown else { return [stage.value] }
         let stages = vocabulary.lifecycleStages(vendor: vendor)
-        if let event = vocabulary.lifecycleEvent(vendor: vendor, stage: stage.value) { return event }
+        let events = vocabulary.lifecycleEvents(vendor: vendor, stage: stage.value)
+        if !events.isEmpty { return events }
         let hint = Suggestions.didYouMean(stage.value, in: stages)
         let list =
             stages.isEmpty
             ? "; \(vendor) has no lifecycle stages"
             : (hint.isEmpty ? "; stages are \(stages.joined(separator: ", "))" : hint)
         error("unknown \(vendor) lifecycle stage '\(stage.value)'\(list)", at: stage.location)
-        return nil
+        return []
     }
 
     mutating func quirkList(_ node: SourceNode) -> [Located<String>] {

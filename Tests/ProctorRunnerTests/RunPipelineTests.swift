@@ -262,7 +262,8 @@ final class Lines: Sendable {
             }, "\(err)")
     }
 
-    /// Every Qualified `lifecycle:` stage passes the checks and is sent to the built-in receiver.
+    /// Every Qualified `lifecycle:` stage passes the checks and is sent to the built-in receiver,
+    /// with every event Qualified fires for the stage's change, in order.
     @Test func everyQualifiedLifecycleStageRuns() async throws {
         let folder = try temporaryFolder()
         let path = folder + "/stages.yaml"
@@ -278,12 +279,48 @@ final class Lines: Sendable {
                 as: ada
               - lifecycle: [invited, opened, started, terminated]
                 as: bob
+                after: 1ms
             """, to: path)
         let (outcome, out, err) = await run([path])
         #expect(outcome.exitCode == 0, "\(out) \(err)")
         let counts = try #require(outcome.result?.scenarios.first?.counts)
-        #expect(counts.total == 15)
-        #expect(counts.passed == 15, "\(out)")
+        #expect(counts.total == 23)
+        #expect(counts.passed == 23, "\(out)")
+        let steps = outcome.result?.scenarios.first?.steps ?? []
+        let started = [
+            "assessment_result_started", "assessment_result_state_changed.started",
+            "team_candidate_state_changed.started",
+        ]
+        let invited = ["team_candidate_state_changed", "assessment_result_state_changed.invited"]
+        #expect(
+            steps.filter { $0.actor == "bob" }.compactMap(\.event)
+                == invited + ["assessment_result_state_changed"] + started + [
+                    "assessment_result_state_changed.terminated"
+                ])
+        #expect(
+            steps.filter { $0.actor == "ada" }.compactMap(\.event)
+                == invited + ["assessment_result_state_changed"] + started + [
+                    "solution_updated", "assessment_result_state_changed.submitting",
+                    "assessment_result_submitted",
+                    "assessment_result_state_changed.submitted", "team_candidate_state_changed.submitted",
+                ]
+                + ["risk_detected", "reviewed", "approved", "rejected", "archived"].map {
+                    "team_candidate_state_changed." + $0
+                })
+        // The events of one moment carry its data: the result's state change repeats the result.
+        let bodies = steps.filter { $0.actor == "ada" }.compactMap { step -> JSONValue? in
+            guard let bytes = step.sends.first?.result.lastExchange?.request.body else { return nil }
+            return try? JSONValue(parsing: bytes)
+        }
+        #expect(bodies.count == 16)
+        if bodies.count == 16 {
+            #expect(bodies[3]["data"] == bodies[4]["data"])
+            #expect(bodies[4]["data"]?["state"]?.stringValue == "started")
+            #expect(bodies[5]["data"]?["state"]?.stringValue == "started")
+            #expect(bodies[5]["data"]?["prev_state"]?.stringValue == "invited")
+            #expect(bodies[8]["data"] == bodies[9]["data"])
+            #expect(bodies[10]["data"]?["state"]?.stringValue == "submitted")
+        }
     }
 
     @Test func scenarioSigningAndMethodReachTheWire() async throws {

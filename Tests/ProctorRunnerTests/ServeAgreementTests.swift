@@ -61,7 +61,7 @@ import Testing
 
     /// The first event of each vendor's lifecycle.
     static func firstEvent(_ profile: VendorProfile) -> String {
-        profile.lifecycle.first?.event ?? profile.events.first?.name ?? ""
+        profile.lifecycle.first?.events.first ?? profile.events.first?.name ?? ""
     }
 
     /// `bodyHMACScenarios`: whether to run the scenarios that declare a body HMAC (`signing:`);

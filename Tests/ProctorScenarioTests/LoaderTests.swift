@@ -125,6 +125,34 @@ private func messages(_ yaml: String, environment: [String: String] = [:]) -> [S
         #expect(scenario.steps(for: "bob").count == 4)
     }
 
+    /// A stage that stands for several events expands to all of them in order: `after:` waits
+    /// before the stage's first event only, `as:` and `expect:` apply to each.
+    @Test func expandsAStageToEveryEventItStandsFor() throws {
+        let result = load(
+            """
+            scenario: s
+            vendor: qualified
+            actors: { jane: {} }
+            steps:
+              - lifecycle: [started, submitted]
+                as: jane
+                after: 2s
+                expect: { status: 202 }
+            """)
+        let scenario = try #require(result.scenario)
+        let moment = ["assessment_result.state_changed", "team_candidate.state_changed"]
+        #expect(
+            scenario.steps.map(\.event)
+                == ["assessment_result.started"] + moment + ["assessment_result.submitted"] + moment)
+        #expect(scenario.steps.map(\.after?.value) == [.seconds(2), nil, nil, .seconds(2), nil, nil])
+        #expect(
+            scenario.steps.map(\.lifecycleStage) == [
+                "started", "started", "started", "submitted", "submitted", "submitted",
+            ])
+        #expect(scenario.steps.allSatisfy { $0.actor?.value == "jane" && $0.expect?.status == .exact(202) })
+        #expect(scenario.steps[4].location == SourceLocation(file: "test.yaml", line: 5, column: 26))
+    }
+
     @Test func resolvesWireNamesToCanonicalEvents() throws {
         let scenario = try #require(
             load("scenario: s\nvendor: talview\nsteps:\n  - send: ae_test_instance_created\n").scenario)

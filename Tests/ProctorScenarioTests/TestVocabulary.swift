@@ -52,12 +52,18 @@ struct TestVocabulary: EventVocabulary {
         }
     }
 
-    func lifecycleEvent(vendor: String, stage: String) -> String? {
-        guard lifecycleStages(vendor: vendor).contains(stage) else { return nil }
+    /// One event per stage, except Qualified's, which also send the result's and the team
+    /// candidate's state changes.
+    func lifecycleEvents(vendor: String, stage: String) -> [String] {
+        guard lifecycleStages(vendor: vendor).contains(stage) else { return [] }
         switch vendor {
-        case "talview": return "ae.test_instance.\(stage)"
-        case "qualified": return "assessment_result.\(stage)"
-        default: return "candidate.\(stage)"
+        case "talview": return ["ae.test_instance.\(stage)"]
+        case "qualified":
+            return [
+                "assessment_result.\(stage)", "assessment_result.state_changed",
+                "team_candidate.state_changed",
+            ]
+        default: return ["candidate.\(stage)"]
         }
     }
 

@@ -19,8 +19,8 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(catalog.eventNames(vendor: "testlify").count == 13)
         #expect(catalog.eventNames(vendor: "testlify-v1").count >= 11)
         #expect(catalog.eventNames(vendor: "qualified").count >= 16)
-        // 22 wire events and 7 state changes by name (`team_candidate_state_changed.approved`).
-        #expect(catalog.eventNames(vendor: "qualified").count == 29)
+        // 22 wire events and 12 state changes by name (`team_candidate_state_changed.approved`).
+        #expect(catalog.eventNames(vendor: "qualified").count == 34)
         #expect(Set(catalog.profile(for: "qualified")?.events.map(\.wireName) ?? []).count == 22)
     }
 
@@ -88,14 +88,74 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         }
     }
 
+    /// A Qualified stage stands for every event Qualified fires for its change, in the order
+    /// docs/vendors.md gives: the event that reports it, the result's state change, the team
+    /// candidate's when it moves with the result; never the deprecated twins.
+    @Test func qualifiedStagesFireEveryEventOfTheirChange() {
+        let expected: [String: [String]] = [
+            "invited": ["team_candidate_state_changed", "assessment_result_state_changed.invited"],
+            "opened": ["assessment_result_state_changed"],
+            "started": [
+                "assessment_result_started", "assessment_result_state_changed.started",
+                "team_candidate_state_changed.started",
+            ],
+            "solved": ["solution_updated"],
+            "submitting": ["assessment_result_state_changed.submitting"],
+            "submitted": [
+                "assessment_result_submitted", "assessment_result_state_changed.submitted",
+                "team_candidate_state_changed.submitted",
+            ],
+            "terminated": ["assessment_result_state_changed.terminated"],
+            "risk_detected": ["team_candidate_state_changed.risk_detected"],
+            "reviewed": ["team_candidate_state_changed.reviewed"],
+            "approved": ["team_candidate_state_changed.approved"],
+            "rejected": ["team_candidate_state_changed.rejected"],
+            "archived": ["team_candidate_state_changed.archived"],
+        ]
+        let stages = catalog.lifecycleStages(vendor: "qualified")
+        #expect(Set(stages) == Set(expected.keys))
+        for stage in stages {
+            #expect(catalog.lifecycleEvents(vendor: "qualified", stage: stage) == expected[stage], "\(stage)")
+        }
+        // Every stage in order is an order Qualified can send (the terminated attempt apart).
+        let all = stages.filter { $0 != "terminated" }.flatMap {
+            catalog.lifecycleEvents(vendor: "qualified", stage: $0)
+        }
+        #expect(catalog.orderProblem(vendor: "qualified", events: all) == nil)
+        #expect(
+            catalog.orderProblem(
+                vendor: "qualified",
+                events: ["invited", "opened", "started", "terminated"].flatMap {
+                    catalog.lifecycleEvents(vendor: "qualified", stage: $0)
+                }) == nil)
+        // A stage's events cannot come back once the attempt moved on.
+        #expect(
+            catalog.orderProblem(
+                vendor: "qualified",
+                events: ["team_candidate_state_changed.submitted", "team_candidate_state_changed.started"])
+                != nil)
+        #expect(
+            catalog.orderProblem(
+                vendor: "qualified",
+                events: [
+                    "assessment_result_state_changed.started", "assessment_result_state_changed.invited",
+                ])
+                != nil)
+        // Other vendors' stages stay one event each.
+        for vendor in ["testlify", "testlify-v1", "talview"] {
+            for stage in catalog.lifecycleStages(vendor: vendor) {
+                #expect(catalog.lifecycleEvents(vendor: vendor, stage: stage).count == 1)
+            }
+        }
+    }
+
     @Test func lifecycleStagesAndOrder() {
         #expect(
             catalog.lifecycleStages(vendor: "testlify").prefix(4) == [
                 "invited", "enrolled", "in_progress", "completed",
             ])
-        #expect(catalog.lifecycleEvent(vendor: "testlify", stage: "completed") == "candidate.completed")
-        #expect(
-            catalog.lifecycleEvent(vendor: "qualified", stage: "submitted") == "assessment_result_submitted")
+        #expect(catalog.lifecycleEvents(vendor: "testlify", stage: "completed") == ["candidate.completed"])
+        #expect(catalog.lifecycleEvents(vendor: "testlify", stage: "enroled").isEmpty)
         #expect(
             catalog.orderProblem(
                 vendor: "testlify",
@@ -145,7 +205,7 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(talview.arrayValue?.first?["versions"] == ["classic", "flat"])
         let json = try JSONValue(
             parsing: try CatalogListing.render(catalog, vendor: "qualified", format: .json, quirks: false))
-        #expect(json.arrayValue?.count == 29)
+        #expect(json.arrayValue?.count == 34)
         let quirks = try CatalogListing.render(catalog, vendor: "testlify-v1", format: .table, quirks: true)
         #expect(quirks.contains("result-link-relative"))
         #expect(quirks.contains("always"))

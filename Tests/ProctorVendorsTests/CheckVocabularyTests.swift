@@ -76,7 +76,7 @@ import Testing
         let parts = pair.split(separator: " ").map(String.init)
         let (vendor, event) = (parts[0], parts[1])
         let (profile, spec) = try catalog.requireEvent(vendor: vendor, event: event)
-        let stages = profile.lifecycle.map(\.event)
+        let stages = profile.lifecycle.flatMap(\.events)
         let histories = (0...stages.count).map { Array(stages.prefix($0)) }
         var quirkSets: [[String]] = [[]]
         for quirk in profile.quirks where !quirk.always && quirk.events.contains(spec.name) {

@@ -11,11 +11,15 @@ import Testing
     static let fullLife = [
         "challenge_created", "challenge_updated", "challenge_published",
         "assessment_created", "assessment_updated", "assessment_published",
-        "team_candidate_state_changed", "assessment_result_state_changed",
-        "assessment_result_started", "team_candidate_started_assessment", "team_candidate_state_changed",
+        "team_candidate_state_changed", "assessment_result_state_changed.invited",
+        "assessment_result_state_changed",
+        "assessment_result_started", "assessment_result_state_changed.started",
+        "team_candidate_state_changed.started", "team_candidate_started_assessment",
+        "team_candidate_state_changed",
         "solution_created", "solution_updated", "solution_updated", "solution_created", "solution_updated",
         "assessment_result_state_changed.submitting",
-        "assessment_result_submitted", "team_candidate_submitted_assessment",
+        "assessment_result_submitted", "assessment_result_state_changed.submitted",
+        "team_candidate_state_changed.submitted", "team_candidate_submitted_assessment",
         "team_candidate_state_changed.risk_detected",
         "assessment_result_review_created", "assessment_result_review_updated",
         "assessment_result_review_submitted", "team_candidate_state_changed.reviewed",
@@ -29,8 +33,11 @@ import Testing
 
     /// A second candidate of the same run whose attempt is terminated.
     static let terminatedLife = [
-        "team_candidate_state_changed", "assessment_result_state_changed", "assessment_result_started",
-        "solution_updated", "assessment_result_state_changed.terminated",
+        "team_candidate_state_changed", "assessment_result_state_changed.invited",
+        "assessment_result_state_changed",
+        "assessment_result_started", "assessment_result_state_changed.started",
+        "team_candidate_state_changed.started", "solution_updated",
+        "assessment_result_state_changed.terminated",
         "team_candidate_state_changed.rejected",
     ]
 
@@ -100,10 +107,20 @@ import Testing
         var passingScores: [Double] = []
         var failingScores: [Double] = []
         var previousTime: Int64 = .min
-        var twin: (event: String, data: JSONValue)?
+        var lastData: [String: JSONValue] = [:]
         let twins = [
             "team_candidate_started_assessment": "assessment_result_started",
             "team_candidate_submitted_assessment": "assessment_result_submitted",
+        ]
+        // The events Qualified fires with the one before them for the same change: the result's
+        // state change repeats the result, the team candidate's shows the result's team candidate.
+        var previous: (event: String, data: JSONValue)?
+        let accompanying = [
+            "assessment_result_state_changed.invited": "team_candidate_state_changed",
+            "assessment_result_state_changed.started": "assessment_result_started",
+            "team_candidate_state_changed.started": "assessment_result_state_changed.started",
+            "assessment_result_state_changed.submitted": "assessment_result_submitted",
+            "team_candidate_state_changed.submitted": "assessment_result_state_changed.submitted",
         ]
         func note(_ c: JSONValue, _ where_: String) {
             guard let id = c["id"]?.stringValue else { return }
@@ -139,15 +156,28 @@ import Testing
             let at = "seed \(seed) \(s.event)"
             // Times: events move forward, no payload time is after its event.
             #expect(s.time > previousTime, "\(at)")
+            let gap = previousTime == .min ? Int64.max : s.time - previousTime
             previousTime = s.time
+            defer { previous = (s.event, d) }
             var times: [Int64] = []
             Self.isoTimes(d, into: &times)
             #expect(times.allSatisfy { $0 <= s.time }, "\(at): a time after the event")
 
             if let wanted = twins[s.event] {
-                #expect(twin?.event == wanted && twin?.data == d, "\(at): not the same data as its twin")
+                #expect(lastData[wanted] == d, "\(at): not the same data as its twin")
             }
-            twin = (s.event, d)
+            lastData[s.event] = d
+            if let leader = accompanying[s.event], let before = previous, before.event == leader {
+                #expect(gap < 1000, "\(at): does not follow at once")
+                let state = String(s.event.split(separator: ".")[1])
+                if s.event.hasPrefix("assessment_result_"), before.data["team_candidate"] != nil {
+                    #expect(d == before.data, "\(at): not the data of \(leader)")
+                }
+                let team = d["team_candidate"] ?? d
+                let shown = before.data["team_candidate"] ?? before.data
+                #expect(team["state"] == shown["state"] && team["prev_state"] == shown["prev_state"], "\(at)")
+                #expect(d["state"]?.stringValue == state, "\(at)")
+            }
 
             switch s.event {
             case let e where e.hasPrefix("challenge_"):
@@ -432,10 +462,18 @@ import Testing
         }
         var actor = ActorState(vendor: "qualified", name: "ada", seed: 3)
         for stage in stages where stage != "terminated" {
-            let event = try #require(catalog.lifecycleEvent(vendor: "qualified", stage: stage))
-            let body = try catalog.generate(
-                vendor: "qualified", event: event, actor: &actor, clock: fixedClock
-            ).body
+            let events = catalog.lifecycleEvents(vendor: "qualified", stage: stage)
+            let bodies = try events.map {
+                try catalog.generate(vendor: "qualified", event: $0, actor: &actor, clock: fixedClock).body
+            }
+            let body = try #require(bodies.first)
+            // Every event of the stage shows the stage's state.
+            for other in bodies.dropFirst() {
+                #expect(other["data"]?["state"]?.stringValue == stage, "\(stage)")
+                if other["data"]?["team_candidate"] != nil, body["data"]?["team_candidate"] != nil {
+                    #expect(other["data"] == body["data"], "\(stage)")
+                }
+            }
             let state = body["data"]?["team_candidate"]?["state"] ?? body["data"]?["state"]
             if !["opened", "solved", "submitting"].contains(stage) {
                 #expect(state?.stringValue == stage, "\(stage)")

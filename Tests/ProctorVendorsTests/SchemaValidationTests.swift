@@ -35,7 +35,7 @@ import Testing
         let profile = try #require(catalog.profile(for: vendor))
         let spec = try #require(profile.events.first { $0.name == event })
         let schema = try Self.schema(vendor, event)
-        let lifecycle = profile.lifecycle.map(\.event)
+        let lifecycle = profile.lifecycle.flatMap(\.events)
         let earlier = lifecycle.firstIndex(of: event).map { Array(lifecycle[..<$0]) } ?? []
         let quirkChoices: [[String]] =
             [[]]

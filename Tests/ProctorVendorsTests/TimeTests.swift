@@ -40,8 +40,8 @@ func payloadTimes(_ value: JSONValue, path: String = "") -> [(path: String, mill
 
     @Test(arguments: VendorCatalog.standard.vendorNames)
     func aLifecycleEndsAtItsTimeAndMovesForward(vendor: String) throws {
-        let events = catalog.lifecycleStages(vendor: vendor).compactMap {
-            catalog.lifecycleEvent(vendor: vendor, stage: $0)
+        let events = catalog.lifecycleStages(vendor: vendor).flatMap {
+            catalog.lifecycleEvents(vendor: vendor, stage: $0)
         }
         guard !events.isEmpty else { return }
         for seed: UInt64 in 1...5 {

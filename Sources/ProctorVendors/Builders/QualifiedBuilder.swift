@@ -42,9 +42,24 @@ struct QualifiedBuilder: PayloadBuilder {
             progress.pendingTwin = nil
         } else {
             var extra: (key: String, label: String)?
+            let before = progress
             advance(&progress, event: base, target: target, world: world, time: time, extra: &extra)
-            data = try projection.data(
-                model: model, event: base, template: templateData, progress: progress, extra: extra)
+            let moved = !progress.holdsTheSameRecords(as: before)
+            if model == .assessmentResult, !moved, let moment = progress.moment,
+                moment.resultState == progress.resultState
+            {
+                // Nothing moved since the result was last sent: the same moment (a state change
+                // accompanying the event that made it), so the same result data.
+                data = moment.data
+            } else {
+                data = try projection.data(
+                    model: model, event: base, template: templateData, progress: progress, extra: extra)
+                if model == .assessmentResult {
+                    progress.moment = .init(resultState: progress.resultState, data: data)
+                } else if moved {
+                    progress.moment = nil
+                }
+            }
             if Self.twins[base] != nil { progress.pendingTwin = .init(event: base, data: data) }
         }
         if model == .review, base == "assessment_result_review_destroyed" { progress.review = nil }
@@ -70,17 +85,28 @@ struct QualifiedBuilder: PayloadBuilder {
     ) {
         switch event {
         case "team_candidate_state_changed":
-            p.ensureInvited(at: time)
             switch target {
+            // The team candidate moves with its result: starting or submitting it.
+            case "started": p.ensureStarted(at: time, world: world)
+            case "submitted": p.submit(at: time, world: world)
             case "reviewed":
+                p.ensureInvited(at: time)
                 p.submitReview(at: time)
                 p.moveTeam(to: "reviewed")
-            case let state?: p.moveTeam(to: state)
-            case nil: break
+            case let state?:
+                p.ensureInvited(at: time)
+                p.moveTeam(to: state)
+            case nil: p.ensureInvited(at: time)
             }
         case "assessment_result_state_changed":
-            p.ensureInvited(at: p.between(time, eighths: 4))
             switch target {
+            case "invited": p.ensureInvited(at: time)
+            case "started": p.ensureStarted(at: time, world: world)
+            case "submitted": p.submit(at: time, world: world)
+            default: p.ensureInvited(at: p.between(time, eighths: 4))
+            }
+            switch target {
+            case "invited", "started", "submitted": break
             case "submitting":
                 p.ensureStarted(at: p.between(time, eighths: 4), world: world)
                 if !p.resultIsOver { p.moveResult(to: "submitting") }

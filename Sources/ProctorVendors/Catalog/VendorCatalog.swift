@@ -36,13 +36,17 @@ public struct EventSpec: Sendable, Hashable {
     /// True when the event is about an organisation's records rather than a candidate
     /// (assessments, challenges): such events do not move the candidate's state.
     public let organisational: Bool
+    /// Events the vendor fires this one together with, for the same change: sent right after one
+    /// of them, it follows at once (a seeded gap under a second) and shows the same moment.
+    public let firesWith: [String]
 
     init(
         vendor: VendorID, name: String, wireName: String, aliases: [String] = [], envelope: String,
         example: String? = nil, exampleNote: String? = nil,
         notAfter: [String] = [],
-        organisational: Bool = false
+        organisational: Bool = false, firesWith: [String] = []
     ) {
+        self.firesWith = firesWith
         self.vendor = vendor
         self.name = name
         self.wireName = wireName
@@ -117,8 +121,9 @@ public struct VendorProfile: Sendable {
     public let defaultHeaders: [HTTPHeader]
     public let signing: SigningScheme
     public let quirks: [QuirkSpec]
-    /// `lifecycle:` stage names and the events they stand for, in order.
-    public let lifecycle: [(stage: String, event: String)]
+    /// `lifecycle:` stage names and the events each stands for, in order: the event that reports
+    /// the stage's state first, then the ones the vendor fires with it for the same change.
+    public let lifecycle: [(stage: String, events: [String])]
     /// How the vendor resends a message that was not accepted.
     public let retryPolicy: RetryPolicy
     /// What the reference receiver reads out of a body (event, candidate, status).
@@ -233,8 +238,8 @@ public struct VendorCatalog: Sendable, EventVocabulary {
         profile(for: vendor)?.lifecycle.map(\.stage) ?? []
     }
 
-    public func lifecycleEvent(vendor: String, stage: String) -> String? {
-        profile(for: vendor)?.lifecycle.first { $0.stage == stage }?.event
+    public func lifecycleEvents(vendor: String, stage: String) -> [String] {
+        profile(for: vendor)?.lifecycle.first { $0.stage == stage }?.events ?? []
     }
 
     public func quirkNames(vendor: String) -> [String] {

@@ -239,17 +239,19 @@ public struct ActorState: Sendable {
     public var eventCount: Int { history.count }
 
     /// The time of the next event: the clock's time, but always after the previous event by a
-    /// seeded gap of 1 s to 4 min so that timestamps move forward even under a fixed clock.
+    /// seeded gap of 1 s to 4 min so that timestamps move forward even under a fixed clock; an
+    /// event the vendor fires with the previous one for the same change (`accompanying`, see
+    /// ``EventSpec/firesWith``) follows it at once, by a seeded 20 to 900 ms.
     /// Moving the clock by some amount moves the result by the same amount (``StoryTimeline``
     /// relies on it).
-    mutating func advanceTime(clock: some WallClock, event: String) -> Int64 {
+    mutating func advanceTime(clock: some WallClock, event: String, accompanying: Bool = false) -> Int64 {
         let now = clock.nowMilliseconds()
         guard let last = lastEventMilliseconds else {
             lastEventMilliseconds = now
             return now
         }
         var r = identity.random("gap:\(history.count):\(event)")
-        let earliest = last + Int64(r.int(in: 1_000...240_000))
+        let earliest = last + Int64(accompanying ? r.int(in: 20...900) : r.int(in: 1_000...240_000))
         let time = max(now, earliest)
         lastEventMilliseconds = time
         return time
@@ -260,6 +262,11 @@ public struct ActorState: Sendable {
     mutating func place(at time: Int64) { lastEventMilliseconds = time }
 
     mutating func record(_ event: String) { history.append(event) }
+
+    /// Whether `event` is one the vendor fires together with the actor's previous event.
+    func accompanies(_ event: EventSpec) -> Bool {
+        history.last.map(event.firesWith.contains) ?? false
+    }
 
     /// The achieved score for the current scoring round, as a fraction of the maximum.
     func achievedFraction() -> Double {

@@ -131,7 +131,7 @@ extension VendorCatalog {
         quirks: [String] = [], overrides: [Override] = []
     ) throws(GenerationError) -> GeneratedEvent {
         let spec = try eventSpec(vendor: vendor, event: event)
-        let time = actor.advanceTime(clock: clock, event: spec.name)
+        let time = actor.advanceTime(clock: clock, event: spec.name, accompanying: actor.accompanies(spec))
         return try generate(
             vendor: vendor, event: event, actor: &actor, atMilliseconds: time, quirks: quirks,
             overrides: overrides)
@@ -182,7 +182,9 @@ extension VendorCatalog {
         var state = actor
         return events.map { item in
             guard let spec = try? eventSpec(vendor: vendor, event: item.event) else { return nil }
-            let time = state.advanceTime(clock: FixedClock(milliseconds: item.offset), event: spec.name)
+            let time = state.advanceTime(
+                clock: FixedClock(milliseconds: item.offset), event: spec.name,
+                accompanying: state.accompanies(spec))
             state.record(spec.name)
             return time
         }

@@ -31,11 +31,15 @@ extension VendorProfiles {
     ]
 
     /// State changes a scenario (and a `lifecycle:` stage) asks for by name: `EVENT.STATE` sends
-    /// EVENT (its wire name and example) with the world moved to STATE. The plain events move it
-    /// the natural way: `team_candidate_state_changed` invites, `assessment_result_state_changed`
-    /// opens.
+    /// EVENT (its wire name and example) with the world moved to STATE, or as it is when it is
+    /// there already (the state change accompanying the event that moved it). The plain events
+    /// move it the natural way: `team_candidate_state_changed` invites,
+    /// `assessment_result_state_changed` opens.
     static let qualifiedStateChanges: [(event: String, state: String)] = [
-        ("assessment_result_state_changed", "submitting"), ("assessment_result_state_changed", "terminated"),
+        ("assessment_result_state_changed", "invited"), ("assessment_result_state_changed", "started"),
+        ("assessment_result_state_changed", "submitting"), ("assessment_result_state_changed", "submitted"),
+        ("assessment_result_state_changed", "terminated"),
+        ("team_candidate_state_changed", "started"), ("team_candidate_state_changed", "submitted"),
         ("team_candidate_state_changed", "risk_detected"), ("team_candidate_state_changed", "reviewed"),
         ("team_candidate_state_changed", "approved"), ("team_candidate_state_changed", "rejected"),
         ("team_candidate_state_changed", "archived"),
@@ -49,19 +53,65 @@ extension VendorProfiles {
             }.map { $0.event + "." + $0.state }
     }
 
+    /// The events Qualified fires for one change, in the order it sends them: the event that
+    /// reports the change, the result's `assessment_result_state_changed` (it fires on every
+    /// result state change), the team candidate's `team_candidate_state_changed` when its state
+    /// moves with the result (the result's `team_candidate` shows it moved), and the deprecated
+    /// twin last (only for endpoints subscribed to the old name, so never in a stage).
+    static let qualifiedMoments: [[String]] = [
+        ["team_candidate_state_changed", "assessment_result_state_changed.invited"],
+        [
+            "assessment_result_started", "assessment_result_state_changed.started",
+            "team_candidate_state_changed.started", "team_candidate_started_assessment",
+        ],
+        [
+            "assessment_result_submitted", "assessment_result_state_changed.submitted",
+            "team_candidate_state_changed.submitted", "team_candidate_submitted_assessment",
+        ],
+    ]
+
+    /// The events Qualified fires `name` together with (``EventSpec/firesWith``).
+    static func qualifiedFiresWith(_ name: String) -> [String] {
+        qualifiedMoments.filter { $0.contains(name) }.flatMap { $0.filter { $0 != name } }
+    }
+
+    /// A `lifecycle:` stage: the events of its moment without the deprecated twin, or `event` alone.
+    static func qualifiedStage(_ stage: String, _ event: String) -> (stage: String, events: [String]) {
+        let moment = qualifiedMoments.first { $0.first == event } ?? [event]
+        return (stage, moment.filter { !qualifiedDeprecated($0) })
+    }
+
+    static func qualifiedDeprecated(_ name: String) -> Bool {
+        name.hasPrefix("team_candidate_") && name.hasSuffix("_assessment")
+    }
+
     static let qualifiedSubmittedEvents = [
         "assessment_result_submitted", "team_candidate_submitted_assessment",
+        "assessment_result_state_changed.submitted", "team_candidate_state_changed.submitted",
+    ]
+    static let qualifiedStartedEvents = [
+        "assessment_result_started", "team_candidate_started_assessment",
+        "assessment_result_state_changed.started", "team_candidate_state_changed.started",
     ]
     static let qualifiedTerminated = "assessment_result_state_changed.terminated"
 
     /// The events Qualified can no longer send after `name` for the same record.
     static func qualifiedNotAfter(_ name: String) -> [String] {
         func team(_ states: String...) -> [String] { states.map { "team_candidate_state_changed." + $0 } }
+        let afterSubmission = team("risk_detected", "reviewed", "approved", "rejected", "archived")
         switch name {
+        case "assessment_result_state_changed.invited":
+            return qualifiedStartedEvents + ["assessment_result_state_changed.submitting"]
+                + qualifiedSubmittedEvents + [qualifiedTerminated]
+        case "team_candidate_state_changed.started":
+            return qualifiedSubmittedEvents + [qualifiedTerminated] + afterSubmission
+        case "team_candidate_state_changed.submitted":
+            return [qualifiedTerminated] + afterSubmission
         case "assessment_result_started", "team_candidate_started_assessment",
-            "assessment_result_state_changed.submitting":
+            "assessment_result_state_changed.started", "assessment_result_state_changed.submitting":
             return qualifiedSubmittedEvents + [qualifiedTerminated]
-        case "assessment_result_submitted", "team_candidate_submitted_assessment":
+        case "assessment_result_submitted", "team_candidate_submitted_assessment",
+            "assessment_result_state_changed.submitted":
             return [qualifiedTerminated]
         case qualifiedTerminated: return qualifiedSubmittedEvents
         case "team_candidate_state_changed.risk_detected":
@@ -88,12 +138,13 @@ extension VendorProfiles {
     static let qualified = VendorProfile(
         id: VendorID("qualified"), displayName: "Qualified",
         events: qualifiedEvents.map { e in
-            let deprecated = e.wire.hasPrefix("team_candidate_") && e.wire.hasSuffix("_assessment")
+            let deprecated = qualifiedDeprecated(e.wire)
             return EventSpec(
                 vendor: "qualified", name: e.wire, wireName: e.wire, aliases: e.seed.map { [$0] } ?? [],
                 envelope: "{event, data: \(e.model.rawValue)}" + (deprecated ? " (deprecated)" : ""),
                 notAfter: qualifiedNotAfter(e.wire),
-                organisational: e.model == .assessment || e.model == .challenge)
+                organisational: e.model == .assessment || e.model == .challenge,
+                firesWith: qualifiedFiresWith(e.wire))
         }
             + qualifiedStateChanges.map { change in
                 let model = qualifiedEvents.first { $0.wire == change.event }?.model ?? .teamCandidate
@@ -102,7 +153,8 @@ extension VendorProfiles {
                     envelope: "{event, data: \(model.rawValue)} moved to state \(change.state)",
                     example: "qualified__" + change.event,
                     exampleNote: "\(change.event) with the state moved to \(change.state)",
-                    notAfter: qualifiedNotAfter(change.event + "." + change.state))
+                    notAfter: qualifiedNotAfter(change.event + "." + change.state),
+                    firesWith: qualifiedFiresWith(change.event + "." + change.state))
             },
         method: "POST",
         // Qualified documents no headers; it is a Ruby application and Ruby's HTTP client
@@ -127,15 +179,18 @@ extension VendorProfiles {
                 events: ["assessment_result_submitted", "team_candidate_submitted_assessment"]),
         ],
         lifecycle: [
-            ("invited", "team_candidate_state_changed"), ("opened", "assessment_result_state_changed"),
-            ("started", "assessment_result_started"), ("solved", "solution_updated"),
-            ("submitting", "assessment_result_state_changed.submitting"),
-            ("submitted", "assessment_result_submitted"), ("terminated", qualifiedTerminated),
-            ("risk_detected", "team_candidate_state_changed.risk_detected"),
-            ("reviewed", "team_candidate_state_changed.reviewed"),
-            ("approved", "team_candidate_state_changed.approved"),
-            ("rejected", "team_candidate_state_changed.rejected"),
-            ("archived", "team_candidate_state_changed.archived"),
+            qualifiedStage("invited", "team_candidate_state_changed"),
+            qualifiedStage("opened", "assessment_result_state_changed"),
+            qualifiedStage("started", "assessment_result_started"),
+            qualifiedStage("solved", "solution_updated"),
+            qualifiedStage("submitting", "assessment_result_state_changed.submitting"),
+            qualifiedStage("submitted", "assessment_result_submitted"),
+            qualifiedStage("terminated", qualifiedTerminated),
+            qualifiedStage("risk_detected", "team_candidate_state_changed.risk_detected"),
+            qualifiedStage("reviewed", "team_candidate_state_changed.reviewed"),
+            qualifiedStage("approved", "team_candidate_state_changed.approved"),
+            qualifiedStage("rejected", "team_candidate_state_changed.rejected"),
+            qualifiedStage("archived", "team_candidate_state_changed.archived"),
         ],
         retryPolicy: qualifiedRetries,
         inspect: PayloadInspection.qualified,

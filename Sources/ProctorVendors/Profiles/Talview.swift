@@ -41,7 +41,7 @@ extension VendorProfiles {
                 "candidate-tenant-id", "candidate.tenant_id appears in updated only; classic version only",
                 events: ["ae.test_instance.updated"], always: true),
         ],
-        lifecycle: [("created", "ae.test_instance.created"), ("updated", "ae.test_instance.updated")],
+        lifecycle: [("created", ["ae.test_instance.created"]), ("updated", ["ae.test_instance.updated"])],
         retryPolicy: talviewRetries,
         inspect: PayloadInspection.talview,
         loadIdentity: [

@@ -77,7 +77,7 @@ extension VendorProfiles {
                 "null-signals", "signals.antiCheating endIPAddress, ipAddress and preciseLocation are null",
                 events: testlifyCandidateEvents.map { "candidate." + $0 }, always: true),
         ],
-        lifecycle: testlifyCandidateEvents.map { ($0, "candidate." + $0) },
+        lifecycle: testlifyCandidateEvents.map { ($0, ["candidate." + $0]) },
         retryPolicy: svixRetries,
         inspect: PayloadInspection.testlify,
         loadIdentity: [.objectId("candidateId"), .emailTag("email")],

@@ -118,7 +118,7 @@ extension VendorProfiles {
                 "nullable-null", "companyId and resellerId are null", events: legacyCandidateNames,
                 always: true),
         ],
-        lifecycle: legacyCandidateEvents.map { ($0, "candidate." + $0) },
+        lifecycle: legacyCandidateEvents.map { ($0, ["candidate." + $0]) },
         retryPolicy: legacyRetries,
         inspect: PayloadInspection.testlify,
         loadIdentity: [.objectId("candidateId"), .emailTag("email")],

@@ -152,7 +152,7 @@ struct QualifiedWorld: Sendable {
 /// What has happened to an actor's Qualified records so far. Events move it forward only: a state
 /// never goes back, a time once set never changes, a destroyed review is gone without touching the
 /// result or the candidate.
-public struct QualifiedProgress: Sendable {
+public struct QualifiedProgress: Sendable, Equatable {
     /// Team candidate `state` and `prev_state`; nil before the candidate exists.
     var teamState: String?
     var teamPreviousState: String?
@@ -181,6 +181,9 @@ public struct QualifiedProgress: Sendable {
     /// The result data of an event whose twin (`assessment_result_started` and the deprecated
     /// `team_candidate_started_assessment`, same for submitted) has not been sent yet.
     var pendingTwin: PendingTwin?
+    /// The result data last sent and the state it showed: events of the same moment (nothing
+    /// moved since) send it again rather than a new projection.
+    var moment: Moment?
 
     struct SolutionProgress: Sendable, Hashable {
         var createdAt: Int64
@@ -200,12 +203,30 @@ public struct QualifiedProgress: Sendable {
         var reviewed: [Int] = []
     }
 
-    struct PendingTwin: Sendable {
+    struct PendingTwin: Sendable, Equatable {
         var event: String
         var data: JSONValue
     }
 
+    struct Moment: Sendable, Equatable {
+        var resultState: String?
+        var data: JSONValue
+    }
+
     public init() {}
+
+    /// Whether the records (states, times, solutions, labels, reviews, revisions) are those of
+    /// `other`: what was sent last and when aside.
+    func holdsTheSameRecords(as other: QualifiedProgress) -> Bool {
+        func records(_ p: QualifiedProgress) -> QualifiedProgress {
+            var p = p
+            p.lastTime = nil
+            p.pendingTwin = nil
+            p.moment = nil
+            return p
+        }
+        return records(self) == records(other)
+    }
 
     /// Team candidate states in their order: automatic moves only go up.
     static let teamRank: [String: Int] = [
