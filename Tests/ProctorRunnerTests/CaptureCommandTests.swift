@@ -52,7 +52,7 @@ import Testing
             let clock = ContinuousClock()
             let start = clock.now
             var url: String?
-            while url == nil && clock.now - start < .seconds(20) && process.isRunning {
+            while url == nil && clock.now - start < .seconds(90) && process.isRunning {
                 url = out.all.first.flatMap { line in
                     line.split(whereSeparator: { $0 == " " || $0 == "\"" }).first { $0.hasPrefix("http://") }
                         .map(String.init)
@@ -63,7 +63,7 @@ import Testing
         }
 
         /// Waits for the process to end (at most `limit`); its status.
-        func waitForExit(within limit: Duration = .seconds(10)) async throws -> Int32? {
+        func waitForExit(within limit: Duration = .seconds(30)) async throws -> Int32? {
             let clock = ContinuousClock()
             let start = clock.now
             while process.isRunning && clock.now - start < limit {
@@ -73,7 +73,7 @@ import Testing
         }
 
         /// Lines of stdout after the first (the listening line), once there are `count` of them.
-        func requestLines(_ count: Int, within limit: Duration = .seconds(10)) async throws -> [String] {
+        func requestLines(_ count: Int, within limit: Duration = .seconds(30)) async throws -> [String] {
             let clock = ContinuousClock()
             let start = clock.now
             while out.all.count < count + 1 && clock.now - start < limit {
@@ -184,7 +184,7 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         var indexBytes = 0
-        while indexBytes < 300_000 && clock.now - start < .seconds(15) {
+        while indexBytes < 300_000 && clock.now - start < .seconds(60) {
             try await Task.sleep(for: .milliseconds(50))
             let run = Capture.runs(in: folder).first ?? folder
             indexBytes =
