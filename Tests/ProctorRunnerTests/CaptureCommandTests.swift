@@ -59,7 +59,16 @@ import Testing
                 }
                 if url == nil { try await Task.sleep(for: .milliseconds(20)) }
             }
-            baseURL = try #require(url, "serve printed: \(out.all) \(err.all)")
+            guard let url else {
+                // A server that never said where it listens is not left running.
+                if process.isRunning {
+                    process.terminate()
+                    process.waitUntilExit()
+                }
+                baseURL = try #require(url, "serve printed: \(out.all) \(err.all)")
+                return
+            }
+            baseURL = url
         }
 
         /// Waits for the process to end (at most `limit`); its status.
