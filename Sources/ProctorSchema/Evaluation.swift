@@ -82,95 +82,9 @@ struct Evaluation {
     @inline(__always)
     var isStopped: Bool { stopped != nil }
 
-    /// Why the run stopped without a verdict, if it did.
-    func stopReason() -> SchemaEvaluationError? {
-        guard let stopped else { return nil }
-        return stopped.error ?? Self.describe(stopped.trail, outOfStack: stopped.outOfStack)
-    }
-
-    private mutating func stop(_ error: SchemaEvaluationError?) {
-        if stopped == nil { stopped = Stop(error) }
-        workLimit = 0
-    }
-
-    /// Whether the stack is nearly used up; if so the run stops, and the references on the way
-    /// out tell a cycle from a deep instance (see ``describe(_:outOfStack:)``).
-    private mutating func outOfStack() -> Bool {
-        if isStopped { return true }
-        if stackGuard == nil { stackGuard = StackGuard() }
-        guard let stackGuard, stackGuard.isExhausted() else { return false }
-        stop(nil)
-        stopped?.outOfStack = true
-        return true
-    }
-
-    /// Called when `work` passes `workLimit`: false, the run stops.
-    private mutating func withinWorkBudget(_ node: Node) -> Bool {
-        if isStopped { return false }
-        stop(
-            SchemaEvaluationError(
-                reason: .workLimit, absoluteKeywordLocation: node.absolute,
-                message:
-                    "validation stopped after \(work) subschema applications, the limit for this instance; "
-                    + "the schema's $ref, anyOf, oneOf or allOf combinations multiply the work"))
-        return false
-    }
-
-    /// Values in `value`, itself included.
-    static func valueCount(_ value: JSONValue) -> Int {
-        switch value {
-        case .array(let items): return items.reduce(1) { $0 + valueCount($1) }
-        case .object(let members): return members.orderedValues.reduce(1) { $0 + valueCount($1) }
-        default: return 1
-        }
-    }
-
-    /// Identity of an instance value along one chain of evaluation: a container's storage, or 0
-    /// for a scalar. A value and one of its descendants never share it, so two steps of a chain
-    /// with the same identity (and the same schema) are at the same place in the instance.
-    static func identity(_ value: JSONValue) -> UInt {
-        switch value {
-        case .array(let items): return items.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        case .object(let members):
-            return members.orderedValues.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
-        default: return 0
-        }
-    }
-
-    /// A reference cycle when the trail (innermost first) reaches one schema twice on the same
-    /// instance value; otherwise an instance nested too deep.
-    static func describe(_ trail: [ReferenceStep], outOfStack: Bool = false) -> SchemaEvaluationError {
-        // The cycle nearest the root: the outermost step whose schema and value come back further in.
-        for outer in trail.indices.reversed() {
-            for inner in (0..<outer).reversed()
-            where trail[inner].target == trail[outer].target && trail[inner].instance == trail[outer].instance
-            {
-                let cycle = trail[inner..<outer].reversed().map(\.keywordLocation)
-                let shown = cycle.prefix(4).joined(separator: " -> ") + (cycle.count > 4 ? " -> …" : "")
-                return SchemaEvaluationError(
-                    reason: .referenceCycle,
-                    absoluteKeywordLocation: cycle.first ?? trail[inner].keywordLocation,
-                    message:
-                        "reference cycle: \(shown) leads back to \(trail[inner].targetLocation) without moving "
-                        + "into the instance, so validation would never end")
-            }
-        }
-        if outOfStack {
-            return SchemaEvaluationError(
-                reason: .tooDeep, absoluteKeywordLocation: trail.first?.keywordLocation ?? "",
-                message: "subschemas nested too deep to evaluate on this thread's stack "
-                    + "(\(trail.count) references deep): the schema's references nest without end, "
-                    + "or the instance is nested deeper than the validator follows")
-        }
-        return SchemaEvaluationError(
-            reason: .tooDeep, absoluteKeywordLocation: trail.first?.keywordLocation ?? "",
-            message: "references nested more than \(maximumDepth) deep: the instance is nested deeper "
-                + "than the validator follows")
-    }
-
     // MARK: Errors
 
-    private mutating func fail(_ node: Node, _ keyword: String, _ message: String) {
+    mutating func fail(_ node: Node, _ keyword: String, _ message: String) {
         var keywordLocation = ""
         for token in keywordPath { keywordLocation += "/" + token }
         keywordLocation += "/" + keyword
@@ -188,7 +102,7 @@ struct Evaluation {
     }
 
     /// Validates without recording errors, whatever the mode.
-    private mutating func quietly(_ node: Node, _ instance: JSONValue, _ scope: Scope?) -> Bool {
+    mutating func quietly(_ node: Node, _ instance: JSONValue, _ scope: Scope?) -> Bool {
         if !collect { return validate(node, instance, scope) }
         collect = false
         let result = validate(node, instance, scope)
@@ -200,7 +114,7 @@ struct Evaluation {
     /// the instance path; both only when collecting. Member and token are autoclosures, so the
     /// `isValid` path never builds them.
     @inline(__always)
-    private mutating func descend(
+    mutating func descend(
         _ node: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String,
         _ memberText: @autoclosure () -> String? = nil, _ tokenValue: @autoclosure () -> PathToken? = nil
     ) -> Bool {
@@ -263,7 +177,7 @@ struct Evaluation {
         return valid
     }
 
-    private mutating func follow(
+    mutating func follow(
         _ target: Node, _ instance: JSONValue, _ scope: Scope?, _ keyword: String, _ node: Node
     )
         -> Bool
@@ -291,8 +205,7 @@ struct Evaluation {
     }
 
     /// `regex` on `text`; a backtracking pattern past its step budget stops the run.
-    private mutating func matches(_ regex: ECMARegex, _ text: String, _ node: Node, _ keyword: String) -> Bool
-    {
+    mutating func matches(_ regex: ECMARegex, _ text: String, _ node: Node, _ keyword: String) -> Bool {
         do {
             return try regex.matches(text)
         } catch {
@@ -308,7 +221,7 @@ struct Evaluation {
         }
     }
 
-    private func dynamicTarget(_ fallback: Node, _ anchor: String, _ scope: Scope?) -> Node {
+    func dynamicTarget(_ fallback: Node, _ anchor: String, _ scope: Scope?) -> Node {
         var found: Node?
         var current = scope
         while let entry = current {
@@ -320,7 +233,7 @@ struct Evaluation {
 
     // MARK: Keywords
 
-    private mutating func check(_ keyword: Keyword, _ node: Node, _ instance: JSONValue, _ scope: Scope?)
+    mutating func check(_ keyword: Keyword, _ node: Node, _ instance: JSONValue, _ scope: Scope?)
         -> Bool
     {
         switch keyword {
@@ -693,7 +606,7 @@ struct Evaluation {
     }
 
     /// `properties`, `patternProperties`, `additionalProperties` and folded `required` in one pass.
-    private mutating func checkMembers(_ plan: ObjectPlan, _ node: Node, _ o: JSONObject, _ scope: Scope?)
+    mutating func checkMembers(_ plan: ObjectPlan, _ node: Node, _ o: JSONObject, _ scope: Scope?)
         -> Bool
     {
         var valid = true
@@ -744,97 +657,6 @@ struct Evaluation {
             }
         }
         return valid
-    }
-
-    // MARK: Annotations for unevaluatedProperties / unevaluatedItems
-
-    /// Marks the properties and items that `node` evaluates, given that `instance` is valid
-    /// against it. Subschemas whose annotations depend on their own success are re-checked.
-    private mutating func annotate(
-        node: Node, _ instance: JSONValue, _ scope: Scope?, _ properties: inout [Bool], _ items: inout [Bool]
-    ) {
-        guard node.boolean == nil else { return }
-        work &+= 1
-        if work > workLimit, !withinWorkBudget(node) { return }
-        depth += 1
-        defer { depth -= 1 }
-        if depth > Self.maximumDepth { return }
-        nesting += 1
-        defer { nesting -= 1 }
-        if nesting > Self.guardedNesting, outOfStack() { return }
-        var scope = scope
-        if program.tracksDynamicScope, node.isResourceRoot, scope?.resource !== node.resource {
-            scope = Scope(resource: node.resource, parent: scope)
-        }
-        for keyword in node.keywords {
-            annotate(keyword, node, instance, scope, &properties, &items)
-        }
-    }
-
-    private mutating func annotate(
-        _ keyword: Keyword, _ node: Node, _ instance: JSONValue, _ scope: Scope?, _ properties: inout [Bool],
-        _ items: inout [Bool]
-    ) {
-        switch keyword {
-        case .members(let plan):
-            guard case .object(let o) = instance else { return }
-            if plan.additional != nil {
-                for index in properties.indices { properties[index] = true }
-                return
-            }
-            for index in 0..<o.count where !properties[index] {
-                let key = o.key(at: index)
-                if plan.index[key] != nil {
-                    properties[index] = true
-                    continue
-                }
-                for (regex, _) in plan.patterns where matches(regex, key, node, "patternProperties") {
-                    properties[index] = true
-                    break
-                }
-            }
-        case .unevaluatedProperties:
-            for index in properties.indices { properties[index] = true }
-        case .items, .unevaluatedItems:
-            for index in items.indices { items[index] = true }
-        case .prefixItems(let nodes):
-            for index in 0..<min(nodes.count, items.count) { items[index] = true }
-        case .contains(let subschema, _, _):
-            guard case .array(let a) = instance else { return }
-            for (index, item) in a.enumerated() where !items[index] && quietly(subschema, item, scope) {
-                items[index] = true
-            }
-        case .allOf(let nodes):
-            for subschema in nodes { annotate(node: subschema, instance, scope, &properties, &items) }
-        case .anyOf(let nodes), .oneOf(let nodes):
-            for subschema in nodes where quietly(subschema, instance, scope) {
-                annotate(node: subschema, instance, scope, &properties, &items)
-            }
-        case .conditional(let condition, let then, let otherwise):
-            if quietly(condition, instance, scope) {
-                annotate(node: condition, instance, scope, &properties, &items)
-                if let then { annotate(node: then, instance, scope, &properties, &items) }
-            } else if let otherwise {
-                annotate(node: otherwise, instance, scope, &properties, &items)
-            }
-        case .dependentSchemas(let entries):
-            guard case .object(let o) = instance else { return }
-            for (trigger, subschema) in entries where o.containsKey(trigger) {
-                annotate(node: subschema, instance, scope, &properties, &items)
-            }
-        case .ref(let target):
-            annotate(node: target, instance, referenceScope(target, scope), &properties, &items)
-        case .dynamicRef(let fallback, let anchor):
-            let target = dynamicTarget(fallback, anchor, scope)
-            annotate(node: target, instance, referenceScope(target, scope), &properties, &items)
-        default:
-            return
-        }
-    }
-
-    private func referenceScope(_ target: Node, _ scope: Scope?) -> Scope? {
-        guard program.tracksDynamicScope, scope?.resource !== target.resource else { return scope }
-        return Scope(resource: target.resource, parent: scope)
     }
 
     // MARK: Helpers
