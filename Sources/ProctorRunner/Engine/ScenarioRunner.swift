@@ -384,20 +384,12 @@ public struct ScenarioRunner: Sendable {
     ) -> Prepared {
         let scenario = context.scenario
         let vendor = scenario.vendor.value
-        var headers = HeaderFields()
-        do {
-            for header in scenario.defaults.headers {
-                let value = try header.value.render(in: templates)
-                if let problem = HTTP1Syntax.fieldProblem(name: header.name, value: value) {
-                    return .failed(errorResult(step, index, actor, fault, "\(header.location): \(problem)"))
-                }
-                headers.set(header.name, value)
-            }
-        } catch {
-            return .failed(errorResult(step, index, actor, fault, error.description))
+        let headers: HeaderFields
+        switch Self.defaultHeaders(of: scenario, templates: templates) {
+        case .success(let rendered): headers = rendered
+        case .failure(let problem): return .failed(errorResult(step, index, actor, fault, problem.text))
         }
-        let timeout =
-            settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
+        let timeout = requestTimeout(for: scenario)
         switch step.action {
         case .probe(let probe):
             let path: String
@@ -463,6 +455,37 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
+    /// A problem with a rendered default header: `file:line:col: problem`, or the template's error.
+    struct HeaderProblem: Error {
+        var text: String
+    }
+
+    /// The scenario's `defaults.headers` rendered for one step, each checked against the HTTP/1
+    /// field rules.
+    static func defaultHeaders(of scenario: Scenario, templates: TemplateContext) -> Result<
+        HeaderFields, HeaderProblem
+    > {
+        var headers = HeaderFields()
+        for header in scenario.defaults.headers {
+            let value: String
+            do {
+                value = try header.value.render(in: templates)
+            } catch {
+                return .failure(HeaderProblem(text: error.description))
+            }
+            if let problem = HTTP1Syntax.fieldProblem(name: header.name, value: value) {
+                return .failure(HeaderProblem(text: "\(header.location): \(problem)"))
+            }
+            headers.set(header.name, value)
+        }
+        return .success(headers)
+    }
+
+    /// The time each request of `scenario` may take: `--timeout`, `defaults.timeout`, or the default.
+    func requestTimeout(for scenario: Scenario) -> Duration {
+        settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
+    }
+
     /// The step's event as the mirror vendor sends it: the same actor at the same moment, with the
     /// scenario's default headers, secrets, `signing:` and `method:`, without the step's `with:`,
     /// quirks and fault (they are about the scenario's vendor's payload), expected to be accepted
@@ -476,13 +499,9 @@ public struct ScenarioRunner: Sendable {
             return nil
         }
         let scenario = context.scenario
-        var headers = HeaderFields()
-        for header in scenario.defaults.headers {
-            // Rendered and checked for the scenario's own send of this step already.
-            if let value = try? header.value.render(in: templates) { headers.set(header.name, value) }
-        }
-        let timeout =
-            settings.requestTimeout ?? scenario.defaults.timeout?.value ?? RunSettings.defaultRequestTimeout
+        // Rendered and checked for the scenario's own send of this step already.
+        let headers = (try? Self.defaultHeaders(of: scenario, templates: templates).get()) ?? HeaderFields()
+        let timeout = requestTimeout(for: scenario)
         let time = context.eventTimes[actor]?[index] ?? engine.clock.nowMilliseconds()
         let expectation = step.expect ?? Expectation(status: .statusClass(2))
         var request: PreparedRequest
