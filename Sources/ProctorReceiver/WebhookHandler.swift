@@ -110,7 +110,7 @@ struct WebhookHandler: Sendable {
         record.event.bodyLength = body.count
 
         let headerId = StandardWebhooksHeaderStyle.allCases.lazy.compactMap { headers[$0.idHeader] }.first
-        let messageId = headerId ?? "body-" + Self.fnv1a(body)
+        let messageId = headerId ?? "body-" + BodyDigest.fnv1a(body)
         let now = configuration.clock.nowMilliseconds()
         record.event.messageId = messageId
         record.event.receivedAtMilliseconds = now
@@ -203,16 +203,5 @@ struct WebhookHandler: Sendable {
 
     static func answer(_ status: String, reason: String) -> JSONValue {
         .object(JSONObject([("status", .string(status)), ("reason", .string(reason))]))
-    }
-
-    /// 64-bit FNV-1a of the body, in hex: the message id of vendors that send none.
-    static func fnv1a(_ bytes: [UInt8]) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

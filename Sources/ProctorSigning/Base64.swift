@@ -122,4 +122,16 @@ public enum BodyDigest {
     public static func sha256Hex(_ body: some Collection<UInt8>) -> String {
         Base64.hex(Array(SHA256.hash(data: Array(body))))
     }
+
+    /// 64-bit FNV-1a of the body, in hex: the message id of a request that carries none, the
+    /// same for the same bytes.
+    public static func fnv1a(_ bytes: some Collection<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
 }

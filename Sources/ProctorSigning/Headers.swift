@@ -61,6 +61,18 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByArrayLite
         for header in signed.headers { set(header.name, header.value) }
     }
 
+    /// Fields that describe one hop (RFC 9110 section 7.6.1) or one message's framing, which
+    /// a request resent or relayed elsewhere gets anew from the client that sends it.
+    public static let hopByHop: Set<String> = [
+        "host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "trailer",
+        "upgrade", "proxy-connection", "proxy-authorization", "proxy-authenticate", "expect",
+    ]
+
+    /// The fields without the ``hopByHop`` ones: what `replay` and `serve --forward-to` send on.
+    public var relayable: HeaderFields {
+        HeaderFields(fields.filter { !Self.hopByHop.contains($0.name.lowercased()) })
+    }
+
     /// ASCII case-insensitive name comparison.
     static func same(_ a: String, _ b: String) -> Bool {
         let x = a.utf8

@@ -25,10 +25,27 @@ public struct Capture: Sendable {
     /// What the reader left out, for a person: a torn last line.
     public let notes: [String]
 
-    /// Reads `path`: a run's folder (holding `run.json`), or a `--record` directory, of which it
-    /// reads the latest run.
+    init(
+        directory: String, startedAtMilliseconds: Int64, signaturesKept: Bool, acceptAll: Bool,
+        records: [CaptureRecord], dropped: Int, notes: [String]
+    ) {
+        self.directory = directory
+        self.startedAtMilliseconds = startedAtMilliseconds
+        self.signaturesKept = signaturesKept
+        self.acceptAll = acceptAll
+        self.records = records
+        self.dropped = dropped
+        self.notes = notes
+    }
+
+    /// Reads `path`: a run's folder (holding `run.json`), a `--record` directory, of which it
+    /// reads the latest run, or a HAR file (see ``HARImport``).
     public init(reading path: String) throws(CaptureError) {
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        if CaptureFiles.exists(trimmed) && !CaptureFiles.isDirectory(trimmed) {
+            self = try HARImport.capture(path: trimmed, bytes: try CaptureFiles.read(trimmed))
+            return
+        }
         if CaptureFiles.exists(trimmed + "/run.json") {
             directory = trimmed
         } else if let latest = Self.runs(in: trimmed).last {
