@@ -51,14 +51,19 @@ import Testing
             self.err = err
             let clock = ContinuousClock()
             let start = clock.now
-            var url: String?
-            while url == nil && clock.now - start < .seconds(90) && process.isRunning {
-                url = out.all.first.flatMap { line in
+            let listening = {
+                out.all.first.flatMap { line in
                     line.split(whereSeparator: { $0 == " " || $0 == "\"" }).first { $0.hasPrefix("http://") }
                         .map(String.init)
                 }
-                if url == nil { try await Task.sleep(for: .milliseconds(20)) }
             }
+            var url = listening()
+            while url == nil && clock.now - start < .seconds(120) && process.isRunning {
+                try await Task.sleep(for: .milliseconds(20))
+                url = listening()
+            }
+            // The line may have come in just as the wait ended.
+            url = url ?? listening()
             guard let url else {
                 // A server that never said where it listens is not left running.
                 if process.isRunning {

@@ -1,6 +1,7 @@
 import ProctorCore
 import ProctorJSON
 import ProctorSigning
+import ProctorVendors
 
 /// One request as the receiver got it, and what it made of it: the unit of `serve --record`, of
 /// the live tail and of ``Capture``. The request is kept as received (method, path, headers in
@@ -54,6 +55,12 @@ public struct CaptureRecord: Sendable, Hashable {
 
     /// The headers with signature values and secrets masked by the one masking rule.
     public var maskedHeaders: HeaderFields { headers.masked(sensitive: sensitive) }
+
+    /// The catalog's event (`proctor events`) the request delivered, as its vendor's profile
+    /// reads the body; nil for a request on no vendor's route or one it does not recognise.
+    public func catalogEvent(in catalog: VendorCatalog = .standard) -> EventSpec? {
+        catalog.profile(for: event.vendor)?.event(received: event.event, in: try? JSONParser().parse(body))
+    }
 
     /// The signature verdict in one word: `valid`, `invalid`, `unsigned` or `unchecked`.
     public var signatureVerdict: String {

@@ -34,9 +34,10 @@ public struct ReplaySelection: Sendable, Hashable {
         let vendor = record.event.vendor
         if !vendors.isEmpty, !vendors.contains(vendor.isEmpty ? "none" : vendor) { return false }
         if !events.isEmpty {
-            let profile = catalog.profile(for: vendor)
+            let sent = record.catalogEvent(in: catalog)
             let matched = events.contains { name in
-                name == record.event.event || profile?.event(named: name)?.wireName == record.event.event
+                name == record.event.event || name == sent?.name || name == sent?.wireName
+                    || sent?.aliases.contains(name) == true
             }
             if !matched { return false }
         }
@@ -193,10 +194,13 @@ public struct Replayer: Sendable {
         let first = records.first?.receivedAtMilliseconds ?? 0
         var steps: [StepResult] = []
         for (index, record) in records.enumerated() {
-            let what = record.event.event == "unknown" ? "\(record.method) \(record.path)" : record.event.event
+            let what =
+                record.catalogEvent()?.name
+                ?? (record.event.event == "unknown" ? "\(record.method) \(record.path)" : record.event.event)
             var step = StepResult(
                 name: "#\(record.sequence) \(what)",
-                actor: record.event.candidateId, event: record.event.event, index: index,
+                actor: record.event.candidateId, event: record.catalogEvent()?.name ?? record.event.event,
+                index: index,
                 verdict: .passed, startedAtMilliseconds: clock.nowMilliseconds())
             step.id = String(record.sequence)
             if plan.timeScale > 0 {

@@ -144,6 +144,15 @@ public struct VendorProfile: Sendable {
         events.first { $0.name == name } ?? events.first { $0.wireName == name || $0.aliases.contains(name) }
     }
 
+    /// The catalog event of a received payload whose inspected event name (``PayloadFacts/event``)
+    /// is `name`: that name, or, for a vendor whose envelope splits it into `type` and `event`
+    /// (Testlify's `{"type":"candidate","event":"completed"}`), both together.
+    public func event(received name: String, in payload: JSONValue?) -> EventSpec? {
+        if let spec = event(named: name) { return spec }
+        guard let type = payload?["type"]?.stringValue else { return nil }
+        return event(named: type + "." + name)
+    }
+
     public func quirk(named name: String) -> QuirkSpec? { quirks.first { $0.name == name } }
 
     /// All accepted event spellings.
