@@ -13,6 +13,7 @@ struct Proctor: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, CheckCommand.self, SendCommand.self, EmitCommand.self, EventsCommand.self,
             ServeCommand.self, VerifyCommand.self, SchemaCommand.self, LoadCommand.self, ReportCommand.self,
+            CaptureCommand.self,
         ]
     )
 
