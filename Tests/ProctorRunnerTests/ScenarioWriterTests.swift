@@ -132,7 +132,7 @@ import Testing
         #expect(a["r1"] == b["r1"] && a["r2"] == b["r2"])
         #expect(Set(b["r3"] ?? []).subtracting(a["r3"] ?? []) == ["data.scores.totalScore"])
         #expect(Set(a["r3"] ?? []).isSubset(of: Set(b["r3"] ?? [])))
-        #expect(output.yaml.contains("\"data.scores.totalScore\": 4242"))
+        #expect(output.yaml.contains("      data.scores.totalScore: 4242\n"))
     }
 
     @Test func aBodyWithCannotExpressIsWrittenAsAFile() async throws {

@@ -56,7 +56,7 @@ extension ScenarioWriter {
                 if !overrides.isEmpty {
                     lines.append("    with:")
                     for entry in overrides {
-                        lines.append("      \(Self.quoted(entry.path.text)): \(Self.flow(entry.value))")
+                        lines.append("      \(Self.pathKey(entry.path.text)): \(Self.flow(entry.value))")
                     }
                 }
             } else {
@@ -127,6 +127,16 @@ extension ScenarioWriter {
         case .object(let object):
             return "{" + object.map { "\(quoted($0.key)): \(flow($0.value))" }.joined(separator: ", ") + "}"
         }
+    }
+
+    /// A `with:` path as a block mapping key: plain when it is letters, digits, `_`, `-`, dots and
+    /// `[n]` after a first letter (what YAML reads back as the same text), quoted otherwise.
+    static func pathKey(_ path: String) -> String {
+        let plain =
+            path.first.map { $0.isASCII && $0.isLetter } == true
+            && path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.[]".contains($0)) }
+            && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(path.lowercased())
+        return plain ? path : quoted(path)
     }
 
     /// A double-quoted YAML scalar.
