@@ -38,6 +38,8 @@ exit_codes() {
     "schema validate") echo "0 every instance is valid; 1 at least one is invalid; 2 the schema or an input is unusable" ;;
     load) echo "0; 1 no request got a 2xx answer, or no connection could be opened (the run stops early); 2 bad input; 130 interrupted (reports are still written)" ;;
     "report merge") echo "0 (missing shards are a warning); 2 bad input (an unreadable report, reports of different runs, a shard given twice)" ;;
+    replay) echo "0 every answer as expected; 1 one was not; 2 bad input (no capture, nothing selected, stored signatures of a masked capture, a bad flag); 130 interrupted (reports are still written)" ;;
+    "capture to-scenario") echo "0 the scenario was written; 2 bad input (an unreadable capture, several vendors without --vendor, a vendor the capture does not hold, a file that cannot be written)" ;;
     *) echo "" ;;
   esac
 }
@@ -53,6 +55,8 @@ guide() {
     "schema validate") echo "[Contracts: proctor schema validate](contracts.md#proctor-schema-validate)" ;;
     load) echo "[Load mode](load.md)" ;;
     "report merge") echo "[Load mode: shards](load.md#shards)" ;;
+    replay) echo "[From a production incident to a regression test](incident-to-test.md#2-replay-them-proctor-replay)" ;;
+    "capture to-scenario") echo "[Capturing deliveries: a capture as a scenario](capture.md#a-capture-as-a-scenario-capture-to-scenario)" ;;
     *) echo "" ;;
   esac
 }

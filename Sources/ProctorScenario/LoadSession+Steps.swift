@@ -1,3 +1,4 @@
+import Foundation
 import ProctorCore
 
 /// Step lists: send, probe, lifecycle and include steps with their options.
@@ -84,6 +85,16 @@ extension LoadSession {
             if let idNode = fields["id"] { step.id = stepID(idNode.value) }
             if let withNode = fields["with"] { step.overrides = overrides(withNode.value) }
             if let faultNode = fields["fault"] { step.fault = fault(faultNode.value) }
+            if let bodyNode = fields["body"] {
+                for other in ["with", "quirks"] {
+                    if let pair = fields[other] {
+                        error(
+                            "'\(other)' does not combine with 'body' (the body file is sent as it is)",
+                            at: pair.key.location)
+                    }
+                }
+                step.body = fixtureBody(bodyNode.value, file: file)
+            }
             return [step]
         case "probe":
             guard let text = string(actionNode, key: "probe") else { return [] }
@@ -219,6 +230,38 @@ extension LoadSession {
                 PayloadOverride(path: path, value: templatedValue(pair.value), location: pair.key.location))
         }
         return result
+    }
+
+    /// `body:`: the file's bytes, read relative to the scenario file that names it.
+    mutating func fixtureBody(_ node: SourceNode, file: String) -> Located<FixtureBody>? {
+        guard let path = string(node, key: "body") else { return nil }
+        let directory = (file as NSString).deletingLastPathComponent
+        let absolute = path.value.hasPrefix("/") ? path.value : directory + "/" + path.value
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+            error("body file '\(path.value)' not found", at: path.location)
+            return nil
+        }
+        // Only regular files: a FIFO or a device could block or never end.
+        var status = stat()
+        guard !isDirectory.boolValue, stat(absolute, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG
+        else {
+            error("body file '\(path.value)' is not a regular file", at: path.location)
+            return nil
+        }
+        let limit = loader.reader.maxFileSize
+        guard let handle = FileHandle(forReadingAtPath: absolute),
+            let data = try? handle.read(upToCount: limit + 1)
+        else {
+            error("cannot read body file '\(path.value)'", at: path.location)
+            return nil
+        }
+        try? handle.close()
+        guard data.count <= limit else {
+            error("body file '\(path.value)' is larger than \(limit) bytes", at: path.location)
+            return nil
+        }
+        return Located(FixtureBody(path: path.value, bytes: [UInt8](data)), at: path.location)
     }
 
     mutating func probe(_ text: Located<String>) -> Probe? {

@@ -197,6 +197,8 @@ public struct Step: Sendable, Hashable {
     public var overrides: [PayloadOverride]
     public var fault: Located<FaultKind>?
     public var quirks: [Located<String>]
+    /// `body:`: a file sent byte for byte instead of the generated payload (still signed).
+    public var body: Located<FixtureBody>?
     /// The step's own expectation merged over `defaults.expect`.
     public var expect: Expectation?
     /// Where the step starts (in the included file for included steps).
@@ -226,6 +228,20 @@ public struct Step: Sendable, Hashable {
     public var event: String? {
         if case .send(let event) = action { return event.value }
         return nil
+    }
+}
+
+/// `body: fixtures/r3.json`: the exact bytes a send step sends in place of the generated payload.
+/// The event is still generated (the actor's lifecycle moves on as for any send) and the request
+/// signed like any other.
+public struct FixtureBody: Sendable, Hashable {
+    /// The path as the file wrote it (relative to the scenario file that names it).
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
     }
 }
 

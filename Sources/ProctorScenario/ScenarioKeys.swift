@@ -8,14 +8,15 @@ public enum ScenarioKeys {
     public static let required = ["scenario", "vendor", "steps"]
     public static let defaults = ["timeout", "expect", "headers"]
     public static let step = [
-        "send", "probe", "lifecycle", "include", "id", "as", "after", "with", "fault", "quirks", "expect",
+        "send", "probe", "lifecycle", "include", "id", "as", "after", "with", "body", "fault", "quirks",
+        "expect",
     ]
     public static let actions = ["send", "probe", "lifecycle", "include"]
     public static let expect = ["status", "headers", "body", "within", "format"]
     public static let probeMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     /// Keys each action allows besides itself.
     public static let allowed: [String: Set<String>] = [
-        "send": ["id", "as", "after", "with", "fault", "quirks", "expect"],
+        "send": ["id", "as", "after", "with", "body", "fault", "quirks", "expect"],
         "probe": ["id", "as", "after", "expect"],
         "lifecycle": ["as", "after", "quirks", "expect"],
         "include": ["as"],

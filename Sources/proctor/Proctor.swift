@@ -12,8 +12,9 @@ struct Proctor: AsyncParsableCommand {
         discussion: "Exit codes: 0 passed, 1 a test or assertion failed, 2 bad input, 130 interrupted.",
         subcommands: [
             RunCommand.self, CheckCommand.self, SendCommand.self, EmitCommand.self, EventsCommand.self,
-            ServeCommand.self, ReplayCommand.self, VerifyCommand.self, SchemaCommand.self, LoadCommand.self,
-            ReportCommand.self,
+            ServeCommand.self, ReplayCommand.self, CaptureCommand.self, VerifyCommand.self,
+            SchemaCommand.self,
+            LoadCommand.self, ReportCommand.self,
         ]
     )
 

@@ -181,6 +181,16 @@ public struct ScenarioRunner: Sendable {
     func timeline(for scenario: Scenario, seed: UInt64, fields: [String: JSONObject], start: Int64)
         -> (timeline: StoryTimeline, times: [String: [Int: Int64]])
     {
+        Self.timeline(
+            for: scenario, seed: seed, fields: fields, start: start, timeScale: settings.timeScale,
+            catalog: catalog)
+    }
+
+    /// ``timeline(for:seed:fields:start:)`` for a given `--time-scale` and catalog.
+    static func timeline(
+        for scenario: Scenario, seed: UInt64, fields: [String: JSONObject], start: Int64, timeScale: Double,
+        catalog: VendorCatalog
+    ) -> (timeline: StoryTimeline, times: [String: [Int: Int64]]) {
         let vendor = scenario.vendor.value
         var events: [StoryTimeline.Event] = []
         var storyTimes: [String: [Int: Int64]] = [:]
@@ -192,7 +202,7 @@ public struct ScenarioRunner: Sendable {
             where step.actor == nil || step.actor?.value == name {
                 let after = step.after?.value ?? .zero
                 offset += StoryTimeline.milliseconds(after)
-                wait += StoryTimeline.milliseconds(after * settings.timeScale)
+                wait += StoryTimeline.milliseconds(after * timeScale)
                 if let event = step.event { sends.append((index, event, offset, wait)) }
             }
             let actor = ActorState(
@@ -438,6 +448,13 @@ public struct ScenarioRunner: Sendable {
                 return .failed(errorResult(step, index, actor, fault, error.description))
             }
             if let method = scenario.method?.value { request.method = method.rawValue }
+            // `body:`: the event was generated (the actor's lifecycle moves on); the file's bytes
+            // are sent, and signed, in its place.
+            var payload: JSONValue? = generated.body
+            if let fixture = step.body?.value {
+                request.body = fixture.bytes
+                payload = try? JSONValue(parsing: fixture.bytes)
+            }
             // Each run is new traffic: a consumer that remembers message ids must not take a
             // second run's events for duplicates of the first's.
             request.messageId = VendorCatalog.freshMessageId()
@@ -451,7 +468,7 @@ public struct ScenarioRunner: Sendable {
                     name: Self.name(of: step), actor: actor, index: index, request: request, fault: fault,
                     after: step.after?.value ?? .zero, retryPolicy: policy,
                     check: check(expectation, fault: step.expect == nil ? fault : nil)),
-                payload: generated.body)
+                payload: payload)
         }
     }
 

@@ -145,12 +145,17 @@ public struct VendorProfile: Sendable {
     }
 
     /// The catalog event of a received payload whose inspected event name (``PayloadFacts/event``)
-    /// is `name`: that name, or, for a vendor whose envelope splits it into `type` and `event`
-    /// (Testlify's `{"type":"candidate","event":"completed"}`), both together.
+    /// is `name`, trying the most specific spelling first: a named state change
+    /// (`assessment_result_state_changed.started` for a Qualified change to `started`), the
+    /// `type` and `event` of an envelope that splits them (Testlify's `candidate` and `invited`),
+    /// then the name itself. Nil for a name the vendor's catalog does not hold.
     public func event(received name: String, in payload: JSONValue?) -> EventSpec? {
-        if let spec = event(named: name) { return spec }
-        guard let type = payload?["type"]?.stringValue else { return nil }
-        return event(named: type + "." + name)
+        guard !name.isEmpty, name != "unknown" else { return nil }
+        var spellings: [String] = []
+        if let state = payload?["data"]?["state"]?.stringValue { spellings.append(name + "." + state) }
+        if let type = payload?["type"]?.stringValue { spellings.append(type + "." + name) }
+        spellings.append(name)
+        return spellings.lazy.compactMap { event(named: $0) }.first
     }
 
     public func quirk(named name: String) -> QuirkSpec? { quirks.first { $0.name == name } }
