@@ -1,0 +1,165 @@
+import ProctorCore
+import ProctorDelivery
+import ProctorJSON
+import ProctorSigning
+import ProctorVendors
+
+/// Who answers the vendor when the receiver forwards (`serve --answer`).
+public enum ForwardAnswer: String, Sendable, Hashable, CaseIterable {
+    /// The consumer's status and body; 502 when it could not be reached, 504 when it did not
+    /// answer within the forward timeout.
+    case consumer
+    /// The receiver's own answer. The relay still happens, before the answer, and is shown.
+    case receiver
+}
+
+/// `serve --forward-to URL`: each webhook request the receiver has checked is relayed to a
+/// consumer (same method, headers but the hop-by-hop ones, the exact body bytes), optionally
+/// signed anew with a local secret, within ``timeout``.
+public struct ForwardSettings: Sendable {
+    /// The consumer's URL, exactly as given: every request goes to it, whatever its path.
+    public let url: String
+    /// Signs the relayed requests anew (`--resign`); nil: they keep the vendor's signatures.
+    public var resigning: Resigning?
+    /// Bounds the whole relay: connecting, sending, and the consumer's complete answer.
+    public var timeout: Duration
+    public var answer: ForwardAnswer
+    /// Sends the relayed requests (``HTTPTransport`` in `serve`).
+    public var transport: any Transport
+
+    public static let defaultTimeout = Duration.seconds(5)
+
+    /// Settings relaying to `url`; throws when `url` is not an http(s) URL ``TargetURL`` reads.
+    public init(
+        url: String, resigning: Resigning? = nil, timeout: Duration = defaultTimeout,
+        answer: ForwardAnswer = .consumer, transport: any Transport
+    ) throws(TargetURLError) {
+        _ = try TargetURL(parsing: url)
+        self.url = url
+        self.resigning = resigning
+        self.timeout = timeout
+        self.answer = answer
+        self.transport = transport
+    }
+
+    /// The signer of `--resign`: Standard Webhooks signatures (`v1` or `v1a`) with one local
+    /// secret, in the header style the request came with.
+    public struct Resigning: Sendable {
+        let signer: Signer
+
+        /// Throws when `secret` is not a Standard Webhooks signing secret (`whsec_`, `whsk_`).
+        public init(secret: WebhookSecret) throws(SigningError) {
+            signer = try Signer(scheme: .standardWebhooks(.svix), secrets: [secret])
+        }
+
+        public var secret: WebhookSecret? { signer.secrets.first }
+    }
+
+    /// Request headers that concern one connection, not the message: never relayed.
+    static let hopByHop: Set<String> = [
+        "host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "upgrade",
+    ]
+
+    static func isHopByHop(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return hopByHop.contains(lower) || lower.hasPrefix("proxy-")
+    }
+
+    /// The relayed request of `record`: its method, headers in order and case but the hop-by-hop
+    /// ones, its body bytes; re-signed with ``resigning`` when set. `signing` is the route
+    /// vendor's scheme, nil for a path that names no vendor.
+    func request(for record: CaptureRecord, signing: SigningScheme?, nowSeconds: Int64) -> OutgoingRequest {
+        var headers = HeaderFields()
+        for field in record.headers where !Self.isHopByHop(field.name) {
+            headers.add(field.name, field.value)
+        }
+        var sensitive: [String] = []
+        if let resigning {
+            // The styles the request came with; otherwise the vendor's, or Svix's for no vendor.
+            var styles = StandardWebhooksHeaderStyle.allCases.filter { style in
+                style.names.contains { headers.contains($0) }
+            }
+            if styles.isEmpty {
+                switch signing {
+                case .standardWebhooks(let own): styles = [own]
+                case nil: styles = [.svix]
+                case .some(.hmac), .some(.none): break
+                }
+            }
+            for style in styles {
+                let signed = resigning.signer.sign(
+                    messageId: headers[style.idHeader] ?? record.event.messageId,
+                    timestampSeconds: nowSeconds,
+                    body: record.body, style: style)
+                headers.apply(signed)
+                sensitive += signed.sensitive
+            }
+        }
+        return OutgoingRequest(
+            method: record.method, url: url, headers: headers, body: record.body, timeout: timeout,
+            sensitive: sensitive)
+    }
+
+    /// Relays `record` and waits for the consumer's answer, at most ``timeout``.
+    func relay(_ record: CaptureRecord, signing: SigningScheme?, nowSeconds: Int64) async -> Relay {
+        let request = request(for: record, signing: signing, nowSeconds: nowSeconds)
+        let exchange = await transport.send(request)
+        let result: ForwardOutcome.Result
+        var answered: ResponseSummary?
+        switch exchange.outcome {
+        case .success(let response) where response.bodyTruncated:
+            result = .failed(kind: TransportFailure.Kind.tooLarge.rawValue, reason: "its answer is too large")
+        case .success(let response):
+            result = .answered(status: response.status)
+            answered = response
+        case .failure(let failure) where failure.kind == .timeout || failure.kind == .connectTimeout:
+            result = .failed(
+                kind: ForwardOutcome.timeoutKind, reason: "timed out after \(DurationText.format(timeout))")
+        case .failure(let failure):
+            result = .failed(kind: failure.kind.rawValue, reason: failure.reason)
+        }
+        let outcome = ForwardOutcome(
+            url: url, result: result, durationMilliseconds: exchange.duration.nanoseconds / 1_000_000,
+            resigned: resigning != nil, answeredBy: answer, receiverStatus: record.status)
+        if let answered {
+            let contentType = answered.headers["Content-Type"].flatMap {
+                Self.isSimpleFieldValue($0) ? $0 : nil
+            }
+            return Relay(
+                outcome: outcome, status: answered.status, body: answered.body, contentType: contentType,
+                sensitive: request.sensitive)
+        }
+        let timedOut = outcome.failureKind == ForwardOutcome.timeoutKind
+        let reason =
+            timedOut
+            ? "the consumer at \(url) did not answer within \(DurationText.format(timeout))"
+            : "the consumer at \(url) could not be reached: \(outcome.failureReason ?? "")"
+        return Relay(
+            outcome: outcome, status: timedOut ? 504 : 502,
+            body: WebhookHandler.answer("unavailable", reason: reason).serializedBytes(),
+            contentType: "application/json", sensitive: request.sensitive)
+    }
+
+    /// A header value that can be passed on as is: printable ASCII.
+    static func isSimpleFieldValue(_ value: String) -> Bool {
+        !value.isEmpty && value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// A relay's outcome and what the vendor is answered when the consumer answers: the
+    /// consumer's status and body, or a 502/504 of the receiver's.
+    struct Relay: Sendable {
+        var outcome: ForwardOutcome
+        var status: Int
+        var body: [UInt8]
+        var contentType: String?
+        /// The relayed signatures and the resign secret: what outputs mask.
+        var sensitive: [String]
+
+        /// The body as the record's `answer`: its JSON, its text, or null when empty.
+        var answerJSON: JSONValue {
+            if body.isEmpty { return .null }
+            if let value = try? JSONParser().parse(body) { return value }
+            return .string(String(decoding: body, as: UTF8.self))
+        }
+    }
+}
