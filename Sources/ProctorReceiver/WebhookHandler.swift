@@ -53,7 +53,8 @@ struct WebhookHandler: Sendable {
         if let forward = configuration.forward, isRelayed(record, route: route) {
             let signing = route.flatMap { VendorCatalog.standard.profile(for: $0)?.signing }
             let relay = await forward.relay(
-                record, signing: signing, nowSeconds: configuration.clock.nowMilliseconds() / 1000)
+                record, signing: signing, hmacHeader: route.flatMap { configuration.hmacChecks[$0]?.header },
+                nowSeconds: configuration.clock.nowMilliseconds() / 1000)
             record.forward = relay.outcome
             relayed = relay.sensitive
             if forward.answer == .consumer {

@@ -38,10 +38,11 @@ import Testing
 
     /// A consumer receiver with `secrets`, its requests seen by the returned observer.
     static func consumer(
-        secrets: [WebhookSecret] = [vendorSecret], chaos: ChaosSettings = ChaosSettings()
+        secrets: [WebhookSecret] = [vendorSecret], chaos: ChaosSettings = ChaosSettings(),
+        hmac: [String: BodyHMACCheck] = [:]
     ) async throws -> (ReferenceReceiver.Running, Observed) {
         let observed = Observed()
-        let configuration = ReceiverConfiguration(secrets: secrets, chaos: chaos)
+        let configuration = ReceiverConfiguration(secrets: secrets, hmacChecks: hmac, chaos: chaos)
         let running = try await ReferenceReceiver(configuration: configuration, observers: [observed]).start()
         return (running, observed)
     }
@@ -50,9 +51,10 @@ import Testing
     static func forwarder(
         to url: String, transport: any Transport, resign: WebhookSecret? = nil,
         timeout: Duration = .seconds(5),
-        answer: ForwardAnswer = .consumer, observers: [any ReceiverObserver] = [], acceptAll: Bool = false
+        answer: ForwardAnswer = .consumer, observers: [any ReceiverObserver] = [], acceptAll: Bool = false,
+        hmac: [String: BodyHMACCheck] = [:]
     ) async throws -> ReferenceReceiver.Running {
-        var configuration = ReceiverConfiguration(secrets: [vendorSecret])
+        var configuration = ReceiverConfiguration(secrets: [vendorSecret], hmacChecks: hmac)
         configuration.acceptAll = acceptAll
         configuration.forward = try ForwardSettings(
             url: url,
@@ -169,6 +171,35 @@ import Testing
             #expect(refused.response?.status == 401)
             await plain.stop()
             await resigning.stop()
+            await consumer.stop()
+        }
+    }
+
+    @Test func theRoutesBodyHMACIsResignedInItsForm() async throws {
+        let check = ["talview": BodyHMACCheck(header: "X-Talview-Signature")]
+        let form = HMACSigning(
+            header: "X-Talview-Signature", algorithm: .sha256, encoding: .hex, prefix: "sha256=")
+        try await withHTTPTransport { transport in
+            let (consumer, downstream) = try await Self.consumer(secrets: [Self.localSecret], hmac: check)
+            let forwarder = try await Self.forwarder(
+                to: consumer.url(vendor: "talview"), transport: transport, resign: Self.localSecret,
+                hmac: check)
+            let headers: HeaderFields = [
+                ("Content-Type", "application/json"),
+                ("X-Talview-Signature", form.signature(key: Self.vendorSecret.hmacKey, body: Self.body)),
+            ]
+            let exchange = await transport.send(
+                OutgoingRequest(
+                    url: forwarder.url(vendor: "talview"), headers: headers, body: Self.body,
+                    timeout: .seconds(20)))
+            #expect(exchange.response?.status == 200, "\(exchange.outcome)")
+            let relayed = try #require(await downstream.records.first)
+            #expect(
+                relayed.headers["X-Talview-Signature"]
+                    == form.signature(key: Self.localSecret.hmacKey, body: Self.body))
+            #expect(relayed.signatureVerdict == "valid", "\(String(describing: relayed.signature))")
+            #expect(!relayed.headers.contains("svix-signature"))
+            await forwarder.stop()
             await consumer.stop()
         }
     }

@@ -43,7 +43,8 @@ public struct ForwardSettings: Sendable {
     }
 
     /// The signer of `--resign`: Standard Webhooks signatures (`v1` or `v1a`) with one local
-    /// secret, in the header style the request came with.
+    /// secret, in the header style the request came with, and the route's body HMAC header with
+    /// the secret's text as its key (as the verifier reads a secret for a body HMAC).
     public struct Resigning: Sendable {
         let signer: Signer
 
@@ -67,8 +68,11 @@ public struct ForwardSettings: Sendable {
 
     /// The relayed request of `record`: its method, headers in order and case but the hop-by-hop
     /// ones, its body bytes; re-signed with ``resigning`` when set. `signing` is the route
-    /// vendor's scheme, nil for a path that names no vendor.
-    func request(for record: CaptureRecord, signing: SigningScheme?, nowSeconds: Int64) -> OutgoingRequest {
+    /// vendor's scheme, nil for a path that names no vendor; `hmacHeader` the body HMAC header
+    /// the receiver checks on the route (`--hmac`), re-signed in the form it came in.
+    func request(
+        for record: CaptureRecord, signing: SigningScheme?, hmacHeader: String? = nil, nowSeconds: Int64
+    ) -> OutgoingRequest {
         var headers = HeaderFields()
         for field in record.headers where !Self.isHopByHop(field.name) {
             headers.add(field.name, field.value)
@@ -94,6 +98,14 @@ public struct ForwardSettings: Sendable {
                 headers.apply(signed)
                 sensitive += signed.sensitive
             }
+            if let hmacHeader, let value = headers[hmacHeader],
+                let form = HMACSigning.form(ofHeader: hmacHeader, value: value),
+                let signer = try? Signer(scheme: .hmac(form), secrets: resigning.signer.secrets)
+            {
+                let signed = signer.sign(messageId: "", timestampSeconds: nowSeconds, body: record.body)
+                headers.apply(signed)
+                sensitive += signed.sensitive
+            }
         }
         return OutgoingRequest(
             method: record.method, url: url, headers: headers, body: record.body, timeout: timeout,
@@ -101,8 +113,10 @@ public struct ForwardSettings: Sendable {
     }
 
     /// Relays `record` and waits for the consumer's answer, at most ``timeout``.
-    func relay(_ record: CaptureRecord, signing: SigningScheme?, nowSeconds: Int64) async -> Relay {
-        let request = request(for: record, signing: signing, nowSeconds: nowSeconds)
+    func relay(
+        _ record: CaptureRecord, signing: SigningScheme?, hmacHeader: String? = nil, nowSeconds: Int64
+    ) async -> Relay {
+        let request = request(for: record, signing: signing, hmacHeader: hmacHeader, nowSeconds: nowSeconds)
         let exchange = await transport.send(request)
         let result: ForwardOutcome.Result
         var answered: ResponseSummary?
