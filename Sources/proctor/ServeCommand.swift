@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             under DIR, one folder per run; --accept-all answers every request 200 to capture what a vendor \
             sends. The capture format: docs/capture.md.
 
-            --forward-to URL relays every webhook request, once checked (and recorded), to a consumer \
+            --forward-to URL relays every webhook request, once checked, to a consumer \
             at URL: same method, the headers but the hop-by-hop ones, the exact body bytes; --resign \
             SECRET signs it anew with a local whsec_ or whsk_ secret. The vendor gets the consumer's \
             answer (502 when it cannot be reached, 504 when it does not answer within \
@@ -158,6 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard forwardTo != nil else { return try await serve(transport: nil) }
         let timeout = forwardTimeout ?? ForwardSettings.defaultTimeout
+        // HTTP/1.1, which keeps the relayed header names in the case received (HTTP/2 lowercases them).
         try await withHTTPTransport(
             configuration: TransportConfiguration(connectTimeout: timeout, httpVersion: .http1Only)
         ) { transport in
