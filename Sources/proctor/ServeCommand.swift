@@ -293,14 +293,20 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         guard let transport else { throw CommandInputError("--forward-to: no HTTP client to relay with") }
+        let settings: ForwardSettings
         do throws(TargetURLError) {
-            return try ForwardSettings(
+            settings = try ForwardSettings(
                 url: forwardTo, resigning: resigning,
                 timeout: forwardTimeout ?? ForwardSettings.defaultTimeout,
                 answer: answer ?? .consumer, transport: transport)
         } catch {
             throw targetError(error, flag: "--forward-to")
         }
+        if settings.isOwnAddress(host: host, port: port) {
+            throw CommandInputError(
+                "--forward-to \(forwardTo): this serve's own address; relaying to it would loop")
+        }
+        return settings
     }
 }
 

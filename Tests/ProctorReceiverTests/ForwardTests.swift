@@ -204,6 +204,28 @@ import Testing
         }
     }
 
+    /// `--accept-all`, a path with no vendor and no signature: relayed, signed the Svix way with
+    /// the body's message id.
+    @Test func anyPathIsRelayedAndSignedWithAcceptAll() async throws {
+        try await withHTTPTransport { transport in
+            let (consumer, downstream) = try await Self.consumer(secrets: [Self.localSecret])
+            let forwarder = try await Self.forwarder(
+                to: consumer.url(vendor: "testlify"), transport: transport, resign: Self.localSecret,
+                acceptAll: true)
+            let exchange = await transport.send(
+                OutgoingRequest(
+                    method: "PUT", url: forwarder.baseURL + "/hooks/acme?x=1", headers: [("X-Acme", "1")],
+                    body: Self.body, timeout: .seconds(20)))
+            #expect(exchange.response?.status == 200, "\(exchange.outcome)")
+            let relayed = try #require(await downstream.records.first)
+            #expect(relayed.method == "PUT" && relayed.path == "/webhooks/testlify")
+            #expect(relayed.signatureVerdict == "valid" && relayed.headers["X-Acme"] == "1")
+            #expect(relayed.headers["svix-id"] == "body-" + WebhookHandler.fnv1a(Self.body))
+            await forwarder.stop()
+            await consumer.stop()
+        }
+    }
+
     @Test func aSlowOrDownConsumerIsAnsweredForInTime() async throws {
         try await withHTTPTransport { transport in
             let (consumer, downstream) = try await Self.consumer()

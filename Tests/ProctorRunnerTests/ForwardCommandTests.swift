@@ -71,6 +71,10 @@ import Testing
             "error: The value '0s' is invalid for '--forward-timeout <forward-timeout>': --forward-timeout: expected a duration more than zero"
         ),
         (["--answer", "vendor"], "error: The value 'vendor' is invalid for '--answer <answer>'"),
+        (
+            ["--port", "8999", "--forward-to", "http://localhost:8999/hooks"],
+            "error: --forward-to http://localhost:8999/hooks: this serve's own address; relaying to it would loop"
+        ),
     ])
     func badForwardFlags(arguments: [String], message: String) async throws {
         let path = try #require(TestProcesses.executable)

@@ -29,6 +29,14 @@ public struct ForwardSettings: Sendable {
 
     public static let defaultTimeout = Duration.seconds(5)
 
+    /// Whether `url` is the receiver's own address (`host`, or a loopback name, and `port`): a
+    /// relay to it would go round in circles.
+    public func isOwnAddress(host: String, port: Int) -> Bool {
+        guard let target = try? TargetURL(parsing: url), target.port == port else { return false }
+        let loopback: Set<String> = ["localhost", "127.0.0.1", "::1", "0.0.0.0"]
+        return target.host == host || (loopback.contains(target.host) && loopback.contains(host))
+    }
+
     /// Settings relaying to `url`; throws when `url` is not an http(s) URL ``TargetURL`` reads.
     public init(
         url: String, resigning: Resigning? = nil, timeout: Duration = defaultTimeout,
@@ -112,7 +120,9 @@ public struct ForwardSettings: Sendable {
             sensitive: sensitive)
     }
 
-    /// Relays `record` and waits for the consumer's answer, at most ``timeout``.
+    /// Relays `record` and waits for the consumer's answer, at most ``timeout``. Without one, the
+    /// vendor's answer is 504 (none in time) or 502 (the consumer was not reached, closed the
+    /// connection, or answered more than the transport reads).
     func relay(
         _ record: CaptureRecord, signing: SigningScheme?, hmacHeader: String? = nil, nowSeconds: Int64
     ) async -> Relay {
@@ -122,7 +132,9 @@ public struct ForwardSettings: Sendable {
         var answered: ResponseSummary?
         switch exchange.outcome {
         case .success(let response) where response.bodyTruncated:
-            result = .failed(kind: TransportFailure.Kind.tooLarge.rawValue, reason: "its answer is too large")
+            result = .failed(
+                kind: TransportFailure.Kind.tooLarge.rawValue,
+                reason: "its answer is larger than the relay reads")
         case .success(let response):
             result = .answered(status: response.status)
             answered = response
@@ -144,10 +156,14 @@ public struct ForwardSettings: Sendable {
                 sensitive: request.sensitive)
         }
         let timedOut = outcome.failureKind == ForwardOutcome.timeoutKind
-        let reason =
-            timedOut
-            ? "the consumer at \(url) did not answer within \(DurationText.format(timeout))"
-            : "the consumer at \(url) could not be reached: \(outcome.failureReason ?? "")"
+        let reason: String
+        if timedOut {
+            reason = "the consumer at \(url) did not answer within \(DurationText.format(timeout))"
+        } else if case .failure(let failure) = exchange.outcome, failure.kind != .connectionReset {
+            reason = "the consumer at \(url) could not be reached: \(failure.reason)"
+        } else {
+            reason = "the consumer at \(url) gave no answer to pass on: \(outcome.failureReason ?? "")"
+        }
         return Relay(
             outcome: outcome, status: timedOut ? 504 : 502,
             body: WebhookHandler.answer("unavailable", reason: reason).serializedBytes(),
