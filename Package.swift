@@ -88,6 +88,7 @@ let package = Package(
             name: "ProctorReceiver",
             dependencies: [
                 "ProctorCore",
+                "ProctorDelivery",
                 "ProctorSigning",
                 "ProctorJSON",
                 "ProctorVendors",

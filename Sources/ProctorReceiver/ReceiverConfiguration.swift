@@ -134,6 +134,8 @@ public struct ReceiverConfiguration: Sendable {
     /// method and path besides the receiver's own GET routes, signatures that do not verify,
     /// bodies that are not JSON. What would have been refused is noted in the answer's `reason`.
     public var acceptAll = false
+    /// Relay every webhook request, once checked, to a consumer (`serve --forward-to`).
+    public var forward: ForwardSettings?
 
     /// The event log keeps this many entries (oldest dropped first).
     public var maxEvents: Int {

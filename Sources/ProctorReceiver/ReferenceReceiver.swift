@@ -210,12 +210,17 @@ public struct ReferenceReceiver: Sendable {
     }
 
     static func json(_ status: Int, _ value: JSONValue) -> Response {
-        let bytes = value.serializedBytes()
+        bytes(status, value.serializedBytes(), contentType: "application/json")
+    }
+
+    /// An answer of `body` as given, under `contentType` when there is one.
+    static func bytes(_ status: Int, _ body: [UInt8], contentType: String?) -> Response {
+        var headers = HTTPFields()
+        if let contentType { headers[.contentType] = contentType }
+        headers[.contentLength] = String(body.count)
         return Response(
-            status: HTTPResponse.Status(code: status),
-            headers: [.contentType: "application/json", .contentLength: String(bytes.count)],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        )
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

@@ -48,11 +48,26 @@ struct WebhookHandler: Sendable {
         let answer = await respond(request: request, context: context, record: &record)
         record.event.status = answer.status
         record.answer = answer.body
+        var response = ReferenceReceiver.json(answer.status, answer.body)
+        var relayed: [String] = []
+        if let forward = configuration.forward, isRelayed(record, route: route) {
+            let signing = route.flatMap { VendorCatalog.standard.profile(for: $0)?.signing }
+            let relay = await forward.relay(
+                record, signing: signing, hmacHeader: route.flatMap { configuration.hmacChecks[$0]?.header },
+                nowSeconds: configuration.clock.nowMilliseconds() / 1000)
+            record.forward = relay.outcome
+            relayed = relay.sensitive
+            if forward.answer == .consumer {
+                record.event.status = relay.status
+                record.answer = relay.answerJSON
+                response = ReferenceReceiver.bytes(relay.status, relay.body, contentType: relay.contentType)
+            }
+        }
         if !observers.isEmpty {
             record.sensitive = CaptureRecord.sensitiveTexts(
                 in: received,
                 secrets: configuration.secrets.map(\.text)
-                    + configuration.hmacChecks.values.compactMap(\.secret?.text),
+                    + configuration.hmacChecks.values.compactMap(\.secret?.text) + relayed,
                 hmacHeaders: configuration.hmacChecks.values.map(\.header))
             for observer in observers {
                 do {
@@ -66,7 +81,16 @@ struct WebhookHandler: Sendable {
                 }
             }
         }
-        return ReferenceReceiver.json(answer.status, answer.body)
+        return response
+    }
+
+    /// Whether `record` goes on to the consumer of `--forward-to`: a request whose body was read
+    /// whole on a vendor's route (or any path with `--accept-all`), whatever the receiver made of
+    /// it, but not one whose connection a chaos flag closes.
+    private func isRelayed(_ record: CaptureRecord, route: String?) -> Bool {
+        let routed =
+            configuration.acceptAll || route.map { VendorCatalog.standard.profile(for: $0) != nil } ?? true
+        return routed && record.bodyComplete && record.event.status != 0
     }
 
     /// The answer to one request; `record` gets the body and the receiver's conclusions.

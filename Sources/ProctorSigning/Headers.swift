@@ -65,12 +65,17 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByArrayLite
     /// a request resent or relayed elsewhere gets anew from the client that sends it.
     public static let hopByHop: Set<String> = [
         "host", "content-length", "connection", "transfer-encoding", "keep-alive", "te", "trailer",
-        "upgrade", "proxy-connection", "proxy-authorization", "proxy-authenticate", "expect",
+        "upgrade", "expect",
     ]
 
-    /// The fields without the ``hopByHop`` ones: what `replay` and `serve --forward-to` send on.
+    /// The fields without the ``hopByHop`` and `Proxy-*` ones: what `replay` and
+    /// `serve --forward-to` send on.
     public var relayable: HeaderFields {
-        HeaderFields(fields.filter { !Self.hopByHop.contains($0.name.lowercased()) })
+        HeaderFields(
+            fields.filter { field in
+                let name = field.name.lowercased()
+                return !Self.hopByHop.contains(name) && !name.hasPrefix("proxy-")
+            })
     }
 
     /// ASCII case-insensitive name comparison.

@@ -295,17 +295,31 @@ public struct WebhookVerifier: Sendable {
     /// The digests a header value may hold: the whole value or the part after a `name=` prefix
     /// (`sha256=`, `v1=`, any name), in hex or base64, of a length that names the algorithm.
     static func digests(in value: String) -> [(HMACSigning.Algorithm, [UInt8])] {
+        readings(in: value).map { ($0.form.algorithm, $0.digest) }
+    }
+
+    /// Each way `value` reads as a body HMAC, in the order ``digests(in:)`` tries them: its form
+    /// (prefix, encoding, algorithm) and the digest.
+    static func readings(in value: String, header: String = "") -> [(form: HMACSigning, digest: [UInt8])] {
         let text = value.trimmed(" \t")
-        var readings = [Substring(text)]
+        var readings = [(prefix: Substring(), rest: Substring(text))]
         if let eq = text.firstIndex(of: "="), eq != text.startIndex {
             let rest = text[text.index(after: eq)...]
-            if !rest.isEmpty { readings.append(rest) }
+            if !rest.isEmpty { readings.append((text[...eq], rest)) }
         }
-        var out: [(HMACSigning.Algorithm, [UInt8])] = []
-        for rest in readings {
-            for bytes in [Base64.unhex(rest), Base64.decode(rest)].compactMap({ $0 }) {
+        var out: [(HMACSigning, [UInt8])] = []
+        for (prefix, rest) in readings {
+            for (encoding, decoded) in [
+                (HMACSigning.Encoding.hex, Base64.unhex(rest)), (.base64, Base64.decode(rest)),
+            ] {
+                guard let bytes = decoded else { continue }
                 for algorithm in HMACSigning.Algorithm.allCases where algorithm.digestLength == bytes.count {
-                    out.append((algorithm, bytes))
+                    out.append(
+                        (
+                            HMACSigning(
+                                header: header, algorithm: algorithm, encoding: encoding,
+                                prefix: String(prefix)), bytes
+                        ))
                 }
             }
         }
@@ -372,5 +386,13 @@ extension String {
         while let f = s.first, chars.contains(f) { s.removeFirst() }
         while let l = s.last, chars.contains(l) { s.removeLast() }
         return String(s)
+    }
+}
+
+extension HMACSigning {
+    /// The form of a body HMAC header as received (its prefix, encoding and algorithm, read as the
+    /// verifier reads it), to sign a body anew in the same form; nil when `value` holds no digest.
+    public static func form(ofHeader header: String, value: String) -> HMACSigning? {
+        WebhookVerifier.readings(in: value, header: header).first?.form
     }
 }

@@ -173,8 +173,8 @@ func parseTarget(_ target: String) throws -> TargetURL {
 }
 
 /// A `--target` that is not a URL Proctor can send to, as one input error.
-func targetError(_ error: TargetURLError) -> CommandInputError {
+func targetError(_ error: TargetURLError, flag: String = "--target") -> CommandInputError {
     error.problem.isScheme
-        ? CommandInputError("--target \(error.text): expected an http:// or https:// URL")
-        : CommandInputError("--target \(error.text): \(error.problem.reason)")
+        ? CommandInputError("\(flag) \(error.text): expected an http:// or https:// URL")
+        : CommandInputError("\(flag) \(error.text): \(error.problem.reason)")
 }

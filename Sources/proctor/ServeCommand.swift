@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProctorCore
+import ProctorDelivery
 import ProctorReceiver
 import ProctorSigning
 import ProctorVendors
@@ -26,6 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
             writes every request as received (headers, exact body bytes, arrival time, verdict, answer) \
             under DIR, one folder per run; --accept-all answers every request 200 to capture what a vendor \
             sends. The capture format: docs/capture.md.
+
+            --forward-to URL relays every webhook request, once checked, to a consumer \
+            at URL: same method, the headers but the hop-by-hop ones, the exact body bytes; --resign \
+            SECRET signs it anew with a local whsec_ or whsk_ secret. The vendor gets the consumer's \
+            answer (502 when it cannot be reached, 504 when it does not answer within \
+            --forward-timeout), or the receiver's own with --answer receiver; the line per request ends \
+            with the consumer's answer. See docs/capture.md.
             """
     )
 
@@ -123,12 +131,45 @@ struct ServeCommand: AsyncParsableCommand {
             return bytes
         })
     var maxBytes: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Relay every webhook request, once checked, to the consumer at this URL (as given, whatever the request's path).",
+            valueName: "url"))
+    var forwardTo: String?
+    @Option(
+        help: ArgumentHelp(
+            "With --forward-to: sign each relayed request anew with this secret (whsec_ or whsk_), keeping its message id.",
+            valueName: "secret"))
+    var resign: String?
+    @Option(
+        help:
+            "With --forward-to: the time a relay may take, from connecting to the consumer's complete answer. (default: 5s)",
+        transform: { try positiveDuration($0, flag: "--forward-timeout") })
+    var forwardTimeout: Duration?
+    @Option(
+        help:
+            "With --forward-to: whose answer the vendor gets, the consumer's (502 or 504 when it has none) or the receiver's. (default: consumer)"
+    )
+    var answer: ForwardAnswer?
     @Flag(help: "Print no line per request.") var quiet = false
     @Option(help: "The line per request: text, or JSON lines for other tools.") var format: LiveTail.Format =
         .text
 
     func run() async throws {
-        var configuration = try makeConfiguration(environment: ProcessInfo.processInfo.environment)
+        guard forwardTo != nil else { return try await serve(transport: nil) }
+        let timeout = forwardTimeout ?? ForwardSettings.defaultTimeout
+        // HTTP/1.1, which keeps the relayed header names in the case received (HTTP/2 lowercases them).
+        try await withHTTPTransport(
+            configuration: TransportConfiguration(connectTimeout: timeout, httpVersion: .http1Only)
+        ) { transport in
+            try await serve(transport: transport)
+        }
+    }
+
+    /// Serves until stopped; `transport` relays the requests of `--forward-to`.
+    func serve(transport: (any Transport)?) async throws {
+        var configuration = try makeConfiguration(
+            environment: ProcessInfo.processInfo.environment, transport: transport)
         let fitting = FileDescriptorLimit.fit(connections: configuration.connections.maxConnections)
         if fitting < configuration.connections.maxConnections {
             StandardStreams.error(
@@ -143,11 +184,17 @@ struct ServeCommand: AsyncParsableCommand {
         if !quiet { observers.append(tail) }
         let receiver = ReferenceReceiver(configuration: configuration, observers: observers)
         defer { tail.flush() }
+        let forward = configuration.forward
         do {
             try await receiver.run { url in
                 tail.listening(url, routes: VendorCatalog.standard.vendorNames)
                 if let recorder {
                     StandardStreams.error("proctor serve: recording to \(recorder.runDirectory)")
+                }
+                if let forward {
+                    StandardStreams.error(
+                        "proctor serve: forwarding to \(forward.url)"
+                            + (forward.resigning == nil ? "" : ", re-signed"))
                 }
             }
             await recorder?.finish()
@@ -184,7 +231,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    func makeConfiguration(environment: [String: String]) throws -> ReceiverConfiguration {
+    func makeConfiguration(environment: [String: String], transport: (any Transport)? = nil) throws
+        -> ReceiverConfiguration
+    {
         let secrets = secret.resolve(environment: environment)
         let vendors = VendorCatalog.standard.vendorNames
         var checks: [String: BodyHMACCheck] = [:]
@@ -220,7 +269,44 @@ struct ServeCommand: AsyncParsableCommand {
             connections: connections, chaos: chaos
         )
         configuration.acceptAll = acceptAll
+        configuration.forward = try makeForwarding(transport: transport)
         return configuration
+    }
+
+    /// The settings of `--forward-to` and the flags that go with it; nil without it.
+    func makeForwarding(transport: (any Transport)?) throws -> ForwardSettings? {
+        guard let forwardTo else {
+            for (flag, given) in [
+                ("--resign", resign != nil), ("--forward-timeout", forwardTimeout != nil),
+                ("--answer", answer != nil),
+            ] where given {
+                throw CommandInputError("\(flag) is for --forward-to URL")
+            }
+            return nil
+        }
+        var resigning: ForwardSettings.Resigning?
+        if let resign {
+            do throws(SigningError) {
+                resigning = try ForwardSettings.Resigning(secret: WebhookSecret(resign))
+            } catch {
+                throw CommandInputError("--resign: \(error.message)")
+            }
+        }
+        guard let transport else { throw CommandInputError("--forward-to: no HTTP client to relay with") }
+        let settings: ForwardSettings
+        do throws(TargetURLError) {
+            settings = try ForwardSettings(
+                url: forwardTo, resigning: resigning,
+                timeout: forwardTimeout ?? ForwardSettings.defaultTimeout,
+                answer: answer ?? .consumer, transport: transport)
+        } catch {
+            throw targetError(error, flag: "--forward-to")
+        }
+        if settings.isOwnAddress(host: host, port: port) {
+            throw CommandInputError(
+                "--forward-to \(forwardTo): this serve's own address; relaying to it would loop")
+        }
+        return settings
     }
 }
 
@@ -233,3 +319,4 @@ private func positiveDuration(_ text: String, flag: String) throws -> Duration {
 }
 
 extension LiveTail.Format: ExpressibleByArgument {}
+extension ForwardAnswer: ExpressibleByArgument {}

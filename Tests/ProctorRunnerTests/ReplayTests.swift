@@ -91,7 +91,7 @@ import Testing
                 target: "http://127.0.0.1:9/hook", signing: .resign([Self.localSecret], hmac: nil)),
             capture: capture)
         let record = try #require(capture.records.first)
-        let request = replayer.request(for: record, nowSeconds: now / 1000)
+        let request = try replayer.request(for: record, nowSeconds: now / 1000)
         #expect(request.body == record.body)
         #expect(request.url == "http://127.0.0.1:9/hook")
         #expect(request.headers["svix-id"] == "msg_1")
@@ -112,7 +112,7 @@ import Testing
         let kept = try await Self.capture([record], keepSignatures: true)
         let replayer = try Replayer(
             plan: ReplayPlan(target: "http://127.0.0.1:9/x", keepPath: true, signing: .stored), capture: kept)
-        let request = replayer.request(for: try #require(kept.records.first), nowSeconds: 2_000_000)
+        let request = try replayer.request(for: try #require(kept.records.first), nowSeconds: 2_000_000)
         #expect(request.headers == record.headers.relayable)
         #expect(request.url == "http://127.0.0.1:9/webhooks/testlify")
         // A masked capture has no signatures to send.

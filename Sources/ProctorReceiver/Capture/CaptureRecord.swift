@@ -25,16 +25,21 @@ public struct CaptureRecord: Sendable, Hashable {
     /// The signature check, nil where none was made (an answer forced by a chaos flag, a body
     /// cut short).
     public var signature: Verification?
-    /// The JSON the receiver answered with, under `event.status` (0: the connection was closed
-    /// without an answer).
+    /// The JSON the sender was answered with, under `event.status` (0: the connection was closed
+    /// without an answer): the receiver's, or the consumer's (``forward``); a consumer's body
+    /// that is not JSON is its text.
     public var answer: JSONValue
     /// Texts the headers carry that are signatures or secrets: what masking replaces.
     public var sensitive: [String]
+    /// What became of the request's relay to a consumer (`serve --forward-to`); nil when it was
+    /// not relayed. With `--answer consumer`, ``status`` and ``answer`` are the consumer's and the
+    /// receiver's own status is ``ForwardOutcome/receiverStatus``.
+    public var forward: ForwardOutcome?
 
     public init(
         sequence: Int = 0, method: String, path: String, headers: HeaderFields, body: [UInt8],
         bodyComplete: Bool = true, event: ReceivedEvent, signature: Verification? = nil,
-        answer: JSONValue = .null, sensitive: [String] = []
+        answer: JSONValue = .null, sensitive: [String] = [], forward: ForwardOutcome? = nil
     ) {
         self.sequence = sequence
         self.method = method
@@ -46,6 +51,7 @@ public struct CaptureRecord: Sendable, Hashable {
         self.signature = signature
         self.answer = answer
         self.sensitive = sensitive
+        self.forward = forward
     }
 
     public var receivedAtMilliseconds: Int64 { event.receivedAtMilliseconds }
@@ -145,13 +151,13 @@ extension CaptureRecord {
     }
 
     /// The facts of the record without headers and body: the live tail's JSON line, and the
-    /// index line around which headers and body are added.
+    /// index line around which headers and body are added. `forward` only when relayed.
     public var summary: JSONObject {
         var signatureObject = JSONObject()
         signatureObject["verdict"] = .string(signatureVerdict)
         if case .valid(let scheme) = signature?.verdict { signatureObject["scheme"] = .string(scheme) }
         signatureObject["problems"] = .array((signature?.problems ?? []).map(JSONValue.string))
-        return JSONObject([
+        var object = JSONObject([
             ("sequence", .int(sequence)),
             ("receivedAt", .string(FakeData.isoTimestamp(milliseconds: event.receivedAtMilliseconds))),
             ("method", .string(method)),
@@ -167,6 +173,8 @@ extension CaptureRecord {
             ("answer", answer),
             ("reason", event.reason.map(JSONValue.string) ?? .null),
         ])
+        if let forward { object["forward"] = forward.json }
+        return object
     }
 
     /// A record from its index line, with the body read by `body` from the file the line names;
@@ -227,11 +235,19 @@ extension CaptureRecord {
             candidateId: value["candidateId"]?.stringValue)
         event.bodySHA256 = digest
         event.bodyLength = length
+        var forward: ForwardOutcome?
+        if let item = value["forward"], item != .null {
+            guard let outcome = ForwardOutcome(json: item) else {
+                throw CaptureError(
+                    "the record's \"forward\" has no url, status or failure, durationMs or answeredBy")
+            }
+            forward = outcome
+        }
         return CaptureRecord(
             sequence: try field("sequence") { $0.intValue }, method: try field("method") { $0.stringValue },
             path: try field("path") { $0.stringValue }, headers: headers, body: bytes,
             bodyComplete: bodyInfo["complete"]?.boolValue ?? true, event: event, signature: signature,
-            answer: value["answer"] ?? .null)
+            answer: value["answer"] ?? .null, forward: forward)
     }
 }
 

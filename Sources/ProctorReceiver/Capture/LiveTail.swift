@@ -51,7 +51,8 @@ public struct LiveTail: ReceiverObserver {
 
     /// One request's line: `12:03:04.123  testlify  invited  msg_2x...  signature valid  200 accepted`
     /// (time in UTC; a path that names no vendor stands in its place; the reason follows a
-    /// refusal), or the record's summary as one JSON object.
+    /// refusal; the relay's outcome, `→ 200 in 12ms`, ends it with `--forward-to`), or the
+    /// record's summary as one JSON object.
     public static func line(_ record: CaptureRecord, format: Format) -> String {
         switch format {
         case .json:
@@ -69,6 +70,7 @@ public struct LiveTail: ReceiverObserver {
             .joined(separator: "  ")
             line += "  \(record.status) \(record.answerWord)"
             if let reason = record.event.reason, !record.event.duplicate { line += ": " + reason }
+            if let forward = record.forward { line += "  → " + forward.summary }
             return line
         }
     }

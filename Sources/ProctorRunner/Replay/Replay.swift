@@ -110,11 +110,10 @@ public struct ReplayError: UserFacingError, Hashable {
 /// step of one ``ScenarioResult``, so a replay has the console lines and the reports of `run`.
 public struct Replayer: Sendable {
     public let plan: ReplayPlan
-    let signers: [String: [Signer]]
     let clock: any WallClock
 
     /// Checks the plan against the capture: the target is a URL, stored signatures were kept,
-    /// every vendor's scheme can sign with the secrets given.
+    /// the secrets can sign each vendor's first request.
     public init(plan: ReplayPlan, capture: Capture, clock: any WallClock = SystemClock()) throws(ReplayError)
     {
         self.plan = plan
@@ -124,7 +123,6 @@ public struct Replayer: Sendable {
         } catch {
             throw ReplayError("--target \(plan.target): \(error.problem.reason)")
         }
-        var signers: [String: [Signer]] = [:]
         switch plan.signing {
         case .stored:
             guard capture.signaturesKept else {
@@ -132,48 +130,41 @@ public struct Replayer: Sendable {
                     "\(capture.directory) was recorded without --keep-signatures: its signatures are masked; give --secret to sign the requests anew"
                 )
             }
-        case .resign(let secrets, let hmac):
-            for vendor in Set(capture.records.map(\.event.vendor)) {
-                let scheme = Self.scheme(
-                    for: vendor, headers: capture.records.first { $0.event.vendor == vendor }?.headers)
+        case .resign:
+            var checked: Set<String> = []
+            for record in capture.records where checked.insert(record.event.vendor).inserted {
                 do {
-                    signers[vendor] = try Signer.signers(scheme: scheme, hmac: hmac, secrets: secrets)
+                    _ = try signed(record, nowSeconds: 0)
                 } catch {
                     throw ReplayError("--secret: \(error.message)")
                 }
             }
         }
-        self.signers = signers
     }
 
-    /// The route vendor's scheme; for a path that names no vendor, Standard Webhooks when the
-    /// request carried its headers, else none.
-    static func scheme(for vendor: String, headers: HeaderFields?) -> SigningScheme {
-        if let profile = VendorCatalog.standard.profile(for: vendor) { return profile.signing }
-        for style in StandardWebhooksHeaderStyle.allCases where headers?.contains(style.idHeader) == true {
-            return .standardWebhooks(style)
-        }
-        return .none
-    }
-
-    /// The request that replays `record` at `nowSeconds`.
-    public func request(for record: CaptureRecord, nowSeconds: Int64) -> OutgoingRequest {
-        var headers = record.headers.relayable
-        var sensitive: [String] = []
-        if case .resign = plan.signing, let signers = signers[record.event.vendor], !signers.isEmpty {
-            // The Standard Webhooks header names the request came with (svix-* or webhook-*).
-            let style = StandardWebhooksHeaderStyle.allCases.first { headers.contains($0.idHeader) }
-            let messageId = style.flatMap { headers[$0.idHeader] } ?? "msg_replay_\(record.sequence)"
-            sensitive = Signer.sign(
-                signers, into: &headers, messageId: messageId, timestampSeconds: nowSeconds,
-                body: record.body,
-                style: style)
-        } else if case .stored = plan.signing {
-            sensitive = CaptureRecord.sensitiveTexts(in: headers, secrets: [])
-        }
+    /// The request that replays `record` at `nowSeconds`; throws when the secrets cannot sign it.
+    public func request(for record: CaptureRecord, nowSeconds: Int64) throws(SigningError) -> OutgoingRequest
+    {
+        let (headers, sensitive) = try signed(record, nowSeconds: nowSeconds)
         return OutgoingRequest(
             method: record.method, url: url(for: record), headers: headers, body: record.body,
             timeout: plan.timeout, sensitive: sensitive)
+    }
+
+    /// The headers `record` is sent with, and what outputs mask in them.
+    func signed(_ record: CaptureRecord, nowSeconds: Int64) throws(SigningError) -> (HeaderFields, [String]) {
+        var headers = record.headers.relayable
+        switch plan.signing {
+        case .resign(let secrets, let hmac):
+            let sensitive = try Signer.resign(
+                &headers, body: record.body, secrets: secrets,
+                vendorScheme: VendorCatalog.standard.profile(for: record.event.vendor)?.signing,
+                hmac: hmac.map { [$0] } ?? [], messageId: "msg_replay_\(record.sequence)",
+                nowSeconds: nowSeconds)
+            return (headers, sensitive)
+        case .stored:
+            return (headers, CaptureRecord.sensitiveTexts(in: headers, secrets: []))
+        }
     }
 
     /// The target, or with ``ReplayPlan/keepPath`` the target's origin and the recorded path.
@@ -214,8 +205,16 @@ public struct Replayer: Sendable {
                 step.verdict = .notSent("the body was cut short when it was recorded")
             } else {
                 step.startedAtMilliseconds = clock.nowMilliseconds()
-                let exchange = await transport.send(
-                    request(for: record, nowSeconds: clock.nowMilliseconds() / 1000))
+                let outgoing: OutgoingRequest
+                do {
+                    outgoing = try request(for: record, nowSeconds: clock.nowMilliseconds() / 1000)
+                } catch {
+                    step.verdict = .error("cannot sign the request: \(error.message)")
+                    onStep(step)
+                    steps.append(step)
+                    continue
+                }
+                let exchange = await transport.send(outgoing)
                 step.sends = [
                     SendRecord(
                         label: record.event.vendor.isEmpty ? "request" : record.event.vendor,
