@@ -68,16 +68,7 @@ struct ReplayCommand: AsyncParsableCommand {
         help: "Only requests that arrived at or before this time (ISO 8601 or milliseconds since the epoch).")
     var until: PinnedTime?
 
-    @Option(
-        name: .customLong("report"),
-        help: "FORMAT=PATH with FORMAT json or junit, as `run` writes them. Repeatable.",
-        transform: { text in
-            guard let spec = ReportSpec(text) else {
-                throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
-            }
-            return spec
-        })
-    var reports: [ReportSpec] = []
+    @OptionGroup var report: ReportOptions
 
     @OptionGroup var transport: TransportOptions
 
@@ -101,7 +92,7 @@ struct ReplayCommand: AsyncParsableCommand {
             selection: ReplaySelection(
                 vendors: vendors, events: events, ids: ids, from: from?.milliseconds,
                 until: until?.milliseconds),
-            reports: reports, transport: try transport.configuration(),
+            reports: report.reports, transport: try transport.configuration(),
             console: ConsoleReporter.forStandardOutput(environment: environment))
         let outcome = await pipeline.run(
             capture: capture, print: { StandardStreams.output($0) }, printError: { StandardStreams.error($0) }

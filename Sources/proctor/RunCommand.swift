@@ -62,15 +62,7 @@ struct RunCommand: AsyncParsableCommand {
     )
     var stopUnreachable = true
 
-    @Option(
-        name: .customLong("report"), help: "FORMAT=PATH with FORMAT json or junit. Repeatable.",
-        transform: { text in
-            guard let spec = ReportSpec(text) else {
-                throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
-            }
-            return spec
-        })
-    var reports: [ReportSpec] = []
+    @OptionGroup var report: ReportOptions
 
     @OptionGroup var transport: TransportOptions
 
@@ -95,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
             throw fail(error.description)
         }
         var pipeline = RunPipeline(
-            settings: settings, reports: reports, transport: transportConfiguration,
+            settings: settings, reports: report.reports, transport: transportConfiguration,
             vocabulary: CatalogVocabulary.vocabulary, environment: environment,
             console: ConsoleReporter.forStandardOutput(environment: environment))
         pipeline.unreachableRule = stopUnreachable ? .standard : nil

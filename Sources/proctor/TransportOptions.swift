@@ -1,6 +1,7 @@
 import ArgumentParser
 import ProctorCore
 import ProctorDelivery
+import ProctorRunner
 
 /// Flags of the commands that send over HTTP.
 struct TransportOptions: ParsableArguments {
@@ -31,4 +32,17 @@ struct TransportOptions: ParsableArguments {
         return TransportConfiguration(
             maxResponseBytes: max(1, maxResponseBytes), insecure: insecure, caFile: caFile)
     }
+}
+
+/// `--report FORMAT=PATH`, for the commands that report a run (`run`, `replay`).
+struct ReportOptions: ParsableArguments {
+    @Option(
+        name: .customLong("report"), help: "FORMAT=PATH with FORMAT json or junit. Repeatable.",
+        transform: { text in
+            guard let spec = ReportSpec(text) else {
+                throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
+            }
+            return spec
+        })
+    var reports: [ReportSpec] = []
 }

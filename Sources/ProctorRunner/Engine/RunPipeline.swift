@@ -78,9 +78,7 @@ public struct RunPipeline: Sendable {
             if scenarios.isEmpty && !problems.hasErrors { printError("error: no scenario to run") }
             return Outcome(result: nil, exitCode: 2)
         }
-        for report in reports where report.isUnwritable {
-            printError(
-                "error: --report \(report.format.rawValue)=\(report.path): the folder cannot be written")
+        if !ReportSpec.foldersWritable(reports, printError: printError) {
             return Outcome(result: nil, exitCode: 2)
         }
 
@@ -171,14 +169,8 @@ public struct RunPipeline: Sendable {
                     unreachableTargets: unreachable)
                 print(console.summary(for: run))
                 var exitCode = run.exitCode
-                for report in reports {
-                    do {
-                        try report.write(run)
-                        print("Wrote \(report.format.rawValue) report to \(report.path)")
-                    } catch {
-                        printError("error: cannot write \(report.path): \(error.localizedDescription)")
-                        if exitCode == 0 { exitCode = 2 }
-                    }
+                if !ReportSpec.write(reports, of: run, print: print, printError: printError), exitCode == 0 {
+                    exitCode = 2
                 }
                 for target in unreachable { printError("error: \(target.message)") }
                 return Outcome(result: run, exitCode: exitCode)
@@ -199,6 +191,34 @@ struct PipelineStop: Error {
 }
 
 extension ReportSpec {
+    /// Says which report's folder cannot be written, before anything is sent; false if one cannot.
+    static func foldersWritable(_ reports: [ReportSpec], printError: (String) -> Void) -> Bool {
+        for report in reports where report.isUnwritable {
+            printError(
+                "error: --report \(report.format.rawValue)=\(report.path): the folder cannot be written")
+            return false
+        }
+        return true
+    }
+
+    /// Writes each report of `run` and says so; false when one could not be written (exit 2
+    /// for a run that otherwise passed).
+    static func write(
+        _ reports: [ReportSpec], of run: RunResult, print: (String) -> Void, printError: (String) -> Void
+    ) -> Bool {
+        var written = true
+        for report in reports {
+            do {
+                try report.write(run)
+                print("Wrote \(report.format.rawValue) report to \(report.path)")
+            } catch {
+                printError("error: cannot write \(report.path): \(error.localizedDescription)")
+                written = false
+            }
+        }
+        return written
+    }
+
     /// True when the report's folder exists and is not writable, or a file is in the way.
     var isUnwritable: Bool {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -58,9 +58,7 @@ public struct ReplayPipeline: Sendable {
             )
             return RunPipeline.Outcome(result: nil, exitCode: 2)
         }
-        for report in reports where report.isUnwritable {
-            printError(
-                "error: --report \(report.format.rawValue)=\(report.path): the folder cannot be written")
+        if !ReportSpec.foldersWritable(reports, printError: printError) {
             return RunPipeline.Outcome(result: nil, exitCode: 2)
         }
         let started = clock.nowMilliseconds()
@@ -81,14 +79,8 @@ public struct ReplayPipeline: Sendable {
                     seed: nil, scenarios: [scenario], interrupted: interrupted || Task.isCancelled)
                 print(console.summary(for: run))
                 var exitCode = run.exitCode
-                for report in reports {
-                    do {
-                        try report.write(run)
-                        print("Wrote \(report.format.rawValue) report to \(report.path)")
-                    } catch {
-                        printError("error: cannot write \(report.path): \(error.localizedDescription)")
-                        if exitCode == 0 { exitCode = 2 }
-                    }
+                if !ReportSpec.write(reports, of: run, print: print, printError: printError), exitCode == 0 {
+                    exitCode = 2
                 }
                 return RunPipeline.Outcome(result: run, exitCode: exitCode)
             }
