@@ -240,17 +240,17 @@ import Testing
             let lines = Lines()
             let tail = LiveTail(format: .text) { lines.append($0) }
             let forwarder = try await Self.forwarder(
-                to: consumer.url(vendor: "testlify"), transport: transport, timeout: .milliseconds(500),
+                to: consumer.url(vendor: "testlify"), transport: transport, timeout: .seconds(2),
                 observers: [tail])
             let clock = ContinuousClock()
             var start = clock.now
             let slow = try await Self.send(
                 forwarder.url(vendor: "testlify"), id: "msg_slow", transport: transport)
-            #expect(clock.now - start < .seconds(3))
+            #expect(clock.now - start < .seconds(6))
             #expect(slow.response?.status == 504, "\(slow.outcome)")
             #expect(
                 Self.answerField(slow, "reason")
-                    == "the consumer at \(consumer.url(vendor: "testlify")) did not answer within 500ms")
+                    == "the consumer at \(consumer.url(vendor: "testlify")) did not answer within 2s")
 
             // The consumer is back: forwarding goes on.
             await downstream.setDelay(.zero)
@@ -264,7 +264,7 @@ import Testing
             start = clock.now
             let down = try await Self.send(
                 forwarder.url(vendor: "testlify"), id: "msg_down", transport: transport)
-            #expect(clock.now - start < .seconds(3))
+            #expect(clock.now - start < .seconds(6))
             #expect(down.response?.status == 502, "\(down.outcome)")
             let reason = Self.answerField(down, "reason") ?? ""
             #expect(
@@ -280,7 +280,7 @@ import Testing
             tail.flush()
             let all = lines.all
             #expect(all.count == 3, "\(all)")
-            #expect(all.first?.hasSuffix("  504 unavailable  → timed out after 500ms\n") == true, "\(all)")
+            #expect(all.first?.hasSuffix("  504 unavailable  → timed out after 2s\n") == true, "\(all)")
             #expect(
                 all.dropFirst().first?.wholeMatch(of: #/.*  200 accepted  → 200 in \d+ms\n/#) != nil, "\(all)"
             )
