@@ -205,6 +205,7 @@ let package = Package(
             name: "ProctorLoadTests",
             dependencies: [
                 "ProctorCore",
+                "ProctorJSON",
                 "ProctorSigning",
                 "ProctorLoad",
                 "ProctorVendors",

@@ -119,7 +119,7 @@ for i in $(seq "$REPEAT"); do
     timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/body.lua" "$URL" >"$WORK/wrk.txt"
     echo "$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt") $(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt") $(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")" >>"$WORK/wrk.rows"
     proctor_load "$WORK/closed.json" --concurrency "$CONNECTIONS" --duration "${DURATION}s"
-    json "$WORK/closed.json" "'%d %.2fms %.2fms %d' % (round(r['summary']['requestsPerSecond']), r['summary']['corrected']['p50'] / 1000, r['summary']['corrected']['p99'] / 1000, sum(r['counters']['errors'].values()))" >>"$WORK/proctor.rows"
+    json "$WORK/closed.json" "'%d %.2fms %.2fms %d' % (round(r['summary']['requestsPerSecond']), r['summary']['corrected']['p50_us'] / 1000, r['summary']['corrected']['p99_us'] / 1000, sum(r['counters']['errors'].values()))" >>"$WORK/proctor.rows"
 done
 median_row() { sort -n -k1,1 "$1" | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
 read -r WRK_RPS WRK_P50 WRK_P99 < <(median_row "$WORK/wrk.rows")
@@ -151,8 +151,8 @@ PY
 }
 read -r O_RPS O_DEV O_WORST O_N < <(steady)
 O_ACTORS=$(json "$WORK/open.json" "'%.1f' % r['summary']['achievedActorsPerSecond']")
-O_P99=$(json "$WORK/open.json" "'%.2fms' % (r['summary']['corrected']['p99'] / 1000)")
-O_UP99=$(json "$WORK/open.json" "'%.2fms' % (r['summary']['uncorrected']['p99'] / 1000)")
+O_P99=$(json "$WORK/open.json" "'%.2fms' % (r['summary']['corrected']['p99_us'] / 1000)")
+O_UP99=$(json "$WORK/open.json" "'%.2fms' % (r['summary']['uncorrected']['p99_us'] / 1000)")
 O_DROP=$(json "$WORK/open.json" "r['counters']['dropped']")
 
 # 4. 1,000,000 events, maximum resident memory.

@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import ProctorCore
+import ProctorJSON
 import ProctorSigning
 import ProctorVendors
 import Testing
@@ -229,6 +230,65 @@ struct LoadEngineTests {
         #expect(report.counters.succeeded == 0)
         #expect(report.counters.errors["connection", default: 0] > 0)
         #expect(report.counters.errorCount + report.counters.dropped == report.counters.arrivals)
+    }
+
+    /// No answer, no rate and no latency: a refused target is not "17.9 req/s at 0us".
+    @Test func anUnansweredRunShowsNoRateAndNoLatency() async throws {
+        let port = try await closedPort()
+        let options = LoadOptions(
+            model: .open(actorsPerSecond: 50), duration: .milliseconds(400), connections: 2, threads: 1,
+            prototypes: 1)
+        let report = try await LoadEngine(plan: plan(port: port), options: options).run()
+        let summary = try report.computeSummary()
+        #expect(report.counters.answered == 0)
+        #expect(summary.requestsPerSecond == 0)
+        #expect(summary.corrected.count == 0)
+        let text = try LoadSummaryText.summary(report)
+        #expect(text.contains("none answered") && text.contains("no request was answered"), "\(text)")
+        #expect(!text.contains("req/s") && !text.contains("answered/s"), "\(text)")
+        let json = try JSONParser().parse(Array(try report.jsonData()))
+        #expect(json["summary"]?["corrected"]?["p99_us"] == .null)
+        #expect(json["summary"]?["corrected"]?["count"] == .int(0))
+        let c = report.counters
+        #expect(c.actorsStarted == c.actorsCompleted + c.actorsFailed + c.actorsCancelled)
+        #expect(c.actorsFailed > 0 && c.actorsCompleted == 0)
+    }
+
+    /// Stopped in the middle (as Ctrl-C stops it), every actor started is completed, failed or
+    /// cancelled, and every figure of the JSON summary names its unit.
+    @Test func anInterruptedRunAccountsForEveryActor() async throws {
+        let receiver = try await TestReceiver { _ in .milliseconds(20) }
+        let options = LoadOptions(
+            model: .open(actorsPerSecond: 400), duration: .seconds(30), maxInFlight: 10_000, connections: 4,
+            threads: 1, prototypes: 2)
+        let engine = LoadEngine(
+            plan: plan(
+                port: receiver.port,
+                events: [
+                    "candidate.invited", "candidate.enrolled", "candidate.in_progress", "candidate.completed",
+                ]),
+            options: options)
+        let control = LoadControl()
+        let stopper = Task {
+            try? await Task.sleep(for: .milliseconds(700))
+            control.stop()
+        }
+        let report = try await engine.run(control: control)
+        await stopper.value
+        try await receiver.stop()
+        let c = report.counters
+        #expect(c.actorsStarted > 0)
+        #expect(c.actorsCancelled > 0, "\(c)")
+        #expect(c.actorsStarted == c.actorsCompleted + c.actorsFailed + c.actorsCancelled, "\(c)")
+        let text = try LoadSummaryText.summary(report)
+        #expect(
+            text.contains(
+                "\(c.actorsStarted) started: \(c.actorsCompleted) completed, \(c.actorsFailed) failed, \(c.actorsCancelled) cancelled"
+            ), "\(text)")
+        let json = try JSONParser().parse(Array(try report.jsonData()))
+        let corrected = try #require(json["summary"]?["corrected"]?.objectValue)
+        #expect(
+            Set(corrected.keys) == ["count", "p50_us", "p90_us", "p99_us", "p99.9_us", "max_us", "mean_us"])
     }
 
     @Test func anUnreachableTargetStopsTheRunEarly() async throws {

@@ -150,7 +150,7 @@ final class LoadWorker {
         endArrivals()
         while let run = queue.popFirst() {
             counters.cancelled += 1
-            endActor(run, completed: false)
+            endActor(run, .cancelled)
         }
         checkFinished()
     }
@@ -370,21 +370,28 @@ final class LoadWorker {
             next.intended = now
             enqueue(next)
         } else {
-            endActor(next, completed: next.step >= stepCount)
+            endActor(next, next.step >= stepCount ? .completed : .cancelled)
         }
     }
 
     /// The request of `run` failed without a response; the actor stops there.
     func failed(_ run: ActorRun, _ kind: LoadErrorKind) {
         counters.count(kind)
-        endActor(run, completed: false)
+        endActor(run, .failed)
     }
 
     func sentRequest() { counters.sent += 1 }
 
-    private func endActor(_ run: ActorRun, completed: Bool) {
+    /// How an actor's run ended.
+    enum ActorEnd { case completed, failed, cancelled }
+
+    private func endActor(_ run: ActorRun, _ end: ActorEnd) {
         active -= 1
-        if completed { counters.actorsCompleted += 1 }
+        switch end {
+        case .completed: counters.actorsCompleted += 1
+        case .failed: counters.actorsFailed += 1
+        case .cancelled: counters.actorsCancelled += 1
+        }
         if case .closed = config.options.model, !stopping, !arrivalsDone {
             if let end = endOfDuration, monotonicNanoseconds() >= end {
                 endArrivals()

@@ -70,6 +70,8 @@ public struct LoadReport: Sendable, Codable {
     public struct Summary: Sendable, Codable {
         public var requestedActorsPerSecond: Double?
         public var achievedActorsPerSecond: Double
+        /// Answered requests (any status) per second of the run; 0 when none was answered, so a
+        /// target that never answers shows no rate.
         public var requestsPerSecond: Double
         public var corrected: LatencySummary
         public var uncorrected: LatencySummary
@@ -81,11 +83,11 @@ public struct LoadReport: Sendable, Codable {
     public func computeSummary() throws(LoadError) -> Summary {
         let c = try corrected.decode()
         let u = try uncorrected.decode()
-        let started = Double(counters.arrivals - counters.dropped)
+        let started = Double(counters.actorsStarted)
         return Summary(
             requestedActorsPerSecond: configuration.actorsPerSecond,
             achievedActorsPerSecond: arrivalSeconds > 0 ? started / arrivalSeconds : 0,
-            requestsPerSecond: elapsedSeconds > 0 ? Double(counters.completed) / elapsedSeconds : 0,
+            requestsPerSecond: elapsedSeconds > 0 ? Double(counters.answered) / elapsedSeconds : 0,
             corrected: LatencySummary(c), uncorrected: LatencySummary(u))
     }
 

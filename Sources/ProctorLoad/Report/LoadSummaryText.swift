@@ -53,10 +53,11 @@ public enum LoadSummaryText {
         lines.append(
             "  requests  \(counters.sent) sent, \(counters.succeeded) 2xx, \(counters.errorCount) errors"
                 + (counters.cancelled > 0 ? ", \(counters.cancelled) cancelled" : "")
-                + " in \(fixed(report.elapsedSeconds, 2))s: \(fixed(s.requestsPerSecond, 1)) req/s"
+                + " in \(fixed(report.elapsedSeconds, 2))s: "
+                + (counters.answered > 0 ? "\(fixed(s.requestsPerSecond, 1)) answered/s" : "none answered")
                 + (counters.sent > 0 ? ", mean body \(counters.bodyBytes / counters.sent) bytes" : ""))
         var actors =
-            "  actors    \(counters.arrivals - counters.dropped) started, \(counters.actorsCompleted) completed, \(counters.dropped) dropped"
+            "  actors    \(counters.actorsStarted) started: \(counters.actorsCompleted) completed, \(counters.actorsFailed) failed, \(counters.actorsCancelled) cancelled; \(counters.dropped) dropped"
         if let requested = s.requestedActorsPerSecond {
             actors +=
                 "; arrivals \(fixed(s.achievedActorsPerSecond, 1))/s of \(fixed(requested / Double(max(1, report.shards.first?.count ?? 1)) * Double(report.shards.count), 1))/s requested"
@@ -68,10 +69,14 @@ public enum LoadSummaryText {
             }
             lines.append("  errors    " + kinds.joined(separator: ", "))
         }
-        lines.append("  latency        p50       p90       p99     p99.9       max")
-        for (name, l) in [("corrected  ", s.corrected), ("uncorrected", s.uncorrected)] {
-            lines.append(
-                "  " + name + [l.p50, l.p90, l.p99, l.p999, l.max].map { pad(latency($0), 10) }.joined())
+        if s.corrected.count == 0 {
+            lines.append("  latency   no request was answered")
+        } else {
+            lines.append("  latency        p50       p90       p99     p99.9       max")
+            for (name, l) in [("corrected  ", s.corrected), ("uncorrected", s.uncorrected)] {
+                lines.append(
+                    "  " + name + [l.p50, l.p90, l.p99, l.p999, l.max].map { pad(latency($0), 10) }.joined())
+            }
         }
         if report.interrupted { lines.append("  (interrupted: the report holds what ran until then)") }
         if let reason = report.stoppedEarly { lines.append("  (stopped early: \(reason))") }

@@ -37,6 +37,34 @@ public struct LatencySummary: Sendable, Codable, Equatable {
         max = h.totalCount == 0 ? 0 : h.max
         mean = h.totalCount == 0 ? 0 : h.mean
     }
+
+    // In JSON every figure names its unit (microseconds), and a histogram with no response
+    // gives null figures rather than zeros.
+    enum CodingKeys: String, CodingKey {
+        case count
+        case p50 = "p50_us", p90 = "p90_us", p99 = "p99_us", p999 = "p99.9_us", max = "max_us"
+        case mean = "mean_us"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(count, forKey: .count)
+        for (key, value) in [(CodingKeys.p50, p50), (.p90, p90), (.p99, p99), (.p999, p999), (.max, max)] {
+            try c.encode(count == 0 ? nil : value, forKey: key)
+        }
+        try c.encode(count == 0 ? nil : mean, forKey: .mean)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        count = try c.decode(UInt64.self, forKey: .count)
+        p50 = try c.decodeIfPresent(UInt64.self, forKey: .p50) ?? 0
+        p90 = try c.decodeIfPresent(UInt64.self, forKey: .p90) ?? 0
+        p99 = try c.decodeIfPresent(UInt64.self, forKey: .p99) ?? 0
+        p999 = try c.decodeIfPresent(UInt64.self, forKey: .p999) ?? 0
+        max = try c.decodeIfPresent(UInt64.self, forKey: .max) ?? 0
+        mean = try c.decodeIfPresent(Double.self, forKey: .mean) ?? 0
+    }
 }
 
 /// A histogram as stored in reports: its configuration and the non-zero buckets, each as a value

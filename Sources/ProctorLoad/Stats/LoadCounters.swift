@@ -20,6 +20,11 @@ public struct LoadCounters: Sendable, Codable, Equatable {
     public var dropped: UInt64 = 0
     /// Actors that ran all their steps.
     public var actorsCompleted: UInt64 = 0
+    /// Actors stopped by a request that got no answer (a timeout, a connection or protocol error,
+    /// a body that could not be generated).
+    public var actorsFailed: UInt64 = 0
+    /// Actors whose next request had not been sent when the run stopped.
+    public var actorsCancelled: UInt64 = 0
     /// Requests written to a connection.
     public var sent: UInt64 = 0
     /// Body bytes of the requests written (headers not counted).
@@ -33,6 +38,17 @@ public struct LoadCounters: Sendable, Codable, Equatable {
 
     public init() {}
 
+    /// Actors started: `arrivals - dropped`, each of which ends completed, failed or cancelled.
+    public var actorsStarted: UInt64 { arrivals - min(arrivals, dropped) }
+
+    /// Requests answered with a status, 2xx or not.
+    public var answered: UInt64 {
+        succeeded
+            + [LoadErrorKind.status1xx, .status3xx, .status4xx, .status5xx].reduce(0) {
+                $0 + (errors[$1.rawValue] ?? 0)
+            }
+    }
+
     public var errorCount: UInt64 { errors.values.reduce(0, +) }
 
     /// Requests that ended, well or not (and were recorded in the latency histograms when answered).
@@ -40,10 +56,32 @@ public struct LoadCounters: Sendable, Codable, Equatable {
 
     mutating func count(_ kind: LoadErrorKind) { errors[kind.rawValue, default: 0] += 1 }
 
+    enum CodingKeys: String, CodingKey {
+        case arrivals, dropped, actorsCompleted, actorsFailed, actorsCancelled, sent, bodyBytes, succeeded
+        case cancelled, errors
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        arrivals = try c.decode(UInt64.self, forKey: .arrivals)
+        dropped = try c.decode(UInt64.self, forKey: .dropped)
+        actorsCompleted = try c.decode(UInt64.self, forKey: .actorsCompleted)
+        // Reports written before actors were counted by outcome have neither.
+        actorsFailed = try c.decodeIfPresent(UInt64.self, forKey: .actorsFailed) ?? 0
+        actorsCancelled = try c.decodeIfPresent(UInt64.self, forKey: .actorsCancelled) ?? 0
+        sent = try c.decode(UInt64.self, forKey: .sent)
+        bodyBytes = try c.decode(UInt64.self, forKey: .bodyBytes)
+        succeeded = try c.decode(UInt64.self, forKey: .succeeded)
+        cancelled = try c.decode(UInt64.self, forKey: .cancelled)
+        errors = try c.decode([String: UInt64].self, forKey: .errors)
+    }
+
     public mutating func add(_ other: LoadCounters) {
         arrivals += other.arrivals
         dropped += other.dropped
         actorsCompleted += other.actorsCompleted
+        actorsFailed += other.actorsFailed
+        actorsCancelled += other.actorsCancelled
         sent += other.sent
         bodyBytes += other.bodyBytes
         succeeded += other.succeeded
