@@ -318,6 +318,12 @@ struct LoadEngineTests {
         try await receiver.stop()
         #expect(report.counters.errors["5xx"] == 20)
         #expect(report.counters.succeeded == 0)
+        #expect(report.counters.statuses == ["503": 20])
+        #expect(try LoadSummaryText.summary(report).contains("  statuses  503 20\n"))
+        // Shards' status counts add up when merged.
+        var merged = report.counters
+        merged.add(report.counters)
+        #expect(merged.statuses == ["503": 40])
     }
 
     @Test func theReportNeverHoldsTheSecret() async throws {

@@ -83,6 +83,8 @@ final class LoadWorker {
     private let stepCount: Int
 
     @exclusivity(unchecked) private var counters = LoadCounters()
+    /// Responses by status code (100...599), indexed by the code.
+    @exclusivity(unchecked) private var statusCounts = [UInt64](repeating: 0, count: 600)
     @exclusivity(unchecked) private var corrected = LatencyHistogram.make()
     @exclusivity(unchecked) private var uncorrected = LatencyHistogram.make()
     @exclusivity(unchecked) private var interval = LatencyHistogram.make(digits: .two)
@@ -175,6 +177,12 @@ final class LoadWorker {
     }
 
     func snapshot(full: Bool) -> WorkerSnapshot {
+        var counters = self.counters
+        if full {
+            for (status, count) in statusCounts.enumerated() where count > 0 {
+                counters.statuses[String(status)] = count
+            }
+        }
         let s = WorkerSnapshot(
             counters: counters, corrected: full ? corrected : nil, uncorrected: full ? uncorrected : nil,
             interval: interval, active: active, queued: queue.count, finished: finished,
@@ -357,6 +365,8 @@ final class LoadWorker {
         LatencyHistogram.record(&corrected, nanoseconds: now &- run.intended)
         LatencyHistogram.record(&uncorrected, nanoseconds: now &- sentAt)
         LatencyHistogram.record(&interval, nanoseconds: now &- run.intended)
+        // A count per status code, kept in an array on the hot path and named in the snapshot.
+        if status >= 0 && status < statusCounts.count { statusCounts[status] &+= 1 }
         switch status {
         case 200..<300: counters.succeeded += 1
         case 300..<400: counters.count(.status3xx)

@@ -63,6 +63,10 @@ public enum LoadSummaryText {
                 "; arrivals \(fixed(s.achievedActorsPerSecond, 1))/s of \(fixed(requested / Double(max(1, report.shards.first?.count ?? 1)) * Double(report.shards.count), 1))/s requested"
         }
         lines.append(actors)
+        if !counters.statuses.isEmpty {
+            let codes = counters.statuses.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
+            lines.append("  statuses  " + codes.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         if counters.errorCount > 0 {
             let kinds = LoadErrorKind.allCases.compactMap { k in
                 counters.errors[k.rawValue].map { "\(k.rawValue) \($0)" }

@@ -35,6 +35,8 @@ public struct LoadCounters: Sendable, Codable, Equatable {
     public var cancelled: UInt64 = 0
     /// Failed requests by kind.
     public var errors: [String: UInt64] = [:]
+    /// Answered requests by status code (`"200"`, `"503"`).
+    public var statuses: [String: UInt64] = [:]
 
     public init() {}
 
@@ -58,7 +60,7 @@ public struct LoadCounters: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case arrivals, dropped, actorsCompleted, actorsFailed, actorsCancelled, sent, bodyBytes, succeeded
-        case cancelled, errors
+        case cancelled, errors, statuses
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,6 +76,7 @@ public struct LoadCounters: Sendable, Codable, Equatable {
         succeeded = try c.decode(UInt64.self, forKey: .succeeded)
         cancelled = try c.decode(UInt64.self, forKey: .cancelled)
         errors = try c.decode([String: UInt64].self, forKey: .errors)
+        statuses = try c.decodeIfPresent([String: UInt64].self, forKey: .statuses) ?? [:]
     }
 
     public mutating func add(_ other: LoadCounters) {
@@ -87,5 +90,6 @@ public struct LoadCounters: Sendable, Codable, Equatable {
         succeeded += other.succeeded
         cancelled += other.cancelled
         for (k, v) in other.errors { errors[k, default: 0] += v }
+        for (k, v) in other.statuses { statuses[k, default: 0] += v }
     }
 }
