@@ -285,7 +285,24 @@ struct LoadEngineTests {
             text.contains(
                 "\(c.actorsStarted) started: \(c.actorsCompleted) completed, \(c.actorsFailed) failed, \(c.actorsCancelled) cancelled"
             ), "\(text)")
+        // Connect time per connection opened, time to first byte per answer: the first byte
+        // comes after the receiver's 20 ms and never after the whole answer.
+        let summary = try report.computeSummary()
+        let connect = try #require(summary.connect)
+        let firstByte = try #require(summary.firstByte)
+        #expect(connect.count >= 4 && connect.count < 40, "\(connect)")
+        #expect(firstByte.count == c.answered, "\(firstByte)")
+        #expect(firstByte.p50 >= 19_000 && firstByte.p50 <= summary.uncorrected.p50, "\(firstByte)")
+        #expect(text.contains("  first byte ") && text.contains("  connect    "), "\(text)")
+        // Shards' connect and first-byte histograms add up when merged.
+        var other = report
+        other.shards = [Shard(index: 1, count: 2)]
+        var first = report
+        first.shards = [Shard(index: 0, count: 2)]
+        let merged = try LoadReport.merge([first, other]).computeSummary()
+        #expect(merged.connect?.count == 2 * connect.count && merged.firstByte?.count == 2 * firstByte.count)
         let json = try JSONParser().parse(Array(try report.jsonData()))
+        #expect(json["summary"]?["firstByte"]?["p50_us"] != nil && json["connect"] != nil)
         let corrected = try #require(json["summary"]?["corrected"]?.objectValue)
         #expect(
             Set(corrected.keys) == ["count", "p50_us", "p90_us", "p99_us", "p99.9_us", "max_us", "mean_us"])

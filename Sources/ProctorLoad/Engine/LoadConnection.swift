@@ -39,6 +39,10 @@ final class LoadConnection: LoadLoop.Socket {
     @exclusivity(unchecked) private var waitingToWrite = false
     private var failedAttempts = 0
     private var connectTimer: LoadLoop.TimerID?
+    /// When the current connection attempt began (monotonic nanoseconds).
+    private var connectStartedAt: UInt64 = 0
+    /// Whether the first byte of the answer to the request in flight has come.
+    @exclusivity(unchecked) private var firstByteSeen = false
 
     init(worker: LoadWorker, slot: Int) {
         self.worker = worker
@@ -79,6 +83,7 @@ final class LoadConnection: LoadLoop.Socket {
             return
         }
         fd = socketFD
+        connectStartedAt = monotonicNanoseconds()
         state = .connecting
         worker.loop.register(socketFD, self, writable: true)
         let timeout = UInt64(min(worker.config.options.timeout, .seconds(10)).nanoseconds)
@@ -131,7 +136,7 @@ final class LoadConnection: LoadLoop.Socket {
             return
         }
         worker.loop.setWritableInterest(fd, false)
-        worker.connectionOpened()
+        worker.connectionOpened(afterNanoseconds: monotonicNanoseconds() &- connectStartedAt)
         state = .ready
         failedAttempts = 0
         parser = HTTPResponseParser()
@@ -157,6 +162,10 @@ final class LoadConnection: LoadLoop.Socket {
         let buffer = worker.loop.readBuffer
         let count = recv(fd, buffer.baseAddress, buffer.count, 0)
         if count > 0 {
+            if !firstByteSeen, inFlight != nil {
+                firstByteSeen = true
+                worker.firstByte(afterNanoseconds: monotonicNanoseconds() &- sentAt)
+            }
             received(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         } else if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             close()
@@ -233,6 +242,7 @@ final class LoadConnection: LoadLoop.Socket {
             return
         }
         sentAt = monotonicNanoseconds()
+        firstByteSeen = false
         inFlight = run
         written = 0
         worker.sentRequest()

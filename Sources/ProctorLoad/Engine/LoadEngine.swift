@@ -195,11 +195,15 @@ public struct LoadEngine: Sendable {
         var counters = LoadCounters()
         var corrected = LatencyHistogram.make()
         var uncorrected = LatencyHistogram.make()
+        var connect = LatencyHistogram.make()
+        var firstByte = LatencyHistogram.make()
         var arrivalsEnded: UInt64 = start
         for s in finalSnaps {
             counters.add(s.counters)
             if let c = s.corrected { corrected.add(c) }
             if let u = s.uncorrected { uncorrected.add(u) }
+            if let h = s.connect { connect.add(h) }
+            if let h = s.firstByte { firstByte.add(h) }
             arrivalsEnded = max(arrivalsEnded, s.arrivalsEndedAt ?? end)
         }
         return LoadReport(
@@ -213,6 +217,8 @@ public struct LoadEngine: Sendable {
             counters: counters,
             corrected: EncodedHistogram(corrected),
             uncorrected: EncodedHistogram(uncorrected),
+            connect: EncodedHistogram(connect),
+            firstByte: EncodedHistogram(firstByte),
             timeline: timeline.intervals,
             summary: nil)
     }

@@ -44,6 +44,8 @@ struct WorkerSnapshot: Sendable {
     /// Whole-run histograms (only when asked for).
     var corrected: Histogram<UInt64>?
     var uncorrected: Histogram<UInt64>?
+    var connect: Histogram<UInt64>?
+    var firstByte: Histogram<UInt64>?
     /// Corrected latencies since the previous snapshot.
     var interval: Histogram<UInt64>
     var active: Int
@@ -83,6 +85,9 @@ final class LoadWorker {
     private let stepCount: Int
 
     @exclusivity(unchecked) private var counters = LoadCounters()
+    /// Time to open each connection, and from each request written to its answer's first byte.
+    @exclusivity(unchecked) private var connectTimes = LatencyHistogram.make()
+    @exclusivity(unchecked) private var firstBytes = LatencyHistogram.make()
     /// Responses by status code (100...599), indexed by the code.
     @exclusivity(unchecked) private var statusCounts = [UInt64](repeating: 0, count: 600)
     @exclusivity(unchecked) private var corrected = LatencyHistogram.make()
@@ -185,6 +190,7 @@ final class LoadWorker {
         }
         let s = WorkerSnapshot(
             counters: counters, corrected: full ? corrected : nil, uncorrected: full ? uncorrected : nil,
+            connect: full ? connectTimes : nil, firstByte: full ? firstBytes : nil,
             interval: interval, active: active, queued: queue.count, finished: finished,
             connectedOnce: connectedOnce, connectErrno: connectErrno, connectFailures: connectFailures,
             arrivalsEndedAt: arrivalsEndedAt)
@@ -415,7 +421,16 @@ final class LoadWorker {
     // MARK: Connections
 
     /// A connection was opened.
-    func connectionOpened() { connectedOnce = true }
+    /// A connection opened, `afterNanoseconds` after its attempt began.
+    func connectionOpened(afterNanoseconds: UInt64) {
+        connectedOnce = true
+        LatencyHistogram.record(&connectTimes, nanoseconds: afterNanoseconds)
+    }
+
+    /// The first byte of an answer came, `afterNanoseconds` after its request was written.
+    func firstByte(afterNanoseconds: UInt64) {
+        LatencyHistogram.record(&firstBytes, nanoseconds: afterNanoseconds)
+    }
 
     /// A connection attempt failed (with `errno`): when no connection can carry them, the waiting
     /// requests fail.

@@ -64,6 +64,10 @@ public struct LoadReport: Sendable, Codable {
     public var corrected: EncodedHistogram
     /// Latency from the moment each request was written.
     public var uncorrected: EncodedHistogram
+    /// Time to open each connection (TCP connect); nil in reports written before it was kept.
+    public var connect: EncodedHistogram?
+    /// Time from each request written to the first byte of its answer; nil in older reports.
+    public var firstByte: EncodedHistogram?
     public var timeline: [Interval]
 
     /// Derived figures, recomputed from the stored counts.
@@ -75,6 +79,8 @@ public struct LoadReport: Sendable, Codable {
         public var requestsPerSecond: Double
         public var corrected: LatencySummary
         public var uncorrected: LatencySummary
+        public var connect: LatencySummary?
+        public var firstByte: LatencySummary?
     }
 
     /// Kept in the JSON for people and tools that do not read histograms; ignored when merging.
@@ -88,7 +94,9 @@ public struct LoadReport: Sendable, Codable {
             requestedActorsPerSecond: configuration.actorsPerSecond,
             achievedActorsPerSecond: arrivalSeconds > 0 ? started / arrivalSeconds : 0,
             requestsPerSecond: elapsedSeconds > 0 ? Double(counters.answered) / elapsedSeconds : 0,
-            corrected: LatencySummary(c), uncorrected: LatencySummary(u))
+            corrected: LatencySummary(c), uncorrected: LatencySummary(u),
+            connect: try connect.map { h throws(LoadError) in LatencySummary(try h.decode()) },
+            firstByte: try firstByte.map { h throws(LoadError) in LatencySummary(try h.decode()) })
     }
 
     // MARK: JSON
@@ -128,6 +136,8 @@ public struct LoadReport: Sendable, Codable {
         guard var merged = reports.first else { throw LoadError("nothing to merge") }
         var corrected = try merged.corrected.decode()
         var uncorrected = try merged.uncorrected.decode()
+        var connect = try merged.connect?.decode()
+        var firstByte = try merged.firstByte?.decode()
         var timeline = try merged.timeline.map { i throws(LoadError) in (i, try i.latency.decode()) }
         for other in reports.dropFirst() {
             let a = merged.configuration
@@ -146,6 +156,19 @@ public struct LoadReport: Sendable, Codable {
             merged.counters.add(other.counters)
             try add(&corrected, try other.corrected.decode())
             try add(&uncorrected, try other.uncorrected.decode())
+            // Kept only when every shard has them.
+            if var h = connect, let o = other.connect {
+                try add(&h, try o.decode())
+                connect = h
+            } else {
+                connect = nil
+            }
+            if var h = firstByte, let o = other.firstByte {
+                try add(&h, try o.decode())
+                firstByte = h
+            } else {
+                firstByte = nil
+            }
             for (n, interval) in other.timeline.enumerated() {
                 let h = try interval.latency.decode()
                 if n < timeline.count {
@@ -166,6 +189,8 @@ public struct LoadReport: Sendable, Codable {
         merged.shards.sort { ($0.count, $0.index) < ($1.count, $1.index) }
         merged.corrected = EncodedHistogram(corrected)
         merged.uncorrected = EncodedHistogram(uncorrected)
+        merged.connect = connect.map(EncodedHistogram.init)
+        merged.firstByte = firstByte.map(EncodedHistogram.init)
         merged.timeline = timeline.map { interval, h in
             var i = interval
             i.latency = EncodedHistogram(h)

@@ -77,9 +77,15 @@ public enum LoadSummaryText {
             lines.append("  latency   no request was answered")
         } else {
             lines.append("  latency        p50       p90       p99     p99.9       max")
-            for (name, l) in [("corrected  ", s.corrected), ("uncorrected", s.uncorrected)] {
+            var rows = [("corrected  ", s.corrected), ("uncorrected", s.uncorrected)]
+            if let h = s.firstByte, h.count > 0 { rows.append(("first byte ", h)) }
+            if let h = s.connect, h.count > 0 { rows.append(("connect    ", h)) }
+            for (name, l) in rows {
                 lines.append(
                     "  " + name + [l.p50, l.p90, l.p99, l.p999, l.max].map { pad(latency($0), 10) }.joined())
+            }
+            if let h = s.connect, h.count > 0 {
+                lines.append("  (connect: \(h.count) connection\(h.count == 1 ? "" : "s") opened)")
             }
         }
         if report.interrupted { lines.append("  (interrupted: the report holds what ran until then)") }
