@@ -115,6 +115,9 @@ let package = Package(
                 "ProctorScenario",
                 "ProctorVendors",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
@@ -169,6 +172,7 @@ let package = Package(
             name: "ProctorDeliveryTests",
             dependencies: [
                 "ProctorDelivery",
+                "ProctorTestSupport",
                 "ProctorReceiver",
                 "ProctorVendors",
                 "ProctorSigning",
@@ -185,6 +189,8 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Tests/ProctorTestSupport"
         ),
@@ -205,6 +211,7 @@ let package = Package(
             name: "ProctorLoadTests",
             dependencies: [
                 "ProctorCore",
+                "ProctorTestSupport",
                 "ProctorJSON",
                 "ProctorSigning",
                 "ProctorLoad",

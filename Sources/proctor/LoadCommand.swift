@@ -69,6 +69,8 @@ struct LoadCommand: AsyncParsableCommand {
 
     @OptionGroup var secret: SecretOptions
 
+    @OptionGroup var tls: TLSOptions
+
     @Option(help: "Seed for generated actors and payloads.")
     var seed: UInt64?
 
@@ -107,7 +109,7 @@ struct LoadCommand: AsyncParsableCommand {
             actors: actors,
             maxInFlight: maxInFlight, connections: connections, threads: threads, timeout: timeout,
             shard: shard,
-            payloads: payloads)
+            payloads: payloads, tls: LoadTLS(insecure: tls.insecure, caFile: try tls.checkedCAFile()))
         try options.validate()
 
         let control = LoadControl()

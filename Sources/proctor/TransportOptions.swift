@@ -3,13 +3,26 @@ import ProctorCore
 import ProctorDelivery
 import ProctorRunner
 
-/// Flags of the commands that send over HTTP.
-struct TransportOptions: ParsableArguments {
+/// How an `https://` target's certificate is checked: `run`, `send`, `replay` and `load`.
+struct TLSOptions: ParsableArguments {
     @Flag(help: "Do not verify TLS certificates (self-signed development targets).")
     var insecure = false
 
     @Option(help: "PEM file of a private CA to trust, besides the system's.")
     var caFile: String?
+
+    /// `--ca-file`, checked to be a readable file.
+    func checkedCAFile() throws -> String? {
+        if let caFile, !FileManagerProbe.isReadableFile(caFile) {
+            throw CommandInputError("--ca-file \(caFile): no readable file there")
+        }
+        return caFile
+    }
+}
+
+/// Flags of the commands that send over HTTP.
+struct TransportOptions: ParsableArguments {
+    @OptionGroup var tls: TLSOptions
 
     @Option(
         help: "Per-request timeout, e.g. 5s (overrides the scenarios' defaults.timeout; default 15s).",
@@ -26,11 +39,9 @@ struct TransportOptions: ParsableArguments {
     var maxResponseBytes = 1 << 20
 
     func configuration() throws -> TransportConfiguration {
-        if let caFile, !FileManagerProbe.isReadableFile(caFile) {
-            throw CommandInputError("--ca-file \(caFile): no readable file there")
-        }
-        return TransportConfiguration(
-            maxResponseBytes: max(1, maxResponseBytes), insecure: insecure, caFile: caFile)
+        TransportConfiguration(
+            maxResponseBytes: max(1, maxResponseBytes), insecure: tls.insecure,
+            caFile: try tls.checkedCAFile())
     }
 }
 

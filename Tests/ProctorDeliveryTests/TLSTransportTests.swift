@@ -5,31 +5,8 @@ import NIOHTTP2
 import NIOPosix
 import NIOSSL
 import ProctorDelivery
+import ProctorTestSupport
 import Testing
-
-/// A TLS server on 127.0.0.1 with a self-signed certificate for 127.0.0.1 (valid until 2036).
-enum TestCertificate {
-    static let certificatePEM = """
-        -----BEGIN CERTIFICATE-----
-        MIIBjzCCATSgAwIBAgIURn0sEZAurBu6Br36k1LJe4fjc0owCgYIKoZIzj0EAwIw
-        FDESMBAGA1UEAwwJMTI3LjAuMC4xMB4XDTI2MTEyMzE4MzQzN1oXDTM2MTEyMDE4
-        MzQzN1owFDESMBAGA1UEAwwJMTI3LjAuMC4xMFkwEwYHKoZIzj0CAQYIKoZIzj0D
-        AQcDQgAEYLdd+2i7ooo6Xhnys3STdHz6lvdUMaYOAPurwnMKkWkB3Il140IxPdub
-        dzYPw/xKPQbeLWYBBnIl7ZBpeZ42nqNkMGIwHQYDVR0OBBYEFNGwp7KxH+SPRka/
-        Ywbd0HQ7frlTMB8GA1UdIwQYMBaAFNGwp7KxH+SPRka/Ywbd0HQ7frlTMA8GA1Ud
-        EwEB/wQFMAMBAf8wDwYDVR0RBAgwBocEfwAAATAKBggqhkjOPQQDAgNJADBGAiEA
-        inGyCLwghJGQVnKh6+UHwFnr9aAUOBgdJit6x3McTmQCIQDZPBIuo0IM8xVOoQdM
-        Jo/cI+nYwfeAzeoT0L9DWrAAVA==
-        -----END CERTIFICATE-----
-        """
-    static let keyPEM = """
-        -----BEGIN PRIVATE KEY-----
-        MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrKPJKIznjq3E+IX0
-        MesDX1S6pDzPgD1jgU4vZG6i42WhRANCAARgt137aLuiijpeGfKzdJN0fPqW91Qx
-        pg4A+6vCcwqRaQHciXXjQjE925t3Ng/D/Eo9Bt4tZgEGciXtkGl5njae
-        -----END PRIVATE KEY-----
-        """
-}
 
 @Suite(.serialized) struct TLSTransportTests {
     /// Starts a TLS server that answers every request with 200 and `tls ok`.

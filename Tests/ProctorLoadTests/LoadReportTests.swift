@@ -118,15 +118,12 @@ struct LoadPlanTests {
         #expect(t.host == host && t.port == port && t.path == path)
     }
 
-    @Test func httpsAndBadTargetsAreRejected() throws {
-        #expect(throws: LoadError.self) { try LoadTarget(parsing: "https://example.com/") }
+    @Test func badTargetsAreRejected() throws {
+        let https = try LoadTarget(parsing: "HTTPS://example.com/hook")
+        #expect(https.isTLS && https.port == 443 && https.hostHeader == "example.com")
+        #expect(try !LoadTarget(parsing: "http://example.com/").isTLS)
         #expect(throws: LoadError.self) { try LoadTarget(parsing: "http://host:99999/") }
         #expect(throws: LoadError.self) { try LoadTarget(parsing: "ftp://x") }
-        #expect(
-            throws: LoadError(
-                "load mode sends plain HTTP/1.1; HTTPS://example.com/ is https (put a TLS-terminating proxy in front, or use `proctor run`)"
-            )
-        ) { try LoadTarget(parsing: "HTTPS://example.com/") }
         #expect(
             throws: LoadError(
                 "target \"http://u@h/\" has user information before \"@\"; send credentials in a header instead"

@@ -90,10 +90,18 @@ public struct LoadEngine: Sendable {
     ) async throws -> LoadReport {
         let startedAtMillis = wallMilliseconds()
         let prepared = try prepare(originMilliseconds: startedAtMillis)
+        // An https:// target is reached through a local TLS tunnel; the loops connect to it.
+        let tunnel = plan.target.isTLS ? try await TLSTunnel.start(to: plan.target, tls: options.tls) : nil
         let address: SocketAddress
         do {
-            address = try SocketAddress.makeAddressResolvingHost(plan.target.host, port: plan.target.port)
+            address =
+                if let tunnel {
+                    try SocketAddress(ipAddress: "127.0.0.1", port: tunnel.port)
+                } else {
+                    try SocketAddress.makeAddressResolvingHost(plan.target.host, port: plan.target.port)
+                }
         } catch {
+            await tunnel?.stop()
             throw LoadError("cannot resolve \(plan.target.host): \(error)")
         }
         // Every loop needs at least one connection and one in-flight slot of its own and, in the
@@ -107,11 +115,17 @@ public struct LoadEngine: Sendable {
                 options.threads > 0 ? options.threads : ProcessInfo.processInfo.activeProcessorCount,
                 options.connections, slots))
         var loops: [LoadLoop] = []
-        for w in 0..<threads {
-            loops.append(try LoadLoop(name: "proctor-load-\(w)"))
+        do {
+            for w in 0..<threads {
+                loops.append(try LoadLoop(name: "proctor-load-\(w)"))
+            }
+        } catch {
+            for loop in loops { loop.execute { $0.stopRunning() } }
+            await tunnel?.stop()
+            throw error
         }
         for loop in loops { loop.start() }
-        let report = await drive(
+        var report = await drive(
             loops: loops, address: address, prepared: prepared,
             startedAtMillis: startedAtMillis, control: control, progress: progress)
         for loop in loops { loop.execute { $0.stopRunning() } }
@@ -119,6 +133,11 @@ public struct LoadEngine: Sendable {
         let deadline = monotonicNanoseconds() + 2_000_000_000
         while loops.contains(where: { !$0.hasExited }) && monotonicNanoseconds() < deadline {
             try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+        if let tunnel {
+            await tunnel.stop()
+            // The loops' connects were to the local tunnel, not to the target.
+            report.connect = nil
         }
         return report
     }

@@ -76,12 +76,14 @@ public struct LoadOptions: Sendable {
     public var prototypes: Int
     /// Interval of the progress callback and of the latency-over-time series.
     public var interval: Duration
+    /// Certificate checks of an `https://` target.
+    public var tls: LoadTLS
 
     public init(
         model: LoadModel, duration: Duration? = .seconds(60), ramp: Duration = .zero, actors: Int? = nil,
         maxInFlight: Int = 10_000, connections: Int = 32, threads: Int = 0, timeout: Duration = .seconds(10),
         shard: Shard = .whole, payloads: PayloadMode = .pooled, prototypes: Int = 64,
-        interval: Duration = .seconds(1)
+        interval: Duration = .seconds(1), tls: LoadTLS = LoadTLS()
     ) {
         self.model = model
         self.duration = duration
@@ -95,6 +97,7 @@ public struct LoadOptions: Sendable {
         self.payloads = payloads
         self.prototypes = prototypes
         self.interval = interval
+        self.tls = tls
     }
 
     /// Checks the values a person typed.

@@ -41,30 +41,25 @@ public struct LoadPlan: Sendable {
     }
 }
 
-/// An `http://host[:port][/path]` target (a ``TargetURL`` with the http scheme). Load mode speaks
-/// plain HTTP/1.1 only.
+/// An `http://` or `https://` target (a ``TargetURL``). Load mode speaks HTTP/1.1; over
+/// `https://` through a ``TLSTunnel``.
 public struct LoadTarget: Sendable, Hashable, CustomStringConvertible {
     public let url: TargetURL
 
-    public init(host: String, port: Int, path: String) {
-        url = TargetURL(scheme: .http, host: host, port: port, pathAndQuery: path)
+    public init(host: String, port: Int, path: String, scheme: TargetURL.Scheme = .http) {
+        url = TargetURL(scheme: scheme, host: host, port: port, pathAndQuery: path)
     }
 
-    /// Parses an `http://` URL with ``TargetURL``.
+    /// Parses a URL with ``TargetURL``.
     public init(parsing text: String) throws(LoadError) {
-        let url: TargetURL
         do throws(TargetURLError) {
             url = try TargetURL(parsing: text)
         } catch {
             throw LoadError(error.description)
         }
-        guard url.scheme == .http else {
-            throw LoadError(
-                "load mode sends plain HTTP/1.1; \(text) is https (put a TLS-terminating proxy in front, or use `proctor run`)"
-            )
-        }
-        self.url = url
     }
+
+    public var isTLS: Bool { url.scheme == .https }
 
     public var host: String { url.host }
     public var port: Int { url.port }
