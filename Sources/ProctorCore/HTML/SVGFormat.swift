@@ -27,9 +27,13 @@ public enum SVGFormat {
         return fixed(v, 1)
     }
 
+    /// A tick label: `2`, `2.5`, `0.25`, `187.5` (no trailing zeros).
     public static func number(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-        return fixed(v, abs(v) < 10 ? 2 : 1)
+        var text = fixed(v, abs(v) < 10 ? 2 : 1)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     /// A latency given in milliseconds, in the unit that reads best: `250µs`, `12ms`, `1.5s`.
@@ -54,6 +58,20 @@ public enum SVGFormat {
         let magnitude = pow10((log10(v)).rounded(.down))
         for step in [1.0, 2.0, 2.5, 5.0, 10.0] where step * magnitude >= v { return step * magnitude }
         return 10 * magnitude
+    }
+
+    /// Round tick values from `low` to `high`, about `count` intervals apart (steps of 1, 2, 2.5 or 5
+    /// times a power of ten): 0, 2.5, 5, 7.5, 10 rather than 0, 2.04, 4.08.
+    public static func ticks(from low: Double, to high: Double, count: Int) -> [Double] {
+        guard high > low, low.isFinite, high.isFinite, count > 0 else { return [low] }
+        let step = niceCeiling((high - low) / Double(count))
+        var values: [Double] = []
+        var n = (low / step).rounded(.up)
+        while n * step <= high + step * 1e-9, values.count <= 4 * count {
+            values.append(roundedSignificant(n * step) == 0 ? 0 : (n * step * 1e9).rounded() / 1e9)
+            n += 1
+        }
+        return values
     }
 
     /// `v` to three significant digits, so tick labels such as 0.2 do not print as 0.2000001.

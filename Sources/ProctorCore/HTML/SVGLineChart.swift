@@ -61,6 +61,9 @@ public struct SVGLineChart: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var xScale: XScale
+    /// The span of a linear x axis (a run's whole time, even where a series has no points); the
+    /// points' span when nil.
+    public var xDomain: ClosedRange<Double>?
     public var yScale: YScale
     /// Formats tick values.
     public var formatX: @Sendable (Double) -> String
@@ -72,7 +75,8 @@ public struct SVGLineChart: Sendable {
     public var margins = (left: 84.0, right: 52.0, top: 32.0, bottom: 46.0)
 
     public init(
-        series: [Series], xLabel: String, yLabel: String, xScale: XScale = .linear, yScale: YScale = .linear,
+        series: [Series], xLabel: String, yLabel: String, xScale: XScale = .linear,
+        xDomain: ClosedRange<Double>? = nil, yScale: YScale = .linear,
         formatX: @escaping @Sendable (Double) -> String = { SVGFormat.number($0) },
         formatY: @escaping @Sendable (Double) -> String = { SVGFormat.number($0) }
     ) {
@@ -80,6 +84,7 @@ public struct SVGLineChart: Sendable {
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.xScale = xScale
+        self.xDomain = xDomain
         self.yScale = yScale
         self.formatX = formatX
         self.formatY = formatY
@@ -112,9 +117,12 @@ public struct SVGLineChart: Sendable {
         let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
         switch yScale {
         case .linear:
-            let maxY = SVGFormat.niceCeiling(ys.max() ?? 1)
-            return YAxis(
-                low: 0, high: maxY, ticks: (0...4).map { (maxY * Double($0) / 4, true) }, logarithmic: false)
+            // Round steps, about four of them, up to the first tick at or above the largest value.
+            let largest = ys.max() ?? 0
+            let step = largest > 0 ? SVGFormat.niceCeiling(largest / 4) : 1
+            let top = largest > 0 ? (largest / step).rounded(.up) * step : 4 * step
+            let ticks = SVGFormat.ticks(from: 0, to: top, count: Int((top / step).rounded()))
+            return YAxis(low: 0, high: top, ticks: ticks.map { ($0, true) }, logarithmic: false)
         case .logarithmic:
             let positive = ys.filter { $0 > 0 }
             // A value just above a decade would sit on the axis: keep a little room below it.
@@ -152,8 +160,8 @@ public struct SVGLineChart: Sendable {
         let maxX: Double
         switch xScale {
         case .linear:
-            minX = xs.min() ?? 0
-            maxX = max((xs.max() ?? 1), minX + 1e-9)
+            minX = xDomain?.lowerBound ?? xs.min() ?? 0
+            maxX = max(xDomain?.upperBound ?? xs.max() ?? 1, minX + 1e-9)
         case .percentile(let nines):
             minX = 0
             maxX = Double(nines)
@@ -179,8 +187,7 @@ public struct SVGLineChart: Sendable {
         // x ticks
         switch xScale {
         case .linear:
-            for i in 0...5 {
-                let x = minX + (maxX - minX) * Double(i) / 5
+            for x in SVGFormat.ticks(from: minX, to: maxX, count: 5) {
                 let px = SVGFormat.coordinate(sxRaw(x))
                 svg +=
                     "<line x1=\"\(px)\" y1=\"\(Int(top + plotH))\" x2=\"\(px)\" y2=\"\(Int(top + plotH + 4))\" stroke=\"#9aa1ad\"/>"

@@ -62,8 +62,7 @@ public struct SVGTimelineChart: Sendable {
         let axisY = top + Double(lanes.count) * rowHeight
         svg +=
             "<line x1=\"\(Int(left))\" y1=\"\(SVGFormat.coordinate(axisY))\" x2=\"\(Int(width - right))\" y2=\"\(SVGFormat.coordinate(axisY))\" stroke=\"#9aa1ad\"/>\n"
-        for i in 0...5 {
-            let t = minT + (maxT - minT) * Double(i) / 5
+        for t in SVGFormat.ticks(from: minT, to: maxT, count: 5) {
             svg +=
                 "<text x=\"\(SVGFormat.coordinate(sx(t)))\" y=\"\(SVGFormat.coordinate(axisY + 14))\" text-anchor=\"middle\">\(HTML.escape(formatTime(t)))</text>\n"
         }

@@ -139,13 +139,15 @@ extension LoadReport {
             p99.append((interval.end, Double(h.valueAtPercentile(99)) / 1000))
             maxima.append((interval.end, Double(h.max) / 1000))
         }
-        let seconds: @Sendable (Double) -> String = { SVGFormat.number(($0 * 10).rounded() / 10) + "s" }
+        let seconds: @Sendable (Double) -> String = { SVGFormat.number(($0 * 100).rounded() / 100) + "s" }
+        let runTime = 0...max(previousEnd, elapsedSeconds, 1e-9)
         let latency = SVGLineChart(
             series: [
                 .init(name: "p50", color: "#2f6fde", gappedPoints: p50),
                 .init(name: "p99", color: "#e8590c", gappedPoints: p99),
                 .init(name: "max", color: "#a61e4d", gappedPoints: maxima, dashed: true),
-            ], xLabel: "time since start", yLabel: "latency", yScale: .logarithmic, formatX: seconds,
+            ], xLabel: "time since start", yLabel: "latency", xDomain: runTime, yScale: .logarithmic,
+            formatX: seconds,
             formatY: SVGFormat.milliseconds)
         var throughputSeries: [SVGLineChart.Series] = [
             .init(name: "responses/s", color: "#2b8a3e", points: throughput)
@@ -154,10 +156,11 @@ extension LoadReport {
             throughputSeries.append(.init(name: "requested", color: "#5b6372", points: requested, dashed: true))
         }
         let rate = SVGLineChart(
-            series: throughputSeries, xLabel: "time since start", yLabel: "per second", formatX: seconds)
+            series: throughputSeries, xLabel: "time since start", yLabel: "per second", xDomain: runTime,
+            formatX: seconds)
         let errorChart = SVGLineChart(
             series: [.init(name: "errors/s", color: "#c92a2a", points: errors)], xLabel: "time since start",
-            yLabel: "errors per second", formatX: seconds)
+            yLabel: "errors per second", xDomain: runTime, formatX: seconds)
         return (latency, rate, errorChart)
     }
 
