@@ -37,7 +37,8 @@ struct TransportOptions: ParsableArguments {
 /// `--report FORMAT=PATH`, for the commands that report a run (`run`, `replay`).
 struct ReportOptions: ParsableArguments {
     @Option(
-        name: .customLong("report"), help:
+        name: .customLong("report"),
+        help:
             "FORMAT=PATH with FORMAT json (every exchange), junit (CI test results) or html (a page to read: steps, failures, a timeline). Repeatable.",
         transform: { text in
             guard let spec = ReportSpec(text) else {

@@ -49,7 +49,9 @@ struct LoadReportHTMLTests {
         svg.components(separatedBy: "\n").filter { $0.contains("data-series=\"\(series)\"") }.map { line in
             if let range = line.range(of: "points=\"") {
                 let points = line[range.upperBound...].prefix { $0 != "\"" }
-                return points.split(separator: " ").compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+                return points.split(separator: " ").compactMap {
+                    $0.split(separator: ",").last.flatMap { Double($0) }
+                }
             }
             if let range = line.range(of: "cy=\"") {
                 return [Double(line[range.upperBound...].prefix { $0 != "\"" }) ?? .nan]
@@ -73,7 +75,9 @@ struct LoadReportHTMLTests {
         let maxima = try #require(Self.ys(of: "max", in: svg).first)
         #expect(maxima[2] < p50[2] - 100)
         // Ticks at 1, 2 and 5 times each decade, in the unit that reads best.
-        for label in [">1ms<", ">10ms<", ">100ms<", ">1s<", ">10s<"] { #expect(svg.contains(label), "\(label)") }
+        for label in [">1ms<", ">10ms<", ">100ms<", ">1s<", ">10s<"] {
+            #expect(svg.contains(label), "\(label)")
+        }
         #expect(svg.contains("latency, log scale"))
     }
 
@@ -114,17 +118,19 @@ struct LoadReportHTMLTests {
     @Test func theLastPercentileLabelFitsInTheChart() throws {
         let html = try Self.report(intervals: [(Array(1...2000), 0)]).html()
         let line = try #require(html.components(separatedBy: "\n").first { $0.contains(">99.999%<") })
-        let x = try #require(line.range(of: "<text x=\"").map { Double(line[$0.upperBound...].prefix { $0 != "\"" }) ?? 0 })
+        let x = try #require(
+            line.range(of: "<text x=\"").map { Double(line[$0.upperBound...].prefix { $0 != "\"" }) ?? 0 })
         // Centred on x, about 45 px wide at 11 px: half of it must stay inside the 900 px box.
         #expect(x + 25 < 900, "\(line)")
     }
 
-    @Test(arguments: [
-        (true, nil, 0, "banner warning", "INTERRUPTED"),
-        (false, "no connection to the target could be opened", 0, "banner fail", "STOPPED EARLY"),
-        (false, nil, 3, "banner warning", "COMPLETED WITH ERRORS"),
-        (false, nil, 0, "banner pass", "COMPLETED"),
-    ] as [(Bool, String?, UInt64, String, String)])
+    @Test(
+        arguments: [
+            (true, nil, 0, "banner warning", "INTERRUPTED"),
+            (false, "no connection to the target could be opened", 0, "banner fail", "STOPPED EARLY"),
+            (false, nil, 3, "banner warning", "COMPLETED WITH ERRORS"),
+            (false, nil, 0, "banner pass", "COMPLETED"),
+        ] as [(Bool, String?, UInt64, String, String)])
     func theBannerSaysHowTheRunEnded(
         interrupted: Bool, stoppedEarly: String?, errors: UInt64, css: String, title: String
     ) throws {

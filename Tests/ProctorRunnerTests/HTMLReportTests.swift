@@ -18,7 +18,8 @@ import Testing
                     startedAtMilliseconds: start, duration: .milliseconds(1200),
                     steps: [
                         StepResult(
-                            name: "send candidate.invited", actor: "jane", event: "candidate.invited", index: 0,
+                            name: "send candidate.invited", actor: "jane", event: "candidate.invited",
+                            index: 0,
                             verdict: .passed, startedAtMilliseconds: start + 10, duration: .milliseconds(120)),
                         StepResult(
                             name: "send candidate.completed", actor: "jane", event: "candidate.completed",

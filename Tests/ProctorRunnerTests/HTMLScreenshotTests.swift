@@ -95,7 +95,8 @@ import Testing
             let errors: UInt64 = second == 7 ? 35 : second == 8 ? 12 : 0
             timeline.append(
                 LoadReport.Interval(
-                    end: Double(second), responses: h.totalCount, errors: errors, latency: EncodedHistogram(h)))
+                    end: Double(second), responses: h.totalCount, errors: errors, latency: EncodedHistogram(h)
+                ))
             counters.succeeded += h.totalCount
             counters.errors["5xx", default: 0] += errors
         }
@@ -104,7 +105,8 @@ import Testing
         return LoadReport(
             configuration: LoadReport.Configuration(
                 vendor: "testlify", events: ["candidate.invited", "candidate.enrolled"],
-                target: "http://127.0.0.1:8787/webhooks/testlify", seed: 1, model: "open", actorsPerSecond: 100,
+                target: "http://127.0.0.1:8787/webhooks/testlify", seed: 1, model: "open",
+                actorsPerSecond: 100,
                 concurrency: nil, durationSeconds: 30, rampSeconds: 2, actors: nil, maxInFlight: 1000,
                 connections: 8, timeoutSeconds: 10, payloads: "pooled", variedFields: ["candidateId"],
                 signing: "Standard Webhooks v1"),

@@ -25,7 +25,9 @@ public struct SVGLineChart: Sendable {
         }
 
         /// Points with a missing y (nil) split the series into segments at the missing points.
-        public init(name: String, color: String, gappedPoints: [(x: Double, y: Double?)], dashed: Bool = false) {
+        public init(
+            name: String, color: String, gappedPoints: [(x: Double, y: Double?)], dashed: Bool = false
+        ) {
             var segments: [[(x: Double, y: Double)]] = [[]]
             for point in gappedPoints {
                 if let y = point.y {
@@ -169,7 +171,9 @@ public struct SVGLineChart: Sendable {
         let axis = yAxis()
         func sx(_ x: Double) -> Double { left + (position(x) - minX) / (maxX - minX) * plotW }
         func sxRaw(_ px: Double) -> Double { left + (px - minX) / (maxX - minX) * plotW }
-        func sy(_ y: Double) -> Double { top + plotH - (axis.position(y) - axis.low) / (axis.high - axis.low) * plotH }
+        func sy(_ y: Double) -> Double {
+            top + plotH - (axis.position(y) - axis.low) / (axis.high - axis.low) * plotH
+        }
 
         var svg =
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\">\n"
@@ -218,8 +222,10 @@ public struct SVGLineChart: Sendable {
                         "<circle data-series=\"\(HTML.escape(s.name))\" cx=\"\(SVGFormat.coordinate(sx(p.x)))\" cy=\"\(SVGFormat.coordinate(sy(p.y)))\" r=\"2.5\" fill=\"\(HTML.escape(s.color))\"><title>\(HTML.escape(s.name))</title></circle>\n"
                     continue
                 }
-                let path = segment.map { "\(SVGFormat.coordinate(sx($0.x))),\(SVGFormat.coordinate(sy($0.y)))" }
-                    .joined(separator: " ")
+                let path = segment.map {
+                    "\(SVGFormat.coordinate(sx($0.x))),\(SVGFormat.coordinate(sy($0.y)))"
+                }
+                .joined(separator: " ")
                 svg +=
                     "<polyline data-series=\"\(HTML.escape(s.name))\" fill=\"none\" stroke=\"\(HTML.escape(s.color))\" stroke-width=\"1.8\"\(dash) points=\"\(path)\"><title>\(HTML.escape(s.name))</title></polyline>\n"
             }

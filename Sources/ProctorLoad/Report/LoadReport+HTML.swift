@@ -90,7 +90,9 @@ extension LoadReport {
         let elapsed = LoadSummaryText.fixed(elapsedSeconds, 1) + " s"
         if interrupted {
             var planned = ""
-            if let d = configuration.durationSeconds { planned = " of " + LoadSummaryText.fixed(d, 1) + " s planned" }
+            if let d = configuration.durationSeconds {
+                planned = " of " + LoadSummaryText.fixed(d, 1) + " s planned"
+            }
             return .init(
                 tone: .warning, title: "INTERRUPTED",
                 detail:
@@ -108,15 +110,20 @@ extension LoadReport {
         if counters.errorCount > 0 {
             return .init(
                 tone: .warning, title: "COMPLETED WITH ERRORS",
-                detail: "\(counters.errorCount) of \(counters.sent) requests failed or got a non-2xx answer, in \(elapsed).")
+                detail:
+                    "\(counters.errorCount) of \(counters.sent) requests failed or got a non-2xx answer, in \(elapsed)."
+            )
         }
         return .init(
-            tone: .pass, title: "COMPLETED", detail: "\(counters.sent) requests, every one answered 2xx, in \(elapsed).")
+            tone: .pass, title: "COMPLETED",
+            detail: "\(counters.sent) requests, every one answered 2xx, in \(elapsed).")
     }
 
     /// The three charts over time: latency (log scale, gaps where an interval had no responses),
     /// throughput with the requested rate, and errors per second.
-    func timelineCharts() throws(LoadError) -> (latency: SVGLineChart, throughput: SVGLineChart, errors: SVGLineChart) {
+    func timelineCharts() throws(LoadError) -> (
+        latency: SVGLineChart, throughput: SVGLineChart, errors: SVGLineChart
+    ) {
         var p50: [(x: Double, y: Double?)] = []
         var p99: [(x: Double, y: Double?)] = []
         var maxima: [(x: Double, y: Double?)] = []
@@ -153,7 +160,8 @@ extension LoadReport {
             .init(name: "responses/s", color: "#2b8a3e", points: throughput)
         ]
         if let requested = requestedRate(until: previousEnd) {
-            throughputSeries.append(.init(name: "requested", color: "#5b6372", points: requested, dashed: true))
+            throughputSeries.append(
+                .init(name: "requested", color: "#5b6372", points: requested, dashed: true))
         }
         let rate = SVGLineChart(
             series: throughputSeries, xLabel: "time since start", yLabel: "per second", xDomain: runTime,

@@ -47,12 +47,14 @@ public enum HTMLReport {
         if run.interrupted {
             return .init(
                 tone: .warning, title: "INTERRUPTED",
-                detail: detail + ". Stopped by a signal (Ctrl-C or SIGTERM); steps not yet sent are marked not sent.")
+                detail: detail
+                    + ". Stopped by a signal (Ctrl-C or SIGTERM); steps not yet sent are marked not sent.")
         }
         if run.passed { return .init(tone: .pass, title: "PASS", detail: detail + ".") }
         let unreachable =
             run.unreachableTargets.isEmpty
-            ? "" : "; gave up on \(run.unreachableTargets.count) unreachable target\(run.unreachableTargets.count == 1 ? "" : "s")"
+            ? ""
+            : "; gave up on \(run.unreachableTargets.count) unreachable target\(run.unreachableTargets.count == 1 ? "" : "s")"
         return .init(tone: .fail, title: "FAIL", detail: detail + unreachable + ".")
     }
 
@@ -117,7 +119,8 @@ public enum HTMLReport {
                 "\(step.name) · \(style.css)" + (step.lastAnswer.map { " · \($0)" } ?? "")
                 + " · \(DurationText.format(step.duration))"
             return .init(
-                lane: step.actor ?? "steps", start: start, end: start + seconds, label: label, color: style.color)
+                lane: step.actor ?? "steps", start: start, end: start + seconds, label: label,
+                color: style.color)
         }
         guard !bars.isEmpty else { return nil }
         return SVGTimelineChart(
