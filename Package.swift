@@ -206,6 +206,7 @@ let package = Package(
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
                 "ProctorSigning", "ProctorLoad", "ProctorScenario", "ProctorTestSupport", "ProctorSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]),
         .testTarget(
             name: "ProctorLoadTests",

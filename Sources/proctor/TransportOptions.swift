@@ -48,10 +48,12 @@ struct TransportOptions: ParsableArguments {
 /// `--report FORMAT=PATH`, for the commands that report a run (`run`, `replay`).
 struct ReportOptions: ParsableArguments {
     @Option(
-        name: .customLong("report"), help: "FORMAT=PATH with FORMAT json or junit. Repeatable.",
+        name: .customLong("report"),
+        help:
+            "FORMAT=PATH with FORMAT json (every exchange), junit (CI test results) or html (a page to read: steps, failures, a timeline). Repeatable.",
         transform: { text in
             guard let spec = ReportSpec(text) else {
-                throw CommandInputError("--report \(text): expected json=PATH or junit=PATH")
+                throw CommandInputError("--report \(text): expected json=PATH, junit=PATH or html=PATH")
             }
             return spec
         })

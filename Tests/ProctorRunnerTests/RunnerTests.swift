@@ -269,7 +269,13 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         try spec.write(run)
         #expect(FileManager.default.fileExists(atPath: directory.path + "/nested/run.json"))
         try? FileManager.default.removeItem(at: directory)
-        #expect(ReportSpec("html=x") == nil)
+        #expect(ReportSpec("xml=x") == nil)
+        #expect(ReportSpec("html=x") == ReportSpec(format: .html, path: "x"))
+        // The HTML report shows the same exchanges, masked the same way.
+        let html = HTMLReport.render(run)
+        #expect(html.contains("v1,****"))
+        #expect(html.components(separatedBy: "v1,").count == html.components(separatedBy: "v1,****").count)
+        #expect(!html.contains("whsec_"))
     }
 
     @Test func consoleLines() async throws {

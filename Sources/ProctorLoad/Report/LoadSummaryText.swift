@@ -1,3 +1,5 @@
+import ProctorCore
+
 /// Human-readable load output: the progress line and the final summary.
 public enum LoadSummaryText {
     /// `1.2ms`, `850us`, `2.10s`.
@@ -9,23 +11,7 @@ public enum LoadSummaryText {
         return fixed(Double(microseconds) / 1e6, 2) + "s"
     }
 
-    static func fixed(_ value: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        var text = String(rounded)
-        if let dot = text.firstIndex(of: ".") {
-            let have = text.distance(from: dot, to: text.endIndex) - 1
-            if decimals == 0 {
-                text = String(text[..<dot])
-            } else if have < decimals {
-                text += String(repeating: "0", count: decimals - have)
-            }
-        } else if decimals > 0 {
-            text += "." + String(repeating: "0", count: decimals)
-        }
-        return text
-    }
+    static func fixed(_ value: Double, _ decimals: Int) -> String { SVGFormat.fixed(value, decimals) }
 
     /// One progress line: `[  12s] 45012 req/s  sent 540144  in flight 32  p99 1.20ms  errors 0  dropped 0`.
     public static func progressLine(_ p: LoadProgress) -> String {

@@ -36,6 +36,15 @@ public struct RunResult: Sendable {
     /// The process exit code DESIGN.md fixes: 0 all passed, 1 a step failed or a target was given
     /// up on as unreachable, 130 interrupted. (2, bad input, is decided before anything runs.)
     public var exitCode: Int32 { interrupted ? 130 : passed ? 0 : 1 }
+
+    /// `12 steps: 10 passed, 1 failed, 1 not sent`, as the console summary and the HTML report say it.
+    public var countsText: String {
+        let c = counts
+        var parts = ["\(c.passed) passed", "\(c.failed) failed"]
+        if c.errors > 0 { parts.append("\(c.errors) errors") }
+        if c.notSent > 0 { parts.append("\(c.notSent) not sent") }
+        return "\(c.total) step\(c.total == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+    }
 }
 
 /// One scenario's steps.
@@ -143,6 +152,12 @@ public struct StepResult: Sendable {
     /// The last response status of the step's own sends, if any response came.
     public var lastStatus: Int? { ownSends.last?.result.lastExchange?.response?.status }
     public var attemptCount: Int { sends.reduce(0) { $0 + $1.result.attempts.count } }
+    /// The last answer of the step's own sends: the status (`200`), or the failure kind when no
+    /// response came (`connection-refused`); nil when nothing was sent.
+    public var lastAnswer: String? {
+        if let status = lastStatus { return String(status) }
+        return ownSends.last?.result.lastExchange?.failure?.kind.rawValue
+    }
     /// The last attempt's latency, of the step's own sends.
     public var lastLatency: Duration? { ownSends.last?.result.lastExchange?.duration }
 

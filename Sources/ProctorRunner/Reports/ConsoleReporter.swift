@@ -40,11 +40,7 @@ public struct ConsoleReporter: Sendable {
         if let scenario { parts.append(scenario) }
         parts.append(step.actor ?? "*")
         parts.append(step.name + (step.fault.map { " [\($0)]" } ?? ""))
-        if let status = step.lastStatus {
-            parts.append(String(status))
-        } else if let failure = step.ownSends.last?.result.lastExchange?.failure {
-            parts.append(failure.kind.rawValue)
-        }
+        if let answer = step.lastAnswer { parts.append(answer) }
         if let latency = step.lastLatency { parts.append(DurationText.format(latency)) }
         for mirror in step.sends where mirror.isMirror {
             let exchange = mirror.result.lastExchange
@@ -98,13 +94,7 @@ public struct ConsoleReporter: Sendable {
 
     /// `12 steps: 10 passed, 1 failed, 1 not sent (3.2s)`.
     public func summary(for run: RunResult) -> String {
-        let c = run.counts
-        var parts = ["\(c.passed) passed", "\(c.failed) failed"]
-        if c.errors > 0 { parts.append("\(c.errors) errors") }
-        if c.notSent > 0 { parts.append("\(c.notSent) not sent") }
-        let line =
-            "\(c.total) step\(c.total == 1 ? "" : "s"): " + parts.joined(separator: ", ")
-            + " (\(DurationText.format(run.duration)))"
+        let line = run.countsText + " (\(DurationText.format(run.duration)))"
         let verdict =
             run.interrupted
             ? paint("interrupted", "33") : run.passed ? paint("PASS", "32") : paint("FAIL", "31")

@@ -5,6 +5,8 @@ public struct ReportSpec: Sendable, Hashable {
     public enum Format: String, Sendable, Hashable, CaseIterable {
         case json
         case junit
+        /// A self-contained page a person reads (``HTMLReport``).
+        case html
     }
 
     public var format: Format
@@ -15,7 +17,7 @@ public struct ReportSpec: Sendable, Hashable {
         self.path = path
     }
 
-    /// Parses `json=out/run.json` or `junit=report.xml`.
+    /// Parses `json=out/run.json`, `junit=report.xml` or `html=report.html`.
     public init?(_ text: String) {
         let parts = text.split(separator: "=", maxSplits: 1)
         guard parts.count == 2, let format = Format(rawValue: String(parts[0])), !parts[1].isEmpty else {
@@ -30,6 +32,7 @@ public struct ReportSpec: Sendable, Hashable {
             switch format {
             case .json: JSONReport.render(run)
             case .junit: Array(JUnitReport.render(run).utf8)
+            case .html: Array(HTMLReport.render(run).utf8)
             }
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(

@@ -9,8 +9,35 @@ public struct HTMLPage: Sendable {
         case table(header: [String], rows: [[String]])
         /// An inline SVG chart with a caption.
         case chart(caption: String, svg: String)
+        /// A banner across the page: the run's verdict (`PASS`, `FAIL`, `INTERRUPTED`) and why.
+        case banner(Banner)
         /// Already-escaped HTML.
         case raw(String)
+    }
+
+    /// The verdict shown at the top of a report, in a colour that says how the run went.
+    public struct Banner: Sendable, Hashable {
+        public enum Tone: String, Sendable, Hashable {
+            case pass
+            case fail
+            /// Interrupted or stopped early: the figures cover only part of the run.
+            case warning
+        }
+
+        public var tone: Tone
+        /// A short word or two: `PASS`, `FAIL`, `INTERRUPTED`.
+        public var title: String
+        public var detail: String
+
+        public init(tone: Tone, title: String, detail: String) {
+            self.tone = tone
+            self.title = title
+            self.detail = detail
+        }
+
+        public func render() -> String {
+            "<div class=\"banner \(tone.rawValue)\" role=\"status\"><strong>\(HTML.escape(title))</strong> \(HTML.escape(detail))</div>"
+        }
     }
 
     public var title: String
@@ -38,6 +65,16 @@ public struct HTMLPage: Sendable {
             figure { margin: 1em 0 2em; } figcaption { color: #5b6372; margin-top: .3em; }
             svg { max-width: 100%; height: auto; }
             svg text { font: 11px -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; fill: #5b6372; }
+            .banner { padding: .7em 1em; border-radius: 6px; margin: 1em 0; font-size: 1.05em; border-left: 6px solid; }
+            .banner strong { margin-right: .6em; letter-spacing: .04em; }
+            .banner.pass { background: #ebfbee; border-color: #2b8a3e; color: #1b5e2a; }
+            .banner.fail { background: #fff0f0; border-color: #c92a2a; color: #8a1c1c; }
+            .banner.warning { background: #fff4e6; border-color: #e8590c; color: #8a3a06; }
+            td.mark { font-weight: 700; } tr.passed td.mark { color: #2b8a3e; } tr.failed td.mark, tr.error td.mark { color: #c92a2a; } tr.not-sent td.mark { color: #868e96; }
+            td.detail { max-width: 28em; white-space: pre-wrap; overflow-wrap: anywhere; }
+            details summary { cursor: pointer; color: #2f6fde; }
+            pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f7f9; padding: .5em; margin: .3em 0; font-size: 12px; }
+            .legend span { display: inline-block; margin-right: 1.2em; } .legend i { display: inline-block; width: .9em; height: .9em; margin-right: .35em; vertical-align: -1px; border-radius: 2px; }
             </style>
             </head>
             <body>
@@ -56,6 +93,7 @@ public struct HTMLPage: Sendable {
                 html += "</table>\n"
             case .chart(let caption, let svg):
                 html += "<figure>\n\(svg)\n<figcaption>\(HTML.escape(caption))</figcaption>\n</figure>\n"
+            case .banner(let banner): html += banner.render() + "\n"
             case .raw(let text): html += text + "\n"
             }
         }
