@@ -18,14 +18,23 @@ extension LoadReport {
             ["requests sent", "\(counters.sent)"],
             ["2xx", "\(counters.succeeded)"],
             ["errors", "\(counters.errorCount)"],
-            ["requests/s", LoadSummaryText.fixed(s.requestsPerSecond, 1)],
-            ["actors started", "\(counters.arrivals - counters.dropped)"],
+            [
+                "answered/s",
+                counters.answered > 0 ? LoadSummaryText.fixed(s.requestsPerSecond, 1) : "none answered",
+            ],
+            ["actors started", "\(counters.actorsStarted)"],
+            ["actors completed", "\(counters.actorsCompleted)"],
+            ["actors failed (a request without an answer)", "\(counters.actorsFailed)"],
+            ["actors cancelled (the run stopped)", "\(counters.actorsCancelled)"],
             ["actors dropped (max in flight)", "\(counters.dropped)"],
             ["actor arrivals/s", LoadSummaryText.fixed(s.achievedActorsPerSecond, 1)],
             ["elapsed", LoadSummaryText.fixed(elapsedSeconds, 2) + " s"],
         ]
         if let r = c.actorsPerSecond {
-            rows.insert(["requested arrivals/s (all shards)", LoadSummaryText.fixed(r, 1)], at: 6)
+            rows.insert(["requested arrivals/s (all shards)", LoadSummaryText.fixed(r, 1)], at: 9)
+        }
+        for (code, count) in counters.statuses.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
+            rows.append(["status \(code)", "\(count)"])
         }
         for kind in LoadErrorKind.allCases {
             if let n = counters.errors[kind.rawValue] { rows.append(["errors: \(kind.rawValue)", "\(n)"]) }
@@ -34,14 +43,21 @@ extension LoadReport {
         page.sections.append(
             .table(
                 header: ["latency", "p50", "p90", "p99", "p99.9", "max", "count"],
-                rows: [
+                rows: ([
                     ("corrected (from intended send time)", s.corrected),
                     ("uncorrected (from actual send)", s.uncorrected),
-                ].map { name, l in
-                    [name] + [l.p50, l.p90, l.p99, l.p999, l.max].map(LoadSummaryText.latency) + [
-                        "\(l.count)"
+                ]
+                    + [
+                        ("first byte (from actual send)", s.firstByte),
+                        ("connect (per connection)", s.connect),
                     ]
-                }))
+                    .compactMap { name, l in l.map { (name, $0) } })
+                    .filter { $0.1.count > 0 }
+                    .map { name, l in
+                        [name] + [l.p50, l.p90, l.p99, l.p999, l.max].map(LoadSummaryText.latency) + [
+                            "\(l.count)"
+                        ]
+                    }))
 
         let charts = try timelineCharts()
         page.sections.append(.heading("Latency over time"))
