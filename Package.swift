@@ -200,7 +200,9 @@ let package = Package(
                 "ProctorRunner", "ProctorReceiver", "ProctorDelivery", "ProctorVendors", "ProctorJSON",
                 "ProctorSigning", "ProctorLoad", "ProctorScenario", "ProctorTestSupport", "ProctorSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "ProctorLoadTests",
             dependencies: [
