@@ -8,8 +8,8 @@
 # against its .sha256 file, unpacks it into an empty temporary folder and, from a second empty
 # folder with an emptied environment (env -i PATH=/usr/bin:/bin), runs the packaged executable:
 # `proctor events`, `proctor check` and `proctor run` (against the built-in receiver, with a JUnit
-# report) of a scenario copied out of the archive, and `proctor emit` piped into
-# `proctor schema validate` with a schema from the archive. It fails when the executable needs a
+# report) of a scenario copied out of the archive with the schemas it references, and
+# `proctor emit` piped into `proctor schema validate` with a schema from the archive. It fails when the executable needs a
 # Swift shared library or any of these commands fails. `.ci/run` runs it after packaging.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,9 +66,11 @@ grep -q testlify <<< "$events" || fail "proctor events does not list testlify:
 $events"
 
 step "proctor check and run of a shipped scenario, against the built-in receiver"
-cp "$package/Scenarios/testlify-candidate-completes.yaml" "$work/run/scenario.yaml"
-bare "$proctor" check scenario.yaml || fail "proctor check scenario.yaml exited $?"
-output=$(bare "$proctor" run scenario.yaml --time-scale 0.001 --report junit=reports/proctor.xml 2>&1) \
+# The scenarios point at contracts in ../Schemas/: copied out together, they still resolve.
+cp -R "$package/Scenarios" "$package/Schemas" "$work/run/"
+scenario=Scenarios/testlify-candidate-completes.yaml
+bare "$proctor" check "$scenario" || fail "proctor check $scenario exited $?"
+output=$(bare "$proctor" run "$scenario" --time-scale 0.001 --report junit=reports/proctor.xml 2>&1) \
   || fail "proctor run exited $?:
 $output"
 echo "$output" | sed 's/^/   /'
@@ -76,8 +78,8 @@ grep -q '^PASS' <<< "$output" || fail "proctor run did not end with PASS"
 grep -q '<testsuites' "$work/run/reports/proctor.xml" || fail "no JUnit report in reports/proctor.xml"
 
 step "proctor emit | proctor schema validate, with a shipped schema"
-cp "$package/Schemas/testlify/candidate.completed.schema.json" "$work/run/schema.json"
-bare bash -c "set -o pipefail; '$proctor' emit testlify candidate.completed | '$proctor' schema validate schema.json -" \
+bare bash -c "set -o pipefail; '$proctor' emit testlify candidate.completed \
+  | '$proctor' schema validate Schemas/testlify/candidate.completed.schema.json -" \
   || fail "the emitted candidate.completed does not validate against the shipped schema"
 
 step "OK: $(basename "$archive") ($(du -h "$archive" | cut -f1)) runs without Swift; $(head -1 "$package/BUILD-INFO")"
