@@ -207,7 +207,9 @@ let package = Package(
                 "ProctorSigning", "ProctorLoad", "ProctorScenario", "ProctorTestSupport", "ProctorSchema",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "ProctorLoadTests",
             dependencies: [
