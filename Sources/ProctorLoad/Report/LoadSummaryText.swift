@@ -1,3 +1,5 @@
+import ProctorCore
+
 /// Human-readable load output: the progress line and the final summary.
 public enum LoadSummaryText {
     /// `1.2ms`, `850us`, `2.10s`.
@@ -73,6 +75,7 @@ public enum LoadSummaryText {
             lines.append(
                 "  " + name + [l.p50, l.p90, l.p99, l.p999, l.max].map { pad(latency($0), 10) }.joined())
         }
+        for verdict in report.thresholds ?? [] { lines.append("  " + verdict.description) }
         if report.interrupted { lines.append("  (interrupted: the report holds what ran until then)") }
         if let reason = report.stoppedEarly { lines.append("  (stopped early: \(reason))") }
         return lines.joined(separator: "\n") + "\n"

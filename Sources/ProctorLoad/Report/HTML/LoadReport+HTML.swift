@@ -40,6 +40,12 @@ extension LoadReport {
                         "\(l.count)"
                     ]
                 }))
+        if let verdicts = thresholds, !verdicts.isEmpty {
+            page.sections.append(
+                .table(
+                    header: ["threshold", "verdict", "measured"],
+                    rows: verdicts.map { [$0.threshold, $0.passed ? "✓ met" : "✗ breached", $0.observed] }))
+        }
 
         // Latency over time.
         var p50: [(x: Double, y: Double)] = []
