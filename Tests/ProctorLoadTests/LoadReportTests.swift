@@ -132,6 +132,14 @@ struct LoadReportTests {
         #expect(!html.contains("http-equiv"))
         #expect(html.contains("Latency over time"))
         #expect(html.contains("Latency by percentile"))
+
+        var judged = report(shard: .whole, values: Array(1...2000))
+        try judged.judge(try judged.parseThresholds(["p99<1ms", "max<1s"]))
+        let page = try judged.html()
+        #expect(page.contains("threshold"))
+        #expect(page.contains("✗ breached"))
+        #expect(page.contains("✓ met"))
+        #expect(page.contains("p99&lt;1ms") || page.contains("p99<1ms"))
     }
 
     @Test func timelineChartDrawsOneRowPerLane() {
@@ -216,6 +224,7 @@ struct LoadPlanTests {
             target: ${PROCTOR_TARGET:-http://127.0.0.1:9/x}
             secret: ${TESTLIFY_SECRET:-whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
             seed: 42
+            thresholds: [p99<300ms, 'error_rate<1%']
             defaults:
               timeout: 5s
             actors:
@@ -235,6 +244,7 @@ struct LoadPlanTests {
         #expect(f.secret == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(f.seed == 42)
         #expect(f.events == ["candidate.invited", "candidate.enrolled", "candidate.completed"])
+        #expect(f.thresholds.map(\.text) == ["p99<300ms", "error_rate<1%"])
 
         let lifecycle = try ScenarioFields.parse(
             "scenario: l\nvendor: testlify\nsteps:\n  - lifecycle: [invited, enrolled, completed]\n")
