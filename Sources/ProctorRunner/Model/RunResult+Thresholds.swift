@@ -18,14 +18,15 @@ extension RunResult {
     /// What `run` measures for thresholds: per event, no rate.
     public static let thresholdContext = ThresholdContext(command: "run", measuresEvents: true, rate: .none)
 
-    /// The figures of the attempts of `steps` (of `event`'s steps only, when given): an attempt's
-    /// latency is that of its answer (attempts without one have none); an attempt failed when it got
-    /// no answer or one outside 2xx. A `mirror:`'s sends are not counted. Nil without attempts.
+    /// The figures of the attempts of the send steps of `steps` (of `event`'s only, when given):
+    /// an attempt's latency is that of its answer (attempts without one have none); an attempt
+    /// failed when it got no answer or one outside 2xx, as load mode counts errors. Probes and a
+    /// `mirror:`'s sends are not counted. Nil without attempts.
     public static func thresholdFigures(of steps: [StepResult], event: String?) -> ThresholdFigures? {
         var latencies: [Double] = []
         var attempts: UInt64 = 0
         var failed: UInt64 = 0
-        for step in steps where event == nil || step.event == event {
+        for step in steps where step.event != nil && (event == nil || step.event == event) {
             for send in step.ownSends {
                 for attempt in send.result.attempts {
                     attempts += 1
