@@ -17,7 +17,9 @@ struct LoadCommand: AsyncParsableCommand {
             + "was breached, 130 interrupted (the summary and reports are still written).")
 
     @Argument(
-        help: "Scenario file (vendor, target, secret, seed, signing, method and the send: steps are used).")
+        help:
+            "Scenario file (vendor, target, secret, seed, signing, method, thresholds and the send: steps are used)."
+    )
     var scenario: String?
 
     @Option(help: "Vendor, instead of or overriding the scenario's.")
