@@ -147,17 +147,7 @@ struct LoadCommand: AsyncParsableCommand {
 
     /// The scenario's `thresholds:`, then `--threshold`s, checked against the model before anything is sent.
     private func thresholdsToJudge(plan: LoadPlan, model: LoadModel) throws(LoadError) -> [Threshold] {
-        var all: [Threshold] = []
-        for threshold in plan.thresholds + thresholds
-        where !all.contains(where: { $0.text == threshold.text }) {
-            all.append(threshold)
-        }
-        let isOpen: Bool
-        if case .open = model { isOpen = true } else { isOpen = false }
-        if let problem = LoadReport.thresholdContext(model: isOpen ? "open" : "closed").problem(in: all) {
-            throw LoadError(problem)
-        }
-        return all
+        try LoadReport.checked(plan.thresholds + thresholds, model: model.name)
     }
 }
 

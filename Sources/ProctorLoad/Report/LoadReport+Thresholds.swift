@@ -31,21 +31,23 @@ extension LoadReport {
     /// The threshold texts this report was judged by.
     public var thresholdTexts: [String] { (thresholds ?? []).map(\.threshold) }
 
-    /// Parses `texts` (those stored in shard reports, then any given to `report merge`),
-    /// dropping repeats, and checks they apply to this report's model.
+    /// Parses `texts` (those stored in shard reports, then any given to `report merge`) and
+    /// checks them as ``checked(_:model:)`` does.
     public func parseThresholds(_ texts: [String]) throws(LoadError) -> [Threshold] {
-        var seen: Set<String> = []
         var parsed: [Threshold] = []
         for text in texts {
-            let threshold: Threshold
-            do { threshold = try Threshold(parsing: text) } catch { throw LoadError(error.message) }
-            guard seen.insert(threshold.text).inserted else { continue }
-            parsed.append(threshold)
+            do { parsed.append(try Threshold(parsing: text)) } catch { throw LoadError(error.message) }
         }
-        if let problem = Self.thresholdContext(model: configuration.model).problem(in: parsed) {
-            throw LoadError(problem)
-        }
-        return parsed
+        return try Self.checked(parsed, model: configuration.model)
+    }
+
+    /// `thresholds` without repeats (by text), or the first one the model cannot measure
+    /// (`open` or `closed`, as ``Configuration/model`` names it).
+    public static func checked(_ thresholds: [Threshold], model: String) throws(LoadError) -> [Threshold] {
+        var seen: Set<String> = []
+        let unique = thresholds.filter { seen.insert($0.text).inserted }
+        if let problem = thresholdContext(model: model).problem(in: unique) { throw LoadError(problem) }
+        return unique
     }
 
     /// Judges this report by `thresholds` and keeps the verdicts (nil when there are none).
