@@ -28,7 +28,7 @@ export COLUMNS=100
 # Exit codes of each command, as the code maps its outcomes (Sources/proctor/*.swift).
 exit_codes() {
   case "$1" in
-    run) echo "0 every step passed; 1 a step failed, or a target could not be reached (the run stops sending to it early); 2 bad input (a scenario with problems, a bad flag, a report folder that cannot be written, a receiver that cannot start); 130 interrupted (reports are still written)" ;;
+    run) echo "0 every step passed and every threshold was met; 1 a step failed, or a target could not be reached (the run stops sending to it early); 2 bad input (a scenario with problems, a bad flag or threshold, a report folder that cannot be written, a receiver that cannot start); 99 every step passed but a threshold was breached; 130 interrupted (reports are still written)" ;;
     check) echo "0 every file is clean; 2 at least one problem" ;;
     send) echo "0 the consumer answered as a correct one should; 1 it did not, or could not be reached; 2 bad input" ;;
     emit) echo "0; 2 bad input (unknown vendor, event or quirk, a bad --set, --format or --hmac-encoding)" ;;
@@ -36,8 +36,8 @@ exit_codes() {
     serve) echo "runs until Ctrl-C or SIGTERM, then 0; 2 a bad flag or an address that cannot be bound" ;;
     verify) echo "0 valid; 1 invalid; 2 unusable input (no usable secret, an unreadable file, no header/body separator)" ;;
     "schema validate") echo "0 every instance is valid; 1 at least one is invalid; 2 the schema or an input is unusable" ;;
-    load) echo "0; 1 no request got a 2xx answer, or no connection could be opened (the run stops early); 2 bad input; 130 interrupted (reports are still written)" ;;
-    "report merge") echo "0 (missing shards are a warning); 2 bad input (an unreadable report, reports of different runs, a shard given twice)" ;;
+    load) echo "0; 1 no request got a 2xx answer, or no connection could be opened (the run stops early); 2 bad input (a threshold that cannot be measured included); 99 a threshold was breached; 130 interrupted (reports are still written)" ;;
+    "report merge") echo "0 (missing shards are a warning); 2 bad input (an unreadable report, reports of different runs, a shard given twice, a bad threshold); 99 a threshold was breached on the merged figures" ;;
     replay) echo "0 every answer as expected; 1 one was not; 2 bad input (no capture, nothing selected, stored signatures of a masked capture, a bad flag); 130 interrupted (reports are still written)" ;;
     "capture to-scenario") echo "0 the scenario was written; 2 bad input (an unreadable capture, several vendors without --vendor, a vendor the capture does not hold, a file that cannot be written)" ;;
     *) echo "" ;;

@@ -81,3 +81,43 @@ extension LoadSession {
         return nil
     }
 }
+
+extension LoadSession {
+    /// `thresholds:`, a list of threshold texts (`p99<300ms`, `candidate.completed:p95<200ms`); an
+    /// event prefix must be one of the vendor's events.
+    mutating func thresholdList(_ node: SourceNode) -> [Located<Threshold>] {
+        guard let elements = node.elements else {
+            error(
+                "'thresholds' must be a list of thresholds, like [p99<300ms, error_rate<1%]; found \(node.kindDescription)",
+                at: node.location)
+            return []
+        }
+        var thresholds: [Located<Threshold>] = []
+        for element in elements {
+            guard case .string(let text) = element.jsonValue else {
+                error(
+                    "a threshold must be a string such as p99<300ms; found \(element.kindDescription)",
+                    at: element.location)
+                continue
+            }
+            let threshold: Threshold
+            do { threshold = try Threshold(parsing: text) } catch {
+                self.error(error.message, at: element.location)
+                continue
+            }
+            if let event = threshold.event, let vendor, vendorKnown {
+                let events = vocabulary.eventNames(vendor: vendor)
+                if !events.contains(event) {
+                    let hint = Suggestions.didYouMean(event, in: events)
+                    error(
+                        "threshold \"\(threshold.text)\": '\(event)' is not a \(vendor) event"
+                            + (hint.isEmpty ? "" : hint),
+                        at: element.location)
+                    continue
+                }
+            }
+            thresholds.append(Located(threshold, at: element.location))
+        }
+        return thresholds
+    }
+}

@@ -96,6 +96,7 @@ struct LoadSession {
         let timeout = fields["timeout"].flatMap { duration($0.value, key: "timeout") }
         let method = fields["method"].flatMap { enumValue($0.value, key: "method", RequestMethod.self) }
         let signing = fields["signing"].flatMap { signingSpec($0.value) }
+        let thresholds = fields["thresholds"].map { thresholdList($0.value) } ?? []
         guard let name, let vendor, let vendorNode = fields["vendor"] else { return nil }
         var scenario = Scenario(
             name: name, vendor: Located(vendor, at: vendorNode.value.location), target: target,
@@ -106,6 +107,7 @@ struct LoadSession {
         scenario.signing = signing
         scenario.version = versionNode
         scenario.mirror = mirrorNode
+        scenario.thresholds = thresholds
         return scenario
     }
 }

@@ -45,6 +45,8 @@ public struct Scenario: Sendable, Hashable {
     public var method: Located<RequestMethod>?
     /// A body HMAC header for vendors without a documented signature scheme.
     public var signing: Located<HMACSigning>?
+    /// `thresholds:`: pass/fail criteria on the run's figures (`p99<300ms`); a breach exits 99.
+    public var thresholds: [Located<Threshold>] = []
 
     public init(
         name: Located<String>, vendor: Located<String>, target: Located<String>? = nil,

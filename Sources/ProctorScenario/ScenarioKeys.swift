@@ -3,6 +3,7 @@ public enum ScenarioKeys {
     public static let topLevel = [
         "scenario", "vendor", "version", "mirror", "target", "secret", "seed", "defaults", "actors", "steps",
         "retries", "faults", "concurrency", "timeout", "method", "signing",
+        "thresholds",
     ]
     public static let signing = ["header", "algorithm", "encoding", "prefix"]
     public static let required = ["scenario", "vendor", "steps"]

@@ -12,10 +12,14 @@ struct LoadCommand: AsyncParsableCommand {
         discussion:
             "Every actor sends the scenario's events in order (or --vendor/--events). Latency is read "
             + "from HDR histograms measured from each request's intended send time (corrected for coordinated "
-            + "omission) and from its actual send time. Plain http:// targets only.")
+            + "omission) and from its actual send time. Plain http:// targets only. Exit codes: 0 the run "
+            + "completed and met its thresholds, 1 no request got an answer, 2 bad input, 99 a threshold "
+            + "was breached, 130 interrupted (the summary and reports are still written).")
 
     @Argument(
-        help: "Scenario file (vendor, target, secret, seed, signing, method and the send: steps are used).")
+        help:
+            "Scenario file (vendor, target, secret, seed, signing, method, thresholds and the send: steps are used)."
+    )
     var scenario: String?
 
     @Option(help: "Vendor, instead of or overriding the scenario's.")
@@ -85,6 +89,14 @@ struct LoadCommand: AsyncParsableCommand {
     )
     var payloads: PayloadMode = .pooled
 
+    @Option(
+        name: .customLong("threshold"),
+        help: ArgumentHelp(
+            "A pass/fail criterion on the run's figures: p99<300ms, avg<=50ms, error_rate<1%, rate>=95% (of the requested rate) or rate>=400/s. Repeatable; added to the scenario's thresholds:.",
+            discussion: "A breached threshold exits 99."),
+        transform: { try Threshold(parsing: $0) })
+    var thresholds: [Threshold] = []
+
     @OptionGroup var reports: LoadReportOptions
 
     @Option(help: "auto (live line on a terminal, plain lines otherwise), live, plain or none.")
@@ -111,12 +123,13 @@ struct LoadCommand: AsyncParsableCommand {
             shard: shard,
             payloads: payloads, tls: LoadTLS(insecure: tls.insecure, caFile: try tls.checkedCAFile()))
         try options.validate()
+        let judged = try thresholdsToJudge(plan: plan, model: model)
 
         let control = LoadControl()
         let interrupt = Interrupts.watch { control.stop() }
         defer { interrupt.cancel() }
         let printer = ProgressPrinter(mode: progress)
-        let result: LoadReport
+        var result: LoadReport
         do {
             result = try await LoadEngine(plan: plan, options: options).run(control: control) {
                 printer.show($0)
@@ -126,10 +139,17 @@ struct LoadCommand: AsyncParsableCommand {
             printer.finish()
             throw error
         }
+        try result.judge(judged)
         StandardStreams.write(try LoadSummaryText.summary(result))
         try ReportOutputs.write(result, to: reports.outputs)
         if control.isStopRequested { throw ExitCode(130) }
         if let failure = result.failure { throw fail(failure, exitCode: 1) }
+        if result.breachedThresholds { throw ExitCode(ThresholdVerdict.breachedExitCode) }
+    }
+
+    /// The scenario's `thresholds:`, then `--threshold`s, checked against the model before anything is sent.
+    private func thresholdsToJudge(plan: LoadPlan, model: LoadModel) throws(LoadError) -> [Threshold] {
+        try LoadReport.checked(plan.thresholds + thresholds, model: model.name)
     }
 }
 

@@ -9,7 +9,8 @@ struct Proctor: AsyncParsableCommand {
         commandName: "proctor",
         abstract:
             "Tests webhook consumers by playing the webhook vendors (\(VendorCatalog.standard.displayNames)).",
-        discussion: "Exit codes: 0 passed, 1 a test or assertion failed, 2 bad input, 130 interrupted.",
+        discussion:
+            "Exit codes: 0 passed, 1 a test or assertion failed, 2 bad input, 99 a threshold was breached, 130 interrupted.",
         subcommands: [
             RunCommand.self, CheckCommand.self, SendCommand.self, EmitCommand.self, EventsCommand.self,
             ServeCommand.self, ReplayCommand.self, CaptureCommand.self, VerifyCommand.self,

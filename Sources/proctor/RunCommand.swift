@@ -14,8 +14,9 @@ struct RunCommand: AsyncParsableCommand {
             With no --target and no `target:` in a scenario, starts the built-in reference receiver on \
             127.0.0.1 and runs against it. A target that never answers is given up on once 3 attempts \
             to it failed to connect over at least 2s: its remaining steps are not sent. Exit codes: 0 \
-            all steps passed, 1 a step failed or a target could not be reached, 2 bad input (a \
-            scenario with problems, a bad flag), 130 interrupted (reports are still written).
+            all steps passed (and every threshold was met), 1 a step failed or a target could not be \
+            reached, 2 bad input (a scenario with problems, a bad flag), 99 every step passed but a \
+            threshold was breached, 130 interrupted (reports are still written).
             """
     )
 
@@ -62,13 +63,21 @@ struct RunCommand: AsyncParsableCommand {
     )
     var stopUnreachable = true
 
+    @Option(
+        name: .customLong("threshold"),
+        help: ArgumentHelp(
+            "A pass/fail criterion on the run's attempts, over all scenarios: p95<200ms, avg<=50ms, max<1s, error_rate<1%, EVENT:p99<300ms. Repeatable.",
+            discussion: "Judged after the scenarios' own thresholds:. A breached threshold exits 99."),
+        transform: { try Threshold(parsing: $0) })
+    var thresholds: [Threshold] = []
+
     @OptionGroup var report: ReportOptions
 
     @OptionGroup var transport: TransportOptions
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let settings: RunSettings
+        var settings: RunSettings
         let transportConfiguration: TransportConfiguration
         do {
             guard timeScale > 0, timeScale.isFinite else {
@@ -83,6 +92,7 @@ struct RunCommand: AsyncParsableCommand {
                 timeScale: timeScale,
                 failFast: failFast, concurrency: concurrency, retries: retries,
                 requestTimeout: transport.timeout, time: time?.milliseconds)
+            settings.thresholds = thresholds
         } catch let error as CommandInputError {
             throw fail(error.description)
         }

@@ -74,6 +74,48 @@ struct LoadReportTests {
         #expect(throws: LoadError.self) { try LoadReport.merge([a, a]) }
     }
 
+    /// The done-when of thresholds: shards judged again by `report merge` give the verdicts of
+    /// one process that measured everything, since the merged histogram is the whole run's.
+    @Test func mergedShardsAreJudgedAsTheWholeRun() throws {
+        var random = SystemRandomNumberGenerator()
+        let values = (0..<4000).map { _ in UInt64.random(in: 1...400_000, using: &random) }
+        let texts = [
+            "p99<300ms", "p50<200ms", "avg<=250ms", "max<1s", "error_rate<1%", "rate>=95%", "rate>=450/s",
+        ]
+        var whole = report(shard: Shard(index: 0, count: 1), values: values)
+        try whole.judge(try whole.parseThresholds(texts))
+
+        var shards: [LoadReport] = []
+        for index in 0..<2 {
+            let part = values.enumerated().filter { $0.offset % 2 == index }.map(\.element)
+            var shard = report(shard: Shard(index: index, count: 2), values: part)
+            try shard.judge(try shard.parseThresholds(texts))
+            shards.append(try JSONDecoder().decode(LoadReport.self, from: try shard.jsonData()))
+        }
+        let merged = try LoadReport.merge(shards)
+        let judged = try #require(merged.thresholds)
+        #expect(judged == whole.thresholds)
+        #expect(judged.map(\.threshold) == texts)
+        // 4000 arrivals in 10 s of 100/s requested: 400/s, 400% of the rate asked.
+        #expect(judged.first { $0.threshold == "rate>=450/s" }?.passed == false)
+        #expect(merged.breachedThresholds)
+
+        // A threshold given to merge alone is judged too; repeats are judged once.
+        let more = try LoadReport.merge(shards, thresholds: ["p99<300ms", "min>=1us"])
+        #expect(more.thresholds?.map(\.threshold) == texts + ["min>=1us"])
+        #expect(more.thresholds?.last?.passed == true)
+        #expect(throws: LoadError("threshold \"p99\": no comparison; expected " + Threshold.acceptedForms)) {
+            try LoadReport.merge(shards, thresholds: ["p99"])
+        }
+    }
+
+    @Test func closedModelReportsRejectARateShare() throws {
+        var r = report(shard: Shard(index: 0, count: 1), values: [5])
+        r.configuration.model = "closed"
+        #expect(throws: LoadError.self) { try r.parseThresholds(["rate>=95%"]) }
+        #expect(try r.parseThresholds(["rate>=0.1/s"]).count == 1)
+    }
+
     @Test func encodedHistogramRoundTrips() throws {
         var h = LatencyHistogram.make()
         for v: UInt64 in [1, 7, 999, 1000, 1001, 123_456, 3_599_999_999] { _ = h.record(v, count: 3) }
@@ -90,6 +132,14 @@ struct LoadReportTests {
         #expect(!html.contains("http-equiv"))
         #expect(html.contains("Latency over time"))
         #expect(html.contains("Latency by percentile"))
+
+        var judged = report(shard: .whole, values: Array(1...2000))
+        try judged.judge(try judged.parseThresholds(["p99<1ms", "max<1s"]))
+        let page = try judged.html()
+        #expect(page.contains("threshold"))
+        #expect(page.contains("✗ breached"))
+        #expect(page.contains("✓ met"))
+        #expect(page.contains("p99&lt;1ms") || page.contains("p99<1ms"))
     }
 
     @Test func timelineChartDrawsOneRowPerLane() {
@@ -171,6 +221,7 @@ struct LoadPlanTests {
             target: ${PROCTOR_TARGET:-http://127.0.0.1:9/x}
             secret: ${TESTLIFY_SECRET:-whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}
             seed: 42
+            thresholds: [p99<300ms, 'error_rate<1%']
             defaults:
               timeout: 5s
             actors:
@@ -190,6 +241,7 @@ struct LoadPlanTests {
         #expect(f.secret == "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         #expect(f.seed == 42)
         #expect(f.events == ["candidate.invited", "candidate.enrolled", "candidate.completed"])
+        #expect(f.thresholds.map(\.text) == ["p99<300ms", "error_rate<1%"])
 
         let lifecycle = try ScenarioFields.parse(
             "scenario: l\nvendor: testlify\nsteps:\n  - lifecycle: [invited, enrolled, completed]\n")

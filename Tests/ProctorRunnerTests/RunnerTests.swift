@@ -255,6 +255,47 @@ final class XMLCounter: NSObject, XMLParserDelegate {
         #expect(json.contains(#""id": "invite""#))
     }
 
+    /// A failed step exits 1 whatever the thresholds; with every step passed a breach exits 99;
+    /// each threshold is a parseable testcase of a `thresholds` testsuite.
+    @Test func thresholdsExitNinetyNineUnlessAStepFailed() throws {
+        let passed = StepResult(name: "send candidate.invited", actor: "jane", verdict: .passed)
+        var run = RunResult(
+            startedAtMilliseconds: 0,
+            scenarios: [
+                ScenarioResult(name: "s", vendor: "testlify", startedAtMilliseconds: 0, steps: [passed])
+            ])
+        #expect(run.exitCode == 0)
+        run.thresholds = [
+            RunThresholdVerdict(
+                scenario: "s",
+                verdict: ThresholdVerdict(threshold: "p99<1s", passed: true, observed: "p99 5ms")),
+            RunThresholdVerdict(
+                scenario: nil,
+                verdict: ThresholdVerdict(
+                    threshold: "error_rate<1%", passed: false, observed: "error_rate 50% (1 of 2)")),
+        ]
+        #expect(run.exitCode == 99)
+        let xml = JUnitReport.render(run)
+        let parser = XMLParser(data: Data(xml.utf8))
+        let counter = XMLCounter()
+        parser.delegate = counter
+        #expect(parser.parse())
+        #expect(counter.attributes["testsuites"]?.first?["tests"] == "3")
+        #expect(counter.attributes["testsuites"]?.first?["failures"] == "1")
+        let suite = try #require(counter.attributes["testsuite"]?.last)
+        #expect(suite["name"] == "thresholds" && suite["tests"] == "2" && suite["failures"] == "1")
+        let names = try #require(counter.attributes["testcase"]).compactMap { $0["name"] }
+        #expect(names.suffix(2) == ["s: p99<1s", "error_rate<1%"])
+        #expect(
+            counter.attributes["failure"]?.first?["message"]
+                == "threshold breached: error_rate<1% (error_rate 50% (1 of 2))")
+
+        run.scenarios[0].steps[0].verdict = .failed(["status 500"])
+        #expect(run.exitCode == 1)
+        run.interrupted = true
+        #expect(run.exitCode == 130)
+    }
+
     @Test func jsonReportMasksSignatures() async throws {
         let run = try await sampleRun()
         let text = String(decoding: JSONReport.render(run), as: UTF8.self)

@@ -304,14 +304,12 @@ public struct LoadEngine: Sendable {
     }
 
     func configuration(events: [String], variedFields: [String]?) -> LoadReport.Configuration {
-        var model = "open"
+        let model = options.model.name
         var rate: Double?
         var concurrency: Int?
         switch options.model {
         case .open(let r): rate = r
-        case .closed(let n):
-            model = "closed"
-            concurrency = n
+        case .closed(let n): concurrency = n
         }
         var schemes: [String] = []
         if let profile = VendorCatalog.standard.profile(for: plan.vendor), profile.signing != .none {

@@ -7,6 +7,14 @@ public enum LoadModel: Sendable, Hashable {
     case open(actorsPerSecond: Double)
     /// Closed model: `concurrency` actors at a time; a finished actor is replaced at once.
     case closed(concurrency: Int)
+
+    /// `open` or `closed`, as reports name the model.
+    public var name: String {
+        switch self {
+        case .open: "open"
+        case .closed: "closed"
+        }
+    }
 }
 
 /// Where payload bodies come from.

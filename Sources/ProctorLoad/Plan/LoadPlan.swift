@@ -23,6 +23,8 @@ public struct LoadPlan: Sendable {
     public var target: LoadTarget
     /// Fields every actor shares (e.g. `company`); the rest are generated per actor.
     public var actorFields: JSONObject
+    /// The scenario's `thresholds:`.
+    public var thresholds: [Threshold] = []
 
     public init(
         vendor: String, events: [String], secrets: [WebhookSecret] = [], hmac: HMACSigning? = nil,

@@ -51,6 +51,7 @@ public struct LoadRequest: Sendable {
             target: try LoadTarget(parsing: targetText))
         // A scenario's version belongs to its vendor; `--vendor` naming another drops it.
         if fields.vendor == vendor { plan.version = fields.version }
+        plan.thresholds = fields.thresholds
         return plan
     }
 }

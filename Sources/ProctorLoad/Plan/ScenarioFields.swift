@@ -19,6 +19,8 @@ public struct ScenarioFields: Sendable, Equatable {
     /// The scenario's `method:`; nil keeps the vendor's.
     public var method: String?
     public var events: [String] = []
+    /// `thresholds:`.
+    public var thresholds: [Threshold] = []
 
     public init() {}
 
@@ -53,6 +55,7 @@ public struct ScenarioFields: Sendable, Equatable {
         fields.seed = scenario.seed?.value
         fields.hmac = scenario.signing?.value
         fields.method = scenario.method?.value.rawValue
+        fields.thresholds = scenario.thresholds.map(\.value)
         let actor = scenario.actors.allNames.first ?? ""
         fields.events = scenario.steps(for: actor).compactMap(\.event)
         return fields

@@ -59,6 +59,13 @@ extension LoadReport {
                         ]
                     }))
 
+        if let verdicts = thresholds, !verdicts.isEmpty {
+            page.sections.append(
+                .table(
+                    header: ["threshold", "verdict", "measured"],
+                    rows: verdicts.map { [$0.threshold, $0.passed ? "✓ met" : "✗ breached", $0.observed] }))
+        }
+
         let charts = try timelineCharts()
         page.sections.append(.heading("Latency over time"))
         page.sections.append(

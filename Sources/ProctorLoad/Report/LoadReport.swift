@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import ProctorCore
 
 /// The result of a load run (or of merged shard runs), as `--report json=` writes it. Latency
 /// histograms are stored whole (``EncodedHistogram``), so reports of shards merge exactly:
@@ -69,6 +70,9 @@ public struct LoadReport: Sendable, Codable {
     /// Time from each request written to the first byte of its answer; nil in older reports.
     public var firstByte: EncodedHistogram?
     public var timeline: [Interval]
+    /// The thresholds the run was judged by (`--threshold`, the scenario's `thresholds:`) and
+    /// their verdicts; `report merge` judges the merged figures by the same texts again.
+    public var thresholds: [ThresholdVerdict]? = nil
 
     /// Derived figures, recomputed from the stored counts.
     public struct Summary: Sendable, Codable {
@@ -132,7 +136,11 @@ public struct LoadReport: Sendable, Codable {
 
     /// Merges shard reports of the same plan: counts and histograms added, interval series added
     /// interval by interval (shards are assumed to start together), times the longest shard's.
-    public static func merge(_ reports: [LoadReport]) throws(LoadError) -> LoadReport {
+    /// The thresholds stored in the shards, then `thresholds`, are judged again on the merged
+    /// figures.
+    public static func merge(_ reports: [LoadReport], thresholds: [String] = []) throws(LoadError)
+        -> LoadReport
+    {
         guard var merged = reports.first else { throw LoadError("nothing to merge") }
         var corrected = try merged.corrected.decode()
         var uncorrected = try merged.uncorrected.decode()
@@ -197,6 +205,7 @@ public struct LoadReport: Sendable, Codable {
             return i
         }
         merged.summary = try merged.computeSummary()
+        try merged.judge(try merged.parseThresholds(reports.flatMap(\.thresholdTexts) + thresholds))
         return merged
     }
 

@@ -74,6 +74,7 @@ public enum LoadSummaryText {
                 lines.append("  (connect: \(h.count) connection\(h.count == 1 ? "" : "s") opened)")
             }
         }
+        for verdict in report.thresholds ?? [] { lines.append("  " + verdict.description) }
         if report.interrupted { lines.append("  (interrupted: the report holds what ran until then)") }
         if let reason = report.stoppedEarly { lines.append("  (stopped early: \(reason))") }
         return lines.joined(separator: "\n") + "\n"

@@ -60,6 +60,10 @@ public struct RunPipeline: Sendable {
             )
             return Outcome(result: nil, exitCode: 2)
         }
+        if let problem = RunResult.thresholdContext.problem(in: settings.thresholds) {
+            printError("error: " + problem)
+            return Outcome(result: nil, exitCode: 2)
+        }
         let loader = ScenarioLoader(vocabulary: vocabulary, environment: environment)
         let evaluator = ContractEvaluator()
         var scenarios: [Scenario] = []
@@ -70,6 +74,11 @@ public struct RunPipeline: Sendable {
             if let scenario = loaded.scenario {
                 problems.append(contentsOf: ScenarioRunner.schemaProblems(in: scenario, evaluator: evaluator))
                 problems.append(contentsOf: ScenarioRunner.signingProblems(in: scenario, settings: settings))
+                for threshold in scenario.thresholds {
+                    if let problem = threshold.value.problem(in: RunResult.thresholdContext) {
+                        problems.error(problem, at: threshold.location)
+                    }
+                }
                 scenarios.append(scenario)
             }
         }
@@ -161,12 +170,13 @@ public struct RunPipeline: Sendable {
                     handlesSignals ? await Interrupts.cancellingOnSignals(runAll) : (await runAll(), false)
                 for running in receivers.values { await running.stop() }
                 let unreachable = await watch.unreachableTargets
-                let run = RunResult(
+                var run = RunResult(
                     startedAtMilliseconds: started, duration: ContinuousClock.now - timer,
                     target: settings.targets.description
                         ?? (receivers.isEmpty ? nil : "built-in reference receiver"),
                     seed: settings.seed, scenarios: results, interrupted: interrupted || Task.isCancelled,
                     unreachableTargets: unreachable)
+                run.judge(flags: settings.thresholds, scenarios: work.map { $0.0 })
                 print(console.summary(for: run))
                 var exitCode = run.exitCode
                 if !ReportSpec.write(reports, of: run, print: print, printError: printError), exitCode == 0 {

@@ -35,6 +35,8 @@ public struct RunSettings: Sendable {
     /// against instead of the moment its delivery starts, so that two runs give the same bodies.
     /// Not later than the real start (payloads would be dated after they are sent).
     public var time: Int64?
+    /// `--threshold`s, judged over every scenario's attempts (after each scenario's `thresholds:`).
+    public var thresholds: [Threshold] = []
 
     public static let defaultRequestTimeout: Duration = .seconds(15)
 

@@ -1,3 +1,4 @@
+import ProctorCore
 import ProctorDelivery
 
 /// One run: scenarios, their steps, and each step's sends and attempts.
@@ -11,6 +12,8 @@ public struct RunResult: Sendable {
     public var interrupted: Bool
     /// The targets the run stopped sending to because they never answered (``UnreachableRule``).
     public var unreachableTargets: [UnreachableTarget]
+    /// The verdicts of the run's thresholds (scenarios' `thresholds:`, then `--threshold`s).
+    public var thresholds: [RunThresholdVerdict] = []
 
     public init(
         startedAtMilliseconds: Int64, duration: Duration = .zero, target: String? = nil, seed: UInt64? = nil,
@@ -34,8 +37,11 @@ public struct RunResult: Sendable {
     }
 
     /// The process exit code DESIGN.md fixes: 0 all passed, 1 a step failed or a target was given
-    /// up on as unreachable, 130 interrupted. (2, bad input, is decided before anything runs.)
-    public var exitCode: Int32 { interrupted ? 130 : passed ? 0 : 1 }
+    /// up on as unreachable, 99 every step passed but a threshold was breached, 130 interrupted.
+    /// (2, bad input, is decided before anything runs.)
+    public var exitCode: Int32 {
+        interrupted ? 130 : !passed ? 1 : breachedThresholds ? ThresholdVerdict.breachedExitCode : 0
+    }
 
     /// `12 steps: 10 passed, 1 failed, 1 not sent`, as the console summary and the HTML report say it.
     public var countsText: String {

@@ -97,8 +97,15 @@ public struct ConsoleReporter: Sendable {
         let line = run.countsText + " (\(DurationText.format(run.duration)))"
         let verdict =
             run.interrupted
-            ? paint("interrupted", "33") : run.passed ? paint("PASS", "32") : paint("FAIL", "31")
-        return verdict + "  " + line
+            ? paint("interrupted", "33")
+            : !run.passed
+                ? paint("FAIL", "31")
+                : run.breachedThresholds ? paint("FAIL", "31") + " (thresholds)" : paint("PASS", "32")
+        // One line per threshold above the verdict: `✓ p99<300ms  (p99 212ms)`.
+        let thresholds = run.thresholds.map { t in
+            "  " + (t.scenario.map { "\($0): " } ?? "") + t.verdict.description + "\n"
+        }
+        return thresholds.joined() + verdict + "  " + line
     }
 
     func paint(_ text: String, _ code: String) -> String {

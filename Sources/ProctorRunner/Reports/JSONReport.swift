@@ -28,7 +28,17 @@ public enum JSONReport {
                     ("errors", .int(c.errors)), ("notSent", .int(c.notSent)),
                 ])
             ),
+            ("thresholds", .array(run.thresholds.map(threshold))),
             ("scenarios", .array(run.scenarios.map(scenario))),
+        ])
+    }
+
+    /// `{"threshold": "p99<300ms", "scenario": null, "passed": true, "observed": "p99 212ms"}`.
+    static func threshold(_ t: RunThresholdVerdict) -> JSONValue {
+        object([
+            ("threshold", .string(t.verdict.threshold)),
+            ("scenario", t.scenario.map(JSONValue.string) ?? .null),
+            ("passed", .bool(t.verdict.passed)), ("observed", .string(t.verdict.observed)),
         ])
     }
 

@@ -7,9 +7,10 @@ import ProctorCore
 public enum JUnitReport {
     public static func render(_ run: RunResult) -> String {
         let c = run.counts
+        let breached = run.thresholds.filter { !$0.verdict.passed }.count
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml +=
-            "<testsuites name=\"proctor\" tests=\"\(c.total)\" failures=\"\(c.failed)\" errors=\"\(c.errors)\" time=\"\(seconds(run.duration))\">\n"
+            "<testsuites name=\"proctor\" tests=\"\(c.total + run.thresholds.count)\" failures=\"\(c.failed + breached)\" errors=\"\(c.errors)\" time=\"\(seconds(run.duration))\">\n"
         for scenario in run.scenarios {
             let s = scenario.counts
             xml +=
@@ -38,8 +39,30 @@ public enum JUnitReport {
             }
             xml += "  </testsuite>\n"
         }
+        xml += thresholdSuite(run.thresholds)
         xml += "</testsuites>\n"
         return xml
+    }
+
+    /// One `thresholds` testsuite, one testcase per threshold (named `SCENARIO: THRESHOLD` for a
+    /// scenario's `thresholds:`), a breached one with a failure naming what was measured.
+    static func thresholdSuite(_ thresholds: [RunThresholdVerdict]) -> String {
+        guard !thresholds.isEmpty else { return "" }
+        let breached = thresholds.filter { !$0.verdict.passed }.count
+        var xml =
+            "  <testsuite name=\"thresholds\" tests=\"\(thresholds.count)\" failures=\"\(breached)\" errors=\"0\" skipped=\"0\">\n"
+        for t in thresholds {
+            let name = (t.scenario.map { "\($0): " } ?? "") + t.verdict.threshold
+            xml += "    <testcase name=\"\(escape(name))\" classname=\"thresholds\""
+            if t.verdict.passed {
+                xml += ">\n      <system-out>\(escape(t.verdict.observed))</system-out>\n    </testcase>\n"
+            } else {
+                let message = "threshold breached: \(t.verdict.threshold) (\(t.verdict.observed))"
+                xml +=
+                    ">\n      <failure message=\"\(escape(message))\" type=\"threshold\">\(escape(message))</failure>\n    </testcase>\n"
+            }
+        }
+        return xml + "  </testsuite>\n"
     }
 
     /// `actor: id: send event [fault]` (the step's `id:` when it has one), made unique within the
