@@ -7,14 +7,16 @@
 #      same headers with static values (lua script);
 #   2. proctor load, closed model, $CONNECTIONS connections, signed Testlify candidate events;
 #   3. proctor load, open model at 50% of wrk's requests/s: achieved rate and corrected p99;
-#   4. proctor load of 1,000,000 events: maximum resident memory (/usr/bin/time -v).
+#   4. proctor load of 1,000,000 events: maximum resident memory (/usr/bin/time -v);
+#   5. HTTPS: wrk and proctor load (closed model) against the same nginx over TLS (a self-signed
+#      certificate made for the run; proctor trusts it with --ca-file), next to plain HTTP.
 # Installs nginx and wrk from the Debian packages when missing. Traffic goes to 127.0.0.1 only.
 #
-# Environment: PORT (18480), CONNECTIONS (32), DURATION seconds per timed run (10),
+# Environment: PORT (18480; HTTPS on PORT+1), CONNECTIONS (32), DURATION seconds per timed run (10),
 # REPEAT alternating wrk/proctor pairs, medians reported (5),
 # EVENTS (the Testlify candidate lifecycle), NGINX_WORKERS (auto), WRK_THREADS (2),
 # PROCTOR_THREADS (0: one per core), MILLION (1000000 events for the memory run; 0 skips it),
-# PROCTOR (a built binary; default: release build of this package).
+# PROCTOR (a built binary; default: release build of this package), TLS (1; 0 skips the HTTPS runs).
 set -euo pipefail
 
 PORT=${PORT:-18480}
@@ -26,6 +28,8 @@ NGINX_WORKERS=${NGINX_WORKERS:-auto}
 WRK_THREADS=${WRK_THREADS:-2}
 PROCTOR_THREADS=${PROCTOR_THREADS:-0}
 MILLION=${MILLION:-1000000}
+TLS=${TLS:-1}
+TLS_PORT=$((PORT + 1))
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 URL="http://127.0.0.1:${PORT}/hooks"
 SECRET="whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
@@ -71,8 +75,17 @@ http {
         listen 127.0.0.1:${PORT} reuseport;
         location / { return 204; }
     }
+    server {
+        listen 127.0.0.1:${TLS_PORT} ssl reuseport;
+        ssl_certificate ${WORK}/tls.crt;
+        ssl_certificate_key ${WORK}/tls.key;
+        location / { return 204; }
+    }
 }
 NGINX
+# A certificate for 127.0.0.1, made for this run.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2>/dev/null
 nginx -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/error.log"
 for _ in $(seq 50); do [ -f "$WORK/nginx.pid" ] && break; sleep 0.1; done
 
@@ -89,7 +102,7 @@ proctor_load() {  # report path, then flags
     local report=$1
     shift
     timeout $((DURATION * 4 + 120)) "$PROCTOR" load --vendor testlify --events "$EVENTS" --secret "$SECRET" \
-        --target "$URL" --connections "$CONNECTIONS" --threads "$PROCTOR_THREADS" --progress none \
+        --target "${TARGET_URL:-$URL}" --connections "$CONNECTIONS" --threads "$PROCTOR_THREADS" --progress none \
         --report "json=$report" "$@" >"$report.txt"
 }
 
@@ -166,6 +179,16 @@ if [ "$MILLION" -gt 0 ]; then
     M_RPS=$(json "$WORK/million.json" "round(r['summary']['requestsPerSecond'])")
 fi
 
+# 5. HTTPS next to plain HTTP: one wrk and one proctor run each.
+if [ "$TLS" -gt 0 ]; then
+    TLS_URL="https://127.0.0.1:${TLS_PORT}/hooks"
+    timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/body.lua" "$TLS_URL" >"$WORK/wrk-tls.txt"
+    T_WRK=$(awk '/Requests\/sec/ {printf "%d", $2}' "$WORK/wrk-tls.txt")
+    TARGET_URL="$TLS_URL" proctor_load "$WORK/tls.json" --concurrency "$CONNECTIONS" --duration "${DURATION}s" \
+        --ca-file "$WORK/tls.crt"
+    read -r T_RPS T_P50 T_P99 T_ERR < <(json "$WORK/tls.json" "'%d %.2fms %.2fms %d' % (round(r['summary']['requestsPerSecond']), r['summary']['corrected']['p50_us'] / 1000, r['summary']['corrected']['p99_us'] / 1000, sum(r['counters']['errors'].values()))")
+fi
+
 echo
 echo "body: ${BODY} bytes (mean of the signed Testlify bodies; wrk sends one static body of that size, same headers)"
 echo "connections: ${CONNECTIONS}; wrk -t${WRK_THREADS}; proctor --threads ${PROCTOR_THREADS} (0 = one per core); ${DURATION}s per run"
@@ -173,15 +196,21 @@ echo
 printf '%-44s %12s %10s %10s\n' "run (median of ${REPEAT})" "requests/s" "p50" "p99"
 printf '%-44s %12s %10s %10s\n' "wrk (static body)" "$WRK_RPS" "$WRK_P50" "$WRK_P99"
 printf '%-44s %12s %10s %10s\n' "proctor load --concurrency ${CONNECTIONS} (signed)" "$P_RPS" "$P_P50" "$P_P99"
-echo "proctor / wrk requests/s: ${RATIO}   (proctor errors: ${P_ERR})"
+echo "proctor / wrk requests/s: ${RATIO} (target: at least 0.90)   (proctor errors: ${P_ERR})"
 echo "  all runs: wrk ${WRK_ALL}; proctor ${P_ALL}"
 echo
 echo "constant rate at 50% of wrk: requested ${TARGET_RPS} req/s (${ACTOR_RATE} actors/s x ${STEPS} events)"
 echo "  achieved ${O_RPS} responses/s over ${O_N} steady 1-s intervals: mean off by ${O_DEV}, worst interval off by ${O_WORST}"
 echo "  actor arrivals ${O_ACTORS}/s, dropped ${O_DROP}"
-echo "  corrected p99 ${O_P99}, uncorrected p99 ${O_UP99}"
+echo "  corrected p99 ${O_P99}, uncorrected p99 ${O_UP99}: corrected / uncorrected $(python3 -c "print('%.2f' % (float('${O_P99%ms}') / float('${O_UP99%ms}')))") (target: at most 2)"
 if [ "$MILLION" -gt 0 ]; then
     echo
-    echo "1M-event run: ${M_SENT} requests at ${M_RPS} req/s, maximum resident set ${M_RSS}"
+    echo "1M-event run: ${M_SENT} requests at ${M_RPS} req/s, maximum resident set ${M_RSS} (target: under 100 MB)"
+fi
+if [ "$TLS" -gt 0 ]; then
+    echo
+    echo "HTTPS (nginx over TLS, ECDSA P-256; proctor through its TLS tunnel, --ca-file):"
+    echo "  wrk ${T_WRK} req/s; proctor ${T_RPS} req/s (p50 ${T_P50}, p99 ${T_P99}, errors ${T_ERR})"
+    echo "  proctor / wrk over HTTPS: $(python3 -c "print('%.2f' % (${T_RPS} / max(1, ${T_WRK})))"); proctor HTTPS / plain HTTP: $(python3 -c "print('%.2f' % (${T_RPS} / ${P_RPS}))")"
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
