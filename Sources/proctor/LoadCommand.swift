@@ -149,7 +149,8 @@ struct LoadCommand: AsyncParsableCommand {
 
     /// The scenario's `thresholds:`, then `--threshold`s, checked against the model before anything is sent.
     private func thresholdsToJudge(plan: LoadPlan, model: LoadModel) throws(LoadError) -> [Threshold] {
-        try LoadReport.checked(plan.thresholds + thresholds, model: model.name)
+        try LoadReport.checked(
+            plan.thresholds + thresholds, model: model.name, vendor: plan.vendor, events: plan.events)
     }
 }
 

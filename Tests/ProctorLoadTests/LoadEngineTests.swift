@@ -308,6 +308,54 @@ struct LoadEngineTests {
             Set(corrected.keys) == ["count", "p50_us", "p90_us", "p99_us", "p99.9_us", "max_us", "mean_us"])
     }
 
+    /// Each event's answers, failures and latency, an event sent at two steps counted once as
+    /// one row; thresholds with an event prefix are judged on that event alone, also merged.
+    @Test func eventsAreCountedAndJudgedOneByOne() async throws {
+        let receiver = try await TestReceiver(status: 503)
+        let options = LoadOptions(
+            model: .closed(concurrency: 2), duration: nil, actors: 10, connections: 2, threads: 1,
+            prototypes: 1)
+        var report = try await LoadEngine(
+            plan: plan(
+                port: receiver.port,
+                events: ["candidate.invited", "candidate.completed", "candidate.completed"]),
+            options: options
+        ).run()
+        try await receiver.stop()
+        let events = try #require(report.events)
+        #expect(events.map(\.event) == ["candidate.invited", "candidate.completed"])
+        #expect(events.map(\.answered) == [10, 20])
+        #expect(events.map(\.succeeded) == [0, 0] && events.map(\.failed) == [0, 0])
+        #expect(try events.map { try $0.latency.decode().totalCount } == [10, 20])
+        #expect(
+            try LoadSummaryText.summary(report).contains(
+                "  event     candidate.completed: 20 answered (0 2xx), 0 without an answer; p50 "))
+
+        let thresholds = try LoadReport.checked(
+            [
+                try Threshold(parsing: "candidate.invited:error_rate<1%"),
+                try Threshold(parsing: "candidate.completed:max<1h"),
+                try Threshold(parsing: "candidate.completed:p50<1h"),
+            ], model: "closed", vendor: "testlify", events: report.configuration.events)
+        try report.judge(thresholds)
+        #expect(report.thresholds?.map(\.passed) == [false, true, true])
+        #expect(report.thresholds?.first?.observed.contains("10 of 10") == true, "\(report.thresholds ?? [])")
+        #expect(throws: LoadError.self) {
+            try LoadReport.checked(
+                [try Threshold(parsing: "candidate.enrolled:p99<1s")], model: "closed", vendor: "testlify",
+                events: report.configuration.events)
+        }
+        // Two shards of it merged: the per-event figures add up and the verdicts hold.
+        var first = report
+        first.shards = [Shard(index: 0, count: 2)]
+        var second = report
+        second.shards = [Shard(index: 1, count: 2)]
+        var merged = try LoadReport.merge([first, second])
+        #expect(merged.events?.map(\.answered) == [20, 40])
+        try merged.judge(thresholds)
+        #expect(merged.thresholds?.map(\.passed) == [false, true, true])
+    }
+
     @Test func anUnreachableTargetStopsTheRunEarly() async throws {
         let port = try await closedPort()
         let options = LoadOptions(

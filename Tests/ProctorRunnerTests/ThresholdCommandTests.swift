@@ -87,8 +87,8 @@ import Testing
                 "error: threshold \"rate>=95%\": no rate was requested (closed model); give an absolute rate such as rate>=400/s"
             ),
             (
-                ["--rate", "5/s", "--threshold", "candidate.invited:p99<1s"],
-                "error: threshold \"candidate.invited:p99<1s\": load measures all events together, without an event prefix"
+                ["--rate", "5/s", "--threshold", "candidate.completed:p99<1s"],
+                "error: threshold \"candidate.completed:p99<1s\": the run sends no candidate.completed (it sends candidate.invited)"
             ),
             (
                 ["--rate", "5/s", "--threshold", "p99<fast"],

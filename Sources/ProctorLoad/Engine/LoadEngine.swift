@@ -217,6 +217,29 @@ public struct LoadEngine: Sendable {
         var connect = LatencyHistogram.make()
         var firstByte = LatencyHistogram.make()
         var arrivalsEnded: UInt64 = start
+        var events: [LoadReport.EventFigures] = []
+        for (step, event) in prepared.events.enumerated() {
+            var latency = LatencyHistogram.make()
+            var figures = LoadReport.EventFigures(event: event)
+            for s in finalSnaps where step < s.steps.count {
+                latency.add(s.steps[step].latency)
+                figures.answered += s.steps[step].answered
+                figures.succeeded += s.steps[step].succeeded
+                figures.failed += s.steps[step].failed
+            }
+            // An event sent at several steps (a duplicate delivery) is one row.
+            if let index = events.firstIndex(where: { $0.event == event }) {
+                var merged = (try? events[index].latency.decode()) ?? LatencyHistogram.make()
+                merged.add(latency)
+                events[index].latency = EncodedHistogram(merged)
+                events[index].answered += figures.answered
+                events[index].succeeded += figures.succeeded
+                events[index].failed += figures.failed
+            } else {
+                figures.latency = EncodedHistogram(latency)
+                events.append(figures)
+            }
+        }
         for s in finalSnaps {
             counters.add(s.counters)
             if let c = s.corrected { corrected.add(c) }
@@ -238,6 +261,7 @@ public struct LoadEngine: Sendable {
             uncorrected: EncodedHistogram(uncorrected),
             connect: EncodedHistogram(connect),
             firstByte: EncodedHistogram(firstByte),
+            events: events,
             timeline: timeline.intervals,
             summary: nil)
     }

@@ -38,6 +38,14 @@ struct WorkerConfig: Sendable {
     let schedule: ArrivalSchedule
 }
 
+/// One lifecycle step's figures in one worker.
+struct StepFigures: Sendable {
+    var latency: Histogram<UInt64>
+    var answered: UInt64
+    var succeeded: UInt64
+    var failed: UInt64
+}
+
 /// A worker's numbers at one moment.
 struct WorkerSnapshot: Sendable {
     var counters: LoadCounters
@@ -46,6 +54,8 @@ struct WorkerSnapshot: Sendable {
     var uncorrected: Histogram<UInt64>?
     var connect: Histogram<UInt64>?
     var firstByte: Histogram<UInt64>?
+    /// Per step of the lifecycle (only when asked for).
+    var steps: [StepFigures]
     /// Corrected latencies since the previous snapshot.
     var interval: Histogram<UInt64>
     var active: Int
@@ -88,6 +98,12 @@ final class LoadWorker {
     /// Time to open each connection, and from each request written to its answer's first byte.
     @exclusivity(unchecked) private var connectTimes = LatencyHistogram.make()
     @exclusivity(unchecked) private var firstBytes = LatencyHistogram.make()
+    /// Per step of the actors' lifecycle: corrected latency of the answers, answers, 2xx answers
+    /// and requests that failed without an answer (the report groups steps by event).
+    @exclusivity(unchecked) private var stepLatency: [Histogram<UInt64>] = []
+    @exclusivity(unchecked) private var stepAnswered: [UInt64] = []
+    @exclusivity(unchecked) private var stepSucceeded: [UInt64] = []
+    @exclusivity(unchecked) private var stepFailed: [UInt64] = []
     /// Responses by status code (100...599), indexed by the code.
     @exclusivity(unchecked) private var statusCounts = [UInt64](repeating: 0, count: 600)
     @exclusivity(unchecked) private var corrected = LatencyHistogram.make()
@@ -127,6 +143,10 @@ final class LoadWorker {
         encoder = config.encoder
         seed = config.plan.seed
         stepCount = config.events.count
+        stepLatency = (0..<stepCount).map { _ in LatencyHistogram.make() }
+        stepAnswered = [UInt64](repeating: 0, count: stepCount)
+        stepSucceeded = stepAnswered
+        stepFailed = stepAnswered
         if case .closed(let concurrency) = config.options.model {
             let ramp = UInt64(max(0, config.options.ramp.nanoseconds))
             var slot = index
@@ -191,6 +211,12 @@ final class LoadWorker {
         let s = WorkerSnapshot(
             counters: counters, corrected: full ? corrected : nil, uncorrected: full ? uncorrected : nil,
             connect: full ? connectTimes : nil, firstByte: full ? firstBytes : nil,
+            steps: full
+                ? (0..<stepCount).map {
+                    StepFigures(
+                        latency: stepLatency[$0], answered: stepAnswered[$0], succeeded: stepSucceeded[$0],
+                        failed: stepFailed[$0])
+                } : [],
             interval: interval, active: active, queued: queue.count, finished: finished,
             connectedOnce: connectedOnce, connectErrno: connectErrno, connectFailures: connectFailures,
             arrivalsEndedAt: arrivalsEndedAt)
@@ -371,6 +397,11 @@ final class LoadWorker {
         LatencyHistogram.record(&corrected, nanoseconds: now &- run.intended)
         LatencyHistogram.record(&uncorrected, nanoseconds: now &- sentAt)
         LatencyHistogram.record(&interval, nanoseconds: now &- run.intended)
+        if run.step < stepCount {
+            LatencyHistogram.record(&stepLatency[run.step], nanoseconds: now &- run.intended)
+            stepAnswered[run.step] &+= 1
+            if status >= 200 && status < 300 { stepSucceeded[run.step] &+= 1 }
+        }
         // A count per status code, kept in an array on the hot path and named in the snapshot.
         if status >= 0 && status < statusCounts.count { statusCounts[status] &+= 1 }
         switch status {
@@ -393,6 +424,7 @@ final class LoadWorker {
     /// The request of `run` failed without a response; the actor stops there.
     func failed(_ run: ActorRun, _ kind: LoadErrorKind) {
         counters.count(kind)
+        if run.step < stepCount { stepFailed[run.step] &+= 1 }
         endActor(run, .failed)
     }
 

@@ -59,6 +59,20 @@ extension LoadReport {
                         ]
                     }))
 
+        if let events, !events.isEmpty {
+            var eventRows: [[String]] = []
+            for figures in events {
+                let l = LatencySummary(try figures.latency.decode())
+                eventRows.append(
+                    [figures.event, "\(figures.answered)", "\(figures.succeeded)", "\(figures.failed)"]
+                        + (l.count == 0
+                            ? ["-", "-", "-"] : [l.p50, l.p99, l.max].map(LoadSummaryText.latency)))
+            }
+            page.sections.append(
+                .table(
+                    header: ["event", "answered", "2xx", "without an answer", "p50", "p99", "max"],
+                    rows: eventRows))
+        }
         if let verdicts = thresholds, !verdicts.isEmpty {
             page.sections.append(
                 .table(

@@ -69,6 +69,21 @@ public struct LoadReport: Sendable, Codable {
     public var connect: EncodedHistogram?
     /// Time from each request written to the first byte of its answer; nil in older reports.
     public var firstByte: EncodedHistogram?
+
+    /// One event's figures: its answers (2xx or not), the requests that failed without one and
+    /// the corrected latency of its answers.
+    public struct EventFigures: Sendable, Codable {
+        public var event: String
+        public var answered: UInt64 = 0
+        public var succeeded: UInt64 = 0
+        public var failed: UInt64 = 0
+        public var latency = EncodedHistogram(LatencyHistogram.make())
+
+        public init(event: String) { self.event = event }
+    }
+
+    /// Per event, in the lifecycle's order; nil in reports written before they were kept.
+    public var events: [EventFigures]?
     public var timeline: [Interval]
     /// The thresholds the run was judged by (`--threshold`, the scenario's `thresholds:`) and
     /// their verdicts; `report merge` judges the merged figures by the same texts again.
@@ -197,6 +212,7 @@ public struct LoadReport: Sendable, Codable {
         merged.shards.sort { ($0.count, $0.index) < ($1.count, $1.index) }
         merged.corrected = EncodedHistogram(corrected)
         merged.uncorrected = EncodedHistogram(uncorrected)
+        merged.events = try mergedEvents(reports)
         merged.connect = connect.map(EncodedHistogram.init)
         merged.firstByte = firstByte.map(EncodedHistogram.init)
         merged.timeline = timeline.map { interval, h in
@@ -206,6 +222,29 @@ public struct LoadReport: Sendable, Codable {
         }
         merged.summary = try merged.computeSummary()
         try merged.judge(try merged.parseThresholds(reports.flatMap(\.thresholdTexts) + thresholds))
+        return merged
+    }
+
+    /// The shards' per-event figures added event by event; nil unless every shard has them.
+    private static func mergedEvents(_ reports: [LoadReport]) throws(LoadError) -> [EventFigures]? {
+        var merged: [EventFigures] = []
+        var histograms: [Histogram<UInt64>] = []
+        for report in reports {
+            guard let events = report.events else { return nil }
+            for figures in events {
+                let h = try figures.latency.decode()
+                if let index = merged.firstIndex(where: { $0.event == figures.event }) {
+                    merged[index].answered += figures.answered
+                    merged[index].succeeded += figures.succeeded
+                    merged[index].failed += figures.failed
+                    try add(&histograms[index], h)
+                } else {
+                    merged.append(figures)
+                    histograms.append(h)
+                }
+            }
+        }
+        for index in merged.indices { merged[index].latency = EncodedHistogram(histograms[index]) }
         return merged
     }
 

@@ -53,6 +53,15 @@ public enum LoadSummaryText {
             let codes = counters.statuses.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
             lines.append("  statuses  " + codes.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
+        for figures in report.events ?? [] {
+            let h = try figures.latency.decode()
+            let latency =
+                h.totalCount == 0
+                ? "" : "; p50 \(latency(h.valueAtPercentile(50))), p99 \(latency(h.valueAtPercentile(99)))"
+            lines.append(
+                "  event     \(figures.event): \(figures.answered) answered (\(figures.succeeded) 2xx), \(figures.failed) without an answer"
+                    + latency)
+        }
         if counters.errorCount > 0 {
             let kinds = LoadErrorKind.allCases.compactMap { k in
                 counters.errors[k.rawValue].map { "\(k.rawValue) \($0)" }
