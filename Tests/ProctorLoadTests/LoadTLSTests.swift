@@ -52,6 +52,17 @@ struct LoadTLSTests {
         #expect(report.counters.succeeded == 100, "\(report.counters)")
     }
 
+    /// Nothing listening: one error, not a crash (a handshake promise that never completes).
+    @Test func anUnreachableHTTPSTargetIsOneError() async throws {
+        let port = try await LoadEngineTests().closedPort()
+        do {
+            _ = try await LoadEngine(plan: Self.plan(port: port), options: Self.options(LoadTLS())).run()
+            Issue.record("a closed port was reached")
+        } catch let error as LoadError {
+            #expect(error.message.hasPrefix("no TLS connection to 127.0.0.1:\(port): "), "\(error)")
+        }
+    }
+
     @Test func anUntrustedCertificateIsOneErrorBeforeSending() async throws {
         let server = try await TLSTestServer(status: 200)
         do {

@@ -3,6 +3,12 @@ import NIOPosix
 import NIOSSL
 import NIOTLS
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How load mode checks an `https://` target's certificate: as `run` does, verified against the
 /// system's roots, plus a private CA (`--ca-file`), or not at all (`--insecure`).
 public struct LoadTLS: Sendable, Hashable {
@@ -46,7 +52,14 @@ final class TLSTunnel: Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         do {
             let handshake = group.any().makePromise(of: Void.self)
-            let probe = try await connect(to: target, context: context, group: group, handshake: handshake)
+            let probe: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+            do {
+                probe = try await connect(to: target, context: context, group: group, handshake: handshake)
+            } catch {
+                // No connection, so no handshake: the promise ends here (a second outcome is ignored).
+                handshake.fail(error)
+                throw error
+            }
             var failure: (any Error)?
             do { try await handshake.futureResult.get() } catch { failure = error }
             try await probe.executeThenClose { _, _ in }
@@ -138,6 +151,15 @@ final class TLSTunnel: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         if let ssl = error as? NIOSSLError { return "TLS: \(ssl)" }
+        if let connect = error as? NIOConnectionError {
+            if let io = connect.connectionErrors.first?.error as? IOError {
+                return String(cString: strerror(io.errnoCode))
+            }
+            if connect.dnsAAAAError != nil || connect.dnsAError != nil {
+                return "the host name does not resolve"
+            }
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
         return "\(error)"
     }
 }
