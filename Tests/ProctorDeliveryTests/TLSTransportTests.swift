@@ -32,7 +32,7 @@ import Testing
         try await withHTTPTransport(configuration: configuration) { transport in
             await transport.send(
                 OutgoingRequest(
-                    url: "https://127.0.0.1:\(port)/hook", body: Array("{}".utf8), timeout: .seconds(5)))
+                    url: "https://127.0.0.1:\(port)/hook", body: Array("{}".utf8), timeout: .seconds(20)))
         }
     }
 

@@ -217,29 +217,24 @@ public struct LoadEngine: Sendable {
         var connect = LatencyHistogram.make()
         var firstByte = LatencyHistogram.make()
         var arrivalsEnded: UInt64 = start
+        // One row per event, in the lifecycle's order; an event sent at several steps (a
+        // duplicate delivery) sums its steps.
         var events: [LoadReport.EventFigures] = []
+        var eventLatency: [Histogram<UInt64>] = []
         for (step, event) in prepared.events.enumerated() {
-            var latency = LatencyHistogram.make()
-            var figures = LoadReport.EventFigures(event: event)
-            for s in finalSnaps where step < s.steps.count {
-                latency.add(s.steps[step].latency)
-                figures.answered += s.steps[step].answered
-                figures.succeeded += s.steps[step].succeeded
-                figures.failed += s.steps[step].failed
+            let row = events.firstIndex { $0.event == event } ?? events.count
+            if row == events.count {
+                events.append(LoadReport.EventFigures(event: event))
+                eventLatency.append(LatencyHistogram.make())
             }
-            // An event sent at several steps (a duplicate delivery) is one row.
-            if let index = events.firstIndex(where: { $0.event == event }) {
-                var merged = (try? events[index].latency.decode()) ?? LatencyHistogram.make()
-                merged.add(latency)
-                events[index].latency = EncodedHistogram(merged)
-                events[index].answered += figures.answered
-                events[index].succeeded += figures.succeeded
-                events[index].failed += figures.failed
-            } else {
-                figures.latency = EncodedHistogram(latency)
-                events.append(figures)
+            for s in finalSnaps where step < s.steps.count {
+                eventLatency[row].add(s.steps[step].latency)
+                events[row].answered += s.steps[step].answered
+                events[row].succeeded += s.steps[step].succeeded
+                events[row].failed += s.steps[step].failed
             }
         }
+        for row in events.indices { events[row].latency = EncodedHistogram(eventLatency[row]) }
         for s in finalSnaps {
             counters.add(s.counters)
             if let c = s.corrected { corrected.add(c) }

@@ -14,25 +14,28 @@ extension LoadReport {
             .paragraph(
                 "\(c.model) model against \(c.target); \(c.payloads) payloads signed with \(c.signing); started \(startedAt); shards "
                     + shards.map(\.description).joined(separator: ", ") + "."))
-        var rows: [[String]] = [
-            ["requests sent", "\(counters.sent)"],
-            ["2xx", "\(counters.succeeded)"],
-            ["errors", "\(counters.errorCount)"],
-            [
-                "answered/s",
-                counters.answered > 0 ? LoadSummaryText.fixed(s.requestsPerSecond, 1) : "none answered",
-            ],
-            ["actors started", "\(counters.actorsStarted)"],
-            ["actors completed", "\(counters.actorsCompleted)"],
-            ["actors failed (a request without an answer)", "\(counters.actorsFailed)"],
-            ["actors cancelled (the run stopped)", "\(counters.actorsCancelled)"],
-            ["actors dropped (max in flight)", "\(counters.dropped)"],
-            ["actor arrivals/s", LoadSummaryText.fixed(s.achievedActorsPerSecond, 1)],
-            ["elapsed", LoadSummaryText.fixed(elapsedSeconds, 2) + " s"],
-        ]
-        if let r = c.actorsPerSecond {
-            rows.insert(["requested arrivals/s (all shards)", LoadSummaryText.fixed(r, 1)], at: 9)
+        let requested = c.actorsPerSecond.map {
+            [["requested arrivals/s (all shards)", LoadSummaryText.fixed($0, 1)]]
         }
+        var rows: [[String]] =
+            [
+                ["requests sent", "\(counters.sent)"],
+                ["2xx", "\(counters.succeeded)"],
+                ["errors", "\(counters.errorCount)"],
+                [
+                    "answered/s",
+                    counters.answered > 0 ? LoadSummaryText.fixed(s.requestsPerSecond, 1) : "none answered",
+                ],
+                ["actors started", "\(counters.actorsStarted)"],
+                ["actors completed", "\(counters.actorsCompleted)"],
+                ["actors failed (a request without an answer)", "\(counters.actorsFailed)"],
+                ["actors cancelled (the run stopped)", "\(counters.actorsCancelled)"],
+                ["actors dropped (max in flight)", "\(counters.dropped)"],
+            ] + (requested ?? [])
+            + [
+                ["actor arrivals/s", LoadSummaryText.fixed(s.achievedActorsPerSecond, 1)],
+                ["elapsed", LoadSummaryText.fixed(elapsedSeconds, 2) + " s"],
+            ]
         for (code, count) in counters.statuses.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
             rows.append(["status \(code)", "\(count)"])
         }

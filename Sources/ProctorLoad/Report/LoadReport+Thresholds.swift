@@ -35,7 +35,7 @@ extension LoadReport {
     public func thresholdFigures() throws(LoadError) -> ThresholdFigures {
         let h = try corrected.decode()
         let empty = h.totalCount == 0
-        let started = Double(counters.arrivals - counters.dropped)
+        let started = Double(counters.actorsStarted)
         let shardCount = Double(Swift.max(1, shards.first?.count ?? 1))
         return ThresholdFigures(
             latencyAtPercentile: { p in empty ? nil : Double(h.valueAtPercentile(p)) },

@@ -185,12 +185,14 @@ public struct Replayer: Sendable {
         let first = records.first?.receivedAtMilliseconds ?? 0
         var steps: [StepResult] = []
         for (index, record) in records.enumerated() {
+            // The body is parsed once for the event's catalog name.
+            let event = record.catalogEvent()?.name
             let what =
-                record.catalogEvent()?.name
+                event
                 ?? (record.event.event == "unknown" ? "\(record.method) \(record.path)" : record.event.event)
             var step = StepResult(
                 name: "#\(record.sequence) \(what)",
-                actor: record.event.candidateId, event: record.catalogEvent()?.name ?? record.event.event,
+                actor: record.event.candidateId, event: event ?? record.event.event,
                 index: index,
                 verdict: .passed, startedAtMilliseconds: clock.nowMilliseconds())
             step.id = String(record.sequence)
