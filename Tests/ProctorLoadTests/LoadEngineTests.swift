@@ -269,8 +269,14 @@ struct LoadEngineTests {
                 ]),
             options: options)
         let control = LoadControl()
+        // Stopped once traffic flows (a loaded machine may take a while to start), with actors
+        // still arriving.
         let stopper = Task {
-            try? await Task.sleep(for: .milliseconds(700))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while receiver.requests.count < 40, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            try? await Task.sleep(for: .milliseconds(200))
             control.stop()
         }
         let report = try await engine.run(control: control)
@@ -384,11 +390,53 @@ struct LoadEngineTests {
         #expect(report.counters.errors["5xx"] == 20)
         #expect(report.counters.succeeded == 0)
         #expect(report.counters.statuses == ["503": 20])
-        #expect(try LoadSummaryText.summary(report).contains("  statuses  503 20\n"))
+        #expect(try LoadSummaryText.summary(report).contains("  status    503: 20 answered; p50 "))
         // Shards' status counts add up when merged.
         var merged = report.counters
         merged.add(report.counters)
         #expect(merged.statuses == ["503": 40])
+    }
+
+    /// Each status code keeps the latency of its own answers, in the console, the JSON and a merge.
+    @Test func latencyIsKeptPerStatusCode() async throws {
+        // Enrolments are refused slowly (503 after 40 ms), invitations accepted at once.
+        let receiver = try await TestReceiver { request, _ in
+            String(decoding: request.body, as: UTF8.self).contains(#""event":"enrolled""#)
+                ? (503, .milliseconds(40)) : (204, .zero)
+        }
+        let options = LoadOptions(
+            model: .closed(concurrency: 2), duration: nil, actors: 10, connections: 2, threads: 1,
+            prototypes: 1)
+        let report = try await LoadEngine(
+            plan: plan(port: receiver.port, events: ["candidate.invited", "candidate.enrolled"]),
+            options: options
+        ).run()
+        try await receiver.stop()
+        #expect(report.counters.statuses == ["204": 10, "503": 10])
+        let statuses = try #require(report.statuses)
+        #expect(statuses.map(\.status) == [204, 503])
+        let ok = try statuses[0].latency.decode()
+        let refused = try statuses[1].latency.decode()
+        #expect(ok.totalCount == 10 && refused.totalCount == 10)
+        #expect(refused.valueAtPercentile(50) >= 40_000)
+        #expect(ok.valueAtPercentile(50) < refused.valueAtPercentile(50))
+        let text = try LoadSummaryText.summary(report)
+        #expect(text.contains("  status    204: 10 answered; p50 "), "\(text)")
+        #expect(text.contains("  status    503: 10 answered; p50 "), "\(text)")
+        // Through JSON and a merge of two shards: counts add, latencies stay with their code.
+        var first = try JSONDecoder().decode(LoadReport.self, from: try report.jsonData())
+        first.shards = [Shard(index: 0, count: 2)]
+        var second = first
+        second.shards = [Shard(index: 1, count: 2)]
+        let merged = try LoadReport.merge([first, second])
+        let mergedStatuses = try #require(merged.statuses)
+        #expect(mergedStatuses.map(\.status) == [204, 503])
+        #expect(try mergedStatuses[1].latency.decode().totalCount == 20)
+        #expect(try mergedStatuses[1].latency.decode().valueAtPercentile(50) == refused.valueAtPercentile(50))
+        // A report written before latencies were kept per status still merges, with counts only.
+        var older = first
+        older.statuses = nil
+        #expect(try LoadReport.merge([older, second]).statuses == nil)
     }
 
     @Test func theReportNeverHoldsTheSecret() async throws {

@@ -143,6 +143,25 @@ struct LoadReportHTMLTests {
         if interrupted { #expect(html.contains("only the part that ran")) }
     }
 
+    @Test func eachStatusCodeHasItsCountAndLatency() throws {
+        var report = Self.report(intervals: [(Array(repeating: 1000, count: 10), 0)])
+        var ok = LatencyHistogram.make()
+        var refused = LatencyHistogram.make()
+        for _ in 0..<10 { _ = ok.record(1000) }
+        for _ in 0..<3 { _ = refused.record(250_000) }
+        report.statuses = [
+            .init(status: 204, latency: EncodedHistogram(ok)),
+            .init(status: 503, latency: EncodedHistogram(refused)),
+        ]
+        report.counters.statuses = ["204": 10, "503": 3]
+        let html = try report.html()
+        #expect(
+            html.contains("<th>status</th><th>answered</th><th>p50</th><th>p99</th><th>max</th>"), "\(html)")
+        #expect(html.contains("<td>503</td><td>3</td><td>250.0ms</td>"), "\(html)")
+        // The counts are in that table, not again among the counters.
+        #expect(!html.contains("status 503"))
+    }
+
     @Test func aRunWithoutAny2xxIsFailed() throws {
         let report = Self.report(intervals: [([], 5)])
         #expect(try report.html().contains("<strong>FAILED</strong> No request got a 2xx answer"))

@@ -9,8 +9,8 @@ struct CapturedRequest: Sendable {
 }
 
 /// A tiny HTTP/1.1 receiver on 127.0.0.1 for load tests. It answers every request with
-/// `status`, after `delay(now)` decides how long to hold the response, and keeps the first
-/// `captureLimit` requests.
+/// `status`, after `delay(now)` decides how long to hold the response (or with what `answer`
+/// decides for each request), and keeps the first `captureLimit` requests.
 final class TestReceiver: Sendable {
     let group: MultiThreadedEventLoopGroup
     let channel: Channel
@@ -19,9 +19,16 @@ final class TestReceiver: Sendable {
     var port: Int { channel.localAddress?.port ?? 0 }
     var requests: [CapturedRequest] { captured.withLockedValue { $0 } }
 
-    init(
+    convenience init(
         status: Int = 204, captureLimit: Int = 10_000,
         delay: @escaping @Sendable (_ now: NIODeadline) -> TimeAmount = { _ in .zero }
+    ) async throws {
+        try await self.init(captureLimit: captureLimit) { _, now in (status, delay(now)) }
+    }
+
+    init(
+        captureLimit: Int = 10_000,
+        answer: @escaping @Sendable (_ request: CapturedRequest, _ now: NIODeadline) -> (Int, TimeAmount)
     ) async throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let captured = NIOLockedValueBox<[CapturedRequest]>([])
@@ -31,7 +38,7 @@ final class TestReceiver: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ReceiverHandler(status: status, captured: captured, limit: captureLimit, delay: delay)
+                        ReceiverHandler(captured: captured, limit: captureLimit, answer: answer)
                     )
                 }
             }
@@ -49,22 +56,20 @@ private final class ReceiverHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    let status: Int
     let captured: NIOLockedValueBox<[CapturedRequest]>
     let limit: Int
-    let delay: @Sendable (NIODeadline) -> TimeAmount
+    let answer: @Sendable (CapturedRequest, NIODeadline) -> (Int, TimeAmount)
     var pending: ByteBuffer?
     /// Responses are written in request order: each is held until the previous one went out.
     var lastResponseAt = NIODeadline.uptimeNanoseconds(0)
 
     init(
-        status: Int, captured: NIOLockedValueBox<[CapturedRequest]>, limit: Int,
-        delay: @escaping @Sendable (NIODeadline) -> TimeAmount
+        captured: NIOLockedValueBox<[CapturedRequest]>, limit: Int,
+        answer: @escaping @Sendable (CapturedRequest, NIODeadline) -> (Int, TimeAmount)
     ) {
-        self.status = status
         self.captured = captured
         self.limit = limit
-        self.delay = delay
+        self.answer = answer
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -73,7 +78,8 @@ private final class ReceiverHandler: ChannelInboundHandler {
         while let request = nextRequest() {
             captured.withLockedValue { if $0.count < limit { $0.append(request) } }
             let now = NIODeadline.now()
-            let at = max(now + delay(now), lastResponseAt)
+            let (status, delay) = answer(request, now)
+            let at = max(now + delay, lastResponseAt)
             lastResponseAt = at
             let text =
                 "HTTP/1.1 \(status) X\r\n" + (status == 204 ? "" : "Content-Length: 2\r\n") + "\r\n"

@@ -235,6 +235,13 @@ public struct LoadEngine: Sendable {
             }
         }
         for row in events.indices { events[row].latency = EncodedHistogram(eventLatency[row]) }
+        var byStatus: [Int: Histogram<UInt64>] = [:]
+        for s in finalSnaps {
+            for (code, h) in s.statuses { byStatus[code, default: LatencyHistogram.make()].add(h) }
+        }
+        let statuses = byStatus.keys.sorted().compactMap { code in
+            byStatus[code].map { LoadReport.StatusFigures(status: code, latency: EncodedHistogram($0)) }
+        }
         for s in finalSnaps {
             counters.add(s.counters)
             if let c = s.corrected { corrected.add(c) }
@@ -257,6 +264,7 @@ public struct LoadEngine: Sendable {
             connect: EncodedHistogram(connect),
             firstByte: EncodedHistogram(firstByte),
             events: events,
+            statuses: statuses,
             timeline: timeline.intervals,
             summary: nil)
     }

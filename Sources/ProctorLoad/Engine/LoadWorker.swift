@@ -56,6 +56,9 @@ struct WorkerSnapshot: Sendable {
     var firstByte: Histogram<UInt64>?
     /// Per step of the lifecycle (only when asked for).
     var steps: [StepFigures]
+    /// Corrected latency of the answers by status code (only when asked for); each histogram's
+    /// count is that code's count.
+    var statuses: [(code: Int, latency: Histogram<UInt64>)]
     /// Corrected latencies since the previous snapshot.
     var interval: Histogram<UInt64>
     var active: Int
@@ -104,8 +107,12 @@ final class LoadWorker {
     @exclusivity(unchecked) private var stepAnswered: [UInt64] = []
     @exclusivity(unchecked) private var stepSucceeded: [UInt64] = []
     @exclusivity(unchecked) private var stepFailed: [UInt64] = []
-    /// Responses by status code (100...599), indexed by the code.
-    @exclusivity(unchecked) private var statusCounts = [UInt64](repeating: 0, count: 600)
+    /// Answers by status code: `statusSlot[code]` indexes `statusLatency` and `statusCodes`
+    /// (-1: no answer with that code yet); each histogram holds the corrected latency of that
+    /// code's answers, and its count is the code's count.
+    @exclusivity(unchecked) private var statusSlot = [Int](repeating: -1, count: 600)
+    @exclusivity(unchecked) private var statusCodes: [Int] = []
+    @exclusivity(unchecked) private var statusLatency: [Histogram<UInt64>] = []
     @exclusivity(unchecked) private var corrected = LatencyHistogram.make()
     @exclusivity(unchecked) private var uncorrected = LatencyHistogram.make()
     @exclusivity(unchecked) private var interval = LatencyHistogram.make(digits: .two)
@@ -204,8 +211,8 @@ final class LoadWorker {
     func snapshot(full: Bool) -> WorkerSnapshot {
         var counters = self.counters
         if full {
-            for (status, count) in statusCounts.enumerated() where count > 0 {
-                counters.statuses[String(status)] = count
+            for (code, h) in zip(statusCodes, statusLatency) {
+                counters.statuses[String(code)] = h.totalCount
             }
         }
         let s = WorkerSnapshot(
@@ -217,6 +224,7 @@ final class LoadWorker {
                         latency: stepLatency[$0], answered: stepAnswered[$0], succeeded: stepSucceeded[$0],
                         failed: stepFailed[$0])
                 } : [],
+            statuses: full ? Array(zip(statusCodes, statusLatency)).map { (code: $0.0, latency: $0.1) } : [],
             interval: interval, active: active, queued: queue.count, finished: finished,
             connectedOnce: connectedOnce, connectErrno: connectErrno, connectFailures: connectFailures,
             arrivalsEndedAt: arrivalsEndedAt)
@@ -402,8 +410,17 @@ final class LoadWorker {
             stepAnswered[run.step] &+= 1
             if status >= 200 && status < 300 { stepSucceeded[run.step] &+= 1 }
         }
-        // A count per status code, kept in an array on the hot path and named in the snapshot.
-        if status >= 0 && status < statusCounts.count { statusCounts[status] &+= 1 }
+        // Per status code: a slot found by indexing on the hot path, named in the snapshot.
+        if status >= 0 && status < statusSlot.count {
+            var slot = statusSlot[status]
+            if slot < 0 {
+                slot = statusLatency.count
+                statusSlot[status] = slot
+                statusCodes.append(status)
+                statusLatency.append(LatencyHistogram.make())
+            }
+            LatencyHistogram.record(&statusLatency[slot], nanoseconds: now &- run.intended)
+        }
         switch status {
         case 200..<300: counters.succeeded += 1
         case 300..<400: counters.count(.status3xx)

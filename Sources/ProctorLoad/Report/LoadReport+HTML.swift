@@ -36,8 +36,10 @@ extension LoadReport {
                 ["actor arrivals/s", LoadSummaryText.fixed(s.achievedActorsPerSecond, 1)],
                 ["elapsed", LoadSummaryText.fixed(elapsedSeconds, 2) + " s"],
             ]
-        for (code, count) in counters.statuses.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
-            rows.append(["status \(code)", "\(count)"])
+        if statuses == nil {
+            for (code, count) in counters.statuses.sorted(by: { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }) {
+                rows.append(["status \(code)", "\(count)"])
+            }
         }
         for kind in LoadErrorKind.allCases {
             if let n = counters.errors[kind.rawValue] { rows.append(["errors: \(kind.rawValue)", "\(n)"]) }
@@ -62,6 +64,16 @@ extension LoadReport {
                         ]
                     }))
 
+        if let statuses, !statuses.isEmpty {
+            var statusRows: [[String]] = []
+            for figures in statuses {
+                let l = LatencySummary(try figures.latency.decode())
+                statusRows.append(
+                    ["\(figures.status)", "\(l.count)"] + [l.p50, l.p99, l.max].map(LoadSummaryText.latency))
+            }
+            page.sections.append(
+                .table(header: ["status", "answered", "p50", "p99", "max"], rows: statusRows))
+        }
         if let events, !events.isEmpty {
             var eventRows: [[String]] = []
             for figures in events {

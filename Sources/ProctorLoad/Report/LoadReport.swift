@@ -84,6 +84,21 @@ public struct LoadReport: Sendable, Codable {
 
     /// Per event, in the lifecycle's order; nil in reports written before they were kept.
     public var events: [EventFigures]?
+
+    /// One status code's answers: the corrected latency of each (its count is the code's count
+    /// in ``LoadCounters/statuses``).
+    public struct StatusFigures: Sendable, Codable {
+        public var status: Int
+        public var latency: EncodedHistogram
+
+        public init(status: Int, latency: EncodedHistogram) {
+            self.status = status
+            self.latency = latency
+        }
+    }
+
+    /// Per status code answered, in code order; nil in reports written before they were kept.
+    public var statuses: [StatusFigures]? = nil
     public var timeline: [Interval]
     /// The thresholds the run was judged by (`--threshold`, the scenario's `thresholds:`) and
     /// their verdicts; `report merge` judges the merged figures by the same texts again.
@@ -213,6 +228,7 @@ public struct LoadReport: Sendable, Codable {
         merged.corrected = EncodedHistogram(corrected)
         merged.uncorrected = EncodedHistogram(uncorrected)
         merged.events = try mergedEvents(reports)
+        merged.statuses = try mergedStatuses(reports)
         merged.connect = connect.map(EncodedHistogram.init)
         merged.firstByte = firstByte.map(EncodedHistogram.init)
         merged.timeline = timeline.map { interval, h in
@@ -246,6 +262,26 @@ public struct LoadReport: Sendable, Codable {
         }
         for index in merged.indices { merged[index].latency = EncodedHistogram(histograms[index]) }
         return merged
+    }
+
+    /// The shards' per-status figures added code by code; nil unless every shard has them.
+    private static func mergedStatuses(_ reports: [LoadReport]) throws(LoadError) -> [StatusFigures]? {
+        var histograms: [Int: Histogram<UInt64>] = [:]
+        for report in reports {
+            guard let statuses = report.statuses else { return nil }
+            for figures in statuses {
+                let h = try figures.latency.decode()
+                if var into = histograms[figures.status] {
+                    try add(&into, h)
+                    histograms[figures.status] = into
+                } else {
+                    histograms[figures.status] = h
+                }
+            }
+        }
+        return histograms.keys.sorted().compactMap { code in
+            histograms[code].map { StatusFigures(status: code, latency: EncodedHistogram($0)) }
+        }
     }
 
     private static func add(_ into: inout Histogram<UInt64>, _ other: Histogram<UInt64>) throws(LoadError) {

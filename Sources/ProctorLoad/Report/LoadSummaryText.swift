@@ -49,7 +49,14 @@ public enum LoadSummaryText {
                 "; arrivals \(fixed(s.achievedActorsPerSecond, 1))/s of \(fixed(requested / Double(max(1, report.shards.first?.count ?? 1)) * Double(report.shards.count), 1))/s requested"
         }
         lines.append(actors)
-        if !counters.statuses.isEmpty {
+        if let statuses = report.statuses, !statuses.isEmpty {
+            for figures in statuses {
+                let h = try figures.latency.decode()
+                lines.append(
+                    "  status    \(figures.status): \(h.totalCount) answered; p50 \(latency(h.valueAtPercentile(50))), p99 \(latency(h.valueAtPercentile(99))), max \(latency(h.max))"
+                )
+            }
+        } else if !counters.statuses.isEmpty {
             let codes = counters.statuses.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
             lines.append("  statuses  " + codes.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
