@@ -459,7 +459,9 @@ final class Lines: Sendable {
     }
 
     @Test func anUnreachableTargetStopsOnlyItsOwnScenarios() async throws {
-        let port = try ExampleRunner.freePort()
+        let closed = try ExampleRunner.ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let down = "http://127.0.0.1:\(port)/webhooks/testlify"
         // Testlify's scenario goes to a closed port, Qualified's to the built-in receiver.
         let (outcome, out, err) = await run(
@@ -498,7 +500,9 @@ final class Lines: Sendable {
                 after: 40m
               - send: candidate.completed
             """, to: path)
-        let port = try ExampleRunner.freePort()
+        let closed = try ExampleRunner.ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let settings = RunSettings(
             targets: TargetChoice(all: "http://127.0.0.1:\(port)/webhooks/testlify"), timeScale: 0.001)
         async let stopping = run([path], settings: settings)

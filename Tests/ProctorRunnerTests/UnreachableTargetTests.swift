@@ -192,7 +192,10 @@ final class ScriptedTransport: Transport {
         let result = await engine.run(
             scenario: "s", vendor: "testlify",
             actors: [
-                ("waits", [try delivery("candidate.invited", actor: "waits", index: 0, after: .seconds(600))]),
+                (
+                    "waits",
+                    [try delivery("candidate.invited", actor: "waits", index: 0, after: .seconds(600))]
+                ),
                 (
                     "retries",
                     [try delivery("candidate.invited", actor: "retries", index: 0, retries: slowRetries)]
@@ -295,7 +298,9 @@ extension RetryPolicy {
     @Test(arguments: RunPipelineTests.shippedScenarios, [false, true])
     func everyShippedScenarioStopsEarlyAgainstAClosedPort(path: String, failFast: Bool) async throws {
         let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
-        let port = try ExampleRunner.freePort()
+        let closed = try ExampleRunner.ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         let folder = NSTemporaryDirectory() + "proctor-dead-consumer-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let json = folder + "/run.json"

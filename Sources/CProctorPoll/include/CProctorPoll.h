@@ -4,6 +4,7 @@
 
 #if defined(__linux__)
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #endif
 
 #endif

@@ -14,7 +14,10 @@ import ProctorCore
 /// once after a working connection, after a pause after a failed attempt). Confined to the
 /// worker's loop thread.
 final class LoadConnection: LoadLoop.Socket {
-    private unowned let worker: LoadWorker
+    /// The worker owns its connections and outlives them (its loop drops the connections'
+    /// timers before the worker), so the reference is taken without reference counting: every
+    /// request reaches the worker several times.
+    private unowned(unsafe) let worker: LoadWorker
     let slot: Int
 
     private enum State {

@@ -131,9 +131,17 @@ final class LoadLoop: @unchecked Sendable {
     /// Runs `action` once, `nanoseconds` from now.
     @discardableResult
     func schedule(inNanoseconds nanoseconds: UInt64, _ action: @escaping () -> Void) -> TimerID {
+        schedule(atNanoseconds: monotonicNanoseconds() &+ nanoseconds, action)
+    }
+
+    /// Runs `action` once, at the monotonic time `deadline` (at once when it has passed). On
+    /// Linux the loop wakes for it with nanosecond precision (a timer descriptor), elsewhere
+    /// within the poll call's millisecond.
+    @discardableResult
+    func schedule(atNanoseconds deadline: UInt64, _ action: @escaping () -> Void) -> TimerID {
         let id = nextTimerID
         nextTimerID += 1
-        timers.append(Timer(deadline: monotonicNanoseconds() &+ nanoseconds, id: id, action: action))
+        timers.append(Timer(deadline: deadline, id: id, action: action))
         return TimerID(value: id)
     }
 
@@ -154,12 +162,15 @@ final class LoadLoop: @unchecked Sendable {
 
     private func run() {
         while running {
-            let timeout = runDueTimers()
+            let next = runDueTimers()
             guard running else { break }
-            let wait = soon.isEmpty ? timeout : 0
-            poller.wait(timeoutMilliseconds: wait) { token, readable, writable, failed in
+            poller.wait(until: soon.isEmpty ? next : 0) { token, readable, writable, failed in
                 if token == 0 {
                     drainTasks()
+                    return
+                }
+                if token == Poller.timerToken {
+                    poller.timerFired()
                     return
                 }
                 let fd = Int(UInt32(truncatingIfNeeded: token))
@@ -196,9 +207,9 @@ final class LoadLoop: @unchecked Sendable {
         for task in pending { task(self) }
     }
 
-    /// Runs the timers that are due; returns the milliseconds until the next one (-1: none).
-    private func runDueTimers() -> Int32 {
-        guard !timers.isEmpty else { return -1 }
+    /// Runs the timers that are due; returns the monotonic deadline of the next one (nil: none).
+    private func runDueTimers() -> UInt64? {
+        guard !timers.isEmpty else { return nil }
         var now = monotonicNanoseconds()
         var index = 0
         while index < timers.count {
@@ -211,23 +222,40 @@ final class LoadLoop: @unchecked Sendable {
                 index += 1
             }
         }
-        guard let next = timers.map(\.deadline).min() else { return -1 }
-        let remaining = next > now ? next - now : 0
-        return Int32(min(1_000, (remaining + 999_999) / 1_000_000))
+        guard var next = timers.first?.deadline else { return nil }
+        for timer in timers where timer.deadline < next { next = timer.deadline }
+        return next
     }
 }
 
 /// The kernel readiness queue: epoll on Linux, poll elsewhere. Confined to its loop's thread;
 /// a class, so that an event handler may change registrations while ``wait`` runs.
 final class Poller {
+    /// The token of the timer descriptor's events (0 is the wake pipe's; sockets' tokens carry a
+    /// generation of at least 1 in their upper half).
+    static let timerToken: UInt64 = 1
+
     #if os(Linux)
         private let epoll: Int32
         @exclusivity(unchecked) private var events: [epoll_event]
 
+        /// Wakes the wait at a timer's deadline with nanosecond precision (epoll's own timeout
+        /// counts whole milliseconds, which would send open-model arrivals up to 2 ms late).
+        private let timer: Int32
+        /// The deadline the timer descriptor is set to (0: disarmed).
+        @exclusivity(unchecked) private var armedAt: UInt64 = 0
+
         init() throws(LoadError) {
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
             guard epoll >= 0 else { throw LoadError("cannot create an epoll instance: \(Errno.text())") }
+            timer = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
+            guard timer >= 0 else {
+                let reason = Errno.text()
+                _ = Glibc.close(epoll)
+                throw LoadError("cannot create a timer descriptor: \(reason)")
+            }
             events = Array(repeating: epoll_event(), count: 256)
+            control(EPOLL_CTL_ADD, timer, token: Self.timerToken, writable: false)
         }
 
         private func control(_ op: Int32, _ fd: Int32, token: UInt64, writable: Bool) {
@@ -250,11 +278,18 @@ final class Poller {
             _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, &event)
         }
 
-        func wait(
-            timeoutMilliseconds: Int32, _ handle: (UInt64, Bool, Bool, Bool) -> Void
-        ) {
+        /// Waits for readiness until the monotonic `deadline` (nil: no deadline; 0: do not wait).
+        func wait(until deadline: UInt64?, _ handle: (UInt64, Bool, Bool, Bool) -> Void) {
+            var timeout: Int32 = -1
+            if let deadline {
+                if deadline <= monotonicNanoseconds() {
+                    timeout = 0
+                } else if deadline != armedAt {
+                    arm(at: deadline)
+                }
+            }
             let count = events.withUnsafeMutableBufferPointer { buffer in
-                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), timeoutMilliseconds)
+                epoll_wait(epoll, buffer.baseAddress, Int32(buffer.count), timeout)
             }
             guard count > 0 else { return }
             for i in 0..<Int(count) {
@@ -265,7 +300,26 @@ final class Poller {
             }
         }
 
-        deinit { _ = Glibc.close(epoll) }
+        /// Sets the timer descriptor to fire once at `deadline` (absolute, CLOCK_MONOTONIC, the
+        /// clock of ``monotonicNanoseconds()``).
+        private func arm(at deadline: UInt64) {
+            var spec = itimerspec()
+            spec.it_value.tv_sec = Int(deadline / 1_000_000_000)
+            spec.it_value.tv_nsec = Int(deadline % 1_000_000_000)
+            if timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME), &spec, nil) == 0 { armedAt = deadline }
+        }
+
+        /// The timer descriptor fired: clear it (the loop then runs the timers that are due).
+        func timerFired() {
+            var expirations: UInt64 = 0
+            _ = read(timer, &expirations, MemoryLayout<UInt64>.size)
+            armedAt = 0
+        }
+
+        deinit {
+            _ = Glibc.close(timer)
+            _ = Glibc.close(epoll)
+        }
     #else
         private var fds: [pollfd] = []
         private var tokens: [UInt64] = []
@@ -291,11 +345,18 @@ final class Poller {
             tokens.remove(at: i)
         }
 
-        func wait(
-            timeoutMilliseconds: Int32, _ handle: (UInt64, Bool, Bool, Bool) -> Void
-        ) {
+        func timerFired() {}
+
+        /// Waits for readiness until the monotonic `deadline` (nil: no deadline; 0: do not wait),
+        /// to the millisecond.
+        func wait(until deadline: UInt64?, _ handle: (UInt64, Bool, Bool, Bool) -> Void) {
+            var timeout: Int32 = -1
+            if let deadline {
+                let now = monotonicNanoseconds()
+                timeout = deadline <= now ? 0 : Int32(min(1_000, (deadline - now + 999_999) / 1_000_000))
+            }
             let count = fds.withUnsafeMutableBufferPointer { buffer in
-                poll(buffer.baseAddress, nfds_t(buffer.count), timeoutMilliseconds)
+                poll(buffer.baseAddress, nfds_t(buffer.count), timeout)
             }
             guard count > 0 else { return }
             let ready = zip(fds, tokens).filter { $0.0.revents != 0 }

@@ -234,8 +234,17 @@ final class LoadWorker {
 
     // MARK: Arrivals
 
+    /// The next tick: every millisecond, and in the open model at the next arrival's due time
+    /// when that comes sooner (an arrival is sent when it is due, not at the next millisecond).
     private func scheduleTick() {
-        tick = loop.schedule(inNanoseconds: 1_000_000) { [self] in
+        var deadline = monotonicNanoseconds() &+ 1_000_000
+        if case .open = config.options.model, !arrivalsDone {
+            let actor = globalActor(nextLocal)
+            if withinActorLimit(actor) {
+                deadline = min(deadline, config.startNanos &+ config.schedule.offsetNanoseconds(actor))
+            }
+        }
+        tick = loop.schedule(atNanoseconds: deadline) { [self] in
             onTick()
             if !finished { scheduleTick() }
         }
