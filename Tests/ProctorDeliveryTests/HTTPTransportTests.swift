@@ -127,19 +127,22 @@ import Testing
         let start = clock.now
         let exchange = try await withHTTPTransport { transport in
             await transport.send(
-                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(1)))
+                OutgoingRequest(url: server.url, body: Array("{}".utf8), timeout: .seconds(2)))
         }
         let elapsed = clock.now - start
         await server.stop()
         #expect(exchange.failure?.kind == .timeout, "\(String(describing: exchange.outcome))")
-        #expect(exchange.failure?.reason.hasPrefix("timed out reading the body after 1s (") == true)
-        #expect(elapsed < .seconds(3), "\(elapsed)")
+        #expect(
+            exchange.failure?.reason.hasPrefix("timed out reading the body after 2s (") == true,
+            "\(String(describing: exchange.failure))")
+        #expect(elapsed < .seconds(5), "\(elapsed)")
     }
 
     /// A quick answer is never taken for a passed deadline (the timer, cancelled once the answer
     /// is in, must not claim it).
     @Test func quickAnswersAreNeverTimeouts() async throws {
-        let server = try await RawTestServer.start(.respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
+        let server = try await RawTestServer.start(
+            .respond("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
         let failures = try await withHTTPTransport { transport in
             var failures: [String] = []
             for _ in 0..<300 {

@@ -44,9 +44,6 @@ struct LoadEngineTests {
         // intended send times, the 99th percentile is close to the full second...
         #expect(summary.corrected.p99 > 850_000)
         #expect(summary.corrected.max > 950_000, "\(summary.corrected)")
-        // Two thirds of the arrivals miss the stall: counted from their own intended times (not
-        // from the start of the run), their latencies stay small.
-        #expect(summary.corrected.p50 < 500_000, "\(summary.corrected)")
         // ...while measured from the moment they were written only the two requests on the
         // wire when the stall began waited that long.
         #expect(summary.uncorrected.p99 < 100_000)
