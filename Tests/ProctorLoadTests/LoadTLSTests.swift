@@ -54,7 +54,9 @@ struct LoadTLSTests {
 
     /// Nothing listening: one error, not a crash (a handshake promise that never completes).
     @Test func anUnreachableHTTPSTargetIsOneError() async throws {
-        let port = try await LoadEngineTests().closedPort()
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
+        let port = closed.port
         do {
             _ = try await LoadEngine(plan: Self.plan(port: port), options: Self.options(LoadTLS())).run()
             Issue.record("a closed port was reached")

@@ -6,6 +6,7 @@ import ProctorReceiver
 import ProctorRunner
 import ProctorScenario
 import ProctorSigning
+import ProctorTestSupport
 import ProctorVendors
 import Synchronization
 import Testing
@@ -459,7 +460,7 @@ final class Lines: Sendable {
     }
 
     @Test func anUnreachableTargetStopsOnlyItsOwnScenarios() async throws {
-        let closed = try ExampleRunner.ClosedPort()
+        let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
         let port = closed.port
         let down = "http://127.0.0.1:\(port)/webhooks/testlify"
@@ -500,7 +501,7 @@ final class Lines: Sendable {
                 after: 40m
               - send: candidate.completed
             """, to: path)
-        let closed = try ExampleRunner.ClosedPort()
+        let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
         let port = closed.port
         let settings = RunSettings(

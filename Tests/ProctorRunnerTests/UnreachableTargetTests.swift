@@ -3,6 +3,7 @@ import ProctorCore
 import ProctorDelivery
 import ProctorRunner
 import ProctorSigning
+import ProctorTestSupport
 import ProctorVendors
 import Synchronization
 import Testing
@@ -298,7 +299,7 @@ extension RetryPolicy {
     @Test(arguments: RunPipelineTests.shippedScenarios, [false, true])
     func everyShippedScenarioStopsEarlyAgainstAClosedPort(path: String, failFast: Bool) async throws {
         let executable = try #require(TestProcesses.executable, "the proctor executable is not built")
-        let closed = try ExampleRunner.ClosedPort()
+        let closed = try ClosedPort()
         defer { withExtendedLifetime(closed) {} }
         let port = closed.port
         let folder = NSTemporaryDirectory() + "proctor-dead-consumer-" + UUID().uuidString
