@@ -104,6 +104,19 @@ public struct TargetURL: Sendable, Hashable, CustomStringConvertible {
         c.isASCIIDigit || ("a"..."z").contains(c) || ("A"..."Z").contains(c) || "-._~%!$&'()*+,;=".contains(c)
     }
 
+    /// Whether the host is an address (IPv4 dotted decimal, or IPv6, the only hosts with a
+    /// colon) rather than a name: TLS sends names only as SNI and checks an address against the
+    /// certificate's IP entries.
+    public var hostIsAddress: Bool {
+        if host.contains(":") { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCIIDigit)
+                    && (Int(part) ?? 256) <= 255
+            }
+    }
+
     /// The host as it appears in a URL: IPv6 addresses in brackets.
     public var hostInURL: String { host.contains(":") ? "[" + host + "]" : host }
 

@@ -124,4 +124,15 @@ import Testing
         #expect(TargetURL(host: "127.0.0.1", port: 8787).origin == "http://127.0.0.1:8787")
         #expect(TargetURL(scheme: .https, host: "h").description == "https://h/")
     }
+
+    /// Addresses are told from names for TLS: a name goes out as SNI, an address does not.
+    @Test(arguments: [
+        ("https://127.0.0.1:8443/", true), ("https://[::1]:8443/", true), ("https://[fe80::a]/", true),
+        ("https://10.0.0.255/", true), ("https://consumer.example/", false), ("https://cafe/", false),
+        ("https://1.2.3/", false), ("https://1.2.3.4.5/", false), ("https://256.1.1.1/", false),
+        ("https://1.2.3.4a/", false), ("https://123.example/", false),
+    ])
+    func addressesAreToldFromNames(text: String, isAddress: Bool) throws {
+        #expect(try TargetURL(parsing: text).hostIsAddress == isAddress, "\(text)")
+    }
 }

@@ -110,7 +110,7 @@ final class TLSTunnel: Sendable {
         handshake: EventLoopPromise<Void>? = nil
     ) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         // SNI carries host names only; an address is checked against the certificate as such.
-        let hostname = target.host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : target.host
+        let hostname = target.url.hostIsAddress ? nil : target.host
         return try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
