@@ -224,7 +224,7 @@ final class LoadWorker {
                         latency: stepLatency[$0], answered: stepAnswered[$0], succeeded: stepSucceeded[$0],
                         failed: stepFailed[$0])
                 } : [],
-            statuses: full ? Array(zip(statusCodes, statusLatency)).map { (code: $0.0, latency: $0.1) } : [],
+            statuses: full ? zip(statusCodes, statusLatency).map { (code: $0, latency: $1) } : [],
             interval: interval, active: active, queued: queue.count, finished: finished,
             connectedOnce: connectedOnce, connectErrno: connectErrno, connectFailures: connectFailures,
             arrivalsEndedAt: arrivalsEndedAt)
