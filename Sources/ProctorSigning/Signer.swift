@@ -226,7 +226,6 @@ struct SymmetricSigner: Sendable {
     let key: [UInt8]
     private let inner: SHA256
     private let outer: SHA256
-    private static let dot: [UInt8] = [UInt8(ascii: ".")]
 
     init(key: [UInt8]) {
         self.key = key
@@ -255,10 +254,15 @@ struct SymmetricSigner: Sendable {
         base64Into output: UnsafeMutableRawBufferPointer
     ) {
         var hash = inner
-        hash.update(bufferPointer: id)
-        Self.dot.withUnsafeBytes { hash.update(bufferPointer: $0) }
-        hash.update(bufferPointer: timestamp)
-        Self.dot.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        // `id.timestamp.` is gathered first, so the hash is fed twice rather than five times.
+        let prefixLength = id.count + timestamp.count + 2
+        withUnsafeTemporaryAllocation(byteCount: prefixLength, alignment: 1) { prefix in
+            prefix.copyMemory(from: id)
+            prefix[id.count] = UInt8(ascii: ".")
+            UnsafeMutableRawBufferPointer(rebasing: prefix[(id.count + 1)...]).copyMemory(from: timestamp)
+            prefix[prefixLength - 1] = UInt8(ascii: ".")
+            hash.update(bufferPointer: UnsafeRawBufferPointer(prefix))
+        }
         hash.update(bufferPointer: body)
         let innerDigest = hash.finalize()
         var outerHash = outer

@@ -36,6 +36,7 @@ final class LoadConnection: LoadLoop.Socket {
     @exclusivity(unchecked) private var parser = HTTPResponseParser()
     @exclusivity(unchecked) private var inFlight: ActorRun?
     @exclusivity(unchecked) private var sentAt: UInt64 = 0
+    /// What is left of a request that the socket did not take at once.
     @exclusivity(unchecked) private var out: ByteBuffer
     /// Bytes of `out` already written (a partial write waits for the socket to drain).
     @exclusivity(unchecked) private var written = 0
@@ -50,7 +51,7 @@ final class LoadConnection: LoadLoop.Socket {
     init(worker: LoadWorker, slot: Int) {
         self.worker = worker
         self.slot = slot
-        out = ByteBufferAllocator().buffer(capacity: 8192)
+        out = ByteBufferAllocator().buffer(capacity: 0)
     }
 
     var isReady: Bool {
@@ -238,8 +239,10 @@ final class LoadConnection: LoadLoop.Socket {
             worker.failed(run, .connection)
             return
         }
-        var run = run
-        guard worker.encode(&run, into: &out) else {
+        // The request is encoded into the worker's scratch buffer, which stays in cache from one
+        // request to the next, and written from there; only what the socket does not take at
+        // once is kept in this connection's own buffer.
+        guard worker.encode(run, into: &worker.scratch) else {
             worker.failed(run, .generation)
             worker.connectionIdle(self)
             return
@@ -247,18 +250,31 @@ final class LoadConnection: LoadLoop.Socket {
         sentAt = monotonicNanoseconds()
         firstByteSeen = false
         inFlight = run
-        written = 0
         worker.sentRequest()
-        flush()
+        let total = worker.scratch.readableBytes
+        let taken = Self.write(fd, worker.scratch, from: 0)
+        guard taken >= 0 else {
+            close()
+            return
+        }
+        if taken < total {
+            out.clear()
+            _ = worker.scratch.withUnsafeReadableBytes {
+                out.writeBytes(UnsafeRawBufferPointer(rebasing: $0[taken...]))
+            }
+            written = 0
+            waitingToWrite = true
+            worker.loop.setWritableInterest(fd, true)
+        }
     }
 
-    /// Writes what is left of `out`; waits for the socket to drain when it takes less.
-    private func flush() {
-        let total = out.readableBytes
-        let socketFD = fd
-        let result = out.withUnsafeReadableBytes { bytes -> Int in
-            guard let base = bytes.baseAddress else { return 0 }
-            var offset = written
+    /// Writes `buffer`'s readable bytes from `offset` until the socket takes no more; returns the
+    /// offset reached, or -1 when the connection failed.
+    private static func write(_ socketFD: Int32, _ buffer: ByteBuffer, from offset: Int) -> Int {
+        let total = buffer.readableBytes
+        return buffer.withUnsafeReadableBytes { bytes -> Int in
+            guard let base = bytes.baseAddress else { return offset }
+            var offset = offset
             while offset < total {
                 let n = systemSend(socketFD, base + offset, total - offset)
                 if n > 0 {
@@ -273,15 +289,20 @@ final class LoadConnection: LoadLoop.Socket {
             }
             return offset
         }
+    }
+
+    /// Writes what is left of a request the socket did not take at once; stops waiting for the
+    /// socket to drain when it is written whole.
+    private func flush() {
+        let result = Self.write(fd, out, from: written)
         guard result >= 0 else {
             close()
             return
         }
         written = result
-        let waiting = written < total
-        if waiting != waitingToWrite {
-            waitingToWrite = waiting
-            worker.loop.setWritableInterest(fd, waiting)
+        if written >= out.readableBytes {
+            waitingToWrite = false
+            worker.loop.setWritableInterest(fd, false)
         }
     }
 

@@ -3,7 +3,8 @@ import NIOCore
 import ProctorCore
 import ProctorVendors
 
-/// One active actor's next request.
+/// One active actor's next request. A plain value (no references), so that queueing and
+/// handing it between a connection and the worker copies a few words.
 struct ActorRun {
     /// Global actor index (over all shards).
     var actor: Int
@@ -12,9 +13,9 @@ struct ActorRun {
     /// first step, the previous response for later ones. Latency counted from here is free of
     /// coordinated omission.
     var intended: UInt64
-    /// The actor's lifecycle state and its events' times, the last one at the actor's arrival
-    /// (fresh payloads only).
-    var state: FreshActor?
+    /// Fresh payloads: the index of the actor's lifecycle state in its worker's table of fresh
+    /// actors (-1 with pooled payloads).
+    var fresh: Int32
 }
 
 /// A fresh-payload actor: its lifecycle state and when each of its events happened.
@@ -131,6 +132,14 @@ final class LoadWorker {
     private var tick: LoadLoop.TimerID?
     private var sweep: LoadLoop.TimerID?
 
+    /// Fresh payloads: the active actors' lifecycle states (``ActorRun/fresh`` indexes it) and
+    /// the free entries.
+    private var freshActors: [FreshActor?] = []
+    private var freeFresh: [Int32] = []
+
+    /// Where each request is encoded before it is written (see ``LoadConnection/send(_:)``).
+    @exclusivity(unchecked) var scratch = ByteBufferAllocator().buffer(capacity: 8192)
+
     @exclusivity(unchecked) private var timestamp = TimestampText()
     @exclusivity(unchecked) private var messageId = [UInt8](repeating: 0, count: MessageId.length)
 
@@ -236,13 +245,22 @@ final class LoadWorker {
 
     /// The next tick: every millisecond, and in the open model at the next arrival's due time
     /// when that comes sooner (an arrival is sent when it is due, not at the next millisecond).
+    /// In the closed model, once every slot has started, actors start as others end: the tick
+    /// only has to catch the end of the duration, so it comes then (or after 50 ms) instead of
+    /// waking the loop every millisecond.
     private func scheduleTick() {
-        var deadline = monotonicNanoseconds() &+ 1_000_000
-        if case .open = config.options.model, !arrivalsDone {
+        let now = monotonicNanoseconds()
+        var deadline = now &+ 1_000_000
+        switch config.options.model {
+        case .open where !arrivalsDone:
             let actor = globalActor(nextLocal)
             if withinActorLimit(actor) {
                 deadline = min(deadline, config.startNanos &+ config.schedule.offsetNanoseconds(actor))
             }
+        case .closed where !arrivalsDone && pendingSlots.isEmpty:
+            deadline = min(now &+ 50_000_000, endOfDuration ?? .max)
+        default:
+            break
         }
         tick = loop.schedule(atNanoseconds: deadline) { [self] in
             onTick()
@@ -311,7 +329,7 @@ final class LoadWorker {
             return
         }
         active += 1
-        enqueue(ActorRun(actor: actor, step: 0, intended: intended, state: freshState(actor)))
+        enqueue(ActorRun(actor: actor, step: 0, intended: intended, fresh: freshState(actor)))
     }
 
     /// Closed model: starts the next actor in a free slot, or ends arrivals when there is none.
@@ -325,22 +343,37 @@ final class LoadWorker {
         nextLocal += 1
         counters.arrivals += 1
         active += 1
-        enqueue(ActorRun(actor: actor, step: 0, intended: monotonicNanoseconds(), state: freshState(actor)))
+        enqueue(
+            ActorRun(actor: actor, step: 0, intended: monotonicNanoseconds(), fresh: freshState(actor)))
     }
 
-    /// A fresh actor whose story ends now, so that no event is dated after it is sent.
-    private func freshState(_ actor: Int) -> FreshActor? {
-        guard config.pool == nil else { return nil }
+    /// A fresh actor whose story ends now, so that no event is dated after it is sent; returns
+    /// its index in the table of fresh actors (-1 with pooled payloads).
+    private func freshState(_ actor: Int) -> Int32 {
+        guard config.pool == nil else { return -1 }
         let name = "actor-\(actor)"
         let story = VendorCatalog.standard.lifecycleTimeline(
             vendor: config.plan.vendor, events: config.events, actorName: name,
             fields: config.plan.actorFields, seed: config.plan.seed, endingAt: SystemClock().nowMilliseconds()
         )
-        return FreshActor(
+        let fresh = FreshActor(
             state: ActorState(
                 vendor: config.plan.vendor, version: config.plan.version, name: name, seed: config.plan.seed,
                 fields: config.plan.actorFields, storyStartMilliseconds: story.timeline.anchorMilliseconds),
             times: story.times)
+        if let slot = freeFresh.popLast() {
+            freshActors[Int(slot)] = fresh
+            return slot
+        }
+        freshActors.append(fresh)
+        return Int32(freshActors.count - 1)
+    }
+
+    /// Frees the fresh-actor entry of an actor that ended.
+    private func releaseFresh(_ run: ActorRun) {
+        guard run.fresh >= 0 else { return }
+        freshActors[Int(run.fresh)] = nil
+        freeFresh.append(run.fresh)
     }
 
     // MARK: Requests
@@ -366,7 +399,7 @@ final class LoadWorker {
     }
 
     /// Writes the request for `run` into `buffer`; false when the body could not be generated.
-    func encode(_ run: inout ActorRun, into buffer: inout ByteBuffer) -> Bool {
+    func encode(_ run: ActorRun, into buffer: inout ByteBuffer) -> Bool {
         timestamp.update(nowSeconds: wallSeconds())
         if let pool {
             let length = pool.length(actor: run.actor, step: run.step)
@@ -385,16 +418,20 @@ final class LoadWorker {
             }
             return true
         }
-        guard var fresh = run.state, fresh.times.indices.contains(run.step) else { return false }
+        guard run.fresh >= 0, var fresh = freshActors[Int(run.fresh)], fresh.times.indices.contains(run.step)
+        else { return false }
+        // The entry is taken out while the builder updates the state, so that it is not copied.
+        freshActors[Int(run.fresh)] = nil
         let generated: GeneratedEvent
         do {
             generated = try VendorCatalog.standard.generate(
                 vendor: config.plan.vendor, event: config.events[run.step], actor: &fresh.state,
                 atMilliseconds: fresh.times[run.step])
         } catch {
+            freshActors[Int(run.fresh)] = fresh
             return false
         }
-        run.state = fresh
+        freshActors[Int(run.fresh)] = fresh
         counters.bodyBytes &+= UInt64(generated.bodyBytes.count)
         let id = Array(generated.messageId.utf8)
         id.withUnsafeBytes { id in
@@ -461,6 +498,7 @@ final class LoadWorker {
 
     private func endActor(_ run: ActorRun, _ end: ActorEnd) {
         active -= 1
+        releaseFresh(run)
         switch end {
         case .completed: counters.actorsCompleted += 1
         case .failed: counters.actorsFailed += 1
