@@ -100,10 +100,10 @@ STEPS=$(echo "$EVENTS" | tr ',' '\n' | wc -l)
 
 json() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
-proctor_load() {  # report path, then flags
+proctor_load() {  # report path, then flags; with CPU_FILE set, its user and system seconds go there
     local report=$1
     shift
-    timeout $((DURATION * 4 + 120)) "$PROCTOR" load --vendor testlify --events "$EVENTS" --secret "$SECRET" \
+    /usr/bin/time -f "%U %S" -o "${CPU_FILE:-/dev/null}" timeout $((DURATION * 4 + 120)) "$PROCTOR" load --vendor testlify --events "$EVENTS" --secret "$SECRET" \
         --target "${TARGET_URL:-$URL}" --connections "$CONNECTIONS" --threads "$PROCTOR_THREADS" --progress none \
         --report "json=$report" "$@" >"$report.txt"
 }
@@ -114,6 +114,12 @@ echo "receiver: nginx ${NGINX_WORKERS} worker(s), return 204, ${URL}"
 # Warm-up (connections, page cache, CPU frequency) and the proctor bodies' mean size.
 proctor_load "$WORK/warm.json" --concurrency "$CONNECTIONS" --duration 2s
 BODY=$(json "$WORK/warm.json" "r['counters']['bodyBytes'] // r['counters']['sent']")
+# Proctor's start-up CPU (building the payload pool, writing the report): one actor's run.
+CPU_FILE="$WORK/start.cpu" proctor_load "$WORK/start.json" --concurrency 1 --actors 1
+P_START=$(python3 -c "import sys; print(sum(map(float, open(sys.argv[1]).read().split())))" "$WORK/start.cpu")
+# What one signature costs on this machine: HMAC-SHA256 over a body of that size (openssl's
+# SHA-NI/AVX code, the same BoringSSL lineage proctor signs with), in microseconds.
+SIGN_US=$(openssl speed -seconds 2 -bytes "$BODY" -hmac sha256 2>/dev/null | awk '/^hmac\(sha256\)/ {v = $NF; sub(/k$/, "", v); printf "%.2f", '"$BODY"' / (v * 1000) * 1e6}')
 
 # 1. wrk with a static body of the same size.
 cat >"$WORK/body.lua" <<LUA
@@ -130,11 +136,18 @@ WRK_ALL=""
 P_ALL=""
 : >"$WORK/wrk.rows"
 : >"$WORK/proctor.rows"
+: >"$WORK/wrk.cpu.rows"
+: >"$WORK/proctor.cpu.rows"
 for i in $(seq "$REPEAT"); do
-    timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/body.lua" "$URL" >"$WORK/wrk.txt"
+    /usr/bin/time -f "%U %S" -o "$WORK/wrk.cpu" timeout $((DURATION + 30)) wrk -t"$WRK_THREADS" -c"$CONNECTIONS" \
+        -d"${DURATION}s" --latency -s "$WORK/body.lua" "$URL" >"$WORK/wrk.txt"
     echo "$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt") $(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt") $(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")" >>"$WORK/wrk.rows"
-    proctor_load "$WORK/closed.json" --concurrency "$CONNECTIONS" --duration "${DURATION}s"
+    python3 -c "import sys; u, s = map(float, open(sys.argv[1]).read().split()); print('%.2f' % ((u + s) * 1e6 / int(sys.argv[2])))" \
+        "$WORK/wrk.cpu" "$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")" >>"$WORK/wrk.cpu.rows"
+    CPU_FILE="$WORK/proctor.cpu" proctor_load "$WORK/closed.json" --concurrency "$CONNECTIONS" --duration "${DURATION}s"
     json "$WORK/closed.json" "'%d %.2fms %.2fms %d' % (round(r['summary']['requestsPerSecond']), r['summary']['corrected']['p50_us'] / 1000, r['summary']['corrected']['p99_us'] / 1000, sum(r['counters']['errors'].values()))" >>"$WORK/proctor.rows"
+    python3 -c "import sys, json; u, s = map(float, open(sys.argv[1]).read().split()); print('%.2f' % ((u + s - float(sys.argv[3])) * 1e6 / json.load(open(sys.argv[2]))['counters']['sent']))" \
+        "$WORK/proctor.cpu" "$WORK/closed.json" "$P_START" >>"$WORK/proctor.cpu.rows"
 done
 median_row() { sort -n -k1,1 "$1" | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
 read -r WRK_RPS WRK_P50 WRK_P99 < <(median_row "$WORK/wrk.rows")
@@ -142,6 +155,14 @@ read -r P_RPS P_P50 P_P99 P_ERR < <(median_row "$WORK/proctor.rows")
 WRK_ALL=$(awk '{printf "%s%d", (NR > 1 ? ", " : ""), $1}' "$WORK/wrk.rows")
 P_ALL=$(awk '{printf "%s%d", (NR > 1 ? ", " : ""), $1}' "$WORK/proctor.rows")
 RATIO=$(python3 -c "print('%.2f' % ($P_RPS / $WRK_RPS))")
+median_of() { sort -n "$1" | sed -n "$(( (REPEAT + 1) / 2 ))p"; }
+WRK_CPU=$(median_of "$WORK/wrk.cpu.rows")
+P_CPU=$(median_of "$WORK/proctor.cpu.rows")
+# A sender that cost exactly wrk's CPU per request plus the signature: with every core busy
+# (sender and receiver), a request costs the pair CORES / wrk's rate, so such a sender reaches
+# that / (that + signature) of wrk's rate.
+CORES=$(nproc)
+SIGN_BOUND=$(python3 -c "pair = $CORES * 1e6 / $WRK_RPS; print('%.2f' % (pair / (pair + $SIGN_US)))")
 
 # 3. proctor, open model at half of wrk's maximum (requests/s; each actor sends $STEPS events).
 TARGET_RPS=$(python3 -c "print(round($WRK_RPS * 0.5))")
@@ -209,6 +230,9 @@ printf '%-44s %12s %10s %10s\n' "wrk (static body)" "$WRK_RPS" "$WRK_P50" "$WRK_
 printf '%-44s %12s %10s %10s\n' "proctor load --concurrency ${CONNECTIONS} (signed)" "$P_RPS" "$P_P50" "$P_P99"
 echo "proctor / wrk requests/s: ${RATIO} (target: at least 0.90)   (proctor errors: ${P_ERR})"
 echo "  all runs: wrk ${WRK_ALL}; proctor ${P_ALL}"
+echo "  CPU per request (user + system, median): wrk ${WRK_CPU} us; proctor ${P_CPU} us (start-up ${P_START} s taken out)"
+echo "  one HMAC-SHA256 signature of a ${BODY}-byte body: ${SIGN_US} us (openssl speed); a sender costing wrk's"
+echo "  CPU plus that signature would reach ${SIGN_BOUND} of wrk (${CORES} cores shared by sender and receiver)"
 echo
 echo "constant rate at 50% of wrk: requested ${TARGET_RPS} req/s (${ACTOR_RATE} actors/s x ${STEPS} events)"
 echo "  achieved ${O_RPS} responses/s over ${O_N} steady 1-s intervals: mean off by ${O_DEV}, worst interval off by ${O_WORST}"

@@ -93,8 +93,11 @@ final class LoadLoop: @unchecked Sendable {
 
     /// Starts the loop's thread.
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // Named from inside: only the running thread's name reaches the kernel (`top -H`, /proc).
+            Thread.current.name = name
+            run()
+        }
         thread.start()
     }
 
