@@ -93,7 +93,7 @@ import Testing
             #expect(record.status == 200 && record.answerWord == "accepted")
             #expect(record.answer == .object(JSONObject([("status", "accepted"), ("id", .string(id))])))
             #expect(record.signatureVerdict == "valid" && record.event.verified == true)
-            #expect(record.event.event == "invited" && record.event.candidateId == "c\(n)")
+            #expect(record.event.event == "candidate.invited" && record.event.candidateId == "c\(n)")
             // Headers as sent, field by field; the signature masked by the one rule.
             let request = try #require(sent[n]).request
             for field in request.maskedHeaders {

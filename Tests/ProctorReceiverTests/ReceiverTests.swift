@@ -49,14 +49,14 @@ import Testing
         #expect(exchange.response?.bodyText == #"{"status":"accepted","id":"msg_1"}"#)
         let events = try await get(receiver.baseURL + "/events")
         #expect(
-            events?.bodyText.contains(#""vendor":"testlify","event":"completed","messageId":"msg_1""#) == true
+            events?.bodyText.contains(#""vendor":"testlify","event":"candidate.completed","messageId":"msg_1""#) == true
         )
         #expect(events?.bodyText.contains(#""verified":true,"duplicate":false"#) == true)
         let candidate = try await get(receiver.baseURL + "/candidates/69145db6968cb883ddfc598b")
         #expect(candidate?.status == 200)
         #expect(
             candidate?.bodyText.contains(
-                #""status":"COMPLETED","stage":"ASSESSMENT_COMPLETED","lastEvent":"completed""#) == true)
+                #""status":"COMPLETED","stage":"ASSESSMENT_COMPLETED","lastEvent":"candidate.completed""#) == true)
         let byEmail = try await get(receiver.baseURL + "/candidates/jane@example.com")
         #expect(byEmail?.status == 200)
         #expect(try await get(receiver.baseURL + "/candidates/nobody")?.status == 404)

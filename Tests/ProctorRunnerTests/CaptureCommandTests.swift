@@ -274,7 +274,7 @@ import Testing
         )
         let lines = try await text.requestLines(2)
         #expect(lines.count == 2, "\(lines)")
-        let pattern = #/^\d\d:\d\d:\d\d\.\d\d\d  testlify  invited  msg_tail  signature valid  200 accepted$/#
+        let pattern = #/^\d\d:\d\d:\d\d\.\d\d\d  testlify  candidate\.invited  msg_tail  signature valid  200 accepted$/#
         #expect(lines.first?.wholeMatch(of: pattern) != nil, "\(lines)")
         #expect(lines.last?.contains("  msg_tail2  signature invalid  401 rejected: ") == true, "\(lines)")
 
@@ -286,7 +286,7 @@ import Testing
         let line = try #require(try await json.requestLines(1).first)
         let object = try JSONParser().parse(line)
         #expect(
-            object["vendor"] == "testlify" && object["event"] == "invited"
+            object["vendor"] == "testlify" && object["event"] == "candidate.invited"
                 && object["messageId"] == "msg_json")
         #expect(object["signature"]?["verdict"] == "valid" && object["status"] == 200)
         #expect(object["answer"]?["status"] == "accepted")

@@ -87,7 +87,7 @@ import Testing
         _ = try await second.waitForExit()
         #expect(lines.count == 3, "\(lines)")
         for line in lines {
-            #expect(line.contains("  completed  ") && line.contains("signature valid"), "\(line)")
+            #expect(line.contains("  candidate.completed  ") && line.contains("signature valid"), "\(line)")
         }
         #expect(lines.last?.hasSuffix("200 duplicate") == true, "\(lines)")
         let replayed = try Capture(reading: folder + "/second")

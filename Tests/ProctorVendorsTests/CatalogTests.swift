@@ -55,6 +55,17 @@ let allEvents: [(String, String)] = VendorCatalog.standard.profiles.flatMap { p 
         #expect(event.method == "POST")
     }
 
+    /// The receiver's reading of every generated event names it as the catalog does, so the
+    /// tail, `/events`, captures and `replay --event` use the names of `send` and scenarios.
+    @Test(arguments: allEvents.map { "\($0.0) \($0.1)" })
+    func theReceiverNamesEveryEventAsTheCatalogDoes(_ pair: String) throws {
+        let parts = pair.split(separator: " ").map(String.init)
+        let profile = try #require(catalog.profile(for: parts[0]))
+        let spec = try #require(profile.event(named: parts[1]))
+        let event = try catalog.generate(vendor: parts[0], event: parts[1], seed: 7, clock: fixedClock)
+        #expect(profile.inspect(event.body).event == spec.name)
+    }
+
     @Test func qualifiedAcceptsSeedNamesAsAliases() {
         #expect(
             catalog.resolveEvent(vendor: "qualified", name: "team_candidate.created")

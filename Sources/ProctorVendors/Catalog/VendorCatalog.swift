@@ -126,8 +126,8 @@ public struct VendorProfile: Sendable {
     public let lifecycle: [(stage: String, events: [String])]
     /// How the vendor resends a message that was not accepted.
     public let retryPolicy: RetryPolicy
-    /// What the reference receiver reads out of a body (event, candidate, status).
-    public let inspect: @Sendable (JSONValue) -> PayloadFacts
+    /// The vendor's own reading of a body (event as sent, candidate, status); see ``inspect(_:)``.
+    let readPayload: @Sendable (JSONValue) -> PayloadFacts
     /// The actor fields that make each load actor a different candidate.
     public let loadIdentity: [LoadIdentityField]
     let builder: PayloadBuilder
@@ -156,6 +156,17 @@ public struct VendorProfile: Sendable {
         if let type = payload?["type"]?.stringValue { spellings.append(type + "." + name) }
         spellings.append(name)
         return spellings.lazy.compactMap { event(named: $0) }.first
+    }
+
+    /// What the reference receiver reads out of a body: event, candidate, status. The event is
+    /// named as in the catalog when the catalog holds it (``event(received:in:)``: Testlify's
+    /// `type` `candidate` and `event` `invited` are `candidate.invited`), so that the receiver's
+    /// tail, `/events`, captures and `replay --event` all use the names `send` and scenarios
+    /// use; otherwise as the vendor sent it.
+    public func inspect(_ payload: JSONValue) -> PayloadFacts {
+        var facts = readPayload(payload)
+        if let spec = event(received: facts.event, in: payload) { facts.event = spec.name }
+        return facts
     }
 
     public func quirk(named name: String) -> QuirkSpec? { quirks.first { $0.name == name } }

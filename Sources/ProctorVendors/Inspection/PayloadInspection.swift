@@ -3,7 +3,9 @@ import ProctorJSON
 
 /// What the receiver reads out of a vendor payload.
 public struct PayloadFacts: Sendable, Hashable {
-    /// The event name as the vendor sends it (`completed`, `assessment_result_submitted`, ...).
+    /// The event's name: as the vendor sends it from the vendor's reading (`completed`), and as
+    /// the catalog names it (`candidate.completed`) from ``VendorProfile/inspect(_:)`` when the
+    /// catalog holds it.
     public var event: String
     /// The candidate this event is about, when there is one.
     public var candidateId: String?
@@ -36,16 +38,21 @@ public struct PayloadFacts: Sendable, Hashable {
 enum PayloadInspection {
     /// v2 `{data:{candidateId, candidate:{email}, status:{candidateStatus, candidateStage}}, event, type}`;
     /// v1 `{data:{candidateId, email, status|candidateStatus, candidateStage}, event, type}`, and the
-    /// v1 invitation-expired envelope `{success, data}` without an event.
+    /// v1 invitation-expired envelope `{success, data}` without an event. v1 sends both an
+    /// invitation and a score update as `candidateStatusChanged`: the status tells them apart
+    /// (`INVITED` for the invitation; a score update reports the result's status).
     static func testlify(_ body: JSONValue) -> PayloadFacts {
         let data = body["data"]
         let statusObject = data?["status"]
         let status =
             statusObject?["candidateStatus"]?.stringValue ?? data?["candidateStatus"]?.stringValue
             ?? statusObject?.stringValue
-        var event = body["event"]?.stringValue
-        if event == nil, status == "INVITATION_EXPIRED" { event = "invitation_expired" }
         let type = body["type"]?.stringValue
+        var event = body["event"]?.stringValue
+        if event == nil, status == "INVITATION_EXPIRED" { event = "candidate.invitation_expired" }
+        if event == "candidateStatusChanged", type == nil || type == "candidate" {
+            event = status == "INVITED" ? "invited" : "score_updated"
+        }
         let email = data?["candidate"]?["email"]?.stringValue ?? data?["email"]?.stringValue
         let isCandidate = type == nil || type == "candidate"
         return PayloadFacts(

@@ -193,7 +193,7 @@ extension VendorProfiles {
             qualifiedStage("archived", "team_candidate_state_changed.archived"),
         ],
         retryPolicy: qualifiedRetries,
-        inspect: PayloadInspection.qualified,
+        readPayload: PayloadInspection.qualified,
         loadIdentity: [.objectId("team-candidateId"), .emailTag("email")],
         builder: QualifiedBuilder())
 }

@@ -43,7 +43,7 @@ extension VendorProfiles {
         ],
         lifecycle: [("created", ["ae.test_instance.created"]), ("updated", ["ae.test_instance.updated"])],
         retryPolicy: talviewRetries,
-        inspect: PayloadInspection.talview,
+        readPayload: PayloadInspection.talview,
         loadIdentity: [
             .sixDigits("candidate_id", stride: 7919), .sixDigits("test_instance_id", stride: 104_729),
             .emailTag("email"),

@@ -79,7 +79,7 @@ extension VendorProfiles {
         ],
         lifecycle: testlifyCandidateEvents.map { ($0, ["candidate." + $0]) },
         retryPolicy: svixRetries,
-        inspect: PayloadInspection.testlify,
+        readPayload: PayloadInspection.testlify,
         loadIdentity: [.objectId("candidateId"), .emailTag("email")],
         builder: TestlifyBuilder(legacy: false),
         migration: VendorMigration(partner: VendorID("testlify-v1"), note: testlifyMigrationNote))

@@ -120,7 +120,7 @@ extension VendorProfiles {
         ],
         lifecycle: legacyCandidateEvents.map { ($0, ["candidate." + $0]) },
         retryPolicy: legacyRetries,
-        inspect: PayloadInspection.testlify,
+        readPayload: PayloadInspection.testlify,
         loadIdentity: [.objectId("candidateId"), .emailTag("email")],
         builder: TestlifyBuilder(legacy: true),
         migration: VendorMigration(partner: VendorID("testlify"), note: testlifyMigrationNote))
