@@ -43,6 +43,18 @@ struct LoadTLSTests {
         #expect(try report.computeSummary().firstByte?.count == 100)
     }
 
+    /// A target that closes each connection after its answer: the tunnel closes the loop's side
+    /// too, and the loop reconnects through it for the next request.
+    @Test func aTargetClosingEachConnectionIsReconnectedThroughTheTunnel() async throws {
+        let server = try await TLSTestServer(status: 204, closeEachConnection: true)
+        let report = try await LoadEngine(
+            plan: Self.plan(port: server.port), options: Self.options(LoadTLS(insecure: true))
+        ).run()
+        try await server.stop()
+        #expect(report.counters.succeeded == 100, "\(report.counters)")
+        #expect(report.counters.errorCount == 0, "\(report.counters)")
+    }
+
     @Test func insecureSkipsVerification() async throws {
         let server = try await TLSTestServer(status: 200)
         let report = try await LoadEngine(

@@ -33,7 +33,9 @@ public final class TLSTestServer: Sendable {
     public let port: Int
     private let channel: any Channel
 
-    public init(status: Int = 204) async throws {
+    /// With `closeEachConnection`, every answer says `Connection: close` and its connection is
+    /// closed once it is written.
+    public init(status: Int = 204, closeEachConnection: Bool = false) async throws {
         let certificate = try NIOSSLCertificate(
             bytes: Array(TestCertificate.certificatePEM.utf8), format: .pem)
         let key = try NIOSSLPrivateKey(bytes: Array(TestCertificate.keyPEM.utf8), format: .pem)
@@ -45,7 +47,8 @@ public final class TLSTestServer: Sendable {
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
                     try child.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try child.pipeline.syncOperations.addHandler(StatusAnswerHandler(status: status))
+                    try child.pipeline.syncOperations.addHandler(
+                        StatusAnswerHandler(status: status, close: closeEachConnection))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -60,16 +63,27 @@ final class StatusAnswerHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     let status: Int
+    let close: Bool
 
-    init(status: Int) { self.status = status }
+    init(status: Int, close: Bool = false) {
+        self.status = status
+        self.close = close
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .end = unwrapInboundIn(data) else { return }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Length", value: "0")
+        if close { headers.add(name: "Connection", value: "close") }
         let head = HTTPResponseHead(
             version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if close {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil)
+            }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
     }
 }

@@ -29,12 +29,10 @@ public struct LoadTLS: Sendable, Hashable {
 final class TLSTunnel: Sendable {
     let port: Int
     private let server: any Channel
-    private let work: Task<Void, Never>
 
-    private init(port: Int, server: any Channel, work: Task<Void, Never>) {
+    private init(port: Int, server: any Channel) {
         self.port = port
         self.server = server
-        self.work = work
     }
 
     /// Checks that a TLS connection to `target` can be made (one handshake, so that a bad
@@ -67,40 +65,56 @@ final class TLSTunnel: Sendable {
         } catch {
             throw LoadError("no TLS connection to \(target.host):\(target.port): \(describe(error))")
         }
-        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        let server: any Channel
         do {
+            // Each accepted connection is glued to a TLS connection of its own on the same event
+            // loop: bytes pass from one channel's read to the other's write with no task, stream
+            // or thread hop between them. The accepted side reads nothing until its partner is
+            // connected.
+            let hostname = target.url.hostIsAddress ? nil : target.host
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(host: "127.0.0.1", port: 0) { child in
-                    child.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: child)
-                    }
+                .childChannelOption(.autoRead, value: false)
+                .childChannelInitializer { local in
+                    let loop = local.eventLoop
+                    let (localGlue, remoteGlue) = GlueHandler.matchedPair()
+                    let remoteSide = NIOLoopBound(remoteGlue, eventLoop: loop)
+                    let localSide = NIOLoopBound(localGlue, eventLoop: loop)
+                    return ClientBootstrap(group: loop)
+                        .connectTimeout(.seconds(10))
+                        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                        .channelInitializer { remote in
+                            remote.eventLoop.makeCompletedFuture {
+                                try remote.pipeline.syncOperations.addHandler(
+                                    try NIOSSLClientHandler(context: context, serverHostname: hostname))
+                                try remote.pipeline.syncOperations.addHandler(remoteSide.value)
+                            }
+                        }
+                        .connect(host: target.host, port: target.port)
+                        .flatMapThrowing { _ in
+                            try local.pipeline.syncOperations.addHandler(localSide.value)
+                            try local.syncOptions?.setOption(.autoRead, value: true)
+                        }
+                        .flatMapError { _ in
+                            // The loop sees the connection end and counts its request as a
+                            // connection error.
+                            local.close(promise: nil)
+                            return loop.makeSucceededVoidFuture()
+                        }
                 }
+                .bind(host: "127.0.0.1", port: 0)
+                .get()
         } catch {
             throw LoadError("cannot open the local TLS tunnel: \(error)")
         }
-        let channel = server.channel
-        let work = Task<Void, Never> {
-            await withDiscardingTaskGroup { connections in
-                _ = try? await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        connections.addTask {
-                            await carry(connection, to: target, context: context, group: group)
-                        }
-                    }
-                }
-            }
-        }
-        return TLSTunnel(port: channel.localAddress?.port ?? 0, server: channel, work: work)
+        return TLSTunnel(port: server.localAddress?.port ?? 0, server: server)
     }
 
     /// Closes the listener; the connections carried end with the loop's.
     func stop() async {
         try? await server.close()
-        work.cancel()
-        await work.value
     }
 
     /// A TLS connection to `target`; `handshake`, when given, is completed with the handshake's
@@ -124,29 +138,6 @@ final class TLSTunnel: Sendable {
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
-    }
-
-    /// Copies bytes both ways until either side closes; then both are closed.
-    private static func carry(
-        _ local: NIOAsyncChannel<ByteBuffer, ByteBuffer>, to target: LoadTarget, context: NIOSSLContext,
-        group: any EventLoopGroup
-    ) async {
-        guard let remote = try? await connect(to: target, context: context, group: group) else {
-            // The loop sees the connection end and counts its request as a connection error.
-            try? await local.executeThenClose { _, _ in }
-            return
-        }
-        _ = try? await local.executeThenClose { localIn, localOut in
-            try await remote.executeThenClose { remoteIn, remoteOut in
-                try await withThrowingTaskGroup(of: Void.self) { pair in
-                    pair.addTask { for try await bytes in localIn { try await remoteOut.write(bytes) } }
-                    pair.addTask { for try await bytes in remoteIn { try await localOut.write(bytes) } }
-                    // One direction ended: the connection is over.
-                    _ = try await pair.next()
-                    pair.cancelAll()
-                }
-            }
-        }
     }
 
     private static func describe(_ error: any Error) -> String {
@@ -193,5 +184,78 @@ private final class HandshakeWatch: ChannelInboundHandler, RemovableChannelHandl
     func channelInactive(context: ChannelHandlerContext) {
         complete(.failure(ChannelError.eof))
         context.fireChannelInactive()
+    }
+}
+
+/// One end of a pair of channels glued together: what one end reads, the other writes, with the
+/// reader held back while the writer's socket is full; when either channel ends, both close.
+/// Confined to the pair's event loop.
+private final class GlueHandler: ChannelDuplexHandler {
+    typealias InboundIn = NIOAny
+    typealias OutboundIn = NIOAny
+    typealias OutboundOut = NIOAny
+
+    private var partner: GlueHandler?
+    private var context: ChannelHandlerContext?
+    /// A read the channel asked for while the partner could take no more.
+    private var pendingRead = false
+
+    private init() {}
+
+    static func matchedPair() -> (GlueHandler, GlueHandler) {
+        let first = GlueHandler()
+        let second = GlueHandler()
+        first.partner = second
+        second.partner = first
+        return (first, second)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        partner = nil
+    }
+
+    // MARK: What the partner asks of this end
+
+    private func partnerWrite(_ data: NIOAny) { context?.write(data, promise: nil) }
+
+    private func partnerFlush() { context?.flush() }
+
+    private func partnerClose() { context?.close(promise: nil) }
+
+    private var partnerWritable: Bool { context?.channel.isWritable ?? false }
+
+    private func partnerBecameWritable() {
+        if pendingRead {
+            pendingRead = false
+            context?.read()
+        }
+    }
+
+    // MARK: Events of this end
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) { partner?.partnerWrite(data) }
+
+    func channelReadComplete(context: ChannelHandlerContext) { partner?.partnerFlush() }
+
+    func channelInactive(context: ChannelHandlerContext) { partner?.partnerClose() }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        partner?.partnerClose()
+        context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { partner?.partnerBecameWritable() }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if partner?.partnerWritable ?? false {
+            context.read()
+        } else {
+            pendingRead = true
+        }
     }
 }
