@@ -14,7 +14,7 @@
 # Installs nginx and wrk from the Debian packages when missing. Traffic goes to 127.0.0.1 only.
 #
 # Environment: PORT (18480; HTTPS on PORT+1), CONNECTIONS (32), DURATION seconds per timed run (10),
-# REPEAT alternating wrk/proctor pairs, medians reported (5), OPEN_REPEAT open-model runs (3),
+# REPEAT alternating wrk/proctor pairs, medians reported (5), OPEN_REPEAT open-model runs (5),
 # EVENTS (the Testlify candidate lifecycle), NGINX_WORKERS (auto), WRK_THREADS (2),
 # PROCTOR_THREADS (0: one per core), MILLION (1000000 events for the memory run; 0 skips it),
 # PROCTOR (a built binary; default: release build of this package), TLS (1; 0 skips the HTTPS runs).
@@ -24,7 +24,7 @@ PORT=${PORT:-18480}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10}
 REPEAT=${REPEAT:-5}
-OPEN_REPEAT=${OPEN_REPEAT:-3}
+OPEN_REPEAT=${OPEN_REPEAT:-5}
 EVENTS=${EVENTS:-candidate.invited,candidate.enrolled,candidate.in_progress,candidate.completed}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
 WRK_THREADS=${WRK_THREADS:-2}
