@@ -50,9 +50,12 @@ final class TLSTunnel: Sendable {
         let group = MultiThreadedEventLoopGroup.singleton
         do {
             let handshake = group.any().makePromise(of: Void.self)
-            let probe: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+            let probe: any Channel
             do {
-                probe = try await connect(to: target, context: context, group: group, handshake: handshake)
+                probe = try await bootstrap(to: target, context: context, on: group) {
+                    try $0.pipeline.syncOperations.addHandler(HandshakeWatch(handshake))
+                }
+                .connect(host: target.host, port: target.port).get()
             } catch {
                 // No connection, so no handshake: the promise ends here (a second outcome is ignored).
                 handshake.fail(error)
@@ -60,7 +63,7 @@ final class TLSTunnel: Sendable {
             }
             var failure: (any Error)?
             do { try await handshake.futureResult.get() } catch { failure = error }
-            try await probe.executeThenClose { _, _ in }
+            try? await probe.close()
             if let failure { throw failure }
         } catch {
             throw LoadError("no TLS connection to \(target.host):\(target.port): \(describe(error))")
@@ -71,7 +74,6 @@ final class TLSTunnel: Sendable {
             // loop: bytes pass from one channel's read to the other's write with no task, stream
             // or thread hop between them. The accepted side reads nothing until its partner is
             // connected.
-            let hostname = target.url.hostIsAddress ? nil : target.host
             server = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -82,27 +84,20 @@ final class TLSTunnel: Sendable {
                     let (localGlue, remoteGlue) = GlueHandler.matchedPair()
                     let remoteSide = NIOLoopBound(remoteGlue, eventLoop: loop)
                     let localSide = NIOLoopBound(localGlue, eventLoop: loop)
-                    return ClientBootstrap(group: loop)
-                        .connectTimeout(.seconds(10))
-                        .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                        .channelInitializer { remote in
-                            remote.eventLoop.makeCompletedFuture {
-                                try remote.pipeline.syncOperations.addHandler(
-                                    try NIOSSLClientHandler(context: context, serverHostname: hostname))
-                                try remote.pipeline.syncOperations.addHandler(remoteSide.value)
-                            }
-                        }
-                        .connect(host: target.host, port: target.port)
-                        .flatMapThrowing { _ in
-                            try local.pipeline.syncOperations.addHandler(localSide.value)
-                            try local.syncOptions?.setOption(.autoRead, value: true)
-                        }
-                        .flatMapError { _ in
-                            // The loop sees the connection end and counts its request as a
-                            // connection error.
-                            local.close(promise: nil)
-                            return loop.makeSucceededVoidFuture()
-                        }
+                    return bootstrap(to: target, context: context, on: loop) {
+                        try $0.pipeline.syncOperations.addHandler(remoteSide.value)
+                    }
+                    .connect(host: target.host, port: target.port)
+                    .flatMapThrowing { _ in
+                        try local.pipeline.syncOperations.addHandler(localSide.value)
+                        try local.syncOptions?.setOption(.autoRead, value: true)
+                    }
+                    .flatMapError { _ in
+                        // The loop sees the connection end and counts its request as a
+                        // connection error.
+                        local.close(promise: nil)
+                        return loop.makeSucceededVoidFuture()
+                    }
                 }
                 .bind(host: "127.0.0.1", port: 0)
                 .get()
@@ -117,25 +112,22 @@ final class TLSTunnel: Sendable {
         try? await server.close()
     }
 
-    /// A TLS connection to `target`; `handshake`, when given, is completed with the handshake's
-    /// outcome (the connection itself is ready before the handshake ends).
-    private static func connect(
-        to target: LoadTarget, context: NIOSSLContext, group: any EventLoopGroup,
-        handshake: EventLoopPromise<Void>? = nil
-    ) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
-        // SNI carries host names only; an address is checked against the certificate as such.
+    /// A client for TLS connections to `target`, made on `group`: the TLS handler (SNI for a host
+    /// name, not for an address, which is checked against the certificate as such), then what
+    /// `addHandlers` adds. Used for the probe and for every carried connection alike.
+    private static func bootstrap(
+        to target: LoadTarget, context: NIOSSLContext, on group: any EventLoopGroup,
+        addHandlers: @escaping @Sendable (any Channel) throws -> Void
+    ) -> ClientBootstrap {
         let hostname = target.url.hostIsAddress ? nil : target.host
-        return try await ClientBootstrap(group: group)
+        return ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: target.host, port: target.port) { channel in
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         try NIOSSLClientHandler(context: context, serverHostname: hostname))
-                    if let handshake {
-                        try channel.pipeline.syncOperations.addHandler(HandshakeWatch(handshake))
-                    }
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    try addHandlers(channel)
                 }
             }
     }
